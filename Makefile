@@ -1,0 +1,64 @@
+# Ujian - build, run, test.
+#
+#   make run    install what is missing, build, start the demo on :8080
+#   make test   install what is missing, build, run every test suite
+#   make asan   the same test suites under AddressSanitizer + UBSan
+#
+# Libraries come through pkg-config; see scripts/install-deps.sh.
+
+CC      ?= gcc
+BUILD   ?= build
+PKGS    := libevent libevent_pthreads openssl sqlite3 jansson
+SAN     ?=
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wformat=2 -Wno-format-nonliteral -Wvla
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(SAN) \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS += $(SAN)
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+
+SRCS      := $(wildcard server/*.c)
+OBJS      := $(SRCS:server/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test test-unit test-api asan clean
+
+all: $(BUILD)/ujian
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: server/%.c $(wildcard include/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/ujian: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+run: deps
+	$(MAKE) all
+	$(BUILD)/ujian demo --listen 127.0.0.1:8080
+
+test: deps
+	$(MAKE) all unit-bins
+	sh scripts/run-tests.sh $(BUILD)
+
+unit-bins: $(UNIT_BINS)
+
+asan: deps
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all unit-bins
+	UJIAN_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh scripts/run-tests.sh build-asan
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,60 @@
+/* bounds.h - every named limit of Ujian in one place.
+ *
+ * A limit is the largest value accepted; inputs beyond it are rejected with a
+ * defined error, never truncated silently. */
+#ifndef UJIAN_BOUNDS_H
+#define UJIAN_BOUNDS_H
+
+/* Codes and names. Buffers hold the limit plus a NUL. */
+#define UJ_CODE_MAX          32     /* bank, exam codes */
+#define UJ_SECTION_CODE_MAX  16     /* section codes (TWK, TIU ...) */
+#define UJ_ITEM_ID_MAX       64     /* item ids in a bank */
+#define UJ_TOPIC_MAX         40     /* topic names */
+#define UJ_TRACK_MAX         32     /* candidate track names */
+#define UJ_REGNO_MAX         32     /* registration numbers */
+#define UJ_TITLE_MAX         200    /* titles, candidate names (characters) */
+#define UJ_TOKEN_MIN         4      /* sitting token length */
+#define UJ_TOKEN_MAX         32
+
+/* Bank shape. */
+#define UJ_SECTIONS_MAX      16     /* sections per bank or exam */
+#define UJ_ITEMS_MAX         20000  /* items per bank */
+#define UJ_OPTIONS_MIN       2
+#define UJ_OPTIONS_MAX       6      /* labels A..F */
+#define UJ_ITEM_IMAGES_MAX   4
+#define UJ_TEXT_MAX          10000  /* item text, bytes */
+#define UJ_OPTION_TEXT_MAX   2000   /* option text, bytes */
+#define UJ_IMAGE_BYTES_MAX   (1024 * 1024)
+#define UJ_POINTS_ABS_MAX    1000
+#define UJ_TOPICS_MAX        64     /* distinct topics in one section draw */
+#define UJ_DRAW_MAX          1000   /* items drawn from one section */
+#define UJ_PAPER_MAX         (UJ_SECTIONS_MAX * UJ_DRAW_MAX)
+#define UJ_TRACKS_MAX        32     /* pass rules per exam */
+
+/* Exam clock. */
+#define UJ_DURATION_MIN_S    10
+#define UJ_DURATION_MAX_S    86400
+#define UJ_EXTRA_TIME_MAX_S  86400
+
+/* Candidate import. */
+#define UJ_CSV_LINE_MAX      4096   /* bytes in one CSV record */
+#define UJ_CSV_ROWS_MAX      200000 /* candidates in one import */
+#define UJ_CSV_FILE_MAX      (32 * 1024 * 1024)
+#define UJ_PASSWORD_MIN      8
+#define UJ_PASSWORD_MAX      64
+#define UJ_PASSWORD_GEN_LEN  10     /* issued passwords */
+
+/* Files read by the CLI. */
+#define UJ_JSON_FILE_MAX     (64 * 1024 * 1024)
+
+/* HTTP. */
+#define UJ_BODY_DEFAULT      (64 * 1024)  /* --max-body default */
+#define UJ_BODY_HARD_FACTOR  16           /* evhttp reads at most this x max-body */
+#define UJ_HEADERS_MAX       (16 * 1024)
+#define UJ_STATIC_FILE_MAX   (16 * 1024 * 1024)
+#define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
+
+/* Writer thread. */
+#define UJ_BATCH_MAX         512    /* operations per transaction */
+
+#endif

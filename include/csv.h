@@ -1,0 +1,31 @@
+/* csv.h - an RFC 4180 CSV reader for import files.
+ *
+ * The whole document is parsed into memory first so an importer can validate
+ * every record before applying any. Each record remembers the line it starts
+ * on, for error messages. */
+#ifndef UJIAN_CSV_H
+#define UJIAN_CSV_H
+
+#include <stddef.h>
+
+struct csv_record {
+	int line;     /* 1-based line where the record starts */
+	int nfields;
+	char **fields;
+};
+
+struct csv_doc {
+	size_t nrecords;
+	struct csv_record *records;
+};
+
+/* Parse data[0..len). Accepts LF or CRLF line ends, an optional UTF-8 BOM,
+ * quoted fields with "" escapes; skips completely empty lines. Rejects NUL
+ * bytes, invalid UTF-8, a stray quote inside an unquoted field, text after a
+ * closing quote, an unterminated quote, records over max_record bytes and more
+ * than max_records records. Returns 0, or -1 with "line N: what" in err. */
+int csv_parse(const char *data, size_t len, size_t max_record, size_t max_records,
+	      struct csv_doc *doc, char *err, size_t errlen);
+void csv_free(struct csv_doc *doc);
+
+#endif
