@@ -313,6 +313,26 @@ static void httpd_accept_error(struct evconnlistener *l, void *arg)
 	event_add(s->resume_ev, &tv);
 }
 
+/* Parse "ADDR:PORT" ("[v6]:PORT" too). libevent refuses port 0, which we
+ * accept to mean "any free port". */
+static int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss, int *sslen)
+{
+	size_t n = strlen(spec);
+	char buf[128];
+	int any = n > 2 && strcmp(spec + n - 2, ":0") == 0;
+
+	if (n + 1 >= sizeof buf)
+		return -1;
+	memcpy(buf, spec, n + 1);
+	if (any)
+		buf[n - 1] = '1';
+	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0)
+		return -1;
+	if (any)
+		((struct sockaddr_in *)ss)->sin_port = 0; /* same offset for IPv6 */
+	return 0;
+}
+
 int httpd_start(struct server *s, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
@@ -320,7 +340,7 @@ int httpd_start(struct server *s, char *err, size_t errlen)
 	struct timeval tv = { s->cfg.idle_timeout_s, 0 };
 
 	memset(&ss, 0, sizeof ss);
-	if (evutil_parse_sockaddr_port(s->cfg.listen, (struct sockaddr *)&ss, &sslen) != 0) {
+	if (httpd_parse_listen(s->cfg.listen, &ss, &sslen) != 0) {
 		snprintf(err, errlen, "--listen \"%s\": expected ADDRESS:PORT, e.g. 127.0.0.1:8080",
 			 s->cfg.listen);
 		return -1;

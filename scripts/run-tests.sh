@@ -1,0 +1,50 @@
+#!/bin/sh
+# Run every test suite against the binaries in BUILD (default: build) and end
+# with one line "N passed, N failed". Suites print TAP ("ok"/"not ok" lines);
+# a suite that crashes or exits non-zero without a "not ok" counts as one
+# failure of its own.
+set -u
+BUILD=${1:-build}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+export UJIAN_BIN="$TOP/$BUILD/ujian"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+LOG=$(mktemp -d)
+pass=0
+fail=0
+
+run_suite() { # name command...
+	name=$1
+	shift
+	out="$LOG/$(echo "$name" | tr '/ ' '__').log"
+	"$@" >"$out" 2>&1
+	status=$?
+	p=$(grep -c '^ok ' "$out")
+	f=$(grep -c '^not ok ' "$out")
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $status" >>"$out"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$f" -gt 0 ]; then
+		echo "FAIL $name ($p passed, $f failed)"
+		grep -v '^ok ' "$out" | tail -n 60 | sed 's/^/    /'
+	else
+		echo "ok   $name ($p passed)"
+	fi
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run_suite "unit/$(basename "$t")" "$t"
+done
+
+for t in tests/api/test_*.py; do
+	[ -f "$t" ] || continue
+	run_suite "api/$(basename "$t" .py)" python3 "$t"
+done
+
+rm -rf "$LOG"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

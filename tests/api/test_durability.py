@@ -1,0 +1,272 @@
+"""Durability and the server-owned clock: SIGKILL the real server mid-exam,
+restart it, and check that every acknowledged answer, the session and the
+clock come back; short exams end by themselves at the deadline."""
+
+import os
+import random
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+from harness import SLOW, World, parse_time, wait_until  # noqa: E402
+
+
+def attempt_row(w, regno):
+    rows = w.sql("SELECT a.status, a.started_at, a.credit_ms, a.finished_at, a.finish_reason, "
+                 "a.total FROM attempts a JOIN candidates c ON c.id = a.candidate_id "
+                 "WHERE c.registration_no = ?", regno)
+    return rows[0] if rows else None
+
+
+class KillMidExamTest(unittest.TestCase):
+    def setUp(self):
+        self.w = World(n_candidates=8)
+        self.w.serve()
+
+    def tearDown(self):
+        self.w.close()
+
+    def test_acknowledged_answers_survive_repeated_sigkill(self):
+        """Candidates answer continuously from several threads; the server is
+        SIGKILLed three times at random moments. Every answer that got a 200
+        must be stored with at least that rev, and after the restarts the API
+        reports exactly the stored answers under the same session tokens."""
+        regnos = ["C%03d" % i for i in range(1, 7)]
+        clients = {}
+        for r in regnos:
+            c = self.w.logged_in(r)
+            self.assertEqual(c.post("/api/v1/attempt/start").status, 200)
+            clients[r] = c
+        acked = {}  # (regno, n) -> (rev, option)
+        lock = threading.Lock()
+        stop = threading.Event()
+        revs = {r: 0 for r in regnos}
+
+        def worker(regno):
+            c = harness.Client("127.0.0.1", self.w.server.port, clients[regno].token)
+            rnd = random.Random(regno)
+            while not stop.is_set():
+                n = rnd.randint(1, 12)
+                revs[regno] += 1
+                rev = revs[regno]
+                opt = rnd.choice("ABCDE")
+                try:
+                    r = c.answer(n, opt, rev, flagged=rev % 3 == 0)
+                except OSError:
+                    time.sleep(0.01)  # server down: a browser would retry
+                    continue
+                if r.status == 200 and r.json["rev"] == rev:
+                    with lock:
+                        prev = acked.get((regno, n), (0, None))
+                        if rev > prev[0]:
+                            acked[(regno, n)] = (rev, opt)
+            c.close()
+
+        threads = [threading.Thread(target=worker, args=(r,)) for r in regnos]
+        for t in threads:
+            t.start()
+        try:
+            for _ in range(3):
+                # let some answers through, then kill at a random moment
+                wait_until(lambda: len(acked) >= 10, 10, "answers to be acknowledged")
+                time.sleep(random.uniform(0.05, 0.3))
+                self.w.server.kill9()
+                self.w.server.start()
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        self.assertGreater(len(acked), 10)
+        stored = {(r, n): (rev, label) for r, n, rev, label in self.w.sql(
+            "SELECT c.registration_no, a.n, a.rev, a.label FROM answers a JOIN candidates c "
+            "ON c.id = a.candidate_id")}
+        for key, (rev, opt) in acked.items():
+            self.assertIn(key, stored, "acknowledged answer lost")
+            self.assertGreaterEqual(stored[key][0], rev, key)
+            if stored[key][0] == rev:
+                self.assertEqual(stored[key][1], opt, key)
+        # The API reports exactly what is stored, with the same sessions.
+        for r in regnos:
+            c = harness.Client("127.0.0.1", self.w.server.port, clients[r].token)
+            g = c.get("/api/v1/attempt")
+            self.assertEqual(g.status, 200, "session did not survive the restart")
+            api = {(r, a["n"]): (a["rev"], a["option"]) for a in g.json["answers"]}
+            mine = {k: v for k, v in stored.items() if k[0] == r}
+            self.assertEqual(api, mine)
+
+    def test_restart_restores_paper_answers_flags_and_clock(self):
+        c = self.w.logged_in("C007")
+        paper = c.post("/api/v1/attempt/start").json
+        self.assertEqual(c.answer(3, "B", 1, flagged=True).status, 200)
+        self.assertEqual(c.answer(5, "E", 1).status, 200)
+        self.assertEqual(c.answer(5, "A", 2).status, 200)
+        self.assertEqual(c.answer(7, None, 1, flagged=True).status, 200)
+        d0 = parse_time(c.get("/api/v1/attempt").json["attempt"]["deadline"])
+        t_kill = time.time()
+        self.w.server.kill9()
+        # the venue waits a moment before the server is back
+        wait_until(lambda: time.time() - t_kill > 1.5, 5, "downtime to pass")
+        t_start = time.time()
+        self.w.server.start()
+        t_ready = time.time()
+        c.close()
+        g = c.get("/api/v1/attempt")
+        self.assertEqual(g.status, 200)
+        self.assertEqual(g.json["questions"], paper["questions"])
+        self.assertEqual(g.json["answers"], [
+            {"n": 3, "option": "B", "flagged": True, "rev": 1},
+            {"n": 5, "option": "A", "flagged": False, "rev": 2},
+            {"n": 7, "option": None, "flagged": True, "rev": 1}])
+        d1 = parse_time(g.json["attempt"]["deadline"])
+        credit = d1 - d0
+        # The server was down at least from the kill to the restart command,
+        # and its last heartbeat is at most a second before the kill.
+        self.assertGreaterEqual(credit, t_start - t_kill - 0.05)
+        self.assertLessEqual(credit, t_ready - t_kill + 1.05)
+        ledger = self.w.sql("SELECT kind, delta_ms FROM time_ledger t JOIN candidates c ON "
+                            "c.id = t.candidate_id WHERE registration_no = 'C007'")
+        self.assertEqual(len(ledger), 1)
+        self.assertEqual(ledger[0][0], "outage_credit")
+        self.assertAlmostEqual(ledger[0][1] / 1000, credit, delta=0.002)
+        # remaining time is what it was at the crash, not less
+        self.assertGreater(g.json["attempt"]["remaining_ms"], 3600 * 1000 - 10000 * SLOW)
+
+
+class OutageCreditOffTest(unittest.TestCase):
+    def test_no_credit_when_disabled(self):
+        w = World(n_candidates=1)
+        try:
+            w.serve("--outage-credit", "off")
+            c = w.logged_in("C001")
+            d0 = c.post("/api/v1/attempt/start").json["attempt"]["deadline"]
+            w.server.kill9()
+            w.server.start()
+            c.close()
+            self.assertEqual(c.get("/api/v1/attempt").json["attempt"]["deadline"], d0)
+            self.assertEqual(w.sql("SELECT count(*) FROM time_ledger"), [(0,)])
+        finally:
+            w.close()
+
+
+class DeadlineTest(unittest.TestCase):
+    def setUp(self):
+        self.w = World(n_candidates=3, duration_s=10)
+        self.w.serve()
+
+    def tearDown(self):
+        self.w.close()
+
+    def test_time_up_without_any_request(self):
+        c = self.w.logged_in("C001")
+        paper = c.post("/api/v1/attempt/start").json
+        q = paper["questions"]
+        choices = {q[0]["n"]: self.w.best_label(q[0]), q[5]["n"]: self.w.best_label(q[5]),
+                   q[10]["n"]: self.w.best_label(q[10])}
+        for i, (n, label) in enumerate(choices.items()):
+            self.assertEqual(c.answer(n, label, 1).status, 200)
+        deadline = parse_time(paper["attempt"]["deadline"])
+        c.close()  # no more requests from anyone
+        row = wait_until(lambda: (attempt_row(self.w, "C001") or ("",))[0] == "finished" and
+                         attempt_row(self.w, "C001"), 15, "the server to finish the attempt")
+        seen = time.time()
+        self.assertEqual(row[4], "time_up")
+        self.assertEqual(row[3] / 1000, deadline)  # finished_at is the deadline itself
+        self.assertLessEqual(seen - deadline, 1.0 * SLOW + 0.1,
+                             "finished more than a second after the deadline")
+        exp = self.w.expected(paper, choices)
+        self.assertEqual(row[5], sum(exp.values()))
+        r = c.answer(1, "A", 99)
+        self.assertEqual((r.status, r.error), (409, "attempt_closed"))
+        res = c.get("/api/v1/attempt/result").json
+        self.assertEqual(res["finish_reason"], "time_up")
+        self.assertEqual({s["code"]: s["score"] for s in res["sections"]}, exp)
+
+    def test_answer_after_deadline_refused_and_not_stored(self):
+        c = self.w.logged_in("C002")
+        p = c.post("/api/v1/attempt/start").json
+        deadline = parse_time(p["attempt"]["deadline"])
+        wait_until(lambda: time.time() > deadline + 0.05, 15, "the deadline")
+        r = c.answer(1, "A", 1)
+        self.assertEqual((r.status, r.error), (409, "attempt_closed"))
+        self.assertEqual(self.w.sql("SELECT count(*) FROM answers"), [(0,)])
+
+    def test_extra_time(self):
+        self.w.add_candidates("EX", ["X1"], extra=20)
+        c = self.w.client()
+        wait_until(lambda: c.login("EX", "X1", self.w.password("X1")).status == 200, 5,
+                   "the new candidate")
+        p = c.post("/api/v1/attempt/start").json["attempt"]
+        self.assertEqual(parse_time(p["deadline"]) - parse_time(p["started_at"]), 30)
+
+
+class DeadlineDuringOutageTest(unittest.TestCase):
+    def run_case(self, credit):
+        w = World(n_candidates=1, duration_s=10)
+        try:
+            w.serve("--outage-credit", credit)
+            c = w.logged_in("C001")
+            p = c.post("/api/v1/attempt/start").json
+            self.assertEqual(c.answer(2, "C", 1).status, 200)
+            before = c.get("/api/v1/attempt").json["attempt"]["remaining_ms"]
+            deadline = parse_time(p["attempt"]["deadline"])
+            w.server.kill9()
+            wait_until(lambda: time.time() > deadline + 0.5, 20, "the deadline to pass")
+            w.server.start()
+            c.close()
+            return w, c, deadline, before
+        except Exception:
+            w.close()
+            raise
+
+    def test_credit_on_resumes_with_remaining_time(self):
+        w, c, deadline, before = self.run_case("on")
+        try:
+            g = c.get("/api/v1/attempt").json
+            self.assertEqual(g["attempt"]["status"], "in_progress")
+            self.assertAlmostEqual(g["attempt"]["remaining_ms"], before, delta=1300 * SLOW)
+            self.assertEqual(g["answers"][0]["option"], "C")
+        finally:
+            w.close()
+
+    def test_credit_off_finishes_at_the_deadline(self):
+        w, c, deadline, before = self.run_case("off")
+        try:
+            row = attempt_row(w, "C001")
+            self.assertEqual((row[0], row[4]), ("finished", "time_up"))
+            self.assertEqual(row[3] / 1000, deadline)
+            self.assertEqual(c.get("/api/v1/attempt/result").json["finish_reason"], "time_up")
+        finally:
+            w.close()
+
+
+class GroupCommitTest(unittest.TestCase):
+    def test_concurrent_answers_all_acknowledged_and_stored(self):
+        w = World(n_candidates=10)
+        try:
+            w.serve()
+            clients = [w.logged_in("C%03d" % i) for i in range(1, 11)]
+            for c in clients:
+                c.post("/api/v1/attempt/start")
+            results = []
+
+            def go(c):
+                mine = []
+                for n in range(1, 13):
+                    mine.append(c.answer(n, "ABCDE"[n % 5], 1).status)
+                results.append(mine)
+            threads = [threading.Thread(target=go, args=(c,)) for c in clients]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(sorted(s for r in results for s in r), [200] * 120)
+            self.assertEqual(w.sql("SELECT count(*) FROM answers"), [(120,)])
+        finally:
+            w.close()
+
+
+if __name__ == "__main__":
+    harness.main()
