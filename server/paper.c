@@ -93,12 +93,6 @@ int paper_check(const struct exam_def *ex, const struct pool *pools, char *err, 
 		for (int t = 0; t < st.nt; t++)
 			for (int x = 0; x < st.nd; x++)
 				have += st.avail[t][x];
-		if (have < d->draw) {
-			snprintf(err, errlen,
-				 "section \"%s\": the blueprint draws %d items but the bank has %d usable",
-				 d->code, d->draw, have);
-			return -1;
-		}
 		for (int t = 0; t < d->n_topics; t++) {
 			int n = 0;
 			for (int x = 0; x < st.nd; x++)
@@ -123,6 +117,12 @@ int paper_check(const struct exam_def *ex, const struct pool *pools, char *err, 
 					return -1;
 				}
 			}
+		}
+		if (have < d->draw) {
+			snprintf(err, errlen,
+				 "section \"%s\": the blueprint draws %d items but the bank has %d usable",
+				 d->code, d->draw, have);
+			return -1;
 		}
 		if (!draw_feasible(&st)) {
 			snprintf(err, errlen,
