@@ -410,6 +410,26 @@ static void test_image_svg(void **state)
 	expect_image_bad("a.svg", "<svg>\xFF</svg>", "UTF-8");
 }
 
+/* The script checks also hold when the markup is spelled differently but means the same to an
+ * XML parser: a namespace-prefixed <script> element, or a javascript: URL written with a
+ * character reference or a tab (both are decoded/stripped before the URL is used). */
+static void test_image_svg_obfuscated_script(void **state)
+{
+	(void)state;
+	expect_image_bad("a.svg",
+			 "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:s=\"http://www.w3.org/2000/svg\">"
+			 "<s:script>alert(1)</s:script></svg>",
+			 "script");
+	expect_image_bad("a.svg",
+			 "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">"
+			 "<a xlink:href=\"&#106;avascript:alert(1)\"><text y=\"9\">x</text></a></svg>",
+			 "javascript");
+	expect_image_bad("a.svg",
+			 "<svg xmlns=\"http://www.w3.org/2000/svg\"><a href=\"java\tscript:alert(1)\">"
+			 "<text y=\"9\">x</text></a></svg>",
+			 "javascript");
+}
+
 /* Text content that merely reads like "on...=" is not an event attribute: an SVG figure for an
  * arithmetic item saying "1 ons = 100 gram" (ons is a common Indonesian unit) is acceptable. */
 static void test_image_svg_text_is_not_handler(void **state)
@@ -487,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_reject_bad_section),
 		cmocka_unit_test(test_image_signatures),
 		cmocka_unit_test(test_image_svg),
+		cmocka_unit_test(test_image_svg_obfuscated_script),
 		cmocka_unit_test(test_image_svg_text_is_not_handler),
 		cmocka_unit_test(test_image_size_limit),
 		cmocka_unit_test(test_item_max_points),

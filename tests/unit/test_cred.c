@@ -196,6 +196,15 @@ static void test_key_ensure_and_load(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* cred_key_ensure reports a path it cannot create (missing folder), naming it. */
+static void test_key_ensure_error(void **state)
+{
+	(void)state;
+	char err[256] = "";
+	assert_int_equal(cred_key_ensure("/tmp/ujian-no-such-dir-7f3a/db.key", err, sizeof err), -1);
+	assert_non_null(strstr(err, "/tmp/ujian-no-such-dir-7f3a/db.key"));
+}
+
 /* cred_key_load accepts upper-case hex without a trailing newline. */
 static void test_key_load_uppercase(void **state)
 {
@@ -257,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_token_hash_matches),
 		cmocka_unit_test(test_hex_and_key_path),
 		cmocka_unit_test(test_key_ensure_and_load),
+		cmocka_unit_test(test_key_ensure_error),
 		cmocka_unit_test(test_key_load_uppercase),
 		cmocka_unit_test(test_key_load_rejects),
 	};
