@@ -6,8 +6,8 @@
  * callback runs (and replies to its HTTP request). So a reply that follows a
  * write always follows its fsync. Operations complete in submission order.
  *
- * A heartbeat (meta.heartbeat_ms) is written with every batch and at least
- * once a second when idle, so after a crash the server knows when it was last
+ * A heartbeat (meta.heartbeat_ms) is written with every batch and every
+ * 500 ms when idle, so after a crash the server knows when it was last
  * alive. A storage error other than "busy" is fatal: the writer aborts the
  * process, which loses nothing acknowledged, and a restart rebuilds RAM. */
 #ifndef UJIAN_STORE_H

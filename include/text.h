@@ -8,8 +8,8 @@
 int text_utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8 s. */
 size_t text_utf8_chars(const char *s);
-/* 1 if s holds a control character other than allowed ones; allow_newlines
- * permits '\n', '\r' and '\t'. */
+/* 1 if s holds a control character (C0, DEL or C1 U+0080..U+009F) other
+ * than allowed ones; allow_newlines permits '\n', '\r' and '\t'. */
 int text_has_control(const char *s, int allow_newlines);
 /* 1 if s is 1..maxlen characters, each from the given class string:
  * 'A' = A-Z, 'a' = a-z, '0' = 0-9, any other character stands for itself.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const difficulty_names[DIFF_MAX] = { "easy", "medium", "hard" };
 
@@ -416,19 +417,157 @@ static int bank_contains_ci(const unsigned char *data, size_t len, const char *n
 	return 0;
 }
 
-/* 1 if an SVG holds an event-handler attribute: whitespace, "on", letters, "=". */
-static int bank_svg_has_handler(const unsigned char *d, size_t len)
+/* Check one attribute of an SVG tag. */
+static int bank_svg_attr(const char *name, const unsigned char *v, size_t vlen, char *err,
+			 size_t errlen)
 {
-	for (size_t i = 1; i + 3 < len; i++) {
-		if (!isspace(d[i - 1]) || tolower(d[i]) != 'o' || tolower(d[i + 1]) != 'n')
+	const char *local = strrchr(name, ':');
+	char squeezed[512];
+	size_t n = 0;
+
+	local = local ? local + 1 : name;
+	if (tolower((unsigned char)local[0]) == 'o' && tolower((unsigned char)local[1]) == 'n') {
+		snprintf(err, errlen, "SVG has an event attribute \"%s\" (on...=); scripts are not allowed",
+			 name);
+		return -1;
+	}
+	if (bank_contains_ci(v, vlen, "&#")) {
+		snprintf(err, errlen,
+			 "SVG attribute \"%s\" uses a character reference (&#...;), which can hide a javascript: link; write the character itself",
+			 name);
+		return -1;
+	}
+	/* Browsers drop whitespace and controls inside URLs: "java\tscript:". */
+	for (size_t i = 0; i < vlen && n + 1 < sizeof squeezed; i++)
+		if (v[i] > 0x20)
+			squeezed[n++] = (char)tolower(v[i]);
+	squeezed[n] = '\0';
+	if (strstr(squeezed, "javascript:") || strstr(squeezed, "vbscript:") ||
+	    strstr(squeezed, "data:text")) {
+		snprintf(err, errlen, "SVG attribute \"%s\" holds a javascript: (or similar) link", name);
+		return -1;
+	}
+	if (strcasecmp(local, "href") == 0 && squeezed[0] != '#') {
+		snprintf(err, errlen,
+			 "SVG attribute \"%s\" must point inside the image (#id); external references are not allowed",
+			 name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check one tag d[0..len) (without the angle brackets). */
+static int bank_svg_tag(const unsigned char *d, size_t len, char *err, size_t errlen)
+{
+	size_t i = 0, k;
+	char name[64];
+
+	if (i < len && d[i] == '/')
+		i++;
+	for (k = 0; i < len && !isspace(d[i]) && d[i] != '/' && k + 1 < sizeof name; i++)
+		name[k++] = (char)tolower(d[i]);
+	name[k] = '\0';
+	{
+		const char *local = strrchr(name, ':');
+		local = local ? local + 1 : name;
+		if (strcmp(local, "script") == 0) {
+			snprintf(err, errlen, "SVG contains a script element <%s>", name);
+			return -1;
+		}
+		if (strcmp(local, "foreignobject") == 0) {
+			snprintf(err, errlen, "SVG contains a foreignObject element (embedded HTML)");
+			return -1;
+		}
+	}
+	while (i < len) {
+		char attr[64];
+		const unsigned char *v = NULL;
+		size_t vlen = 0;
+		while (i < len && (isspace(d[i]) || d[i] == '/'))
+			i++;
+		for (k = 0; i < len && !isspace(d[i]) && d[i] != '=' && d[i] != '/'; i++)
+			if (k + 1 < sizeof attr)
+				attr[k++] = (char)d[i];
+		attr[k] = '\0';
+		while (i < len && isspace(d[i]))
+			i++;
+		if (i < len && d[i] == '=') {
+			i++;
+			while (i < len && isspace(d[i]))
+				i++;
+			if (i < len && (d[i] == '"' || d[i] == '\'')) {
+				unsigned char q = d[i++];
+				v = d + i;
+				while (i < len && d[i] != q)
+					i++;
+				vlen = (size_t)(d + i - v);
+				i++;
+			} else {
+				v = d + i;
+				while (i < len && !isspace(d[i]))
+					i++;
+				vlen = (size_t)(d + i - v);
+			}
+		}
+		if (k && bank_svg_attr(attr, v ? v : (const unsigned char *)"", vlen, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+/* Walk the markup of an SVG: every tag is checked; text content is not
+ * (it is displayed, never run). Declarations (DOCTYPE, ENTITY, CDATA) are
+ * refused; comments and processing instructions are skipped. */
+static int bank_svg_safe(const unsigned char *d, size_t len, char *err, size_t errlen)
+{
+	size_t i = 0;
+	while (i < len) {
+		const unsigned char *end;
+		if (d[i] != '<') {
+			i++;
 			continue;
-		size_t k = i + 2;
-		while (k < len && isalpha(d[k]))
-			k++;
-		while (k < len && isspace(d[k]))
-			k++;
-		if (k > i + 2 && k < len && d[k] == '=')
-			return 1;
+		}
+		if (len - i >= 4 && memcmp(d + i, "<!--", 4) == 0) {
+			const unsigned char *c = memmem(d + i + 4, len - i - 4, "-->", 3);
+			if (!c) {
+				snprintf(err, errlen, "SVG has an unterminated comment");
+				return -1;
+			}
+			i = (size_t)(c - d) + 3;
+			continue;
+		}
+		if (len - i >= 2 && d[i + 1] == '!') {
+			snprintf(err, errlen, "SVG contains a declaration (<!DOCTYPE, <!ENTITY or CDATA), which is not allowed");
+			return -1;
+		}
+		if (len - i >= 2 && d[i + 1] == '?') {
+			const unsigned char *c = memmem(d + i + 2, len - i - 2, "?>", 2);
+			i = c ? (size_t)(c - d) + 2 : len;
+			continue;
+		}
+		/* Find the closing '>' outside quoted attribute values. */
+		{
+			unsigned char q = 0;
+			size_t j = i + 1;
+			for (; j < len; j++) {
+				if (q) {
+					if (d[j] == q)
+						q = 0;
+				} else if (d[j] == '"' || d[j] == '\'') {
+					q = d[j];
+				} else if (d[j] == '>') {
+					break;
+				}
+			}
+			if (j >= len) {
+				snprintf(err, errlen, "SVG has an unterminated tag");
+				return -1;
+			}
+			end = d + j;
+		}
+		if (bank_svg_tag(d + i + 1, (size_t)(end - d) - i - 1, err, errlen))
+			return -1;
+		i = (size_t)(end - d) + 1;
 	}
 	return 0;
 }
@@ -471,12 +610,8 @@ int bank_check_image(const char *name, const unsigned char *data, size_t len,
 			snprintf(err, errlen, "not an SVG file (no <svg> element)");
 			return -1;
 		}
-		if (bank_contains_ci(data, len, "<script") || bank_contains_ci(data, len, "javascript:") ||
-		    bank_contains_ci(data, len, "<foreignobject") || bank_svg_has_handler(data, len)) {
-			snprintf(err, errlen,
-				 "SVG contains a script, javascript: link, foreignObject or on...= event attribute");
+		if (bank_svg_safe(data, len, err, errlen))
 			return -1;
-		}
 		*mime = "image/svg+xml";
 		return 0;
 	}

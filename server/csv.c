@@ -49,9 +49,15 @@ int csv_parse(const char *data, size_t len, size_t max_record, size_t max_record
 
 	doc->nrecords = 0;
 	doc->records = NULL;
-	if (memchr(data, '\0', len)) {
-		snprintf(err, errlen, "file contains a NUL byte (not a text file?)");
-		goto out;
+	{
+		const char *nul = memchr(data, '\0', len);
+		if (nul) {
+			int l = 1;
+			for (const char *p = data; p < nul; p++)
+				l += *p == '\n';
+			snprintf(err, errlen, "line %d: contains a NUL byte (not a text file?)", l);
+			goto out;
+		}
 	}
 	if (!text_utf8_valid(data, len)) {
 		/* Find the line for a useful message. */

@@ -264,6 +264,9 @@ int paper_layout_from_json(json_t *arr, struct paper_layout *out)
 		    !json_is_integer(json_array_get(e, 2)))
 			goto fail;
 		q->item_id = json_integer_value(json_array_get(e, 0));
+		if (json_integer_value(json_array_get(e, 2)) < 0 ||
+		    json_integer_value(json_array_get(e, 2)) >= UJ_SECTIONS_MAX)
+			goto fail;
 		q->section = (uint8_t)json_integer_value(json_array_get(e, 2));
 		q->n_options = (uint8_t)json_array_size(perm);
 		if (q->n_options < UJ_OPTIONS_MIN || q->n_options > UJ_OPTIONS_MAX)

@@ -54,6 +54,9 @@ int text_has_control(const char *s, int allow_newlines)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		/* C1 controls U+0080..U+009F are encoded as C2 80..C2 9F. */
+		if (c == 0xC2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9F)
+			return 1;
 		if (c < 0x20 || c == 0x7F) {
 			if (allow_newlines && (c == '\n' || c == '\r' || c == '\t'))
 				continue;

@@ -16,6 +16,10 @@ class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.w = World(n_candidates=12)
+        # An exam drawing every TIU item, so its papers always hold the figure item.
+        run("exam", "create", "--db", cls.w.db, harness.make_exam(
+            cls.w.dir, code="IMG", sections=[{"code": "TIU", "draw": 6}], pass_rules={}))
+        cls.w.add_candidates("IMG", ["I1", "I2"])
         cls.w.serve()
 
     @classmethod
@@ -36,8 +40,9 @@ class ApiTest(unittest.TestCase):
     def test_exams_open_lists_exam_without_token(self):
         r = self.w.client().get("/api/v1/exams/open")
         self.assertEqual(r.status, 200)
-        self.assertIn({"code": "EX", "title": "Ujian EX", "duration_s": 3600,
-                       "token_required": False}, r.json)
+        self.assertEqual(r.json[0], {"code": "EX", "title": "Ujian EX", "duration_s": 3600,
+                                     "token_required": False})
+        self.assertEqual([e["code"] for e in r.json], ["EX", "IMG"])
 
     def test_unknown_route_and_method(self):
         c = self.w.client()
@@ -94,6 +99,24 @@ class ApiTest(unittest.TestCase):
         big = b'{"exam":"' + b"x" * (70 * 1024) + b'"}'
         r = c.post("/api/v1/candidate/login", raw=big)
         self.assertEqual((r.status, r.error), (413, "body_too_large"))
+
+    def test_huge_body_refused_while_reading(self):
+        """Beyond 16 x the limit libevent refuses the body from its
+        Content-Length alone (413, connection closed), before reading it;
+        the server stays up."""
+        import socket
+        s = socket.create_connection(("127.0.0.1", self.w.server.port), timeout=10)
+        s.sendall(b"POST /api/v1/candidate/login HTTP/1.1\r\nHost: t\r\n"
+                  b"Content-Type: application/json\r\nContent-Length: 2097152\r\n\r\n")
+        reply = b""
+        while b"\r\n" not in reply:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+        s.close()
+        self.assertTrue(reply.startswith(b"HTTP/1.1 413"), reply[:80])
+        self.assertEqual(self.w.client().get("/api/v1/health").status, 200)
 
     # --- sessions ----------------------------------------------------------
 
@@ -308,7 +331,7 @@ class ApiTest(unittest.TestCase):
                         self.assertNotIn(otext, text)
 
     def test_images_only_for_their_candidate(self):
-        a = self.fresh("C002")
+        a = self.w.logged_in("I1", exam="IMG")
         paper = a.post("/api/v1/attempt/start").json
         q = next(q for q in paper["questions"] if q["images"])
         url = q["images"][0]
@@ -325,7 +348,8 @@ class ApiTest(unittest.TestCase):
         self.assertEqual(r.status, 200)
         # Nobody else: no credentials, another candidate's token or cookie.
         self.assertEqual(a.get(url, token="").status, 401)
-        b = self.fresh("C003")
+        b = self.w.logged_in("I2", exam="IMG")
+        b.post("/api/v1/attempt/start")
         self.assertEqual(b.get(url).status, 404)
         self.assertEqual(b.get(url, token="", headers={"Cookie": "ujian_img=" + b.token}).status,
                          404)

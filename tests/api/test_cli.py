@@ -72,6 +72,20 @@ class CliTest(unittest.TestCase):
         self.assertIn("schema version 1", p.stdout)
         self.assertEqual(os.stat(self.db + ".key").st_mode & 0o777, 0o600)
 
+    def test_schema_version_guard(self):
+        import sqlite3
+        con = sqlite3.connect(self.db)
+        con.execute("PRAGMA user_version = 99")
+        con.commit()
+        con.close()
+        self.assert_fails(["bank", "list", "--db", self.db], "schema version 99 is newer")
+        self.assert_fails(["init", "--db", self.db], "newer than this ujian")
+        old = os.path.join(self.dir, "old.db")
+        sqlite3.connect(old).close()  # an empty file: schema version 0
+        self.assert_fails(["bank", "list", "--db", old], "older than 1", "ujian init")
+        self.assertIn("schema version 1", run("init", "--db", old).stdout)
+        self.assertIn("CODE", run("bank", "list", "--db", old).stdout)
+
     # --- banks -------------------------------------------------------------
 
     def test_bank_import_and_reimport(self):
