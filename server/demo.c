@@ -28,9 +28,11 @@ static char *demo_sample_dir(void)
 	if (n > 0) {
 		exe[n] = '\0';
 		char *d = xasprintf("%s/../question-bank/skd-sample", dirname(exe));
-		if (stat(d, &st) == 0 && S_ISDIR(st.st_mode))
-			return d;
+		char *real = realpath(d, NULL);
 		free(d);
+		if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+			return real;
+		free(real);
 	}
 	if (stat("question-bank/skd-sample", &st) == 0 && S_ISDIR(st.st_mode))
 		return xstrdup("question-bank/skd-sample");

@@ -182,71 +182,46 @@ out:
 	return rc;
 }
 
-static int cmd_bank(int argc, char **argv)
+/* A catalog noun with an "add from file" and a "list" subcommand
+ * ("bank import|list", "exam create|list"). */
+struct catalog_cmd {
+	const char *noun, *add;
+	int (*add_fn)(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+	int (*list_fn)(sqlite3 *db, FILE *out, char *err, size_t errlen);
+};
+
+static int cmd_catalog(const struct catalog_cmd *cc, int argc, char **argv)
 {
 	const char *dbp = NULL, *pos[1];
 	struct cli_opt o[] = { { "db", &dbp, NULL }, { NULL, NULL, NULL } };
 	const char *sub = argc > 2 ? argv[2] : "";
-	char err[2048];
+	int is_add = strcmp(sub, cc->add) == 0;
+	char name[64], err[2048];
 	sqlite3 *db;
 	int rc;
 
-	if (strcmp(sub, "import") == 0) {
-		if (cli_parse("bank import", argc, argv, 3, o, pos, 1) || cli_need("bank import", "db", dbp))
-			return 2;
-		if (!(db = cli_open("bank import", dbp, DB_OPEN_EXISTING)))
-			return 1;
-		rc = catalog_bank_import(db, pos[0], stdout, err, sizeof err);
-		if (rc)
-			fprintf(stderr, "ujian bank import: %s\n", err);
-	} else if (strcmp(sub, "list") == 0) {
-		if (cli_parse("bank list", argc, argv, 3, o, pos, 0) || cli_need("bank list", "db", dbp))
-			return 2;
-		if (!(db = cli_open("bank list", dbp, DB_OPEN_EXISTING)))
-			return 1;
-		rc = catalog_bank_list(db, stdout, err, sizeof err);
-		if (rc)
-			fprintf(stderr, "ujian bank list: %s\n", err);
-	} else {
-		fprintf(stderr, "ujian bank: expected 'import' or 'list' (see 'ujian help')\n");
+	if (!is_add && strcmp(sub, "list") != 0) {
+		fprintf(stderr, "ujian %s: expected '%s' or 'list' (see 'ujian help')\n", cc->noun,
+			cc->add);
 		return 2;
 	}
+	snprintf(name, sizeof name, "%s %s", cc->noun, sub);
+	if (cli_parse(name, argc, argv, 3, o, pos, is_add ? 1 : 0) || cli_need(name, "db", dbp))
+		return 2;
+	if (!(db = cli_open(name, dbp, DB_OPEN_EXISTING)))
+		return 1;
+	rc = is_add ? cc->add_fn(db, pos[0], stdout, err, sizeof err)
+		    : cc->list_fn(db, stdout, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "ujian %s: %s\n", name, err);
 	db_close(db);
 	return rc ? 1 : 0;
 }
 
-static int cmd_exam(int argc, char **argv)
-{
-	const char *dbp = NULL, *pos[1];
-	struct cli_opt o[] = { { "db", &dbp, NULL }, { NULL, NULL, NULL } };
-	const char *sub = argc > 2 ? argv[2] : "";
-	char err[2048];
-	sqlite3 *db;
-	int rc;
-
-	if (strcmp(sub, "create") == 0) {
-		if (cli_parse("exam create", argc, argv, 3, o, pos, 1) || cli_need("exam create", "db", dbp))
-			return 2;
-		if (!(db = cli_open("exam create", dbp, DB_OPEN_EXISTING)))
-			return 1;
-		rc = catalog_exam_create(db, pos[0], stdout, err, sizeof err);
-		if (rc)
-			fprintf(stderr, "ujian exam create: %s\n", err);
-	} else if (strcmp(sub, "list") == 0) {
-		if (cli_parse("exam list", argc, argv, 3, o, pos, 0) || cli_need("exam list", "db", dbp))
-			return 2;
-		if (!(db = cli_open("exam list", dbp, DB_OPEN_EXISTING)))
-			return 1;
-		rc = catalog_exam_list(db, stdout, err, sizeof err);
-		if (rc)
-			fprintf(stderr, "ujian exam list: %s\n", err);
-	} else {
-		fprintf(stderr, "ujian exam: expected 'create' or 'list' (see 'ujian help')\n");
-		return 2;
-	}
-	db_close(db);
-	return rc ? 1 : 0;
-}
+static const struct catalog_cmd cmd_bank = { "bank", "import", catalog_bank_import,
+					     catalog_bank_list };
+static const struct catalog_cmd cmd_exam = { "exam", "create", catalog_exam_create,
+					     catalog_exam_list };
 
 static int cmd_candidates(int argc, char **argv)
 {
@@ -444,9 +419,9 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "init") == 0)
 		return cmd_init(argc, argv);
 	if (strcmp(cmd, "bank") == 0)
-		return cmd_bank(argc, argv);
+		return cmd_catalog(&cmd_bank, argc, argv);
 	if (strcmp(cmd, "exam") == 0)
-		return cmd_exam(argc, argv);
+		return cmd_catalog(&cmd_exam, argc, argv);
 	if (strcmp(cmd, "candidates") == 0)
 		return cmd_candidates(argc, argv);
 	if (strcmp(cmd, "results") == 0)
