@@ -3,6 +3,7 @@
 #   make run    install what is missing, build, start the demo on :8080
 #   make test   install what is missing, build, run every test suite
 #   make asan   the same test suites under AddressSanitizer + UBSan
+#   make screenshots  regenerate docs/screenshots/ from the real client
 #
 # Libraries come through pkg-config; see scripts/install-deps.sh.
 
@@ -26,7 +27,7 @@ LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit-bins asan clean
+.PHONY: all deps run test unit-bins asan screenshots clean
 
 all: $(BUILD)/ujian
 
@@ -60,6 +61,11 @@ asan: deps
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all unit-bins
 	UJIAN_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh scripts/run-tests.sh build-asan
+
+# Regenerate docs/screenshots/{login,exam,result}.png in Debian's Chromium.
+screenshots: deps
+	$(MAKE) all
+	node tests/e2e/screenshots.mjs
 
 clean:
 	rm -rf build build-asan

@@ -1,13 +1,21 @@
 #!/bin/sh
-# Install every Debian package Ujian needs to build, run and test.
-# Idempotent: does nothing (and needs no network) when all are present.
-# Runs apt-get as root, or through sudo otherwise.
+# Install everything Ujian needs to build, run and test, and nothing else.
+# Idempotent: does nothing (and needs no network) when all is present.
+# Debian packages go through apt-get (as root, or through sudo); the browser
+# test tools come from the npm registry into tests/e2e/node_modules.
 set -eu
 
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+
 # build: compiler, pkg-config, the four libraries; unit tests: cmocka;
-# API tests: python3 (standard library only); sqlite3: the CLI, for operators.
+# API tests: python3 (standard library only); sqlite3: the CLI, for operators
+# and for the browser tests' checks of stored data; chromium: the browser the
+# end-to-end tests drive.
 PACKAGES="build-essential pkg-config libevent-dev libssl-dev libsqlite3-dev
-libjansson-dev libcmocka-dev python3 sqlite3 ca-certificates"
+libjansson-dev libcmocka-dev python3 sqlite3 ca-certificates chromium"
+# Node.js runs the browser tests (playwright-core needs Node >= 20). Debian's
+# nodejs package is only installed when no node is present at all.
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing=""
 for p in $PACKAGES; do
@@ -16,21 +24,26 @@ for p in $PACKAGES; do
 	fi
 done
 
-if [ -z "$missing" ]; then
-	exit 0
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		SUDO=""
+	elif command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "install-deps: missing packages:$missing" >&2
+		echo "install-deps: not root and sudo is not available; install them as root" >&2
+		exit 1
+	fi
+	echo "install-deps: installing:$missing"
+	$SUDO apt-get update -q
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
 
-if [ "$(id -u)" -eq 0 ]; then
-	SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-	SUDO="sudo"
-else
-	echo "install-deps: missing packages:$missing" >&2
-	echo "install-deps: not root and sudo is not available; install them as root" >&2
-	exit 1
+# Browser test tools (playwright-core, axe-core), pinned by package-lock.json.
+E2E="$TOP/tests/e2e"
+if [ ! -f "$E2E/node_modules/.package-lock.json" ] ||
+	[ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
+	echo "install-deps: installing the browser test tools (npm ci in tests/e2e)"
+	(cd "$E2E" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-
-echo "install-deps: installing:$missing"
-$SUDO apt-get update -q
-# shellcheck disable=SC2086
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

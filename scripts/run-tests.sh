@@ -45,6 +45,11 @@ for t in tests/api/test_*.py; do
 	run_suite "api/$(basename "$t" .py)" python3 "$t"
 done
 
+for t in tests/e2e/test_*.mjs; do
+	[ -f "$t" ] || continue
+	run_suite "e2e/$(basename "$t" .mjs)" node "$t"
+done
+
 rm -rf "$LOG"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

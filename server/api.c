@@ -464,12 +464,32 @@ static void api_start(struct server *s, struct evhttp_request *req, struct rt_ca
 	api_when_durable(s, c, req, api_then_paper);
 }
 
+/* GET /api/v1/attempt?view=clock: only the attempt and its clock, for the
+ * client's periodic re-sync (the full paper is tens of kilobytes). */
+static void api_then_clock(struct server *s, struct rt_candidate *c, struct store_op *op,
+			   void *arg)
+{
+	if (c->status != ATT_IN_PROGRESS) {
+		api_then_attempt(s, c, op, arg);
+		return;
+	}
+	http_reply_json(arg, 200, json_pack("{s:o}", "attempt", api_attempt_clock(c, clock_now_ms())));
+}
+
 static void api_attempt(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
 			const char *rest)
 {
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	int clock_only = query && strcmp(query, "view=clock") == 0;
 	(void)rest;
+	if (query && !clock_only) {
+		http_reply_error(req, 400, "invalid_request",
+				 "Parameter yang dikenal hanya \"view=clock\".");
+		return;
+	}
 	attempt_expire_if_due(s, c, clock_now_ms());
-	api_when_durable(s, c, req, api_then_attempt);
+	api_when_durable(s, c, req, clock_only ? api_then_clock : api_then_attempt);
 }
 
 /* Parse a 1-based question number in [1, max]; -1 if not one. */

@@ -182,6 +182,11 @@ class ApiTest(unittest.TestCase):
             self.assertEqual([o["label"] for o in q["options"]], list("ABCDE"))
         g = c.get("/api/v1/attempt")
         self.assertEqual(g.json["questions"], p1.json["questions"])
+        light = c.get("/api/v1/attempt?view=clock").json
+        self.assertEqual(list(light), ["attempt"])
+        self.assertEqual(light["attempt"]["deadline"], p1.json["attempt"]["deadline"])
+        self.assertLessEqual(light["attempt"]["remaining_ms"], p1.json["attempt"]["remaining_ms"])
+        self.assertEqual(c.get("/api/v1/attempt?view=all").error, "invalid_request")
 
     def test_answers_and_revisions(self):
         c = self.fresh("C008")

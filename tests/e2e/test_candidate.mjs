@@ -1,0 +1,344 @@
+// test_candidate.mjs - the candidate client in a real Chromium against the real
+// server: a whole exam, network cuts, reloads and a second PC, a server
+// SIGKILL, time-up, keyboard only, and an accessibility scan.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  World, launch, newPage, waitUntil, test, run, assert, assertEqual, TOP, SLOW,
+} from './harness.mjs';
+
+const AXE = readFileSync(join(TOP, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+let browser;
+
+async function visible(page, sel) {
+  return page.locator(sel).isVisible();
+}
+
+// Log in through the form; start the exam if it is not started yet.
+async function login(page, w, regno, { start = true } = {}) {
+  await page.goto(`${w.url}/candidate/?exam=E2E`);
+  await page.fill('#login-regno', regno);
+  await page.fill('#login-password', w.passwords[regno]);
+  await page.click('#login-submit');
+  await page.waitForSelector('#screen-ready:visible, #screen-exam:visible');
+  if (start && await visible(page, '#screen-ready')) {
+    await page.click('#start-button');
+  }
+  if (start) await page.waitForSelector('#screen-exam:visible');
+}
+
+// What the page shows for the current question: its item id and options.
+async function current(page) {
+  const text = await page.textContent('#question-text');
+  const m = /\[Q:([A-Z]+-\d+)\]/.exec(text);
+  assert(m, 'question marker in ' + text);
+  const options = await page.$$eval('#options [data-label]', (els) =>
+    els.map((e) => ({ label: e.dataset.label, text: e.textContent })));
+  const n = Number(await page.getAttribute('#nav-grid [aria-current="true"]', 'data-n'));
+  return { id: m[1], options, n };
+}
+
+function pointsOf(w, q, label) {
+  const item = w.info[q.id];
+  const opt = q.options.find((o) => o.label === label);
+  const key = Object.keys(item.points).find((t) => opt.text.includes(t));
+  assert(key, `option text ${opt.text} of ${q.id}`);
+  return item.points[key];
+}
+
+function bestLabel(w, q) {
+  let best = null, bp = -1;
+  for (const o of q.options) {
+    const p = pointsOf(w, q, o.label);
+    if (p > bp) { bp = p; best = o.label; }
+  }
+  return best;
+}
+
+async function savedStatus(page) {
+  return page.getAttribute('#save-status', 'data-status');
+}
+
+async function gotoQuestion(page, n) {
+  await page.click(`#nav-grid [data-n="${n}"]`);
+  await waitUntil(async () => (await current(page)).n === n, 5000, `question ${n}`);
+}
+
+test('a whole exam through the UI is scored as expected', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    const total = w.draw * 3;
+    assertEqual(await page.$$eval('#nav-grid [data-n]', (e) => e.length), total, 'grid size');
+    // The tiny markup: bold rendered, angle brackets literal.
+    assert(await page.$eval('#question-text', (e) => e.querySelector('strong') !== null), 'bold');
+    assert((await page.textContent('#question-text')).includes('<b>literal</b>'), 'literal <b>');
+    const expected = { TWK: 0, TIU: 0, TKP: 0 };
+    for (let i = 0; i < total; i++) {
+      const q = await current(page);
+      // Change of mind on even questions: the last choice counts.
+      const best = bestLabel(w, q);
+      const label = i % 3 === 2 ? null : best;
+      if (i % 2 === 0) await page.click(`#options [data-label="${best === 'A' ? 'B' : 'A'}"]`);
+      if (label) {
+        await page.click(`#options [data-label="${label}"]`);
+        expected[w.info[q.id].section] += pointsOf(w, q, label);
+      } else if (i % 2 === 0) {
+        await page.click('#clear-answer');
+      }
+      await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'saved');
+      if (i < total - 1) await page.click('#next-button');
+    }
+    await page.click('#finish-button');
+    await page.waitForSelector('#finish-dialog:visible');
+    const unanswered = Number(await page.textContent('#finish-unanswered'));
+    assertEqual(unanswered, w.draw, 'unanswered count in the confirmation');
+    await page.click('#finish-confirm');
+    await page.waitForSelector('#screen-result:visible');
+    const sum = expected.TWK + expected.TIU + expected.TKP;
+    assertEqual(Number((await page.textContent('#result-total')).trim()), sum, 'total on screen');
+    for (const sec of ['TWK', 'TIU', 'TKP']) {
+      const cell = (await page.textContent(`tr[data-section="${sec}"] .score`)).trim();
+      assertEqual(Number(cell), expected[sec], `${sec} on screen`);
+    }
+    assertEqual(w.attempt('P001'), { status: 'finished', finish_reason: 'submitted', total: sum },
+      'stored result');
+    assertEqual(page.errors, [], 'page errors');
+  } finally {
+    await w.close();
+  }
+});
+
+test('network cut: answers wait unsaved and are saved when the network returns', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    await page.click('#options [data-label="A"]');
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'first answer saved');
+    await page.context().setOffline(true);
+    await page.click('#next-button');
+    await page.click('#options [data-label="C"]');
+    await page.click('#next-button');
+    await page.click('#options [data-label="D"]');
+    await page.click('#flag-toggle');
+    await waitUntil(async () => (await page.getAttribute('#connection', 'data-online')) === 'false',
+      15000, 'the connection indicator to show offline');
+    assertEqual(await savedStatus(page), 'unsaved', 'current question unsaved');
+    assertEqual(await page.getAttribute('#nav-grid [data-n="2"]', 'data-saved'), 'false', 'q2 unsaved');
+    assertEqual(w.answers('P001').map((a) => a.n), [1], 'only question 1 reached the server');
+    await page.context().setOffline(false);
+    await waitUntil(async () => w.answers('P001').length === 3, 15000, 'the queued answers to reach the server');
+    const stored = w.answers('P001').map((a) => [a.n, a.label, a.flagged]);
+    assertEqual(stored, [[1, 'A', 0], [2, 'C', 0], [3, 'D', 1]], 'stored answers');
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 10000, 'saved on screen');
+    assertEqual(await page.getAttribute('#connection', 'data-online'), 'true', 'back online');
+  } finally {
+    await w.close();
+  }
+});
+
+test('reload and a second PC: same question, same answers and flags', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    await page.click('#options [data-label="B"]');
+    await page.click('#next-button');
+    await page.click('#options [data-label="E"]');
+    await page.click('#flag-toggle');
+    await gotoQuestion(page, 5);
+    await page.click('#options [data-label="C"]');
+    await waitUntil(async () => w.answers('P001').length === 3, 10000, 'answers stored');
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'saved');
+    const gridBefore = await page.$$eval('#nav-grid [data-n]', (els) => els.map((e) => e.dataset.state));
+    await page.reload();
+    await page.waitForSelector('#screen-exam:visible');
+    assertEqual((await current(page)).n, 5, 'same question after reload');
+    assertEqual(await page.getAttribute('#options [data-label="C"]', 'aria-checked'), 'true', 'choice shown');
+    const gridAfter = await page.$$eval('#nav-grid [data-n]', (els) => els.map((e) => e.dataset.state));
+    assertEqual(gridAfter, gridBefore, 'grid after reload');
+    assertEqual(gridAfter.slice(0, 5), ['answered', 'flagged', 'unanswered', 'unanswered', 'answered'],
+      'grid states');
+    // Another PC (a fresh browser context) - the old one is replaced.
+    const other = await newPage(browser);
+    await login(other, w, 'P001');
+    const gridOther = await other.$$eval('#nav-grid [data-n]', (els) => els.map((e) => e.dataset.state));
+    assertEqual(gridOther, gridBefore, 'grid on the second PC');
+    await gotoQuestion(other, 2);
+    assertEqual(await other.getAttribute('#options [data-label="E"]', 'aria-checked'), 'true', 'answer on 2nd PC');
+    assertEqual(await other.getAttribute('#flag-toggle', 'aria-pressed'), 'true', 'flag on 2nd PC');
+    // The first PC learns that its session was taken over.
+    await page.click('#options [data-label="A"]');
+    await waitUntil(async () => (await page.locator('#notice').isVisible()) &&
+      (await visible(page, '#relogin-button')), 10000, 'the session-replaced notice');
+  } finally {
+    await w.close();
+  }
+});
+
+test('server SIGKILL and restart: the client recovers and nothing answered is lost', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    await page.click('#options [data-label="B"]');
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'saved');
+    await w.kill9();
+    await page.click('#next-button');
+    await page.click('#options [data-label="D"]');
+    await page.click('#next-button');
+    await page.click('#options [data-label="A"]');
+    await waitUntil(async () => (await page.getAttribute('#connection', 'data-online')) === 'false',
+      15000, 'offline indicator while the server is down');
+    assertEqual(await savedStatus(page), 'unsaved', 'unsaved while down');
+    await w.start(); // same port, same database
+    await waitUntil(async () => w.answers('P001').length === 3, 20000, 'answers saved after restart');
+    assertEqual(w.answers('P001').map((a) => [a.n, a.label]), [[1, 'B'], [2, 'D'], [3, 'A']], 'stored');
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 10000, 'saved on screen');
+    assertEqual(await page.getAttribute('#connection', 'data-online'), 'true', 'online again');
+  } finally {
+    await w.close();
+  }
+});
+
+test('time-up on a short exam: the result appears without any click', async () => {
+  const w = await new World({ duration: 12 }).start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    const q = await current(page);
+    const label = bestLabel(w, q);
+    await page.click(`#options [data-label="${label}"]`);
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'saved');
+    const remaining = Number(await page.getAttribute('#countdown', 'data-remaining-ms'));
+    assert(remaining > 0 && remaining <= 12000, 'countdown from the server: ' + remaining);
+    await page.waitForSelector('#screen-result:visible', { timeout: (12000 + 6000) * SLOW });
+    assertEqual(Number((await page.textContent('#result-total')).trim()), pointsOf(w, q, label),
+      'scored at time-up');
+    assertEqual(w.attempt('P001').finish_reason, 'time_up', 'finished by the server');
+  } finally {
+    await w.close();
+  }
+});
+
+test('keyboard only: log in, answer, flag, navigate, finish', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await page.goto(`${w.url}/candidate/?exam=E2E`);
+    const tabTo = async (id) => {
+      for (let i = 0; i < 40; i++) {
+        if (await page.evaluate(() => document.activeElement && document.activeElement.id) === id) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error('could not reach #' + id + ' with Tab');
+    };
+    await tabTo('login-regno');
+    await page.keyboard.type('P001');
+    await tabTo('login-password');
+    await page.keyboard.type(w.passwords.P001);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#screen-ready:visible');
+    await tabTo('start-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#screen-exam:visible');
+    const total = w.draw * 3;
+    let expected = 0;
+    for (let i = 0; i < total; i++) {
+      const q = await current(page);
+      const label = bestLabel(w, q);
+      await page.keyboard.press(label);
+      expected += pointsOf(w, q, label);
+      if (i === 1) await page.keyboard.press('f');
+      await waitUntil(async () => (await page.getAttribute(`#options [data-label="${label}"]`,
+        'aria-checked')) === 'true', 3000, 'choice by key');
+      if (i < total - 1) await page.keyboard.press('ArrowRight');
+    }
+    await page.keyboard.press('ArrowLeft');
+    assertEqual((await current(page)).n, total - 1, 'ArrowLeft goes back');
+    await page.keyboard.press('Digit1');
+    const q = await current(page);
+    expected -= pointsOf(w, q, bestLabel(w, q));
+    expected += pointsOf(w, q, 'A');
+    await waitUntil(async () => w.answers('P001').length === total &&
+      w.answers('P001').find((a) => a.n === total - 1).label === 'A', 10000, 'all answers stored');
+    assertEqual(w.answers('P001').find((a) => a.n === 2).flagged, 1, 'F flagged question 2');
+    await tabTo('finish-button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#finish-dialog:visible');
+    assertEqual(Number(await page.textContent('#finish-flagged')), 1, 'flagged count');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#screen-result:visible');
+    assertEqual(Number((await page.textContent('#result-total')).trim()), expected, 'total');
+  } finally {
+    await w.close();
+  }
+});
+
+async function axeScan(page, where) {
+  await page.addScriptTag({ content: AXE });
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assertEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+    `serious/critical accessibility violations on the ${where} screen`);
+}
+
+test('accessibility: no serious or critical axe violations on login, exam and result', async () => {
+  const w = await new World().start();
+  try {
+    for (const viewport of [{ width: 1024, height: 768 }, { width: 375, height: 740 }]) {
+      const page = await newPage(browser, { viewport });
+      await page.goto(`${w.url}/candidate/?exam=E2E`);
+      await page.waitForSelector('#screen-login:visible');
+      await axeScan(page, `login (${viewport.width}px)`);
+      const regno = viewport.width === 1024 ? 'P001' : 'P002';
+      await login(page, w, regno);
+      await page.click('#options [data-label="B"]');
+      await page.click('#flag-toggle');
+      await axeScan(page, `exam (${viewport.width}px)`);
+      // The page must not scroll sideways at this width.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `horizontal overflow of ${overflow}px at ${viewport.width}px`);
+      await page.click('#finish-button');
+      await page.waitForSelector('#finish-dialog:visible');
+      await axeScan(page, `finish dialog (${viewport.width}px)`);
+      await page.click('#finish-confirm');
+      await page.waitForSelector('#screen-result:visible');
+      await axeScan(page, `result (${viewport.width}px)`);
+    }
+  } finally {
+    await w.close();
+  }
+});
+
+test('english can be chosen and hidden scores show a confirmation only', async () => {
+  const w = await new World({ showScore: false }).start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    await page.click('#finish-button');
+    await page.click('#finish-confirm');
+    await page.waitForSelector('#screen-result:visible');
+    assert(await visible(page, '#result-recorded'), 'recorded message');
+    assertEqual(await page.locator('#result-total').count() === 0 ||
+      !(await visible(page, '#result-total')), true, 'no total shown');
+    assertEqual(await page.getAttribute('html', 'lang'), 'id', 'Indonesian by default');
+    await page.click('[data-lang="en"]');
+    await waitUntil(async () => (await page.getAttribute('html', 'lang')) === 'en', 3000, 'english');
+  } finally {
+    await w.close();
+  }
+});
+
+browser = await launch();
+let code = 1;
+try {
+  code = await run();
+} finally {
+  await browser.close();
+}
+process.exit(code);
