@@ -33,6 +33,7 @@ struct server_config {
 	int outage_credit;      /* credit server downtime to running attempts */
 	int catalog_poll_ms;    /* how often to look for new exams/candidates */
 	int quiet;              /* no banner */
+	int bench_route;        /* serve GET /api/v1/_bench/ping (benchmarks only) */
 };
 
 /* Defaults for every field except db_path/listen. */

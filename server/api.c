@@ -247,6 +247,20 @@ static void api_health(struct server *s, struct evhttp_request *req, struct rt_c
 	http_reply_json(req, 200, json_pack("{s:s,s:s}", "status", "ok", "version", UJIAN_VERSION));
 }
 
+/* GET /api/v1/_bench/ping: a fixed small JSON without storage or state, for
+ * measuring the raw ceiling of the event loop (only with --bench-route). */
+static void api_bench_ping(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
+			   const char *rest)
+{
+	(void)c;
+	(void)rest;
+	if (!s->cfg.bench_route) {
+		http_reply_error(req, 404, "not_found", NULL);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:b,s:s}", "pong", 1, "version", UJIAN_VERSION));
+}
+
 static int api_exam_open(const struct rt_exam *e, int64_t now)
 {
 	return (!e->def.opens_at || now >= e->def.opens_at) &&
@@ -665,6 +679,7 @@ notfound:
 
 static const struct api_route api_routes[] = {
 	{ "/api/v1/health", 0, EVHTTP_REQ_GET, API_PUBLIC, api_health },
+	{ "/api/v1/_bench/ping", 0, EVHTTP_REQ_GET, API_PUBLIC, api_bench_ping },
 	{ "/api/v1/exams/open", 0, EVHTTP_REQ_GET, API_PUBLIC, api_exams_open },
 	{ "/api/v1/candidate/login", 0, EVHTTP_REQ_POST, API_PUBLIC, api_login },
 	{ "/api/v1/candidate/logout", 0, EVHTTP_REQ_POST, API_CANDIDATE, api_logout },

@@ -14,6 +14,7 @@
 #include "mem.h"
 #include "results.h"
 #include "server.h"
+#include "verify.h"
 #include "version.h"
 
 #include <errno.h>
@@ -39,6 +40,9 @@ static const char ujian_usage[] =
 	"      as CSV (registration_no,name,password)\n"
 	"  results export --db FILE --exam CODE [--format csv|json] [--output FILE]\n"
 	"      ranked results of finished attempts\n"
+	"  verify --db FILE --exam CODE [--acks DIR]\n"
+	"      audit: acknowledged answers (ack logs of ujian-bench) are stored, stored\n"
+	"      scores equal a recomputation, time credits match the ledger\n"
 	"  serve --db FILE [--listen ADDR:PORT] [server options]\n"
 	"      run the server (also serves client-web/ at /)\n"
 	"  demo [--listen ADDR:PORT] [--db FILE] [--fresh]\n"
@@ -58,6 +62,7 @@ static const char ujian_usage[] =
 	"  --outage-credit on|off    credit server downtime to running attempts (default on)\n"
 	"  --catalog-poll-ms MS      how often to look for new exams/candidates,\n"
 	"                            50-60000 (default 1000)\n"
+	"  --bench-route             serve GET /api/v1/_bench/ping (benchmarks only)\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
 
@@ -311,12 +316,36 @@ out:
 	return rc;
 }
 
+static int cmd_verify(int argc, char **argv)
+{
+	const char *dbp = NULL, *exam = NULL, *acks = NULL;
+	struct cli_opt o[] = { { "db", &dbp, NULL },
+			       { "exam", &exam, NULL },
+			       { "acks", &acks, NULL },
+			       { NULL, NULL, NULL } };
+	char err[1024];
+	sqlite3 *db;
+	long bad;
+
+	if (cli_parse("verify", argc, argv, 2, o, NULL, 0) || cli_need("verify", "db", dbp) ||
+	    cli_need("verify", "exam", exam))
+		return 2;
+	if (!(db = cli_open("verify", dbp, DB_OPEN_EXISTING)))
+		return 1;
+	bad = verify_run(db, exam, acks, stdout, err, sizeof err);
+	if (bad < 0)
+		fprintf(stderr, "ujian verify: %s\n", err);
+	db_close(db);
+	return bad == 0 ? 0 : 1;
+}
+
 /* Options shared by serve and demo. Returns 0, or 2 after a message. */
 static int cli_server_opts(const char *cmd, int argc, char **argv, struct server_config *cfg,
 			   const char **dbp, int *fresh)
 {
 	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
 	const char *credit = NULL, *poll = NULL;
+	int bench = 0;
 	struct cli_opt o[] = { { "db", dbp, NULL },
 			       { "listen", &cfg->listen, NULL },
 			       { "key", &cfg->key_path, NULL },
@@ -328,6 +357,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "addr-limit", &alim, NULL },
 			       { "outage-credit", &credit, NULL },
 			       { "catalog-poll-ms", &poll, NULL },
+			       { "bench-route", NULL, &bench },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
 			       { NULL, NULL, NULL } };
@@ -335,6 +365,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 
 	if (cli_parse(cmd, argc, argv, 2, o, NULL, 0))
 		return 2;
+	cfg->bench_route = bench;
 	if (maxbody) {
 		if (cli_int(cmd, "max-body", maxbody, 1024, 16 * 1024 * 1024, &v))
 			return 2;
@@ -426,6 +457,8 @@ int main(int argc, char **argv)
 		return cmd_candidates(argc, argv);
 	if (strcmp(cmd, "results") == 0)
 		return cmd_results(argc, argv);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc, argv);
 	if (strcmp(cmd, "serve") == 0)
 		return cmd_serve(argc, argv);
 	if (strcmp(cmd, "demo") == 0)

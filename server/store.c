@@ -7,6 +7,7 @@
 #include "mem.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,42 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_EVENT] = "INSERT INTO events (at, candidate_id, kind, n, label, flagged, rev, detail)"
 		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
+
+/* Crash points for the crash harness (make crash-test builds with
+ * -DUJIAN_CRASHPOINTS). UJIAN_CRASH="after_commit:K" kills the process right
+ * after the K-th committed batch, before any reply is sent;
+ * "mid_batch:K" kills it halfway through applying the K-th batch, inside
+ * the open transaction. Never compiled into a normal build. */
+#ifdef UJIAN_CRASHPOINTS
+enum store_crash { CRASH_NONE, CRASH_AFTER_COMMIT, CRASH_MID_BATCH };
+static enum store_crash store_crash_kind;
+static long store_crash_at, store_crash_batches;
+
+static void store_crash_init(void)
+{
+	const char *v = getenv("UJIAN_CRASH");
+	if (!v)
+		return;
+	if (strncmp(v, "after_commit:", 13) == 0)
+		store_crash_kind = CRASH_AFTER_COMMIT;
+	else if (strncmp(v, "mid_batch:", 10) == 0)
+		store_crash_kind = CRASH_MID_BATCH;
+	store_crash_at = atol(strchr(v, ':') + 1);
+	log_warn("crash point armed: %s", v);
+}
+
+static void store_crash_point(enum store_crash where)
+{
+	if (store_crash_kind == where && store_crash_batches == store_crash_at) {
+		log_warn("crash point reached (%s batch %ld)",
+			 where == CRASH_AFTER_COMMIT ? "after commit" : "mid batch", store_crash_at);
+		raise(SIGKILL);
+	}
+}
+#else
+#define store_crash_init() ((void)0)
+#define store_crash_point(where) ((void)0)
+#endif
 
 struct store {
 	sqlite3 *db;
@@ -209,9 +246,20 @@ static void store_commit(struct store *s, struct store_op *batch)
 		int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 		struct store_op *op;
 		if (rc == SQLITE_OK) {
-			for (op = batch; op && rc == SQLITE_OK; op = op->next)
+			int k = 0, half = 0;
+#ifdef UJIAN_CRASHPOINTS
+			if (batch)
+				store_crash_batches++;
+			for (op = batch; op; op = op->next)
+				half++;
+			half /= 2;
+#endif
+			for (op = batch; op && rc == SQLITE_OK; op = op->next, k++) {
+				if (k == half)
+					store_crash_point(CRASH_MID_BATCH);
 				if (store_apply(s, op) != SQLITE_DONE)
 					rc = sqlite3_errcode(s->db);
+			}
 			if (rc == SQLITE_OK && s->heartbeat) {
 				sqlite3_reset(s->st[ST_HEARTBEAT]);
 				sqlite3_bind_int64(s->st[ST_HEARTBEAT], 1, clock_now_ms());
@@ -223,8 +271,11 @@ static void store_commit(struct store *s, struct store_op *batch)
 			if (rc != SQLITE_OK)
 				sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		}
-		if (rc == SQLITE_OK)
+		if (rc == SQLITE_OK) {
+			if (batch)
+				store_crash_point(CRASH_AFTER_COMMIT);
 			return;
+		}
 		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
 			if (attempt % 100 == 0)
 				log_warn("store: database busy (another process writing?); retrying");
@@ -307,6 +358,7 @@ struct store *store_start(const char *db_path, struct mailbox *mb, int heartbeat
 	s->mb = mb;
 	s->heartbeat = heartbeat;
 	atomic_init(&s->backlog, 0);
+	store_crash_init();
 	s->db = db_open(db_path, DB_OPEN_EXISTING, err, errlen);
 	if (!s->db)
 		goto fail;

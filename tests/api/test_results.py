@@ -125,6 +125,54 @@ class ResultsTest(unittest.TestCase):
         self.assertIs(res["passed"], False)
 
 
+class VerifyTest(unittest.TestCase):
+    """ujian verify recomputes what the server stored and finds tampering."""
+
+    def test_verify_clean_then_tampered(self):
+        w = World(n_candidates=3)
+        try:
+            w.serve()
+            acks = os.path.join(w.dir, "acks")
+            os.makedirs(acks)
+            lines = []
+            for regno in ("C001", "C002"):
+                c = w.logged_in(regno)
+                paper = c.post("/api/v1/attempt/start").json
+                for q in paper["questions"][:5]:
+                    r = c.answer(q["n"], w.best_label(q), 1)
+                    lines.append("%s %d %d %s" % (regno, q["n"], r.json["rev"], r.json["option"]))
+                if regno == "C001":
+                    c.post("/api/v1/attempt/finish")
+            with open(os.path.join(acks, "acks-0.log"), "w") as f:
+                f.write("\n".join(lines) + "\n")
+            ok = run("verify", "--db", w.db, "--exam", "EX", "--acks", acks)
+            self.assertIn("10 acknowledged answers checked", ok.stdout)
+            self.assertIn("attempts: 2 (1 finished", ok.stdout)
+            self.assertIn("OK: 0 violations", ok.stdout)
+            w.server.stop()
+            # tamper: a stored score, a lost answer, a credit without ledger entry
+            w.sql("SELECT 1")  # (read connection closes cleanly)
+            import sqlite3
+            con = sqlite3.connect(w.db)
+            cid = con.execute("SELECT id FROM candidates WHERE registration_no='C001'").fetchone()[0]
+            con.execute("UPDATE attempts SET total = total + 5 WHERE candidate_id = ?", (cid,))
+            first = lines[5].split()
+            con.execute("DELETE FROM answers WHERE n = ? AND candidate_id = (SELECT id FROM "
+                        "candidates WHERE registration_no = ?)", (int(first[1]), first[0]))
+            con.execute("UPDATE attempts SET credit_ms = 1234 WHERE candidate_id <> ?", (cid,))
+            con.commit()
+            con.close()
+            bad = run("verify", "--db", w.db, "--exam", "EX", "--acks", acks, check=False)
+            self.assertEqual(bad.returncode, 1)
+            self.assertIn("C001: stored total", bad.stdout)
+            self.assertIn("acknowledged answer lost: %s question %s" % (first[0], first[1]),
+                          bad.stdout)
+            self.assertIn("time credit 1234 ms but the ledger sums to 0 ms", bad.stdout)
+            self.assertIn("FAILED: 3 violations", bad.stdout)
+        finally:
+            w.close()
+
+
 class HiddenScoreTest(unittest.TestCase):
     def test_show_score_false_hides_scores(self):
         w = World(n_candidates=1, exam_extra={"show_score": False})
