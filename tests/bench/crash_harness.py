@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Crash harness: a load of simulated candidates taking a whole exam while the
+server is SIGKILLed at random moments and at crash points compiled into a test
+build (after COMMIT before the reply; in the middle of a batch), restarted each
+time. Afterwards:
+
+- `ujian verify` checks that every acknowledged answer is stored (rev >= the
+  acknowledged one), every finished attempt's score equals a recomputation, and
+  every paper loads (every attempt resumable);
+- every attempt that was running during an outage was credited the downtime
+  (the configured policy: --outage-credit on), within the heartbeat's accuracy;
+- a sample of candidates logs in again and reads their attempt.
+
+Prints TAP (one line per check) and a JSON summary; exit 0 only if all pass.
+Used by `make crash-test` (full) and `make bench-smoke` (short, inside make test).
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
+import harness  # noqa: E402
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--ujian", required=True, help="server binary built with -DUJIAN_CRASHPOINTS")
+    p.add_argument("--bench", required=True, help="ujian-bench binary")
+    p.add_argument("--candidates", type=int, default=500)
+    p.add_argument("--duration", type=int, default=40, help="exam duration in seconds")
+    p.add_argument("--window", type=int, default=5, help="login window (start storm) in seconds")
+    p.add_argument("--kills", type=int, default=1, help="random SIGKILLs")
+    p.add_argument("--crashpoints", type=int, default=0,
+                   help="restarts armed with a compiled-in crash point")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--keep", action="store_true", help="keep the work directory")
+    return p.parse_args()
+
+
+class Run:
+    def __init__(self, a):
+        self.a = a
+        self.rnd = random.Random(a.seed)
+        self.dir = tempfile.mkdtemp(prefix="ujian-crash-")
+        self.db = os.path.join(self.dir, "c.db")
+        self.port = 0
+        self.proc = None
+        self.outages = []  # (down_ms, up_ms)
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, what, detail=""):
+        self.n += 1
+        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what), flush=True)
+        if not ok:
+            self.failed += 1
+            for line in str(detail).splitlines()[:40]:
+                print("#   " + line, flush=True)
+
+    def ujian(self, *args, stdout=None):
+        return subprocess.run([self.a.ujian, *args], check=True, text=True,
+                              stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def setup(self):
+        self.ujian("init", "--db", self.db)
+        self.ujian("bank", "import", "--db", self.db,
+                   os.path.join(TOP, "question-bank", "skd-sample", "bank.json"))
+        with open(os.path.join(TOP, "question-bank", "skd-sample", "exam-skd-demo.json")) as f:
+            exam = json.load(f)
+        exam.update(code="CRASH", title="Crash harness", duration_s=self.a.duration)
+        path = os.path.join(self.dir, "exam.json")
+        with open(path, "w") as f:
+            json.dump(exam, f)
+        self.ujian("exam", "create", "--db", self.db, path)
+        cands = os.path.join(self.dir, "cands.csv")
+        with open(cands, "w") as f:
+            f.write("registration_no,name\n")
+            for i in range(self.a.candidates):
+                f.write("K%06d,Peserta %d\n" % (i + 1, i + 1))
+        self.creds = os.path.join(self.dir, "creds.csv")
+        with open(self.creds, "w") as out:
+            self.ujian("candidates", "import", "--db", self.db, "--exam", "CRASH", cands,
+                       stdout=out)
+
+    def start(self, crash=None):
+        env = dict(os.environ)
+        env.pop("UJIAN_CRASH", None)
+        if crash:
+            env["UJIAN_CRASH"] = crash
+        log = open(os.path.join(self.dir, "server.log"), "a")
+        self.proc = subprocess.Popen(
+            [self.a.ujian, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port,
+             "--idle-timeout", "30"], stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        log.close()
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            raise RuntimeError("server did not start: %r" % line)
+        self.port = int(line.split("http://")[1].split("/")[0].rsplit(":", 1)[1])
+
+    def down(self):
+        """Wait until the armed server kills itself at its crash point; the
+        outage starts when it died. If the load has ended and the point is
+        never reached, kill it after 20 s. Restart and record when it is back."""
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        t0 = time.time() * 1000
+        self.proc.stdout.close()
+        self.start()
+        self.outages.append((t0, time.time() * 1000))
+
+    def kill9(self):
+        t0 = time.time() * 1000
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.proc.stdout.close()
+        # a venue's restart is not instant: 0-1.5 s of downtime
+        time.sleep(self.rnd.uniform(0, 1.5))
+        self.start()
+        self.outages.append((t0, time.time() * 1000))
+
+    def go(self):
+        a = self.a
+        self.setup()
+        self.start()
+        acks = os.path.join(self.dir, "acks")
+        summary = os.path.join(self.dir, "bench.json")
+        bench = subprocess.Popen(
+            [a.bench, "run", "--url", "http://127.0.0.1:%d" % self.port, "--exam", "CRASH",
+             "--candidates", self.creds, "--window", str(a.window), "--acks", acks,
+             "--out", summary, "--seed", str(self.rnd.randrange(1 << 30)),
+             "--max-seconds", str(a.window + a.duration + 90)],
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "bench.log"), "w"))
+        plan = ["kill"] * a.kills + ["crash"] * a.crashpoints
+        self.rnd.shuffle(plan)
+        span = a.window + a.duration * 0.8
+        times = sorted(self.rnd.uniform(1.0, span) for _ in plan)
+        t_start = time.time()
+        for what, at in zip(plan, times):
+            delay = at - (time.time() - t_start)
+            if delay > 0:
+                time.sleep(delay)
+            if bench.poll() is not None:
+                break
+            if what == "kill":
+                self.kill9()
+            else:
+                # restart armed: the server kills itself at the next few
+                # batches, after COMMIT before replying or in mid-batch
+                self.proc.send_signal(signal.SIGKILL)
+                self.proc.wait()
+                self.proc.stdout.close()
+                point = self.rnd.choice(["after_commit", "mid_batch"])
+                self.start(crash="%s:%d" % (point, self.rnd.randint(2, 40)))
+                self.down()
+        rc = bench.wait()
+        self.check(rc == 0, "load generator ran to completion", "exit %d" % rc)
+        # every attempt is now finished or past its deadline: let the server
+        # finish the rest, then stop it cleanly
+        end = time.time() + a.duration + 60
+        while time.time() < end:
+            left = sqlite3.connect(self.db).execute(
+                "SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
+            if left == 0:
+                break
+            time.sleep(0.2)
+        self.check_resumable()
+        self.proc.send_signal(signal.SIGTERM)
+        self.check(self.proc.wait(timeout=60) == 0, "server stopped cleanly")
+        self.proc.stdout.close()
+        v = subprocess.run([a.ujian, "verify", "--db", self.db, "--exam", "CRASH", "--acks", acks],
+                           capture_output=True, text=True)
+        self.check(v.returncode == 0 and "OK: 0 violations" in v.stdout,
+                   "verify: acknowledged answers stored, scores recomputed, papers load",
+                   v.stdout + v.stderr)
+        self.check_credit()
+        with open(summary) as f:
+            s = json.load(f)
+        s["outages"] = len(self.outages)
+        s["verify"] = v.stdout.strip().splitlines()
+        acked = s.get("acked_answers", 0)
+        self.check(acked > a.candidates, "answers were acknowledged (%d)" % acked)
+        print("# " + json.dumps(s))
+        return s
+
+    def check_resumable(self):
+        """A sample of candidates logs in again and reads their attempt."""
+        with open(self.creds) as f:
+            rows = [l.strip().split(",") for l in f.readlines()[1:]]
+        sample = self.rnd.sample(rows, min(50, len(rows)))
+        bad = []
+        for regno, _name, pw in sample:
+            c = harness.Client("127.0.0.1", self.port)
+            r = c.login("CRASH", regno, pw)
+            g = c.get("/api/v1/attempt") if r.status == 200 else r
+            if g.status != 200 or g.json["attempt"]["status"] not in ("finished", "in_progress",
+                                                                       "not_started"):
+                bad.append((regno, r.status, g.status))
+            c.close()
+        self.check(not bad, "every sampled candidate can log in again and read the attempt", bad)
+
+    def check_credit(self):
+        """Credit policy: an attempt running through an outage gets that
+        downtime back, within the heartbeat accuracy (500 ms) plus slack."""
+        con = sqlite3.connect(self.db)
+        rows = con.execute("SELECT c.registration_no, a.started_at, a.finished_at, a.credit_ms "
+                           "FROM attempts a JOIN candidates c ON c.id = a.candidate_id").fetchall()
+        con.close()
+        bad = []
+        for regno, started, finished, credit in rows:
+            # outages entirely inside the running attempt
+            owed = sum(up - down for down, up in self.outages
+                       if down >= started and (finished is None or up <= finished))
+            k = sum(1 for down, up in self.outages
+                    if down >= started and (finished is None or up <= finished))
+            if credit < owed - 300 * k or credit > owed + 1500 * k + 200:
+                bad.append((regno, credit, int(owed)))
+        self.check(not bad, "downtime credited to running attempts (%d outages)" % len(self.outages),
+                   bad[:10])
+
+    def close(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+        if not self.a.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        else:
+            print("# kept " + self.dir)
+
+
+def main():
+    a = parse_args()
+    r = Run(a)
+    try:
+        r.go()
+    except Exception as e:  # a harness failure is a test failure
+        r.check(False, "harness ran", repr(e))
+    finally:
+        r.close()
+    print("1..%d" % r.n)
+    sys.exit(1 if r.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
