@@ -24,12 +24,14 @@ LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 SRCS      := $(wildcard server/*.c)
 OBJS      := $(SRCS:server/%.c=$(BUILD)/obj/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+BENCH_OBJS := $(BUILD)/obj/mem.o $(BUILD)/obj/clock.o $(BUILD)/obj/log.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit-bins asan screenshots clean
+.PHONY: all deps run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
 
-all: $(BUILD)/ujian
+all: $(BUILD)/ujian $(BUILD)/ujian-bench
 
 deps:
 	@sh scripts/install-deps.sh
@@ -39,6 +41,10 @@ $(BUILD)/obj/%.o: server/%.c $(wildcard include/*.h) | $(BUILD)/obj
 
 $(BUILD)/ujian: $(OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The load generator (tests/bench/): its own sources plus three small server modules.
+$(BUILD)/ujian-bench: $(BENCH_SRCS) $(wildcard tests/bench/*.h) $(BENCH_OBJS)
+	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ $(BENCH_SRCS) $(BENCH_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lm
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lcmocka
@@ -51,7 +57,7 @@ run: deps
 	$(BUILD)/ujian demo --listen 127.0.0.1:8080
 
 test: deps
-	$(MAKE) all unit-bins
+	$(MAKE) all unit-bins crash-build
 	sh scripts/run-tests.sh $(BUILD)
 
 unit-bins: $(UNIT_BINS)
@@ -62,10 +68,31 @@ asan: deps
 	UJIAN_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh scripts/run-tests.sh build-asan
 
+# A server with compiled-in crash points (UJIAN_CRASH=after_commit:K|mid_batch:K).
+crash-build:
+	$(MAKE) BUILD=build-crash OPT="-O2 -g -DUJIAN_CRASHPOINTS" build-crash/ujian
+
+# Short load with one SIGKILL and one crash point (part of make test).
+bench-smoke: deps
+	$(MAKE) all crash-build
+	python3 tests/bench/crash_harness.py --ujian build-crash/ujian --bench $(BUILD)/ujian-bench \
+	        --candidates 500 --duration 40 --window 5 --kills 1 --crashpoints 1
+
+# The full crash harness: 20 random SIGKILLs and 6 crash points under load.
+crash-test: deps
+	$(MAKE) all crash-build
+	python3 tests/bench/crash_harness.py --ujian build-crash/ujian --bench $(BUILD)/ujian-bench \
+	        --candidates 2000 --duration 150 --window 20 --kills 20 --crashpoints 6
+
+# The capacity benchmark (long: see docs/BENCHMARKS.md).
+bench: deps
+	$(MAKE) all
+	python3 tests/bench/run_bench.py --ujian $(BUILD)/ujian --bench $(BUILD)/ujian-bench
+
 # Regenerate docs/screenshots/{login,exam,result}.png in Debian's Chromium.
 screenshots: deps
 	$(MAKE) all
 	node tests/e2e/screenshots.mjs
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-crash

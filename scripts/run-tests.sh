@@ -50,6 +50,15 @@ for t in tests/e2e/test_*.mjs; do
 	run_suite "e2e/$(basename "$t" .mjs)" node "$t"
 done
 
+# The load smoke (bench-smoke): 500 simulated candidates, one SIGKILL, one
+# compiled-in crash point, then ujian verify. Skipped under sanitizers (the
+# sanitized server is too slow for a load test; the API suites cover it).
+if [ -z "${UJIAN_SANITIZED:-}" ] && [ -x build-crash/ujian ] && [ -x "$BUILD/ujian-bench" ]; then
+	run_suite "bench/smoke" python3 tests/bench/crash_harness.py --ujian build-crash/ujian \
+		--bench "$BUILD/ujian-bench" --candidates 500 --duration 40 --window 5 \
+		--kills 1 --crashpoints 1
+fi
+
 rm -rf "$LOG"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

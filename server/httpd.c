@@ -10,6 +10,7 @@
 #include <event2/keyvalq_struct.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +368,14 @@ int httpd_start(struct server *s, char *err, size_t errlen)
 	if (!s->listener) {
 		snprintf(err, errlen, "cannot listen on %s: %s", s->cfg.listen, strerror(errno));
 		return -1;
+	}
+	/* Replies larger than a segment would otherwise wait ~40 ms for the
+	 * client's delayed ACK (Nagle); Linux gives accepted sockets the
+	 * listener's TCP_NODELAY. */
+	{
+		int one = 1;
+		setsockopt(evconnlistener_get_fd(s->listener), IPPROTO_TCP, TCP_NODELAY, &one,
+			   sizeof one);
 	}
 	evconnlistener_set_error_cb(s->listener, httpd_accept_error);
 	s->resume_ev = evtimer_new(s->base, httpd_resume, s);
