@@ -52,7 +52,10 @@ void paper_layout_free(struct paper_layout *p);
 
 /* Stored form: [[item_id,[perm...],section],...]. */
 json_t *paper_layout_to_json(const struct paper_layout *p);
-/* Parse the stored form. Returns 0, or -1 if malformed. */
-int paper_layout_from_json(json_t *arr, struct paper_layout *out);
+/* Parse the stored form (text of the JSON above; a strict scanner of exactly
+ * that shape, fast enough to load every paper at start-up). Each perm must be
+ * a permutation of 0..n-1 with 2..6 options. Returns 0, or -1 if malformed
+ * (out is then empty). */
+int paper_layout_parse(const char *text, size_t len, struct paper_layout *out);
 
 #endif

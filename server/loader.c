@@ -219,15 +219,11 @@ static int loader_paper(struct loader *L, sqlite3 *db, struct rt_candidate *c, i
 {
 	struct paper_layout pl;
 	struct rt_bank_version *v = loader_version(L, db, vid, err, errlen);
-	char why[256];
-	json_t *j;
 	int bad;
 
 	if (!v)
 		return -1;
-	j = jc_parse(layout, len, why, sizeof why);
-	bad = !j || paper_layout_from_json(j, &pl);
-	json_decref(j);
+	bad = paper_layout_parse(layout, len, &pl);
 	if (bad || pl.n != c->exam->paper_len) {
 		if (!bad)
 			paper_layout_free(&pl);

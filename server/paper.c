@@ -245,41 +245,113 @@ json_t *paper_layout_to_json(const struct paper_layout *p)
 	return arr;
 }
 
-int paper_layout_from_json(json_t *arr, struct paper_layout *out)
+/* A strict scanner for the stored layout, [[item,[perm...],section],...]:
+ * start-up reads every paper, and going through a general JSON tree costs
+ * hundreds of allocations per paper. */
+struct layout_scan {
+	const char *p, *end;
+};
+
+static void layout_ws(struct layout_scan *sc)
 {
-	size_t i, k;
-	json_t *e, *v;
+	while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\t' || *sc->p == '\r'))
+		sc->p++;
+}
+
+static int layout_char(struct layout_scan *sc, char c)
+{
+	layout_ws(sc);
+	if (sc->p >= sc->end || *sc->p != c)
+		return -1;
+	sc->p++;
+	return 0;
+}
+
+/* A non-negative decimal integer without leading zeros (JSON), at most max. */
+static int layout_uint(struct layout_scan *sc, int64_t max, int64_t *out)
+{
+	int64_t v = 0;
+	const char *start;
+	layout_ws(sc);
+	start = sc->p;
+	while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9') {
+		if (v > (max - (*sc->p - '0')) / 10)
+			return -1;
+		v = v * 10 + (*sc->p - '0');
+		sc->p++;
+	}
+	if (sc->p == start || (*start == '0' && sc->p - start > 1))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int paper_layout_parse(const char *text, size_t len, struct paper_layout *out)
+{
+	struct layout_scan sc = { text, text + len };
+	size_t cap = 0;
 
 	out->n = 0;
 	out->q = NULL;
-	if (!json_is_array(arr) || json_array_size(arr) > UJ_PAPER_MAX)
-		return -1;
-	out->q = xcalloc(json_array_size(arr) ? json_array_size(arr) : 1, sizeof *out->q);
-	json_array_foreach(arr, i, e) {
-		json_t *perm = json_array_get(e, 1);
-		struct paper_q *q = &out->q[i];
-		int seen = 0;
-		if (!json_is_array(e) || json_array_size(e) != 3 ||
-		    !json_is_integer(json_array_get(e, 0)) || !json_is_array(perm) ||
-		    !json_is_integer(json_array_get(e, 2)))
-			goto fail;
-		q->item_id = json_integer_value(json_array_get(e, 0));
-		if (json_integer_value(json_array_get(e, 2)) < 0 ||
-		    json_integer_value(json_array_get(e, 2)) >= UJ_SECTIONS_MAX)
-			goto fail;
-		q->section = (uint8_t)json_integer_value(json_array_get(e, 2));
-		q->n_options = (uint8_t)json_array_size(perm);
-		if (q->n_options < UJ_OPTIONS_MIN || q->n_options > UJ_OPTIONS_MAX)
-			goto fail;
-		json_array_foreach(perm, k, v) {
-			json_int_t o = json_is_integer(v) ? json_integer_value(v) : -1;
-			if (o < 0 || o >= q->n_options || (seen & (1 << o)))
-				goto fail;
-			seen |= 1 << o;
-			q->perm[k] = (uint8_t)o;
-		}
+	if (layout_char(&sc, '['))
+		goto fail;
+	layout_ws(&sc);
+	if (sc.p < sc.end && *sc.p == ']') {
+		sc.p++;
+		goto done;
 	}
-	out->n = (int)json_array_size(arr);
+	for (;;) {
+		struct paper_q *q;
+		int64_t v;
+		int seen = 0;
+		if ((size_t)out->n == cap) {
+			cap = cap ? cap * 2 : 128;
+			if (cap > UJ_PAPER_MAX)
+				cap = UJ_PAPER_MAX;
+			if ((size_t)out->n == cap)
+				goto fail;
+			out->q = xrealloc(out->q, cap * sizeof *out->q);
+		}
+		q = &out->q[out->n];
+		memset(q, 0, sizeof *q);
+		if (layout_char(&sc, '[') || layout_uint(&sc, INT64_MAX, &v) || layout_char(&sc, ',') ||
+		    layout_char(&sc, '['))
+			goto fail;
+		q->item_id = v;
+		for (;;) {
+			if (q->n_options == UJ_OPTIONS_MAX || layout_uint(&sc, UJ_OPTIONS_MAX - 1, &v) ||
+			    (seen & (1 << v)))
+				goto fail;
+			seen |= 1 << v;
+			q->perm[q->n_options++] = (uint8_t)v;
+			layout_ws(&sc);
+			if (sc.p < sc.end && *sc.p == ',') {
+				sc.p++;
+				continue;
+			}
+			break;
+		}
+		/* A permutation of 0..n-1: no index may reach past the options. */
+		if (q->n_options < UJ_OPTIONS_MIN || seen != (1 << q->n_options) - 1)
+			goto fail;
+		if (layout_char(&sc, ']') || layout_char(&sc, ',') ||
+		    layout_uint(&sc, UJ_SECTIONS_MAX - 1, &v) || layout_char(&sc, ']'))
+			goto fail;
+		q->section = (uint8_t)v;
+		out->n++;
+		layout_ws(&sc);
+		if (sc.p < sc.end && *sc.p == ',') {
+			sc.p++;
+			continue;
+		}
+		if (layout_char(&sc, ']'))
+			goto fail;
+		break;
+	}
+done:
+	layout_ws(&sc);
+	if (sc.p != sc.end)
+		goto fail;
 	return 0;
 fail:
 	paper_layout_free(out);

@@ -144,14 +144,13 @@ static int verify_attempt(sqlite3 *db, const struct exam_def *ex, struct hmap *b
 	int score[UJ_SECTIONS_MAX], max[UJ_SECTIONS_MAX];
 	int (*val)[UJ_OPTIONS_MAX] = NULL;
 	char why[256];
-	json_t *lj = NULL, *sj = NULL, *e;
+	json_t *sj = NULL, *e;
 	size_t i;
 	int sum = 0, rc = -1;
 
 	if (!b)
 		return -1;
-	lj = jc_parse(layout, strlen(layout), why, sizeof why);
-	if (!lj || paper_layout_from_json(lj, &pl) || pl.n != exam_paper_length(ex)) {
+	if (paper_layout_parse(layout, strlen(layout), &pl) || pl.n != exam_paper_length(ex)) {
 		verify_fail(v, "%s: paper cannot be loaded (not resumable)", regno);
 		rc = 0;
 		goto out;
@@ -215,7 +214,6 @@ static int verify_attempt(sqlite3 *db, const struct exam_def *ex, struct hmap *b
 	}
 	rc = 0;
 out:
-	json_decref(lj);
 	json_decref(sj);
 	paper_layout_free(&pl);
 	free(qs);

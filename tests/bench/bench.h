@@ -78,6 +78,7 @@ struct bench_cfg {
 	long src_addrs;
 	long timeout_s;         /* per request */
 	double window_s;        /* login window */
+	double start_at_s;      /* > 0: every candidate presses start at this second (a proctor's "mulai") */
 	double think_mean_ms;   /* 0: duration_s * 1000 / items from the login reply */
 	double change_share, flag_share, read_share, submit_share;
 	double max_seconds;     /* hard stop (run); the run length (ping) */

@@ -267,6 +267,15 @@ static void cand_on_login(struct cand *c, const json_t *body, int status)
 		cand_end(c, c->started ? END_TIME_UP : END_ALREADY);
 		return;
 	}
+	if (!c->resuming && cfg->start_at_s > 0) {
+		/* Wait for the common start signal. */
+		int64_t wait_us = cfg->t0_us + (int64_t)(cfg->start_at_s * 1e6) - bench_now_us();
+		if (wait_us > 0) {
+			c->act.op = BOP_START;
+			cand_schedule(c, STEP_SEND, (double)wait_us / 1000.0);
+			return;
+		}
+	}
 	cand_send_now(c, c->resuming && c->items ? BOP_RESYNC : BOP_START);
 }
 

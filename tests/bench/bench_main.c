@@ -58,6 +58,10 @@ static const char bench_usage[] =
 	"      --seed X             seed for think times and choices, 0-2^63-1\n"
 	"                           (default: from the clock; printed in the summary)\n"
 	"      --timeout S          request timeout in seconds, 1-3600 (default 30)\n"
+	"      --start-at S         everyone presses Start together S seconds into the\n"
+	"                           run (after logging in during the window), as when\n"
+	"                           a proctor opens the sitting: one start burst and a\n"
+	"                           shared deadline (default: start right after login)\n"
 	"\n"
 	"  ujian-bench ping --url http://127.0.0.1:PORT[/PATH] --conns C --seconds S [options]\n"
 	"      C keep-alive connections each send GET PATH back to back for S seconds:\n"
@@ -344,7 +348,8 @@ static int bench_run(int argc, char **argv)
 	const char *v_url = NULL, *v_exam = NULL, *v_cands = NULL, *v_count = NULL, *v_workers = NULL,
 		   *v_src = NULL, *v_window = NULL, *v_think = NULL, *v_change = NULL,
 		   *v_flag = NULL, *v_read = NULL, *v_submit = NULL, *v_max = NULL,
-		   *v_acks = NULL, *v_out = NULL, *v_seed = NULL, *v_timeout = NULL;
+		   *v_acks = NULL, *v_out = NULL, *v_seed = NULL, *v_timeout = NULL,
+		   *v_start_at = NULL;
 	struct bench_opt opts[] = {
 		{ "url", &v_url },		{ "exam", &v_exam },
 		{ "candidates", &v_cands },	{ "count", &v_count },
@@ -354,7 +359,8 @@ static int bench_run(int argc, char **argv)
 		{ "read-share", &v_read },	{ "submit-share", &v_submit },
 		{ "max-seconds", &v_max },	{ "acks", &v_acks },
 		{ "out", &v_out },		{ "seed", &v_seed },
-		{ "timeout", &v_timeout },	{ NULL, NULL },
+		{ "timeout", &v_timeout },	{ "start-at", &v_start_at },
+		{ NULL, NULL },
 	};
 	struct bench_cfg cfg;
 	struct bench_creds creds = { NULL, 0 };
@@ -390,6 +396,7 @@ static int bench_run(int argc, char **argv)
 	}
 	str_copy(cfg.exam, sizeof cfg.exam, v_exam);
 	if (bench_double(cmd, "window", v_window, 0, 86400, &cfg.window_s) ||
+	    bench_double(cmd, "start-at", v_start_at, 0, 86400, &cfg.start_at_s) ||
 	    bench_double(cmd, "think-mean", v_think, 0.001, 3600000, &cfg.think_mean_ms) ||
 	    bench_double(cmd, "change-share", v_change, 0, 1, &cfg.change_share) ||
 	    bench_double(cmd, "flag-share", v_flag, 0, 1, &cfg.flag_share) ||
@@ -436,7 +443,8 @@ static int bench_run(int argc, char **argv)
 				cmd, cfg.exam);
 			goto out;
 		}
-		cfg.max_seconds = cfg.window_s + (double)duration_s + 120;
+		cfg.max_seconds = (cfg.start_at_s > cfg.window_s ? cfg.start_at_s : cfg.window_s) +
+				  (double)duration_s + 120;
 	}
 	if (bench_prepare_acks(cfg.acks_dir))
 		goto out;
@@ -469,6 +477,7 @@ static int bench_run(int argc, char **argv)
 		json_object_set_new(sum, "source_addrs", json_integer(cfg.src_addrs));
 		json_object_set_new(sum, "seed", json_integer((json_int_t)cfg.seed));
 		json_object_set_new(sum, "window_s", bench_num(cfg.window_s));
+	json_object_set_new(sum, "start_at_s", bench_num(cfg.start_at_s));
 		json_object_set_new(sum, "think_mean_ms",
 				    cfg.think_mean_ms > 0 ? bench_num(cfg.think_mean_ms) : json_null());
 		json_object_set_new(sum, "max_seconds", bench_num(cfg.max_seconds));
