@@ -192,6 +192,17 @@ function cell(text, className) {
   return td;
 }
 
+// The exam's title, linking to the candidate login with this exam chosen.
+function examLinkCell(e) {
+  const td = document.createElement('td');
+  const a = document.createElement('a');
+  a.href = '/candidate/?exam=' + encodeURIComponent(e.code);
+  a.textContent = e.title || e.code;
+  a.setAttribute('aria-label', t('examLinkLabel', { title: e.title || e.code, code: e.code }));
+  td.append(a);
+  return td;
+}
+
 function renderExams() {
   const msg = $('exams-message');
   const table = $('exams');
@@ -204,7 +215,7 @@ function renderExams() {
       const tr = document.createElement('tr');
       tr.append(
         cell(e.code, 'code'),
-        cell(e.title),
+        examLinkCell(e),
         cell(minutes(e.duration_s), 'num'),
         cell(e.token_required ? t('yes') : t('no'), e.token_required ? 'token yes' : 'token'),
       );

@@ -7,6 +7,9 @@ export const STRINGS = {
   id: {
     pageTitle: 'Ujian — Sistem Ujian Berbasis Komputer (CAT)',
     tagline: 'Sistem Ujian Berbasis Komputer (CAT)',
+    candidateLink: 'Masuk sebagai peserta',
+    candidateHint: 'Peserta ujian: masuk dengan nomor peserta dan kata sandi yang tertera pada kartu ujian, atau pilih ujian Anda pada daftar di bawah.',
+    examLinkLabel: 'Masuk ke ujian {title} ({code})',
     statusHeading: 'Status server',
     healthLoading: 'Memeriksa server…',
     healthOk: 'Server berjalan normal (versi {version}).',
@@ -33,6 +36,9 @@ export const STRINGS = {
   en: {
     pageTitle: 'Ujian — Computer-Based Test (CAT) System',
     tagline: 'Computer-Based Test (CAT) System',
+    candidateLink: 'Sign in as a candidate',
+    candidateHint: 'Candidates: sign in with the registration number and password printed on your exam card, or choose your exam in the list below.',
+    examLinkLabel: 'Sign in to the exam {title} ({code})',
     statusHeading: 'Server status',
     healthLoading: 'Checking the server…',
     healthOk: 'The server is running normally (version {version}).',

@@ -1,0 +1,126 @@
+// api.js - the candidate API of docs/API.md, and nothing else. Every call has
+// a timeout (AbortController); failures become an ApiError that says whether
+// the server answered (kind 'http', with the error `code`) or not ('network',
+// 'timeout'), so callers can tell "retry later" from "the server said no".
+
+export const TIMEOUT_MS = 10000;
+
+export class ApiError extends Error {
+  constructor(kind, status, code, serverMessage) {
+    super(code || kind);
+    this.kind = kind; // network | timeout | http | format
+    this.status = status || 0;
+    this.code = code || null; // the API error code, e.g. 'attempt_closed'
+    this.serverMessage = serverMessage || '';
+    this.seconds = TIMEOUT_MS / 1000;
+  }
+
+  /** True when the request may succeed later unchanged (the server did not decide). */
+  get transient() {
+    if (this.kind !== 'http') return true;
+    return this.status >= 500 || this.status === 429 || (this.status === 404 && !this.code) || !this.code;
+  }
+}
+
+let token = null;
+
+export function setToken(t) {
+  token = t || null;
+}
+
+export function getToken() {
+  return token;
+}
+
+async function request(method, path, body, opts) {
+  const timeout = (opts && opts.timeout) || TIMEOUT_MS;
+  const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = setTimeout(() => {
+    if (ctl) ctl.abort();
+  }, timeout);
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const useToken = opts && opts.token !== undefined ? opts.token : token;
+  if (useToken && !(opts && opts.anonymous)) headers.Authorization = 'Bearer ' + useToken;
+  try {
+    let res;
+    try {
+      res = await fetch(path, {
+        method: method,
+        headers: headers,
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        cache: 'no-store',
+        credentials: 'same-origin',
+        signal: ctl ? ctl.signal : undefined,
+      });
+    } catch (e) {
+      throw new ApiError(e && e.name === 'AbortError' ? 'timeout' : 'network');
+    }
+    if (res.status === 204) return null;
+    let data = null;
+    let parsed = false;
+    try {
+      const text = await res.text();
+      if (text) {
+        data = JSON.parse(text);
+        parsed = true;
+      }
+    } catch (e) {
+      if (e && e.name === 'AbortError') throw new ApiError('timeout');
+      parsed = false;
+    }
+    if (!res.ok) {
+      const err = parsed && data && data.error && typeof data.error === 'object' ? data.error : null;
+      throw new ApiError('http', res.status, err && typeof err.code === 'string' ? err.code : null,
+        err && typeof err.message === 'string' ? err.message : '');
+    }
+    if (!parsed || data === null || typeof data !== 'object') throw new ApiError('format', res.status);
+    return data;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export const api = {
+  openExams: () => request('GET', '/api/v1/exams/open', undefined, { anonymous: true }),
+  login: (body) => request('POST', '/api/v1/candidate/login', body, { anonymous: true }),
+  logout: () => request('POST', '/api/v1/candidate/logout'),
+  start: () => request('POST', '/api/v1/attempt/start'),
+  attempt: () => request('GET', '/api/v1/attempt'),
+  /** Only the attempt and its clock (docs/API.md): the light periodic re-sync. */
+  clock: () => request('GET', '/api/v1/attempt?view=clock'),
+  answer: (n, body, tok) => request('PUT', '/api/v1/attempt/answers/' + encodeURIComponent(n), body, { token: tok }),
+  finish: () => request('POST', '/api/v1/attempt/finish'),
+  result: () => request('GET', '/api/v1/attempt/result'),
+};
+
+/**
+ * An image as a data: URL, fetched with the bearer token. Used when a plain
+ * <img> fails: the image cookie is a session cookie, so after the browser was
+ * restarted (power cut) only the stored token still authorises images. The
+ * page's CSP allows data: images but not blob: ones.
+ */
+export async function imageDataUrl(path) {
+  const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = setTimeout(() => {
+    if (ctl) ctl.abort();
+  }, TIMEOUT_MS);
+  try {
+    const res = await fetch(path, {
+      headers: token ? { Authorization: 'Bearer ' + token } : {},
+      cache: 'default',
+      credentials: 'same-origin',
+      signal: ctl ? ctl.signal : undefined,
+    });
+    if (!res.ok) throw new ApiError('http', res.status);
+    const blob = await res.blob();
+    return await new Promise((resolve, reject) => {
+      const r = new FileReader();
+      r.onload = () => resolve(String(r.result));
+      r.onerror = () => reject(new ApiError('format'));
+      r.readAsDataURL(blob);
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}

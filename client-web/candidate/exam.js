@@ -1,0 +1,568 @@
+// exam.js - the exam screen: one question at a time, the answer outbox, the
+// server-owned countdown, periodic re-sync, time-up and finishing.
+//
+// createExam(ctx) takes
+//   ctx.session  {exam, regno, ...}
+//   ctx.paper    the Paper of POST /attempt/start or GET /attempt
+//   ctx.ui       {notice: {show(kind, vars), hide(kind)}, announce(text),
+//                 setConnection(online), background (element made inert by dialogs)}
+//   ctx.on       {finished(result, how), replaced(), unauthorized(), notStarted()}
+// and returns the controller app.js wires the static buttons and keys to.
+
+import { api } from './api.js';
+import { createOutbox } from './outbox.js';
+import { createClock, formatHms } from './clock.js';
+import { createPaper } from './paper.js';
+import { renderQuestion, updateOptions, focusOption, optionElements } from './render/question.js';
+import { buildNav } from './render/nav.js';
+import { openDialog, closeDialog, dialogOpen } from './render/dialog.js';
+import { retryFailedImages } from './render/images.js';
+import { t, reasonText } from './i18n/index.js';
+import { getItem, setItem, removeItem, KEYS } from './storage.js';
+
+const SYNC_MS = 30000; // light periodic GET /attempt
+const TICK_MS = 250; // countdown display
+const RESULT_POLL_MS = 500; // after time-up, until the server has finished
+const BACKOFF_MIN = 500;
+const BACKOFF_MAX = 5000;
+const WARNINGS = [
+  { ms: 5 * 60000, key: 'warn5' },
+  { ms: 10 * 60000, key: 'warn10' },
+];
+const FATAL = { attempt_closed: 1, session_replaced: 1, unauthorized: 1, not_started: 1 };
+
+const $ = (id) => document.getElementById(id);
+
+export function createExam(ctx) {
+  const paper = createPaper(ctx.paper);
+  const clock = createClock();
+  const ui = ctx.ui;
+  const posKey = KEYS.position(ctx.session.exam, ctx.session.regno);
+
+  let nav = null;
+  let current = null;
+  let locked = false; // no more changes (time up, closed, session gone)
+  let timeUp = false;
+  let stopped = false; // this controller no longer talks to the server
+  let online = true;
+  let syncing = false;
+  let syncTimer = null;
+  let syncBackoff = BACKOFF_MIN;
+  let tickTimer = null;
+  let pollTimer = null;
+  let pollBackoff = BACKOFF_MIN;
+  let polling = false;
+  let polls = 0;
+  let warned = 0; // smallest warning threshold already shown (ms), 0 = none
+  let shownStatus = { n: null, status: null };
+  let finishBusy = false;
+
+  const outbox = createOutbox({
+    storageKey: KEYS.outbox(ctx.session.exam, ctx.session.regno),
+    send: (n, body) => api.answer(n, body),
+    serverRev: (n) => paper.serverRev(n),
+    hooks: {
+      onAck(entry, reply) {
+        paper.adopt(reply.n, reply);
+        clock.sync(reply.remaining_ms);
+        tick();
+      },
+      onChange: () => redraw(),
+      onTransport: (ok) => setOnline(ok),
+      onRejected(entry, err) {
+        ui.notice.show('rejected', { n: entry.n, err: err });
+      },
+      onFatal: (code) => fatal(code),
+    },
+  });
+
+  /* ---- start ---------------------------------------------------------- */
+
+  function init() {
+    paper.adoptAll(ctx.paper.answers);
+    outbox.load();
+    // Merge: a queued change wins only if its rev is higher than the server's.
+    for (let i = 0; i < paper.questions.length; i++) outbox.dropUpTo(paper.questions[i].n, paper.serverRev(paper.questions[i].n));
+    clock.sync(ctx.paper.attempt && ctx.paper.attempt.remaining_ms);
+
+    nav = buildNav(paper, (n) => go(n, { focus: 'heading' }));
+    nav.relabel();
+
+    const saved = parseInt(getItem(posKey), 10);
+    let n = paper.has(saved) ? saved : paper.firstUnanswered(outbox);
+    if (n === null) n = paper.first();
+    go(n, { focus: null });
+
+    outbox.start();
+    tick();
+    tickTimer = setInterval(tick, TICK_MS);
+    scheduleSync(SYNC_MS);
+    if (!navigator.onLine) setOnline(false);
+  }
+
+  /* ---- drawing -------------------------------------------------------- */
+
+  function redraw() {
+    if (!nav || current === null) return;
+    for (let i = 0; i < paper.questions.length; i++) {
+      const n = paper.questions[i].n;
+      nav.update(n, paper.view(n, outbox), outbox.status(n) === 'saved', n === current);
+    }
+    const view = paper.view(current, outbox);
+    updateOptions(view, locked);
+    const flag = $('flag-toggle');
+    flag.setAttribute('aria-pressed', view.flagged ? 'true' : 'false');
+    flag.setAttribute('aria-disabled', locked ? 'true' : 'false');
+    $('clear-answer').setAttribute('aria-disabled', locked || view.option === null ? 'true' : 'false');
+    $('prev-button').setAttribute('aria-disabled', paper.prev(current) === null ? 'true' : 'false');
+    $('next-button').setAttribute('aria-disabled', paper.next(current) === null ? 'true' : 'false');
+    $('screen-exam').classList.toggle('locked', locked);
+
+    const status = outbox.status(current);
+    const box = $('save-status');
+    box.setAttribute('data-status', status);
+    $('save-status-text').textContent = t(status);
+    if (shownStatus.n === current && shownStatus.status !== status) {
+      if (status === 'saved') ui.announce(t('savedAnnounce', { n: current }));
+      else if (status === 'unsaved') ui.announce(t('unsavedAnnounce', { n: current }));
+    }
+    shownStatus = { n: current, status: status };
+
+    const c = paper.counts(outbox);
+    $('nav-summary').textContent = t('navSummary', c);
+  }
+
+  function go(n, opts) {
+    if (!paper.has(n)) return;
+    const active = document.activeElement;
+    const inOptions = !!(active && active.parentNode === $('options'));
+    current = n;
+    setItem(posKey, String(n));
+    renderQuestion(paper, paper.question(n), { choose: choose, zoom: zoom });
+    shownStatus = { n: null, status: null };
+    redraw();
+    const focus = opts && opts.focus;
+    if (focus === 'auto' ? inOptions : focus === 'options') focusOptions();
+    else if (focus === 'heading' || focus === 'auto') $('question-number').focus();
+    // Show the new question from its start (the column scrolls on wide
+    // screens, the page on narrow ones) and its button in the grid.
+    const col = $('question').parentNode;
+    if (col.scrollHeight > col.clientHeight && focus !== 'options') col.scrollTop = 0;
+    const head = $('question-number');
+    if (head.getBoundingClientRect().top < 0 && head.scrollIntoView) head.scrollIntoView();
+    nav.reveal(n);
+  }
+
+  function focusOptions() {
+    const view = paper.view(current, outbox);
+    const opts = optionElements();
+    if (!opts.length) return $('question-number').focus();
+    focusOption(view.option !== null ? view.option : opts[0].getAttribute('data-label'));
+  }
+
+  function tick() {
+    const rem = clock.remaining();
+    if (rem === null) return;
+    const el = $('countdown');
+    el.textContent = formatHms(rem);
+    el.setAttribute('data-remaining-ms', String(rem));
+    el.classList.toggle('low', rem <= 5 * 60000);
+    for (let i = 0; i < WARNINGS.length; i++) {
+      const w = WARNINGS[i];
+      if (rem > 0 && rem <= w.ms && (warned === 0 || w.ms < warned)) {
+        warned = w.ms;
+        // Crossing the mark: "10 minutes left"; already well past it (a
+        // reload, a late login, a short exam): "less than 10 minutes left".
+        ui.timeWarning(rem < w.ms - 5000 ? w.key + 'Less' : w.key);
+        break;
+      }
+    }
+    if (rem <= 0 && !timeUp && !stopped) onTimeUp();
+  }
+
+  /* ---- changes -------------------------------------------------------- */
+
+  function choose(label) {
+    if (locked || current === null) return;
+    const q = paper.question(current);
+    let ok = false;
+    for (let i = 0; i < q.options.length; i++) if (q.options[i].label === label) ok = true;
+    if (!ok) return;
+    const active = document.activeElement;
+    const inOptions = !!(active && active.parentNode === $('options'));
+    const view = paper.view(current, outbox);
+    if (view.option !== label) outbox.enqueue(current, label, view.flagged); // choosing it again never unselects
+    if (inOptions) focusOption(label);
+  }
+
+  function chooseIndex(i) {
+    const q = paper.question(current);
+    if (q && i >= 1 && i <= q.options.length) choose(q.options[i - 1].label);
+  }
+
+  function clearAnswer() {
+    if (locked || current === null) return;
+    const view = paper.view(current, outbox);
+    if (view.option !== null) outbox.enqueue(current, null, view.flagged);
+  }
+
+  function toggleFlag() {
+    if (locked || current === null) return;
+    const view = paper.view(current, outbox);
+    outbox.enqueue(current, view.option, !view.flagged);
+  }
+
+  /* ---- connection, sync ----------------------------------------------- */
+
+  function setOnline(ok) {
+    if (stopped || ok === online) return;
+    online = ok;
+    ui.setConnection(ok);
+    if (!ok) {
+      ui.notice.show('offline');
+      // Probe soon (with backoff) so the indicator recovers even when the
+      // browser never fires an `online` event.
+      scheduleSync(syncBackoff);
+    } else {
+      ui.notice.hide('offline');
+      ui.announce(t('connectionBackAnnounce'));
+      // Back: re-sync clock and answers, send what is queued, reload failed images.
+      sync(true);
+      outbox.kick();
+      retryFailedImages();
+    }
+    redraw();
+  }
+
+  function scheduleSync(ms) {
+    clearTimeout(syncTimer);
+    if (!stopped) syncTimer = setTimeout(() => sync(false), ms);
+  }
+
+  // Re-sync with the server. The periodic sync only asks for the clock (the
+  // full paper is tens of kilobytes, and with one session per candidate the
+  // answers cannot change elsewhere); after a reconnect or a wake-up the full
+  // attempt is read, answers included.
+  async function sync(full) {
+    if (stopped || syncing) return;
+    syncing = true;
+    clearTimeout(syncTimer);
+    try {
+      const r = await (full ? api.attempt() : api.clock());
+      if (stopped) return;
+      syncBackoff = BACKOFF_MIN;
+      setOnline(true);
+      const a = (r && r.attempt) || {};
+      if (a.status === 'in_progress') {
+        clock.sync(a.remaining_ms);
+        tick();
+        if (r.answers) {
+          const changed = paper.adoptAll(r.answers);
+          for (let i = 0; i < changed.length; i++) outbox.dropUpTo(changed[i], paper.serverRev(changed[i]));
+        }
+        redraw();
+        if (timeUp && clock.remaining() > 1500) resumeAfterTimeUp();
+      } else if (a.status === 'finished') {
+        closed(r.result || null);
+        return;
+      }
+      scheduleSync(SYNC_MS);
+    } catch (err) {
+      if (stopped) return;
+      if (err && FATAL[err.code]) {
+        fatal(err.code);
+        return;
+      }
+      if (!err || err.transient !== false) {
+        setOnline(false);
+        scheduleSync(syncBackoff);
+        syncBackoff = Math.min(syncBackoff * 2, BACKOFF_MAX);
+      } else {
+        scheduleSync(SYNC_MS);
+      }
+    } finally {
+      syncing = false;
+    }
+  }
+
+  function fatal(code) {
+    if (stopped) return;
+    if (code === 'attempt_closed') closed(null);
+    else if (code === 'session_replaced') replaced();
+    else if (code === 'unauthorized') halt(() => ctx.on.unauthorized());
+    else if (code === 'not_started') halt(() => ctx.on.notStarted());
+  }
+
+  /* ---- the end -------------------------------------------------------- */
+
+  function lock() {
+    locked = true;
+    redraw();
+  }
+
+  function halt(then) {
+    stopped = true;
+    locked = true;
+    clearTimeout(syncTimer);
+    clearTimeout(pollTimer);
+    clearInterval(tickTimer);
+    outbox.stop();
+    if (dialogOpen()) closeDialog({ restoreFocus: false });
+    if (then) then();
+  }
+
+  function onTimeUp() {
+    timeUp = true;
+    lock();
+    if (dialogOpen() === $('finish-dialog')) closeDialog();
+    ui.notice.show('timeup');
+    // Whatever is still queued keeps going: the server decides what arrived in time.
+    outbox.kick();
+    awaitResult();
+  }
+
+  function resumeAfterTimeUp() {
+    // The server gave time back (e.g. outage credit we had not heard of yet).
+    timeUp = false;
+    locked = false;
+    polling = false;
+    clearTimeout(pollTimer);
+    ui.notice.hide('timeup');
+    redraw();
+  }
+
+  /** The attempt is finished (409 attempt_closed, or GET /attempt said so). */
+  function closed(result) {
+    if (stopped) return;
+    lock();
+    if (!timeUp) ui.notice.show('closed');
+    if (result) done(result, timeUp ? 'timeup' : 'closed');
+    else awaitResult();
+  }
+
+  /** Poll GET /attempt/result until the server has finished the attempt. */
+  function awaitResult() {
+    if (polling || stopped) return;
+    polling = true;
+    polls = 0;
+    pollBackoff = BACKOFF_MIN;
+    poll();
+  }
+
+  async function poll() {
+    if (stopped || !polling) return;
+    try {
+      const r = await api.result();
+      if (stopped || !polling) return;
+      done(r, timeUp ? 'timeup' : 'closed');
+    } catch (err) {
+      if (stopped || !polling) return;
+      if (err && err.code === 'not_finished') {
+        setOnline(true);
+        polls++;
+        // Our interpolated clock may be ahead of the server's (time given back
+        // after an outage): look at the attempt now and then.
+        if (polls % 6 === 0) sync(false);
+        pollTimer = setTimeout(poll, RESULT_POLL_MS);
+        return;
+      }
+      if (err && FATAL[err.code] && err.code !== 'attempt_closed') {
+        fatal(err.code);
+        return;
+      }
+      if (!err || err.transient !== false) setOnline(false);
+      pollTimer = setTimeout(poll, pollBackoff);
+      pollBackoff = Math.min(pollBackoff * 2, BACKOFF_MAX);
+    }
+  }
+
+  function done(result, how) {
+    halt(null);
+    outbox.clear(); // a finished attempt accepts nothing more
+    removeItem(posKey);
+    ctx.on.finished(result, how);
+  }
+
+  function replaced() {
+    halt(null);
+    // Keep the countdown running; the outbox stays in localStorage for the
+    // next login.
+    tickTimer = setInterval(tick, TICK_MS);
+    ui.notice.show('replaced');
+    redraw();
+    ctx.on.replaced();
+  }
+
+  /* ---- finish dialog -------------------------------------------------- */
+
+  function openFinish() {
+    if (locked || stopped) return;
+    const c = paper.counts(outbox);
+    $('finish-unanswered').textContent = String(c.unanswered);
+    $('finish-flagged').textContent = String(c.flagged);
+    $('finish-status').textContent = '';
+    $('finish-confirm').removeAttribute('aria-disabled');
+    openDialog($('finish-dialog'), {
+      background: ui.background,
+      onConfirm: confirmFinish,
+      onClose: (lost) => {
+        finishBusy = false;
+        if (lost && !stopped) $('question-number').focus();
+      },
+    });
+  }
+
+  async function confirmFinish() {
+    if (finishBusy || stopped || locked) return;
+    finishBusy = true;
+    const status = $('finish-status');
+    const btn = $('finish-confirm');
+    btn.setAttribute('aria-disabled', 'true');
+    try {
+      if (outbox.size() > 0) {
+        // Never finish with answers still on the way: the score is computed
+        // from what the server has.
+        status.textContent = t('finishSaving');
+        outbox.kick();
+        const ok = await outbox.whenIdle();
+        if (stopped) return;
+        if (!ok) {
+          status.textContent = t('finishOffline');
+          return;
+        }
+      }
+      status.textContent = t('finishBusy');
+      const result = await api.finish();
+      if (stopped) return;
+      setOnline(true);
+      done(result, 'submitted');
+    } catch (err) {
+      if (stopped) return;
+      if (err && FATAL[err.code]) {
+        fatal(err.code);
+        return;
+      }
+      if (!err || err.transient !== false) {
+        setOnline(false);
+        status.textContent = t('finishOffline');
+      } else {
+        status.textContent = t('finishFailed', { reason: reasonText(err) });
+      }
+    } finally {
+      finishBusy = false;
+      if (!stopped) btn.removeAttribute('aria-disabled');
+    }
+  }
+
+  /* ---- images --------------------------------------------------------- */
+
+  function zoom(img, i) {
+    const big = $('image-dialog-img');
+    big.src = img.currentSrc || img.src;
+    big.alt = img.alt;
+    $('image-dialog-title').textContent = t('imageDialogTitle', { i: i, n: current });
+    openDialog($('image-dialog'), { background: ui.background, initialFocus: $('image-dialog-close') });
+  }
+
+  /* ---- keyboard ------------------------------------------------------- */
+
+  /** Exam shortcuts; returns true when the key was used. */
+  function handleKey(ev) {
+    const key = ev.key;
+    const target = ev.target;
+    const onOption = !!(target && target.parentNode === $('options') && target.getAttribute('role') === 'radio');
+    if (onOption && (key === ' ' || key === 'Spacebar' || key === 'Enter')) {
+      choose(target.getAttribute('data-label'));
+      return true;
+    }
+    if (onOption && (key === 'ArrowUp' || key === 'ArrowDown' || key === 'Home' || key === 'End' || key === 'Up' || key === 'Down')) {
+      const opts = optionElements();
+      let i = opts.indexOf(target);
+      if (key === 'Home') i = 0;
+      else if (key === 'End') i = opts.length - 1;
+      else if (key === 'ArrowUp' || key === 'Up') i = (i - 1 + opts.length) % opts.length;
+      else i = (i + 1) % opts.length;
+      focusOption(opts[i].getAttribute('data-label'));
+      return true;
+    }
+    if (/^[a-eA-E]$/.test(key)) {
+      choose(key.toUpperCase());
+      return true;
+    }
+    if (/^[1-9]$/.test(key)) {
+      chooseIndex(parseInt(key, 10));
+      return true;
+    }
+    if (key === 'f' || key === 'F') {
+      toggleFlag();
+      return true;
+    }
+    if (key === 'ArrowLeft' || key === 'PageUp' || key === 'Left') {
+      step(-1, target);
+      return true;
+    }
+    if (key === 'ArrowRight' || key === 'PageDown' || key === 'Right') {
+      step(1, target);
+      return true;
+    }
+    return false;
+  }
+
+  function step(dir, from) {
+    const n = dir < 0 ? paper.prev(current) : paper.next(current);
+    if (n === null) return;
+    const keep = from === $('prev-button') || from === $('next-button');
+    go(n, { focus: keep ? null : 'auto' });
+  }
+
+  /* ---- controller ----------------------------------------------------- */
+
+  init();
+
+  return {
+    next: () => {
+      const n = paper.next(current);
+      if (n !== null) go(n, { focus: null });
+    },
+    prev: () => {
+      const n = paper.prev(current);
+      if (n !== null) go(n, { focus: null });
+    },
+    toggleFlag: toggleFlag,
+    clearAnswer: clearAnswer,
+    openFinish: openFinish,
+    confirmFinish: confirmFinish,
+    handleKey: handleKey,
+    /** The browser says the network is back: retry everything now. */
+    wake() {
+      if (stopped) return;
+      outbox.kick();
+      sync(true);
+      if (polling) {
+        clearTimeout(pollTimer);
+        pollBackoff = BACKOFF_MIN;
+        poll();
+      }
+    },
+    browserOffline() {
+      setOnline(false);
+    },
+    /** Page became visible again (PC resumed): re-sync the clock. */
+    resync: () => sync(true),
+    relabel() {
+      if (current === null) return;
+      const active = document.activeElement;
+      const label = active && active.parentNode === $('options') ? active.getAttribute('data-label') : null;
+      renderQuestion(paper, paper.question(current), { choose: choose, zoom: zoom });
+      nav.relabel();
+      shownStatus = { n: current, status: outbox.status(current) };
+      redraw();
+      if (label) focusOption(label);
+    },
+    destroy() {
+      halt(null);
+    },
+    isLocked: () => locked,
+    stopped: () => stopped,
+  };
+}

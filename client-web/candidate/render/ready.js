@@ -1,0 +1,42 @@
+// render/ready.js - the screen before the start: who, which exam, the
+// sections with their item counts and the time allowed.
+
+import { t, locale } from '../i18n/index.js';
+
+const $ = (id) => document.getElementById(id);
+
+export function duration(ms) {
+  const totalS = Math.max(0, Math.round(ms / 1000));
+  const m = Math.floor(totalS / 60);
+  const s = totalS % 60;
+  const fmt = new Intl.NumberFormat(locale());
+  return s ? t('minutesSeconds', { m: fmt.format(m), s: s }) : t('minutes', { m: fmt.format(m) });
+}
+
+export function renderReady(session, remainingMs) {
+  $('ready-name').textContent = session.name || '';
+  $('ready-regno').textContent = session.regno;
+  $('ready-exam').textContent = session.title || session.exam;
+  $('ready-time').textContent = duration(remainingMs);
+  const tbody = $('ready-sections').tBodies[0];
+  while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+  let total = 0;
+  const sections = Array.isArray(session.sections) ? session.sections : [];
+  for (let i = 0; i < sections.length; i++) {
+    const s = sections[i];
+    const tr = document.createElement('tr');
+    tr.setAttribute('data-section', s.code);
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = s.title ? s.title + ' (' + s.code + ')' : s.code;
+    const td = document.createElement('td');
+    td.className = 'num';
+    td.textContent = String(s.items);
+    total += Number(s.items) || 0;
+    tr.appendChild(th);
+    tr.appendChild(td);
+    tbody.appendChild(tr);
+  }
+  $('ready-total-items').textContent = String(total);
+  $('ready-sections').hidden = sections.length === 0;
+}

@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""The capacity benchmark (make bench): the real server and ujian-bench on this
+machine, on the 110-item SKD demo exam.
+
+Scenarios, each repeated (medians are reported):
+  ceiling    the server's event loop answering a fixed small JSON without
+             storage (--bench-route), driven by ujian-bench ping;
+  saturate   candidates answering back to back: durable saves per second at
+             saturation, and its ratio to the ceiling;
+  N (1,000 / 5,000 / 10,000 / 25,000)
+             a 60-second login+start storm of N candidates, then answers at the
+             real SKD rate (110 items in 100 minutes: one per 54.5 s per
+             candidate) in a shortened exam, finished at the deadline or
+             submitted;
+  sync-N     the same N logging in during the window but pressing Start
+             together (a proctor's "mulai"), so they share one deadline: the
+             finish storm.
+
+For each run: the generator's latencies and errors, and from /proc the server's
+CPU time, peak RSS and peak open file descriptors (connections). The finish
+storm is measured by polling the database after the shared deadline until no
+attempt is in progress. Writes JSON (--out) and prints a Markdown table.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SAMPLE = os.path.join(TOP, "question-bank", "skd-sample")
+CLK = os.sysconf("SC_CLK_TCK")
+REAL_THINK_MS = 6000 * 1000 / 110  # SKD: 110 items in 100 minutes
+
+
+def args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--ujian", required=True)
+    p.add_argument("--bench", required=True)
+    p.add_argument("--sizes", default="1000,5000,10000,25000")
+    p.add_argument("--sync-sizes", default="25000")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--duration", type=int, default=150, help="shortened exam, seconds")
+    p.add_argument("--window", type=int, default=60)
+    p.add_argument("--idle-timeout", type=int, default=20)
+    p.add_argument("--skip", default="", help="comma list of: ceiling,saturate,sizes,sync")
+    p.add_argument("--out", default=os.path.join(TOP, "docs", "bench-results.json"))
+    return p.parse_args()
+
+
+class Sampler(threading.Thread):
+    """Samples a process's CPU time, RSS peak and open descriptors."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.stop_ev = threading.Event()
+        self.peak_fds = 0
+        self.cpu0 = self.cpu()
+
+    def cpu(self):
+        with open("/proc/%d/stat" % self.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK
+
+    def hwm_mb(self):
+        with open("/proc/%d/status" % self.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0
+
+    def run(self):
+        while not self.stop_ev.wait(0.25):
+            try:
+                self.peak_fds = max(self.peak_fds, len(os.listdir("/proc/%d/fd" % self.pid)))
+                self.last_cpu = self.cpu()
+                self.last_hwm = self.hwm_mb()
+            except OSError:
+                return
+
+    def finish(self):
+        self.stop_ev.set()
+        self.join()
+        return {"server_cpu_s": round(self.last_cpu - self.cpu0, 2),
+                "server_peak_rss_mb": round(self.last_hwm, 1),
+                "server_peak_fds": self.peak_fds}
+
+
+class World:
+    def __init__(self, a, n, duration, code="BENCH"):
+        self.a = a
+        self.dir = tempfile.mkdtemp(prefix="ujian-bench-")
+        self.db = os.path.join(self.dir, "b.db")
+        u = a.ujian
+        subprocess.run([u, "init", "--db", self.db], check=True, capture_output=True)
+        subprocess.run([u, "bank", "import", "--db", self.db, os.path.join(SAMPLE, "bank.json")],
+                       check=True, capture_output=True)
+        with open(os.path.join(SAMPLE, "exam-skd-demo.json")) as f:
+            exam = json.load(f)
+        exam.update(code=code, duration_s=duration)
+        path = os.path.join(self.dir, "exam.json")
+        with open(path, "w") as f:
+            json.dump(exam, f)
+        subprocess.run([u, "exam", "create", "--db", self.db, path], check=True,
+                       capture_output=True)
+        cands = os.path.join(self.dir, "c.csv")
+        with open(cands, "w") as f:
+            f.write("registration_no,name\n")
+            for i in range(n):
+                f.write("B%06d,Peserta %d\n" % (i + 1, i + 1))
+        self.creds = os.path.join(self.dir, "creds.csv")
+        t = time.time()
+        with open(self.creds, "w") as out:
+            subprocess.run([u, "candidates", "import", "--db", self.db, "--exam", code, cands],
+                           check=True, stdout=out, stderr=subprocess.PIPE)
+        self.import_s = time.time() - t
+
+    def serve(self, *extra):
+        t = time.time()
+        self.proc = subprocess.Popen(
+            [self.a.ujian, "serve", "--db", self.db, "--listen", "127.0.0.1:0", "--idle-timeout",
+             str(self.a.idle_timeout), *extra], stdout=subprocess.PIPE,
+            stderr=open(os.path.join(self.dir, "server.log"), "w"), text=True)
+        line = self.proc.stdout.readline()
+        self.startup_s = time.time() - t
+        self.url = "http://" + line.split("http://")[1].split("/")[0]
+        return Sampler(self.proc.pid)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=120)
+        self.proc.stdout.close()
+
+    def close(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def bench(a, *argv):
+    out = tempfile.mktemp(prefix="bench-", suffix=".json")
+    p = subprocess.run([a.bench, *argv, "--out", out], capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("ujian-bench failed: " + p.stderr[-2000:])
+    with open(out) as f:
+        r = json.load(f)
+    os.unlink(out)
+    return r
+
+
+def run_ceiling(a):
+    w = World(a, 1, 600)
+    s = w.serve("--bench-route")
+    s.start()
+    r = bench(a, "ping", "--url", w.url + "/api/v1/_bench/ping", "--conns", "200",
+              "--seconds", "15", "--workers", "2")
+    r.update(s.finish())
+    w.stop()
+    w.close()
+    return {"requests_per_s": r.get("requests_per_s") or r.get("rps"), "raw": r}
+
+
+def run_saturate(a):
+    w = World(a, 2000, 600)
+    s = w.serve()
+    s.start()
+    r = bench(a, "run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
+              "--window", "2", "--think-mean", "1", "--change-share", "0", "--read-share", "0",
+              "--submit-share", "0", "--max-seconds", "30", "--workers", "2",
+              "--acks", os.path.join(w.dir, "acks"))
+    r.update(s.finish())
+    w.stop()
+    v = subprocess.run([a.ujian, "verify", "--db", w.db, "--exam", "BENCH", "--acks",
+                        os.path.join(w.dir, "acks")], capture_output=True, text=True)
+    r["verify"] = v.stdout.strip().splitlines()[-1]
+    w.close()
+    return r
+
+
+def finish_storm(db, deadline_hint, limit_s):
+    """Poll until no attempt is in progress; returns seconds after the
+    shared deadline (the latest start + duration)."""
+    con = sqlite3.connect(db, timeout=30)
+    end = time.time() + limit_s
+    while time.time() < end:
+        left = con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
+        if left == 0:
+            t = time.time()
+            row = con.execute("SELECT max(started_at), min(started_at), count(*), "
+                              "sum(finish_reason = 'time_up') FROM attempts").fetchone()
+            con.close()
+            return t, row
+        time.sleep(0.05)
+    con.close()
+    return None, None
+
+
+def run_size(a, n, sync):
+    w = World(a, n, a.duration)
+    s = w.serve()
+    s.start()
+    workers = max(2, (n + 5999) // 6000)
+    argv = ["run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
+            "--window", str(a.window), "--think-mean", str(int(REAL_THINK_MS)),
+            "--workers", str(workers), "--acks", os.path.join(w.dir, "acks")]
+    if sync:
+        argv += ["--start-at", str(a.window), "--submit-share", "0"]
+    result = {}
+    th = threading.Thread(target=lambda: result.update(bench(a, *argv)))
+    th.start()
+    storm = {}
+    if sync:
+        # wait for the deadline region, then time the finish storm
+        time.sleep(a.window + a.duration - 5)
+        t_done, row = finish_storm(w.db, None, 120)
+        if t_done:
+            last_deadline = (row[0] / 1000) + a.duration
+            first_deadline = (row[1] / 1000) + a.duration
+            storm = {"finish_storm_s": round(t_done - last_deadline, 3),
+                     "finish_storm_from_first_deadline_s": round(t_done - first_deadline, 3),
+                     "start_spread_s": round((row[0] - row[1]) / 1000, 3),
+                     "time_up_finishes": row[3]}
+    th.join()
+    if not result:
+        raise RuntimeError("bench produced no result")
+    result.update(s.finish())
+    result.update(storm)
+    result["server_startup_s"] = round(w.startup_s, 2)
+    result["import_s"] = round(w.import_s, 1)
+    w.stop()
+    v = subprocess.run([a.ujian, "verify", "--db", w.db, "--exam", "BENCH", "--acks",
+                        os.path.join(w.dir, "acks")], capture_output=True, text=True)
+    result["verify"] = v.stdout.strip().splitlines()[-1]
+    w.close()
+    return result
+
+
+def machine():
+    mem = open("/proc/meminfo").readline().split()[1]
+    cpu = ""
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    df = subprocess.run(["df", "-hT", TOP], capture_output=True, text=True).stdout.splitlines()[-1]
+    return {"date": time.strftime("%Y-%m-%d %H:%M %Z"), "cores": os.cpu_count(), "cpu": cpu,
+            "memory_gb": round(int(mem) / 1024 / 1024, 1), "kernel": platform.release(),
+            "disk": " ".join(df.split()[:3]), "nofile": subprocess.run(
+                ["sh", "-c", "ulimit -Hn"], capture_output=True, text=True).stdout.strip()}
+
+
+def med(runs, key, sub=None):
+    vals = []
+    for r in runs:
+        v = r.get(key)
+        if sub:
+            v = (v or {}).get(sub)
+        if isinstance(v, (int, float)):
+            vals.append(v)
+    return round(statistics.median(vals), 3) if vals else None
+
+
+def main():
+    a = args()
+    skip = set(filter(None, a.skip.split(",")))
+    report = {"machine": machine(), "params": vars(a).copy(), "scenarios": {}}
+    del report["params"]["ujian"], report["params"]["bench"]
+
+    def save():
+        with open(a.out, "w") as f:
+            json.dump(report, f, indent=1)
+
+    def scenario(name, fn):
+        runs = []
+        for i in range(a.repeats):
+            print("# %s run %d/%d" % (name, i + 1, a.repeats), file=sys.stderr, flush=True)
+            runs.append(fn())
+            report["scenarios"][name] = runs
+            save()
+        return runs
+
+    if "ceiling" not in skip:
+        scenario("ceiling", lambda: run_ceiling(a))
+    if "saturate" not in skip:
+        scenario("saturate", lambda: run_saturate(a))
+    if "sizes" not in skip:
+        for n in [int(x) for x in a.sizes.split(",") if x]:
+            scenario(str(n), lambda n=n: run_size(a, n, False))
+    if "sync" not in skip:
+        for n in [int(x) for x in a.sync_sizes.split(",") if x]:
+            scenario("sync-%d" % n, lambda n=n: run_size(a, n, True))
+    save()
+    print(json.dumps({k: {"runs": len(v)} for k, v in report["scenarios"].items()}))
+
+
+if __name__ == "__main__":
+    main()
