@@ -101,6 +101,7 @@ struct rt_candidate {
 	enum attempt_status status;
 	enum finish_reason reason;
 	int64_t started_at, credit_ms, finished_at;
+	int position; /* 1-based question the candidate is on */
 	int score[UJ_SECTIONS_MAX], max[UJ_SECTIONS_MAX];
 	int total, max_total, passed;
 	struct event *deadline_ev;

@@ -26,6 +26,7 @@ enum store_op_kind {
 	STORE_START,
 	STORE_ANSWER,
 	STORE_FINISH,
+	STORE_POSITION,     /* the question the candidate is on */
 	STORE_OP_KIND_MAX
 };
 
@@ -52,6 +53,9 @@ struct store_op {
 			int flagged;
 			uint32_t rev;
 		} answer;
+		struct {
+			int n;
+		} position;
 		struct {
 			const char *reason; /* "submitted" or "time_up" */
 			int64_t finished_at;

@@ -95,7 +95,8 @@ static void api_paper(struct server *s, const struct rt_candidate *c, struct evb
 
 	api_image_tag(s, c, tag);
 	json_decref(att);
-	evbuffer_add_printf(out, "{\"attempt\":%s,\"sections\":[", atts);
+	evbuffer_add_printf(out, "{\"attempt\":%s,\"position\":%d,\"sections\":[", atts,
+			    c->position ? c->position : 1);
 	free(atts);
 	for (int i = 0; i < e->def.n_sections; i++) {
 		json_t *t = json_string(e->section_title[i]);
@@ -603,6 +604,61 @@ out:
 	json_decref(body);
 }
 
+static void api_then_position(struct server *s, struct rt_candidate *c, struct store_op *op,
+			      void *arg)
+{
+	(void)s;
+	(void)c;
+	http_reply_json(arg, 200, json_pack("{s:i}", "n", op->u.position.n));
+}
+
+/* PUT /api/v1/attempt/position {"n": int}: the question the candidate is on,
+ * so that a login on another PC lands on it. */
+static void api_position(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
+			 const char *rest)
+{
+	int64_t now = clock_now_ms();
+	json_t *body, *n, *v;
+	const char *key;
+	(void)rest;
+
+	if (http_body_json(s, req, &body))
+		return;
+	json_object_foreach(body, key, v) {
+		if (strcmp(key, "n") != 0) {
+			char d[128];
+			snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
+			http_reply_error(req, 400, "invalid_request", d);
+			goto out;
+		}
+	}
+	n = json_object_get(body, "n");
+	if (!json_is_integer(n)) {
+		http_reply_error(req, 400, "invalid_request", "Isian \"n\" wajib berupa nomor soal.");
+		goto out;
+	}
+	if (json_integer_value(n) < 1 || json_integer_value(n) > c->n) {
+		http_reply_error(req, 404, "no_such_question", NULL);
+		goto out;
+	}
+	if (c->status == ATT_NOT_STARTED) {
+		http_reply_error(req, 409, "not_started", NULL);
+		goto out;
+	}
+	if (attempt_expire_if_due(s, c, now)) {
+		http_reply_error(req, 409, "attempt_closed", NULL);
+		goto out;
+	}
+	{
+		struct store_op *op = store_op_new(STORE_POSITION, c->id, now);
+		c->position = (int)json_integer_value(n);
+		op->u.position.n = c->position;
+		server_submit(s, c, op, api_then_position, req);
+	}
+out:
+	json_decref(body);
+}
+
 static void api_finish(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
 		       const char *rest)
 {
@@ -686,6 +742,7 @@ static const struct api_route api_routes[] = {
 	{ "/api/v1/attempt/start", 0, EVHTTP_REQ_POST, API_CANDIDATE, api_start },
 	{ "/api/v1/attempt", 0, EVHTTP_REQ_GET, API_CANDIDATE, api_attempt },
 	{ "/api/v1/attempt/answers/", 1, EVHTTP_REQ_PUT, API_CANDIDATE, api_answer },
+	{ "/api/v1/attempt/position", 0, EVHTTP_REQ_PUT, API_CANDIDATE, api_position },
 	{ "/api/v1/attempt/finish", 0, EVHTTP_REQ_POST, API_CANDIDATE, api_finish },
 	{ "/api/v1/attempt/result", 0, EVHTTP_REQ_GET, API_CANDIDATE, api_result },
 	{ API_IMAGE_PREFIX, 1, EVHTTP_REQ_GET, API_CANDIDATE_COOKIE, api_image },

@@ -85,6 +85,7 @@ void attempt_start(struct server *s, struct rt_candidate *c, int64_t now, server
 	c->status = ATT_IN_PROGRESS;
 	c->started_at = now;
 	c->credit_ms = 0;
+	c->position = 1;
 	attempt_arm(s, c);
 	server_submit(s, c, store_op_new(STORE_START, c->id, now), then, arg);
 }

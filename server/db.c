@@ -55,6 +55,8 @@ static const char *const db_migrations[] = {
 	" kind TEXT NOT NULL, n INTEGER, label TEXT, flagged INTEGER, rev INTEGER, detail TEXT);"
 	"CREATE INDEX events_candidate ON events (candidate_id, id);"
 	"INSERT INTO meta (key, value) VALUES ('catalog_version', 1);",
+	/* 2: the question a candidate is on, so a login on another PC lands there */
+	"ALTER TABLE attempts ADD COLUMN position INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define DB_N_MIGRATIONS ((int)(sizeof db_migrations / sizeof *db_migrations))

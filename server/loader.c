@@ -386,7 +386,7 @@ int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 
 	st = db_prepare(db,
 			"SELECT candidate_id, status, started_at, credit_ms, finished_at,"
-			" finish_reason, scores_json, passed FROM attempts",
+			" finish_reason, scores_json, passed, position FROM attempts",
 			err, errlen);
 	if (!st)
 		goto out;
@@ -396,6 +396,9 @@ int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 			continue;
 		c->started_at = sqlite3_column_int64(st, 2);
 		c->credit_ms = sqlite3_column_int64(st, 3);
+		c->position = sqlite3_column_int(st, 8);
+		if (c->position < 1 || c->position > c->n)
+			c->position = 1;
 		if (strcmp((const char *)sqlite3_column_text(st, 1), "finished") == 0) {
 			c->status = ATT_FINISHED;
 			c->finished_at = sqlite3_column_int64(st, 4);

@@ -26,6 +26,7 @@ enum store_stmt {
 	ST_ATTEMPT_START,
 	ST_ANSWER_UPSERT,
 	ST_ATTEMPT_FINISH,
+	ST_POSITION,
 	ST_EVENT,
 	ST_MAX
 };
@@ -48,6 +49,7 @@ static const char *const store_sql[ST_MAX] = {
 	[ST_ATTEMPT_FINISH] = "UPDATE attempts SET status = 'finished', finished_at = ?2,"
 			      " finish_reason = ?3, scores_json = ?4, total = ?5, passed = ?6"
 			      " WHERE candidate_id = ?1 AND status = 'in_progress'",
+	[ST_POSITION] = "UPDATE attempts SET position = ?2 WHERE candidate_id = ?1",
 	[ST_EVENT] = "INSERT INTO events (at, candidate_id, kind, n, label, flagged, rev, detail)"
 		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
@@ -218,6 +220,13 @@ static int store_apply(struct store *s, struct store_op *op)
 			break;
 		rc = store_event(s, op->at, op->cand_id, "answer", op->u.answer.n, op->u.answer.label,
 				 op->u.answer.flagged, op->u.answer.rev, NULL);
+		break;
+	case STORE_POSITION:
+		st = s->st[ST_POSITION];
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, op->cand_id);
+		sqlite3_bind_int(st, 2, op->u.position.n);
+		rc = store_step(st);
 		break;
 	case STORE_FINISH:
 		st = s->st[ST_ATTEMPT_FINISH];

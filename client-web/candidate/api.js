@@ -89,6 +89,8 @@ export const api = {
   attempt: () => request('GET', '/api/v1/attempt'),
   /** Only the attempt and its clock (docs/API.md): the light periodic re-sync. */
   clock: () => request('GET', '/api/v1/attempt?view=clock'),
+  /** The question the candidate is on, so another PC lands there. */
+  position: (n) => request('PUT', '/api/v1/attempt/position', { n: n }),
   answer: (n, body, tok) => request('PUT', '/api/v1/attempt/answers/' + encodeURIComponent(n), body, { token: tok }),
   finish: () => request('POST', '/api/v1/attempt/finish'),
   result: () => request('GET', '/api/v1/attempt/result'),

@@ -23,6 +23,7 @@ import { getItem, setItem, removeItem, KEYS } from './storage.js';
 const SYNC_MS = 30000; // light periodic GET /attempt
 const TICK_MS = 250; // countdown display
 const RESULT_POLL_MS = 500; // after time-up, until the server has finished
+const POSITION_DELAY_MS = 400; // report the current question once navigation settles
 const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 5000;
 const WARNINGS = [
@@ -88,8 +89,11 @@ export function createExam(ctx) {
     nav = buildNav(paper, (n) => go(n, { focus: 'heading' }));
     nav.relabel();
 
+    // This browser's own last question wins (a reload); on another PC the
+    // server's position (where the candidate was); else the first unanswered.
     const saved = parseInt(getItem(posKey), 10);
-    let n = paper.has(saved) ? saved : paper.firstUnanswered(outbox);
+    const there = ctx.paper.position;
+    let n = paper.has(saved) ? saved : paper.has(there) ? there : paper.firstUnanswered(outbox);
     if (n === null) n = paper.first();
     go(n, { focus: null });
 
@@ -138,6 +142,7 @@ export function createExam(ctx) {
     const inOptions = !!(active && active.parentNode === $('options'));
     current = n;
     setItem(posKey, String(n));
+    reportPosition();
     renderQuestion(paper, paper.question(n), { choose: choose, zoom: zoom });
     shownStatus = { n: null, status: null };
     redraw();
@@ -151,6 +156,23 @@ export function createExam(ctx) {
     const head = $('question-number');
     if (head.getBoundingClientRect().top < 0 && head.scrollIntoView) head.scrollIntoView();
     nav.reveal(n);
+  }
+
+  // Tell the server where the candidate is, once navigation settles. Best
+  // effort: a lost report only means another PC opens at an older question;
+  // it is sent again after a reconnect.
+  let positionTimer = null;
+  let reportedPosition = null;
+  function reportPosition() {
+    clearTimeout(positionTimer);
+    positionTimer = setTimeout(() => {
+      const n = current;
+      if (stopped || n === null || n === reportedPosition) return;
+      api.position(n).then(
+        () => { reportedPosition = n; },
+        () => { /* retried on the next move or reconnect */ }
+      );
+    }, POSITION_DELAY_MS);
   }
 
   function focusOptions() {
@@ -228,6 +250,7 @@ export function createExam(ctx) {
       ui.announce(t('connectionBackAnnounce'));
       // Back: re-sync clock and answers, send what is queued, reload failed images.
       sync(true);
+      reportPosition();
       outbox.kick();
       retryFailedImages();
     }
@@ -305,6 +328,7 @@ export function createExam(ctx) {
     locked = true;
     clearTimeout(syncTimer);
     clearTimeout(pollTimer);
+    clearTimeout(positionTimer);
     clearInterval(tickTimer);
     outbox.stop();
     if (dialogOpen()) closeDialog({ restoreFocus: false });

@@ -15,7 +15,7 @@ from harness import World, run, wait_until, parse_time  # noqa: E402
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.w = World(n_candidates=12)
+        cls.w = World(n_candidates=13)
         # An exam drawing every TIU item, so its papers always hold the figure item.
         run("exam", "create", "--db", cls.w.db, harness.make_exam(
             cls.w.dir, code="IMG", sections=[{"code": "TIU", "draw": 6}], pass_rules={}))
@@ -217,6 +217,24 @@ class ApiTest(unittest.TestCase):
                             "c.id = e.candidate_id WHERE c.registration_no = 'C008' AND "
                             "kind = 'answer' ORDER BY e.id")
         self.assertEqual(events, [(2, "C", 1), (2, "D", 3), (2, None, 4)])
+
+    def test_position_follows_the_candidate(self):
+        c = self.fresh("C013")
+        self.assertEqual(c.put("/api/v1/attempt/position", {"n": 3}).error, "not_started")
+        p = c.post("/api/v1/attempt/start").json
+        self.assertEqual(p["position"], 1)
+        r = c.put("/api/v1/attempt/position", {"n": 7})
+        self.assertEqual((r.status, r.json), (200, {"n": 7}))
+        for bad, code in (({"n": 0}, "no_such_question"), ({"n": 13}, "no_such_question"),
+                          ({"n": "7"}, "invalid_request"), ({}, "invalid_request"),
+                          ({"n": 2, "x": 1}, "invalid_request")):
+            self.assertEqual(c.put("/api/v1/attempt/position", bad).error, code, bad)
+        # another PC lands where the candidate was
+        other = self.fresh("C013")
+        self.assertEqual(other.get("/api/v1/attempt").json["position"], 7)
+        self.assertEqual(self.w.sql("SELECT position FROM attempts a JOIN candidates c ON "
+                                    "c.id = a.candidate_id WHERE registration_no = 'C013'"),
+                         [(7,)])
 
     def test_answer_validation(self):
         c = self.fresh("C009")

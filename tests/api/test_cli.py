@@ -69,7 +69,7 @@ class CliTest(unittest.TestCase):
 
     def test_init_is_idempotent_and_creates_private_key(self):
         p = run("init", "--db", self.db)
-        self.assertIn("schema version 1", p.stdout)
+        self.assertIn("schema version 2", p.stdout)
         self.assertEqual(os.stat(self.db + ".key").st_mode & 0o777, 0o600)
 
     def test_schema_version_guard(self):
@@ -82,9 +82,34 @@ class CliTest(unittest.TestCase):
         self.assert_fails(["init", "--db", self.db], "newer than this ujian")
         old = os.path.join(self.dir, "old.db")
         sqlite3.connect(old).close()  # an empty file: schema version 0
-        self.assert_fails(["bank", "list", "--db", old], "older than 1", "ujian init")
-        self.assertIn("schema version 1", run("init", "--db", old).stdout)
+        self.assert_fails(["bank", "list", "--db", old], "older than 2", "ujian init")
+        self.assertIn("schema version 2", run("init", "--db", old).stdout)
         self.assertIn("CODE", run("bank", "list", "--db", old).stdout)
+
+    def test_forward_migration_keeps_data(self):
+        """A version-1 database (before attempts.position) with a running
+        attempt is migrated by ujian init; the attempt keeps its data."""
+        import sqlite3
+        run("bank", "import", "--db", self.db, make_bank(self.dir)[0])
+        run("exam", "create", "--db", self.db, make_exam(self.dir))
+        run("candidates", "import", "--db", self.db, "--exam", "EX",
+            write_csv(self.dir, "m.csv", ["M1,Satu,password1,umum,0"]))
+        con = sqlite3.connect(self.db)
+        cid = con.execute("SELECT id FROM candidates").fetchone()[0]
+        con.execute("INSERT INTO attempts (candidate_id, status, started_at) VALUES (?, "
+                    "'in_progress', 1700000000000)", (cid,))
+        con.execute("ALTER TABLE attempts DROP COLUMN position")
+        con.execute("PRAGMA user_version = 1")
+        con.commit()
+        con.close()
+        self.assert_fails(["exam", "list", "--db", self.db], "older than 2")
+        self.assertIn("schema version 2", run("init", "--db", self.db).stdout)
+        con = sqlite3.connect(self.db)
+        row = con.execute("SELECT status, started_at, position FROM attempts").fetchone()
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        con.close()
+        self.assertEqual(row, ("in_progress", 1700000000000, 1))
+        self.assertEqual(version, 2)
 
     # --- banks -------------------------------------------------------------
 

@@ -163,9 +163,13 @@ test('reload and a second PC: same question, same answers and flags', async () =
     assertEqual(gridAfter, gridBefore, 'grid after reload');
     assertEqual(gridAfter.slice(0, 5), ['answered', 'flagged', 'unanswered', 'unanswered', 'answered'],
       'grid states');
-    // Another PC (a fresh browser context) - the old one is replaced.
+    // Another PC (a fresh browser context) - the old one is replaced - lands
+    // on the question the candidate was on.
+    await waitUntil(async () => w.sql("SELECT position FROM attempts")[0].position === 5, 5000,
+      'the position to reach the server');
     const other = await newPage(browser);
     await login(other, w, 'P001');
+    assertEqual((await current(other)).n, 5, 'same question on the second PC');
     const gridOther = await other.$$eval('#nav-grid [data-n]', (els) => els.map((e) => e.dataset.state));
     assertEqual(gridOther, gridBefore, 'grid on the second PC');
     await gotoQuestion(other, 2);
