@@ -283,6 +283,22 @@ test('keyboard only: log in, answer, flag, navigate, finish', async () => {
   }
 });
 
+test('time warnings at 10 and 5 minutes', async () => {
+  // 302 s: under 10 minutes from the start, under 5 minutes two seconds later.
+  const w = await new World({ duration: 302 }).start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    await page.waitForSelector('#time-warning:visible');
+    assert((await page.textContent('#time-warning')).includes('10 menit'), 'the 10-minute warning');
+    await waitUntil(async () => (await page.textContent('#time-warning')).includes('5 menit'), 8000,
+      'the 5-minute warning');
+    assertEqual(await page.getAttribute('#time-warning', 'role'), 'alert', 'announced');
+  } finally {
+    await w.close();
+  }
+});
+
 async function axeScan(page, where) {
   // Evaluated through the DevTools protocol: the page's CSP (no inline
   // scripts) stays in force for the page itself.
