@@ -31,10 +31,12 @@ struct rt_item {
 	int64_t id;
 	char section[UJ_SECTION_CODE_MAX + 1];
 	char *text_json;
+	size_t text_json_len;
 	int n_images;
 	struct rt_asset *images[UJ_ITEM_IMAGES_MAX];
 	int n_options;
 	char *opt_text_json[UJ_OPTIONS_MAX];
+	size_t opt_text_json_len[UJ_OPTIONS_MAX];
 	struct rt_asset *opt_image[UJ_OPTIONS_MAX];
 	int value[UJ_OPTIONS_MAX]; /* points (weighted) or 1 = correct */
 };

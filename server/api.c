@@ -85,6 +85,28 @@ static json_t *api_result_json(const struct rt_candidate *c)
 	return r;
 }
 
+/* Append a literal, a string of known length, or a small integer. The paper
+ * is the largest reply (tens of kilobytes) and is built at every start and
+ * reload, so it is assembled from pre-encoded pieces without printf. */
+#define api_lit(out, s) evbuffer_add((out), (s), sizeof(s) - 1)
+
+static void api_int(struct evbuffer *out, long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof buf, "%ld", v);
+	evbuffer_add(out, buf, (size_t)n);
+}
+
+/* "/api/v1/attempt/images/<tag>/<n>/" into out. */
+static void api_image_base(struct evbuffer *out, const char *tag, int n)
+{
+	api_lit(out, "\"" API_IMAGE_PREFIX);
+	evbuffer_add(out, tag, 16);
+	api_lit(out, "/");
+	api_int(out, n);
+	api_lit(out, "/");
+}
+
 /* The Paper document, assembled from pre-encoded item texts. */
 static void api_paper(struct server *s, const struct rt_candidate *c, struct evbuffer *out)
 {
@@ -95,9 +117,12 @@ static void api_paper(struct server *s, const struct rt_candidate *c, struct evb
 
 	api_image_tag(s, c, tag);
 	json_decref(att);
-	evbuffer_add_printf(out, "{\"attempt\":%s,\"position\":%d,\"sections\":[", atts,
-			    c->position ? c->position : 1);
+	api_lit(out, "{\"attempt\":");
+	evbuffer_add(out, atts, strlen(atts));
 	free(atts);
+	api_lit(out, ",\"position\":");
+	api_int(out, c->position ? c->position : 1);
+	api_lit(out, ",\"sections\":[");
 	for (int i = 0; i < e->def.n_sections; i++) {
 		json_t *t = json_string(e->section_title[i]);
 		char *ts = json_dumps(t, JSON_ENCODE_ANY);
@@ -107,28 +132,48 @@ static void api_paper(struct server *s, const struct rt_candidate *c, struct evb
 				    e->section_from[i] + e->def.sec[i].draw - 1);
 		free(ts);
 	}
-	evbuffer_add(out, "],\"questions\":[", 15);
+	api_lit(out, "],\"questions\":[");
 	for (int n = 1; n <= c->n; n++) {
 		const struct rt_question *q = &c->q[n - 1];
 		const struct rt_item *it = q->item;
-		evbuffer_add_printf(out, "%s{\"n\":%d,\"section\":\"%s\",\"text\":%s,\"images\":[",
-				    n > 1 ? "," : "", n, e->def.sec[q->section].code, it->text_json);
-		for (int k = 0; k < it->n_images; k++)
-			evbuffer_add_printf(out, "%s\"" API_IMAGE_PREFIX "%s/%d/q%d\"", k ? "," : "", tag,
-					    n, k + 1);
-		evbuffer_add(out, "],\"options\":[", 13);
+		const char *code = e->def.sec[q->section].code;
+		if (n > 1)
+			api_lit(out, ",");
+		api_lit(out, "{\"n\":");
+		api_int(out, n);
+		api_lit(out, ",\"section\":\"");
+		evbuffer_add(out, code, strlen(code));
+		api_lit(out, "\",\"text\":");
+		evbuffer_add(out, it->text_json, it->text_json_len);
+		api_lit(out, ",\"images\":[");
+		for (int k = 0; k < it->n_images; k++) {
+			char slot[4] = { 'q', (char)('1' + k), '"', 0 };
+			if (k)
+				api_lit(out, ",");
+			api_image_base(out, tag, n);
+			evbuffer_add(out, slot, 3);
+		}
+		api_lit(out, "],\"options\":[");
 		for (int l = 0; l < q->n_options; l++) {
 			int o = q->perm[l];
-			evbuffer_add_printf(out, "%s{\"label\":\"%c\",\"text\":%s", l ? "," : "",
-					    api_labels[l], it->opt_text_json[o]);
-			if (it->opt_image[o])
-				evbuffer_add_printf(out, ",\"image\":\"" API_IMAGE_PREFIX "%s/%d/%c\"",
-						    tag, n, api_labels[l]);
-			evbuffer_add(out, "}", 1);
+			char label[16] = "{\"label\":\"X\"";
+			label[10] = api_labels[l];
+			if (l)
+				api_lit(out, ",");
+			evbuffer_add(out, label, 12);
+			api_lit(out, ",\"text\":");
+			evbuffer_add(out, it->opt_text_json[o], it->opt_text_json_len[o]);
+			if (it->opt_image[o]) {
+				char slot[2] = { api_labels[l], '"' };
+				api_lit(out, ",\"image\":");
+				api_image_base(out, tag, n);
+				evbuffer_add(out, slot, 2);
+			}
+			api_lit(out, "}");
 		}
-		evbuffer_add(out, "]}", 2);
+		api_lit(out, "]}");
 	}
-	evbuffer_add(out, "],\"answers\":[", 13);
+	api_lit(out, "],\"answers\":[");
 	int first = 1;
 	for (int n = 1; n <= c->n; n++) {
 		const struct rt_answer *a = &c->ans[n - 1];
@@ -143,7 +188,7 @@ static void api_paper(struct server *s, const struct rt_candidate *c, struct evb
 					    first ? "" : ",", n, a->flagged ? "true" : "false", a->rev);
 		first = 0;
 	}
-	evbuffer_add(out, "]}", 2);
+	api_lit(out, "]}");
 }
 
 static void api_reply_paper(struct server *s, struct evhttp_request *req,

@@ -96,6 +96,7 @@ static struct rt_item *loader_make_item(struct loader *L, sqlite3 *db, int64_t i
 	it->id = id;
 	str_copy(it->section, sizeof it->section, sec[bi->section].code);
 	it->text_json = loader_json_string(bi->text);
+	it->text_json_len = strlen(it->text_json);
 	it->n_options = bi->n_options;
 	for (int k = 0; k < bi->n_images; k++) {
 		if (!(it->images[k] = loader_asset(L, db, bi->images[k], err, errlen)))
@@ -104,6 +105,7 @@ static struct rt_item *loader_make_item(struct loader *L, sqlite3 *db, int64_t i
 	}
 	for (int k = 0; k < bi->n_options; k++) {
 		it->opt_text_json[k] = loader_json_string(bi->opt[k].text);
+		it->opt_text_json_len[k] = strlen(it->opt_text_json[k]);
 		if (bi->opt[k].image && !(it->opt_image[k] = loader_asset(L, db, bi->opt[k].image, err, errlen)))
 			goto fail;
 		it->value[k] = sec[bi->section].type == SCORING_WEIGHTED ? bi->opt[k].points
