@@ -48,7 +48,7 @@ def args():
     p.add_argument("--sizes", default="1000,5000,10000,25000")
     p.add_argument("--sync-sizes", default="25000")
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--duration", type=int, default=150, help="shortened exam, seconds")
+    p.add_argument("--duration", type=int, default=120, help="shortened exam, seconds")
     p.add_argument("--window", type=int, default=60)
     p.add_argument("--idle-timeout", type=int, default=20)
     p.add_argument("--skip", default="", help="comma list of: ceiling,saturate,sizes,sync")
@@ -207,9 +207,12 @@ def run_size(a, n, sync):
     s = w.serve()
     s.start()
     workers = max(2, (n + 5999) // 6000)
+    # Stop 15 s after the last deadline: by then the server has finished
+    # every attempt; candidates still thinking are simply cut off.
     argv = ["run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
             "--window", str(a.window), "--think-mean", str(int(REAL_THINK_MS)),
-            "--workers", str(workers), "--acks", os.path.join(w.dir, "acks")]
+            "--workers", str(workers), "--acks", os.path.join(w.dir, "acks"),
+            "--max-seconds", str(a.window + a.duration + 15)]
     if sync:
         argv += ["--start-at", str(a.window), "--submit-share", "0"]
     result = {}
