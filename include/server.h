@@ -58,6 +58,8 @@ struct server {
 	uint8_t dummy_hash[CRED_HASH_LEN];
 	char *web_root;
 	char bound[64]; /* address actually bound */
+	int64_t pressure_until; /* ms: after EMFILE, replies close their connection */
+	long emfile_count;
 };
 
 /* Run the server until SIGINT/SIGTERM. Returns a process exit code. */

@@ -243,22 +243,28 @@ static void api_then_attempt(struct server *s, struct rt_candidate *c, struct st
 	}
 }
 
+/* The answer reply is the most frequent one: written directly, no JSON tree. */
 static void api_then_answer(struct server *s, struct rt_candidate *c, struct store_op *op,
 			    void *arg)
 {
 	int64_t now = clock_now_ms();
+	int64_t left = c->status == ATT_IN_PROGRESS ? clock_remaining_ms(registry_deadline(c), now) : 0;
+	char ts[40], body[192], opt[8] = "null";
+	struct evbuffer *buf = evbuffer_new();
+	int n;
 	(void)s;
-	json_t *body = json_pack("{s:i,s:o,s:b,s:I,s:I,s:o}", "n", op->u.answer.n, "option",
-				 op->u.answer.label >= 0
-					 ? json_stringn(&api_labels[op->u.answer.label], 1)
-					 : json_null(),
-				 "flagged", op->u.answer.flagged, "rev", (json_int_t)op->u.answer.rev,
-				 "remaining_ms",
-				 (json_int_t)(c->status == ATT_IN_PROGRESS
-						      ? clock_remaining_ms(registry_deadline(c), now)
-						      : 0),
-				 "server_time", api_time(now));
-	http_reply_json(arg, 200, body);
+
+	if (op->u.answer.label >= 0)
+		snprintf(opt, sizeof opt, "\"%c\"", api_labels[op->u.answer.label]);
+	n = snprintf(body, sizeof body,
+		     "{\"n\":%d,\"option\":%s,\"flagged\":%s,\"rev\":%u,\"remaining_ms\":%lld,"
+		     "\"server_time\":\"%s\"}",
+		     op->u.answer.n, opt, op->u.answer.flagged ? "true" : "false", op->u.answer.rev,
+		     (long long)left, clock_format_rfc3339(now, 0, ts, sizeof ts));
+	evbuffer_add(buf, body, (size_t)n);
+	evhttp_add_header(evhttp_request_get_output_headers(arg), "Cache-Control", "no-store");
+	http_reply_buffer(arg, 200, buf, "application/json; charset=utf-8");
+	evbuffer_free(buf);
 }
 
 static void api_then_empty(struct server *s, struct rt_candidate *c, struct store_op *op, void *arg)

@@ -2,6 +2,7 @@
 #include "httpd.h"
 #include "api.h"
 #include "bounds.h"
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
 
@@ -73,9 +74,17 @@ static const char *http_reason(int status)
 	}
 }
 
+/* The running server, for the few places libevent calls without our
+ * argument (one server per process). */
+static struct server *httpd_server;
+
 static void http_common_headers(struct evhttp_request *req)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	/* Short of file descriptors: free each connection once its reply is out
+	 * instead of keeping it alive idle. */
+	if (httpd_server && httpd_server->pressure_until > clock_now_ms())
+		evhttp_add_header(h, "Connection", "close");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
@@ -301,17 +310,28 @@ static void httpd_resume(evutil_socket_t fd, short what, void *arg)
 	evconnlistener_enable(s->listener);
 }
 
-/* accept() failed: on EMFILE/ENFILE stop accepting for 100 ms rather than
- * spinning on a listener that stays readable. */
+/* accept() failed. On EMFILE/ENFILE: stop accepting for 100 ms rather than
+ * spin on a listener that stays readable, and for the next 10 s close every
+ * connection after its reply so descriptors come back quickly. (libevent
+ * passes evhttp's own argument here, not ours: hence httpd_server.) */
 static void httpd_accept_error(struct evconnlistener *l, void *arg)
 {
-	struct server *s = arg;
+	struct server *s = httpd_server;
 	int err = EVUTIL_SOCKET_ERROR();
 	struct timeval tv = { 0, 100000 };
-	log_warn("accept failed: %s; pausing new connections for 100 ms",
-		 evutil_socket_error_to_string(err));
-	evconnlistener_disable(l);
-	event_add(s->resume_ev, &tv);
+	(void)arg;
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		if (s->emfile_count++ % 1000 == 0)
+			log_warn("accept failed: %s (%ld times); pausing new connections for 100 ms and "
+				 "closing connections after each reply for 10 s",
+				 evutil_socket_error_to_string(err), s->emfile_count);
+		s->pressure_until = clock_now_ms() + 10000;
+		evconnlistener_disable(l);
+		event_add(s->resume_ev, &tv);
+		return;
+	}
+	/* ECONNABORTED and the like concern one connection only. */
+	log_debug("accept failed: %s", evutil_socket_error_to_string(err));
 }
 
 /* Parse "ADDR:PORT" ("[v6]:PORT" too). libevent refuses port 0, which we
@@ -346,6 +366,7 @@ int httpd_start(struct server *s, char *err, size_t errlen)
 			 s->cfg.listen);
 		return -1;
 	}
+	httpd_server = s;
 	s->http = evhttp_new(s->base);
 	if (!s->http) {
 		snprintf(err, errlen, "cannot create the HTTP server");
@@ -410,4 +431,5 @@ void httpd_stop(struct server *s)
 	if (s->resume_ev)
 		event_free(s->resume_ev);
 	s->resume_ev = NULL;
+	httpd_server = NULL;
 }

@@ -122,10 +122,11 @@ def write_csv(directory, name, rows, header="registration_no,name,password,track
 class Server:
     """A real `ujian serve` on a loopback port with a temporary database."""
 
-    def __init__(self, workdir, db, extra_args=()):
+    def __init__(self, workdir, db, extra_args=(), nofile=None):
         self.workdir = workdir
         self.db = db
         self.extra_args = list(extra_args)
+        self.nofile = nofile  # hard limit on open files for the server process
         self.proc = None
         self.port = None
         self.log = os.path.join(workdir, "server.log")
@@ -134,7 +135,13 @@ class Server:
         args = [UJIAN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % (self.port or 0),
                 "--catalog-poll-ms", "200", *self.extra_args]
         logf = open(self.log, "a")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=logf, text=True)
+        limit = None
+        if self.nofile:
+            import resource
+            n = self.nofile
+            limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))  # noqa: E731
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=logf, text=True,
+                                     preexec_fn=limit)
         logf.close()
         line = self.proc.stdout.readline()
         if "listening on http://" not in line:

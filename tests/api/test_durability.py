@@ -242,6 +242,43 @@ class DeadlineDuringOutageTest(unittest.TestCase):
             w.close()
 
 
+class DescriptorLimitTest(unittest.TestCase):
+    """More connections than the server has file descriptors: it must keep
+    running, pause accepting, and serve again as connections go away."""
+
+    def test_survives_emfile_and_recovers(self):
+        import socket
+        w = World(n_candidates=2)
+        try:
+            w.server = harness.Server(w.dir, w.db, ["--idle-timeout", "60"], nofile=48).start()
+            port = w.server.port
+            held = []
+            for _ in range(80):  # far beyond 48 descriptors
+                s = socket.create_connection(("127.0.0.1", port), timeout=5)
+                held.append(s)
+            # the server is still there (EMFILE did not kill it)
+            self.assertIsNone(w.server.proc.poll(), "server died at EMFILE")
+            for s in held:
+                s.close()
+            c = w.client()
+            r = wait_until(lambda: self._try(c), 10, "the server to serve again")
+            self.assertEqual(r.json["status"], "ok")
+            self.assertIn("Too many open files", w.server.read_log())
+            # under pressure, replies close their connection to free descriptors
+            self.assertEqual(r.headers.get("connection", "").lower(), "close")
+        finally:
+            w.close()
+
+    @staticmethod
+    def _try(c):
+        try:
+            r = c.get("/api/v1/health")
+            return r if r.status == 200 else None
+        except OSError:
+            c.close()
+            return None
+
+
 class GroupCommitTest(unittest.TestCase):
     def test_concurrent_answers_all_acknowledged_and_stored(self):
         w = World(n_candidates=10)

@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Turn run_bench.py's JSON into the Markdown tables of docs/BENCHMARKS.md
+(medians over the repeated runs, with the range in brackets)."""
+
+import json
+import statistics
+import sys
+
+
+def val(run, path):
+    v = run
+    for p in path.split("."):
+        if not isinstance(v, dict):
+            return None
+        v = v.get(p)
+    return v
+
+
+def med(runs, path, fmt="%.0f"):
+    vals = [val(r, path) for r in runs]
+    vals = [v for v in vals if isinstance(v, (int, float))]
+    if not vals:
+        return "—"
+    m = statistics.median(vals)
+    if len(vals) > 1 and min(vals) != max(vals):
+        return (fmt + " (" + fmt + "–" + fmt + ")") % (m, min(vals), max(vals))
+    return fmt % m
+
+
+def errors(runs):
+    out = []
+    for r in runs:
+        bad = [e for e in r.get("errors", []) if e.get("code") != "attempt_closed"]
+        out.append(sum(e["count"] for e in bad))
+    return "%d" % max(out) if out else "—"
+
+
+def closed(runs):
+    return "%d" % statistics.median(
+        [sum(e["count"] for e in r.get("errors", []) if e.get("code") == "attempt_closed")
+         for r in runs]) if runs else "—"
+
+
+def main():
+    rep = json.load(open(sys.argv[1]))
+    m = rep["machine"]
+    sc = rep["scenarios"]
+    print("Machine: %s, %d cores, %.0f GB RAM, kernel %s, disk %s; open files per process "
+          "%s; run %s.\n" % (m["cpu"], m["cores"], m["memory_gb"], m["kernel"], m["disk"],
+                             m["nofile"], m["date"]))
+    if "ceiling" in sc and "saturate" in sc:
+        ceil = [r["requests_per_s"] for r in sc["ceiling"] if r.get("requests_per_s")]
+        sat = [r.get("answers_peak_per_s") for r in sc["saturate"] if r.get("answers_peak_per_s")]
+        print("| measure | median (range) |")
+        print("|---|---|")
+        print("| raw ceiling: `GET /api/v1/_bench/ping`, 200 keep-alive connections, req/s | %s |"
+              % med(sc["ceiling"], "requests_per_s"))
+        print("| durable answer saves/s at saturation (peak second) | %s |"
+              % med(sc["saturate"], "answers_peak_per_s"))
+        print("| durable answer saves/s at saturation (whole run, storm included) | %s |"
+              % med(sc["saturate"], "answers_per_s"))
+        if ceil and sat:
+            print("| ratio of saves at saturation (peak) to the ceiling | %.0f%% |"
+                  % (100 * statistics.median(sat) / statistics.median(ceil)))
+        print("| answer latency at saturation p50 / p99, ms | %s / %s |"
+              % (med(sc["saturate"], "ops.answer.p50_ms", "%.1f"),
+                 med(sc["saturate"], "ops.answer.p99_ms", "%.1f")))
+        print("| `ujian verify` after the saturation runs | %s |\n"
+              % "; ".join(sorted({r.get("verify", "?") for r in sc["saturate"]})))
+    sizes = [k for k in sc if k.isdigit()]
+    if sizes:
+        print("| candidates | %s |" % " | ".join("{:,}".format(int(k)) for k in sizes))
+        print("|---|" + "---|" * len(sizes))
+        rows = [
+            ("start storm (all logged in and started), s", "start_storm_s", "%.1f"),
+            ("login p99, ms", "ops.login.p99_ms", "%.1f"),
+            ("start p99, ms", "ops.start.p99_ms", "%.1f"),
+            ("start p50, ms", "ops.start.p50_ms", "%.1f"),
+            ("answers acknowledged", "acked_answers", "%.0f"),
+            ("answer-save p50, ms", "ops.answer.p50_ms", "%.1f"),
+            ("answer-save p99, ms", "ops.answer.p99_ms", "%.1f"),
+            ("answer-save max, ms", "ops.answer.max_ms", "%.0f"),
+            ("server CPU, s", "server_cpu_s", "%.1f"),
+            ("server peak RSS, MB", "server_peak_rss_mb", "%.0f"),
+            ("server peak open descriptors", "server_peak_fds", "%.0f"),
+            ("server start-up with this database, s", "server_startup_s", "%.2f"),
+            ("candidate import (papers drawn), s", "import_s", "%.1f"),
+        ]
+        for label, path, fmt in rows:
+            print("| %s | %s |" % (label, " | ".join(med(sc[k], path, fmt) for k in sizes)))
+        print("| errors (other than `attempt_closed` after the deadline), worst run | %s |"
+              % " | ".join(errors(sc[k]) for k in sizes))
+        print("| `ujian verify` | %s |\n" % " | ".join(
+            "; ".join(sorted({r.get("verify", "?") for r in sc[k]})) for k in sizes))
+    syncs = [k for k in sc if k.startswith("sync-")]
+    for k in syncs:
+        runs = sc[k]
+        print("Shared start and deadline, %s candidates (%d runs):\n" % (
+            "{:,}".format(int(k[5:])), len(runs)))
+        print("| measure | median (range) |")
+        print("|---|---|")
+        print("| start burst: start p50 / p99, ms | %s / %s |" % (
+            med(runs, "ops.start.p50_ms", "%.0f"), med(runs, "ops.start.p99_ms", "%.0f")))
+        print("| spread of the stored start times, s | %s |" % med(runs, "start_spread_s", "%.2f"))
+        print("| finish storm: last deadline → every attempt scored and durable, s | %s |"
+              % med(runs, "finish_storm_s", "%.2f"))
+        print("| … counted from the first deadline, s | %s |"
+              % med(runs, "finish_storm_from_first_deadline_s", "%.2f"))
+        print("| attempts finished by the server at the deadline | %s |"
+              % med(runs, "time_up_finishes", "%.0f"))
+        print("| server peak RSS, MB | %s |" % med(runs, "server_peak_rss_mb", "%.0f"))
+        print("| errors (other than `attempt_closed`), worst run | %s |" % errors(runs))
+        print("| `ujian verify` | %s |\n" % "; ".join(sorted({r.get("verify", "?") for r in runs})))
+
+
+if __name__ == "__main__":
+    main()
