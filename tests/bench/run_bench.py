@@ -12,6 +12,9 @@ Scenarios, each repeated (medians are reported):
              real SKD rate (110 items in 100 minutes: one per 54.5 s per
              candidate) in a shortened exam, finished at the deadline or
              submitted;
+  recover-N  N attempts whose deadlines all pass while the server is down,
+             finished together when it restarts (--outage-credit off): the
+             same-second finish storm;
   sync-N     the same N logging in during the window but pressing Start
              together (a proctor's "mulai"), so they share one deadline: the
              finish storm.
@@ -51,7 +54,7 @@ def args():
     p.add_argument("--duration", type=int, default=120, help="shortened exam, seconds")
     p.add_argument("--window", type=int, default=60)
     p.add_argument("--idle-timeout", type=int, default=20)
-    p.add_argument("--skip", default="", help="comma list of: ceiling,saturate,sizes,sync")
+    p.add_argument("--skip", default="", help="comma list of: ceiling,saturate,sizes,recover,sync")
     p.add_argument("--out", default=os.path.join(TOP, "docs", "bench-results.json"))
     return p.parse_args()
 
@@ -245,6 +248,45 @@ def run_size(a, n, sync):
     return result
 
 
+def run_recover(a, n):
+    """25,000 deadlines at once: N candidates start during the window, the
+    server is SIGKILLed, every deadline passes while it is down, and it is
+    restarted with --outage-credit off: start-up scores and commits all the
+    attempts whose time is up, in one go. Measures that start-up."""
+    duration = 60
+    w = World(a, n, duration)
+    s = w.serve()
+    s.start()
+    bench(a, "run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
+          "--window", "30", "--think-mean", "20000", "--max-seconds", "45",
+          "--workers", str(max(2, (n + 5999) // 6000)), "--acks", os.path.join(w.dir, "acks"))
+    s.finish()
+    con = sqlite3.connect(w.db)
+    last = con.execute("SELECT max(started_at) FROM attempts").fetchone()[0] / 1000 + duration
+    running = con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
+    con.close()
+    w.proc.kill()
+    w.proc.wait()
+    w.proc.stdout.close()
+    while time.time() < last + 1:
+        time.sleep(0.2)
+    s = w.serve("--outage-credit", "off")
+    s.start()
+    startup = w.startup_s
+    s.finish()
+    w.stop()
+    con = sqlite3.connect(w.db)
+    left = con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
+    timeup = con.execute("SELECT count(*) FROM attempts WHERE finish_reason = 'time_up'").fetchone()[0]
+    con.close()
+    v = subprocess.run([a.ujian, "verify", "--db", w.db, "--exam", "BENCH", "--acks",
+                        os.path.join(w.dir, "acks")], capture_output=True, text=True)
+    w.close()
+    return {"running_at_kill": running, "finished_at_restart_s": round(startup, 2),
+            "still_running": left, "time_up_total": timeup,
+            "verify": v.stdout.strip().splitlines()[-1]}
+
+
 def machine():
     mem = open("/proc/meminfo").readline().split()[1]
     cpu = ""
@@ -296,6 +338,9 @@ def main():
     if "sizes" not in skip:
         for n in [int(x) for x in a.sizes.split(",") if x]:
             scenario(str(n), lambda n=n: run_size(a, n, False))
+    if "recover" not in skip:
+        for n in [int(x) for x in a.sync_sizes.split(",") if x]:
+            scenario("recover-%d" % n, lambda n=n: run_recover(a, n))
     if "sync" not in skip:
         for n in [int(x) for x in a.sync_sizes.split(",") if x]:
             scenario("sync-%d" % n, lambda n=n: run_size(a, n, True))
