@@ -68,6 +68,8 @@ class Sampler(threading.Thread):
         self.stop_ev = threading.Event()
         self.peak_fds = 0
         self.cpu0 = self.cpu()
+        self.last_cpu = self.cpu0
+        self.last_hwm = self.hwm_mb()
 
     def cpu(self):
         with open("/proc/%d/stat" % self.pid) as f:
