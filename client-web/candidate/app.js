@@ -9,7 +9,7 @@ import { getJson, setJson, removeItem, KEYS, getItem, setItem } from './storage.
 import { loadPrefs, changeFont, toggleContrast, fontStep, FONT_STEPS } from './prefs.js';
 import { createExam } from './exam.js';
 import { dialogOpen, closeDialog } from './render/dialog.js';
-import { noticeArea, announce, setConnection, showTimeWarning, hideTimeWarning, relabelChrome } from './render/chrome.js';
+import { noticeArea, announce, setConnection, showCountdown, showTimeWarning, hideTimeWarning, relabelChrome, watchTopbar } from './render/chrome.js';
 import * as login from './render/login.js';
 import { renderReady } from './render/ready.js';
 import { renderResult } from './render/result.js';
@@ -298,6 +298,7 @@ function startExam(paper) {
       notice: noticeArea,
       announce: announce,
       setConnection: setConnection,
+      countdown: showCountdown,
       timeWarning: showTimeWarning,
       background: $('app'),
     },
@@ -478,6 +479,7 @@ function boot() {
   loadLang();
   loadPrefs();
   bind();
+  watchTopbar();
   relabel();
   const s = loadSession();
   if (s) {

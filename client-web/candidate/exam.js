@@ -5,7 +5,8 @@
 //   ctx.session  {exam, regno, ...}
 //   ctx.paper    the Paper of POST /attempt/start or GET /attempt
 //   ctx.ui       {notice: {show(kind, vars), hide(kind)}, announce(text),
-//                 setConnection(online), background (element made inert by dialogs)}
+//                 setConnection(online), countdown(text, remainingMs, low),
+//                 timeWarning(key), background (element made inert by dialogs)}
 //   ctx.on       {finished(result, how), replaced(), unauthorized(), notStarted()}
 // and returns the controller app.js wires the static buttons and keys to.
 
@@ -154,7 +155,10 @@ export function createExam(ctx) {
     const col = $('question').parentNode;
     if (col.scrollHeight > col.clientHeight && focus !== 'options') col.scrollTop = 0;
     const head = $('question-number');
-    if (head.getBoundingClientRect().top < 0 && head.scrollIntoView) head.scrollIntoView();
+    // Bring the whole card (section label first) in, below the mini bar when
+    // it shows (offsetHeight 0 otherwise; scroll-padding-top clears it).
+    const card = $('question');
+    if (head.getBoundingClientRect().top < $('mini-bar').offsetHeight && card.scrollIntoView) card.scrollIntoView();
     nav.reveal(n);
   }
 
@@ -185,10 +189,7 @@ export function createExam(ctx) {
   function tick() {
     const rem = clock.remaining();
     if (rem === null) return;
-    const el = $('countdown');
-    el.textContent = formatHms(rem);
-    el.setAttribute('data-remaining-ms', String(rem));
-    el.classList.toggle('low', rem <= 5 * 60000);
+    ui.countdown(formatHms(rem), rem, rem <= 5 * 60000);
     for (let i = 0; i < WARNINGS.length; i++) {
       const w = WARNINGS[i];
       if (rem > 0 && rem <= w.ms && (warned === 0 || w.ms < warned)) {

@@ -337,6 +337,56 @@ test('accessibility: no serious or critical axe violations on login, exam and re
   }
 });
 
+test('phone width: the time left stays in view while the page scrolls', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser, { viewport: { width: 375, height: 740 } });
+    await login(page, w, 'P001');
+    const state = () => page.evaluate(() => {
+      const bar = document.getElementById('mini-bar');
+      const r = bar.getBoundingClientRect();
+      return {
+        shown: getComputedStyle(bar).display !== 'none' && r.top === 0 && r.height > 0,
+        height: r.height,
+        mini: document.getElementById('mini-countdown').textContent,
+        main: document.getElementById('countdown').textContent,
+        online: document.getElementById('mini-connection').dataset.online,
+        card: document.getElementById('question').getBoundingClientRect().top,
+      };
+    });
+    assertEqual((await state()).shown, false, 'mini bar hidden while the header is in view');
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await waitUntil(async () => (await state()).shown, 3000, 'mini bar after scrolling down');
+    const s1 = await state();
+    assert(/^\d\d:\d\d:\d\d$/.test(s1.mini), `mini countdown shows a time, got ${s1.mini}`);
+    // Same clock as the header (allowing one tick between the two reads).
+    const secs = (x) => x.split(':').reduce((a, b) => a * 60 + Number(b), 0);
+    assert(Math.abs(secs(s1.mini) - secs(s1.main)) <= 1, `mini ${s1.mini} vs header ${s1.main}`);
+    assertEqual(s1.online, 'true', 'mini bar connection state');
+    // The next question opens with its card below the bar, not under it.
+    await page.click('#next-button');
+    await waitUntil(async () => (await current(page)).n === 2, 5000, 'question 2');
+    const s2 = await state();
+    assert(!s2.shown || s2.card >= s2.height - 1, `question card at ${s2.card}px under a ${s2.height}px bar`);
+    // Going offline shows in the bar too.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.context().setOffline(true);
+    await page.click('#options [data-label="A"]');
+    await waitUntil(async () => (await state()).online === 'false', 10000 * SLOW, 'mini bar offline');
+    await page.context().setOffline(false);
+    await waitUntil(async () => (await state()).online === 'true', 15000 * SLOW, 'mini bar back online');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await waitUntil(async () => !(await state()).shown, 3000, 'mini bar gone at the top');
+    // Wide screens never show it, even when the page is marked scrolled: the
+    // header stays put there.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.evaluate(() => document.documentElement.classList.add('topbar-away'));
+    assertEqual((await state()).shown, false, 'no mini bar at 1024px');
+  } finally {
+    await w.close();
+  }
+});
+
 test('english can be chosen and hidden scores show a confirmation only', async () => {
   const w = await new World({ showScore: false }).start();
   try {

@@ -78,9 +78,49 @@ export function announce(text) {
 
 export function setConnection(ok) {
   online = ok;
-  const el = $('connection');
-  el.setAttribute('data-online', ok ? 'true' : 'false');
-  $('connection-text').textContent = ok ? t('online') : t('offline');
+  const text = ok ? t('online') : t('offline');
+  $('connection').setAttribute('data-online', ok ? 'true' : 'false');
+  $('connection-text').textContent = text;
+  $('mini-connection').setAttribute('data-online', ok ? 'true' : 'false');
+  $('mini-connection-text').textContent = text;
+}
+
+/** Show the countdown text (and whether time is short) in the header and in
+ *  the mini bar that replaces it on narrow screens once scrolled away. */
+export function showCountdown(text, remainingMs, low) {
+  const el = $('countdown');
+  el.textContent = text;
+  el.setAttribute('data-remaining-ms', String(remainingMs));
+  el.classList.toggle('low', low);
+  const mini = $('mini-countdown');
+  mini.textContent = text;
+  mini.classList.toggle('low', low);
+}
+
+// The mini bar is at most this many rem tall (candidate.css keeps the same
+// figure as scroll-padding-top so focused headings land below it).
+const MINI_BAR_REM = 3.25;
+
+/** Mark the page (class "topbar-away" on <html>) while less of the header
+ *  than the mini bar's height is in view; the stylesheet then shows the mini
+ *  bar on narrow exam screens. Checked once per frame on scroll and resize. */
+export function watchTopbar() {
+  const root = document.documentElement;
+  let queued = false;
+  const check = () => {
+    queued = false;
+    const rem = parseFloat(getComputedStyle(root).fontSize) || 16;
+    const bottom = $('topbar').getBoundingClientRect().bottom;
+    root.classList.toggle('topbar-away', bottom < MINI_BAR_REM * rem);
+  };
+  const later = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(check);
+  };
+  window.addEventListener('scroll', later, { passive: true });
+  window.addEventListener('resize', later);
+  later();
 }
 
 export function showTimeWarning(key) {
