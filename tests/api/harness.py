@@ -385,6 +385,13 @@ class TapResult(unittest.TestResult):
         super().addError(test, err)
         self._line(False, test, "".join(traceback.format_exception(*err)))
 
+    def addSubTest(self, test, subtest, err):
+        # A failing subTest must show as "not ok" too (unittest reports it
+        # here, not through addFailure).
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._line(False, subtest, "".join(traceback.format_exception(*err)))
+
     def addSkip(self, test, reason):
         super().addSkip(test, reason)
         self._line(True, test, "skipped: " + reason)

@@ -15,7 +15,7 @@ from harness import World, run, wait_until, parse_time  # noqa: E402
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.w = World(n_candidates=13)
+        cls.w = World(n_candidates=14)
         # An exam drawing every TIU item, so its papers always hold the figure item.
         run("exam", "create", "--db", cls.w.db, harness.make_exam(
             cls.w.dir, code="IMG", sections=[{"code": "TIU", "draw": 6}], pass_rules={}))
@@ -117,6 +117,78 @@ class ApiTest(unittest.TestCase):
         s.close()
         self.assertTrue(reply.startswith(b"HTTP/1.1 413"), reply[:80])
         self.assertEqual(self.w.client().get("/api/v1/health").status, 200)
+
+    def test_malformed_bytes_on_the_wire(self):
+        """Broken HTTP and broken JSON, each on its own connection, get a 4xx
+        (libevent's own 400 for what is not HTTP, our JSON error for what is),
+        change nothing, and leave the server serving."""
+        import random
+        import socket
+        c = self.fresh("C014")
+        c.post("/api/v1/attempt/start")
+        auth = b"Authorization: Bearer " + c.token.encode() + b"\r\n"
+
+        def put1(body):
+            return (b"PUT /api/v1/attempt/answers/1 HTTP/1.1\r\nHost: t\r\n" + auth +
+                    b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+        junk = bytes(random.Random(7).getrandbits(8) for _ in range(2048)) + b"\r\n\r\n"
+        cases = [
+            ("random bytes", junk, 400, None),
+            ("NUL in the request line",
+             b"GET /api/v1/health\x00 HTTP/1.1\r\nHost: t\r\n\r\n", 400, None),
+            ("unknown HTTP version", b"GET /api/v1/health HTTP/9.9\r\nHost: t\r\n\r\n",
+             400, None),
+            ("200 KB header line",
+             b"GET / HTTP/1.1\r\nX: " + b"a" * 200000 + b"\r\n\r\n", 400, None),
+            ("negative Content-Length", b"POST /api/v1/candidate/login HTTP/1.1\r\n"
+             b"Host: t\r\nContent-Length: -5\r\n\r\n", 400, None),
+            ("Content-Length not a number", b"POST /api/v1/candidate/login HTTP/1.1\r\n"
+             b"Host: t\r\nContent-Length: abc\r\n\r\n", 400, None),
+            ("broken chunked body", b"POST /api/v1/candidate/login HTTP/1.1\r\nHost: t\r\n"
+             b"Transfer-Encoding: chunked\r\n\r\nzz\r\nxx\r\n0\r\n\r\n", None, None),
+            ("invalid UTF-8 in JSON", put1(b'{"option":"A","flagged":false,"rev":1,"x":"\xff"}'),
+             400, "bad_json"),
+            ("NUL escape in a JSON string", put1(b'{"option":"A\\u0000","flagged":false,"rev":1}'),
+             400, "bad_json"),
+            ("rev beyond 64 bits",
+             put1(b'{"option":"A","flagged":false,"rev":99999999999999999999999}'), 400, "bad_json"),
+            ("rev beyond 2^53", put1(b'{"option":"A","flagged":false,"rev":9007199254740993}'),
+             400, "invalid_request"),
+            ("binary bearer token", b"GET /api/v1/attempt HTTP/1.1\r\nHost: t\r\n"
+             b"Authorization: Bearer \xff\xfe\x00abc\r\n\r\n", 401, "unauthorized"),
+        ]
+        for what, data, status, code in cases:
+            s = socket.create_connection(("127.0.0.1", self.w.server.port), timeout=10)
+            try:
+                s.sendall(data)
+                reply = b""
+                while b"\r\n\r\n" not in reply or (code and not reply.endswith(b"}")):
+                    try:
+                        chunk = s.recv(65536)
+                    except socket.timeout:
+                        self.fail("%s: no complete reply, got %r" % (what, reply[:200]))
+                    if not chunk:
+                        break
+                    reply += chunk
+            finally:
+                s.close()
+            m = re.match(rb"HTTP/1\.1 (\d{3}) ", reply)
+            self.assertTrue(m, "%s: no status line in %r" % (what, reply[:80]))
+            got = int(m.group(1))
+            if status is None:
+                self.assertTrue(400 <= got < 500, "%s: %d" % (what, got))
+            else:
+                self.assertEqual(got, status, what)
+            if code:
+                body = json.loads(reply.split(b"\r\n\r\n", 1)[1])
+                self.assertEqual(body["error"]["code"], code, what)
+        # Nothing was stored, and the server and the session still work.
+        self.assertEqual(self.w.sql("SELECT count(*) FROM answers a JOIN candidates c ON "
+                                    "c.id = a.candidate_id WHERE registration_no = 'C014'"),
+                         [(0,)])
+        r = c.answer(1, "B", 1)
+        self.assertEqual((r.status, r.json["option"], r.json["rev"]), (200, "B", 1))
 
     # --- sessions ----------------------------------------------------------
 
