@@ -53,6 +53,7 @@
 #define UJ_HEADERS_MAX       (16 * 1024)
 #define UJ_STATIC_FILE_MAX   (16 * 1024 * 1024)
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
+#define UJ_RATELIMIT_KEYS    100000 /* keys each failed-login limiter remembers */
 
 /* Writer thread. */
 #define UJ_BATCH_MAX         512    /* operations per transaction */

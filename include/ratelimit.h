@@ -3,7 +3,10 @@
  * Used for failed logins per registration number and per client address.
  * Each key keeps the times of its last limit+1 failures; a key is blocked
  * while more than `limit` failures fall inside the window. Memory is bounded:
- * at most max_keys keys, expired keys are swept when the table is full. */
+ * at most max_keys keys. When the table is full, expired keys are swept; if
+ * none has expired, the key with the fewest failures in the window goes, so
+ * flooding the table with fresh keys cannot free a blocked key while an
+ * unblocked one remains. */
 #ifndef UJIAN_RATELIMIT_H
 #define UJIAN_RATELIMIT_H
 

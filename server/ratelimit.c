@@ -52,19 +52,34 @@ int ratelimit_blocked(struct ratelimit *rl, const char *key, size_t klen, int64_
 	return e && rl_recent(rl, e, now) > rl->limit;
 }
 
-/* Drop keys with no failure inside the window; if none could be dropped,
- * drop one arbitrary key so the table stays bounded. */
+/* Latest failure recorded for e. */
+static int64_t rl_latest(const struct ratelimit *rl, const struct rl_entry *e)
+{
+	int slots = rl->limit + 1;
+	return e->times[(e->head + slots - 1) % slots];
+}
+
+/* Make room for one key. Drops every key with no failure inside the window;
+ * if none has expired, drops the one key with the fewest failures inside the
+ * window (the least recent among equals), so a flood of fresh keys pushes out
+ * other fresh keys and never a blocked one while an unblocked one remains. */
 static void rl_sweep(struct ratelimit *rl, int64_t now)
 {
 	size_t it = 0, n = 0;
-	struct rl_entry *e, **dead = xmalloc(rl->map.len * sizeof *dead);
-	while ((e = hmap_next(&rl->map, &it)))
-		if (rl_recent(rl, e, now) == 0)
+	struct rl_entry *e, *victim = NULL, **dead = xmalloc(rl->map.len * sizeof *dead);
+	int victim_recent = 0;
+	while ((e = hmap_next(&rl->map, &it))) {
+		int recent = rl_recent(rl, e, now);
+		if (recent == 0) {
 			dead[n++] = e;
-	if (n == 0 && rl->map.len > 0) {
-		it = 0;
-		dead[n++] = hmap_next(&rl->map, &it);
+		} else if (!victim || recent < victim_recent ||
+			   (recent == victim_recent && rl_latest(rl, e) < rl_latest(rl, victim))) {
+			victim = e;
+			victim_recent = recent;
+		}
 	}
+	if (n == 0 && victim)
+		dead[n++] = victim;
 	for (size_t i = 0; i < n; i++) {
 		hmap_del(&rl->map, dead[i]->key, dead[i]->klen);
 		rl_entry_free(dead[i]);

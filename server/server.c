@@ -140,9 +140,9 @@ int server_run(const struct server_config *cfg)
 	registry_init(&s->reg);
 	loader_init(&s->loader);
 	ratelimit_init(&s->rl_regno, cfg->login_fail_regno, (int64_t)cfg->login_window_regno_s * 1000,
-		       100000);
+		       UJ_RATELIMIT_KEYS);
 	ratelimit_init(&s->rl_addr, cfg->login_fail_addr, (int64_t)cfg->login_window_addr_s * 1000,
-		       100000);
+		       UJ_RATELIMIT_KEYS);
 	signal(SIGPIPE, SIG_IGN);
 	server_raise_nofile();
 

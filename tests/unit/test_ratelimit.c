@@ -128,6 +128,42 @@ static void test_sweep_prefers_expired(void **state)
 	ratelimit_free(&rl);
 }
 
+/* A full table of live keys: a flood of fresh keys (one failure each) never
+ * pushes out a blocked key; among equals the least recent goes first. */
+static void test_flood_keeps_blocked_keys(void **state)
+{
+	(void)state;
+	struct ratelimit rl;
+	char key[32];
+	ratelimit_init(&rl, 5, WINDOW_MS, 8);
+	for (int i = 0; i < 6; i++)
+		fail_at(&rl, "victim", 1000 + i);
+	assert_true(blocked(&rl, "victim", 1006));
+	/* 10,000 fresh keys inside the window, nothing expires. */
+	for (int i = 0; i < 10000; i++) {
+		snprintf(key, sizeof key, "flood-%d", i);
+		fail_at(&rl, key, 2000 + i);
+		assert_true(rl.map.len <= 8);
+	}
+	assert_true(blocked(&rl, "victim", 12000));
+	/* The newest flood keys are kept, the older ones went first. */
+	assert_non_null(hmap_get(&rl.map, "flood-9999", 10));
+	assert_null(hmap_get(&rl.map, "flood-0", 7));
+	/* A key with more failures outlives an older key with fewer. */
+	ratelimit_free(&rl);
+	ratelimit_init(&rl, 5, WINDOW_MS, 3);
+	fail_at(&rl, "twice", 1000);
+	fail_at(&rl, "twice", 1001);
+	fail_at(&rl, "once-new", 5000);
+	fail_at(&rl, "once-newer", 6000);
+	fail_at(&rl, "incoming", 7000); /* evicts once-new: fewest, least recent */
+	assert_non_null(hmap_get(&rl.map, "twice", 5));
+	assert_null(hmap_get(&rl.map, "once-new", 8));
+	assert_non_null(hmap_get(&rl.map, "once-newer", 10));
+	assert_non_null(hmap_get(&rl.map, "incoming", 8));
+	ratelimit_free(&rl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_many_failures),
 		cmocka_unit_test(test_bounded_table),
 		cmocka_unit_test(test_sweep_prefers_expired),
+		cmocka_unit_test(test_flood_keeps_blocked_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
