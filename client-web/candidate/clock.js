@@ -32,6 +32,30 @@ export function createClock() {
 }
 
 /** HH:MM:SS of a millisecond count, rounding up so 00:00:00 means "up". */
+/**
+ * The parts of the time left worth saying aloud, never more than is left:
+ * hours and minutes from an hour up, minutes (and seconds under five
+ * minutes) from a minute up, seconds below. Returns [[count, unit], ...]
+ * with unit 'hour' | 'minute' | 'second'.
+ */
+export function spokenParts(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const parts = [];
+  if (h > 0) {
+    parts.push([h, 'hour']);
+    if (m > 0) parts.push([m, 'minute']);
+  } else if (m > 0) {
+    parts.push([m, 'minute']);
+    if (m < 5 && s > 0) parts.push([s, 'second']);
+  } else {
+    parts.push([s, 'second']);
+  }
+  return parts;
+}
+
 export function formatHms(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
   const h = Math.floor(total / 3600);

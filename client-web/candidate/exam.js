@@ -12,7 +12,7 @@
 
 import { api } from './api.js';
 import { createOutbox } from './outbox.js';
-import { createClock, formatHms } from './clock.js';
+import { createClock, formatHms, spokenParts } from './clock.js';
 import { createPaper } from './paper.js';
 import { renderQuestion, updateOptions, focusOption, optionElements } from './render/question.js';
 import { buildNav } from './render/nav.js';
@@ -522,6 +522,10 @@ export function createExam(ctx) {
       toggleFlag();
       return true;
     }
+    if (key === 'w' || key === 'W' || key === 't' || key === 'T') {
+      sayTimeLeft();
+      return true;
+    }
     if (key === 'ArrowLeft' || key === 'PageUp' || key === 'Left') {
       step(-1, target);
       return true;
@@ -531,6 +535,18 @@ export function createExam(ctx) {
       return true;
     }
     return false;
+  }
+
+  /** Read the time left out through the polite live region (the header's
+   *  timer is not a live region: it would talk every second). */
+  function sayTimeLeft() {
+    const rem = clock.remaining();
+    if (rem === null) return;
+    const key = { hour: 'spokenHour', minute: 'spokenMinute', second: 'spokenSecond' };
+    const text = spokenParts(rem)
+      .map((p) => t(key[p[1]] + (p[0] === 1 ? '' : 's'), { n: p[0] }))
+      .join(' ');
+    ui.announce(t('timeSpoken', { text: text }));
   }
 
   function step(dir, from) {

@@ -250,6 +250,11 @@ test('keyboard only: log in, answer, flag, navigate, finish', async () => {
     await tabTo('start-button');
     await page.keyboard.press('Enter');
     await page.waitForSelector('#screen-exam:visible');
+    // W reads the time left out through the polite live region (one hour
+    // exam, just started: 59 whole minutes left, never rounded up).
+    await page.keyboard.press('w');
+    await waitUntil(async () => (await page.textContent('#live-polite')) === 'Sisa waktu 59 menit.',
+      3000, 'time left read out');
     const total = w.draw * 3;
     let expected = 0;
     for (let i = 0; i < total; i++) {
@@ -281,6 +286,22 @@ test('keyboard only: log in, answer, flag, navigate, finish', async () => {
   } finally {
     await w.close();
   }
+});
+
+test('the time left read out: hours, minutes, seconds, never more than is left', async () => {
+  const { spokenParts } = await import('../../client-web/candidate/clock.js');
+  const cases = [
+    [6000 * 1000, [[1, 'hour'], [40, 'minute']]],
+    [3600 * 1000, [[1, 'hour']]],
+    [3599 * 1000 + 999, [[59, 'minute']]],
+    [(4 * 60 + 30) * 1000 + 500, [[4, 'minute'], [30, 'second']]],
+    [5 * 60 * 1000 + 20000, [[5, 'minute']]],
+    [60 * 1000, [[1, 'minute']]],
+    [59999, [[59, 'second']]],
+    [0, [[0, 'second']]],
+    [-5000, [[0, 'second']]],
+  ];
+  for (const [ms, want] of cases) assertEqual(spokenParts(ms), want, `spokenParts(${ms})`);
 });
 
 test('time warnings at 10 and 5 minutes', async () => {

@@ -64,7 +64,7 @@ export default {
   how2: 'Setiap jawaban langsung disimpan. Jika sambungan terputus, jawaban disimpan di komputer ini dan dikirim otomatis ketika sambungan pulih.',
   how3: 'Tandai “Ragu-ragu” untuk soal yang ingin Anda periksa lagi. Soal yang ditandai tetap dinilai jika sudah dijawab.',
   how4: 'Waktu dihitung oleh server. Ketika waktu habis, ujian berakhir otomatis.',
-  how5: 'Papan ketik: A–E atau 1–5 memilih jawaban, panah kiri/kanan berpindah soal, F menandai ragu-ragu.',
+  how5: 'Papan ketik: A–E atau 1–5 memilih jawaban, panah kiri/kanan berpindah soal, F menandai ragu-ragu, W membacakan sisa waktu.',
   startButton: 'Mulai Ujian',
   startBusy: 'Memulai…',
 
@@ -79,6 +79,14 @@ export default {
   saving: 'Menyimpan…',
   unsaved: 'Belum tersimpan',
   savedAnnounce: 'Jawaban soal {n} tersimpan.',
+  // W / T: the time left, read out ({text} from the three units below)
+  timeSpoken: 'Sisa waktu {text}.',
+  spokenHour: '{n} jam',
+  spokenHours: '{n} jam',
+  spokenMinute: '{n} menit',
+  spokenMinutes: '{n} menit',
+  spokenSecond: '{n} detik',
+  spokenSeconds: '{n} detik',
   unsavedAnnounce: 'Jawaban soal {n} belum tersimpan. Akan dikirim otomatis.',
   imageAlt: 'Gambar {i} pada soal {n}',
   imageZoom: 'Perbesar gambar {i}',
