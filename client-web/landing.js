@@ -13,14 +13,17 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
+// Older venue browsers: no Object.hasOwn, no `??`, no optional catch binding
+// (tests/e2e/test_compat.mjs checks the syntax).
+const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
 
 /* ---- language --------------------------------------------------------- */
 
 function storedLang() {
   try {
     const v = window.localStorage.getItem(STORAGE_KEY);
-    if (v && Object.hasOwn(STRINGS, v)) return v;
-  } catch {
+    if (v && has(STRINGS, v)) return v;
+  } catch (e) {
     /* storage disabled: fall back to the default */
   }
   return DEFAULT_LANG;
@@ -29,19 +32,20 @@ function storedLang() {
 function storeLang(lang) {
   try {
     window.localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
+  } catch (e) {
     /* storage disabled: the choice lasts for this page only */
   }
 }
 
 function t(key, vars) {
-  const s = STRINGS[state.lang][key] ?? STRINGS[DEFAULT_LANG][key] ?? key;
+  const s = has(STRINGS[state.lang], key) ? STRINGS[state.lang][key]
+    : has(STRINGS[DEFAULT_LANG], key) ? STRINGS[DEFAULT_LANG][key] : key;
   if (!vars) return s;
-  return s.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(vars, name) ? String(vars[name]) : m));
+  return s.replace(/\{(\w+)\}/g, (m, name) => (has(vars, name) ? String(vars[name]) : m));
 }
 
 function setLang(lang) {
-  if (!Object.hasOwn(STRINGS, lang)) return;
+  if (!has(STRINGS, lang)) return;
   state.lang = lang;
   storeLang(lang);
   render();
@@ -58,8 +62,8 @@ class LoadError extends Error {
 }
 
 async function getJson(path) {
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), TIMEOUT_S * 1000);
+  const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+  const timer = setTimeout(() => ctl && ctl.abort(), TIMEOUT_S * 1000);
   try {
     let res;
     try {
@@ -67,7 +71,7 @@ async function getJson(path) {
         headers: { Accept: 'application/json' },
         cache: 'no-store',
         credentials: 'same-origin',
-        signal: ctl.signal,
+        signal: ctl ? ctl.signal : undefined,
       });
     } catch (e) {
       throw new LoadError(e && e.name === 'AbortError' ? 'timeout' : 'network');
@@ -110,8 +114,8 @@ async function loadExams() {
     const list = body
       .filter((x) => x && typeof x === 'object')
       .map((x) => ({
-        code: String(x.code ?? ''),
-        title: String(x.title ?? ''),
+        code: x.code == null ? '' : String(x.code),
+        title: x.title == null ? '' : String(x.title),
         duration_s: Number.isFinite(x.duration_s) ? x.duration_s : null,
         token_required: x.token_required === true,
       }));
@@ -199,7 +203,7 @@ function examLinkCell(e) {
   a.href = '/candidate/?exam=' + encodeURIComponent(e.code);
   a.textContent = e.title || e.code;
   a.setAttribute('aria-label', t('examLinkLabel', { title: e.title || e.code, code: e.code }));
-  td.append(a);
+  td.appendChild(a);
   return td;
 }
 
@@ -209,17 +213,15 @@ function renderExams() {
   const tbody = table.tBodies[0];
   const ex = state.exams;
 
-  tbody.replaceChildren();
+  tbody.textContent = '';
   if (ex.phase === 'ok' && ex.list.length > 0) {
     for (const e of ex.list) {
       const tr = document.createElement('tr');
-      tr.append(
-        cell(e.code, 'code'),
-        examLinkCell(e),
-        cell(minutes(e.duration_s), 'num'),
-        cell(e.token_required ? t('yes') : t('no'), e.token_required ? 'token yes' : 'token'),
-      );
-      tbody.append(tr);
+      tr.appendChild(cell(e.code, 'code'));
+      tr.appendChild(examLinkCell(e));
+      tr.appendChild(cell(minutes(e.duration_s), 'num'));
+      tr.appendChild(cell(e.token_required ? t('yes') : t('no'), e.token_required ? 'token yes' : 'token'));
+      tbody.appendChild(tr);
     }
     table.hidden = false;
     msg.hidden = true;

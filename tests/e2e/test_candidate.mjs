@@ -408,6 +408,46 @@ test('phone width: the time left stays in view while the page scrolls', async ()
   }
 });
 
+test('front page: server status, open exams linking to the login, English, API unreachable', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await page.goto(`${w.url}/`);
+    await page.waitForSelector('#health[data-state="ok"]');
+    assert(/^Server berjalan normal \(versi \d+\.\d+\.\d+\)\.$/.test(await page.textContent('#health')),
+      'health sentence: ' + await page.textContent('#health'));
+    await page.waitForSelector('#exams:visible');
+    const rows = await page.$$eval('#exams tbody tr', (trs) => trs.map((tr) =>
+      Array.from(tr.cells).map((c) => c.textContent.trim())));
+    assertEqual(rows, [['E2E', 'Ujian Uji Peramban', '60', 'Tidak']], 'open exams table');
+    await axeScan(page, 'front page');
+    await page.click('.lang-toggle [data-lang="en"]');
+    assert(/^The server is running normally/.test(await page.textContent('#health')), 'English health');
+    assertEqual(await page.textContent('#exams tbody td.token'), 'No', 'English yes/no');
+    await page.click('.lang-toggle [data-lang="id"]');
+    // The API cannot be reached (the page itself loaded): the page says so
+    // and offers a retry that works once the API answers again.
+    const refuse = (route) => route.abort('connectionrefused');
+    await page.route('**/api/v1/**', refuse);
+    await page.reload();
+    await page.waitForSelector('#health[data-state="error"]');
+    assert(/^Server tidak dapat diperiksa: server tidak dapat dihubungi/.test(await page.textContent('#health')),
+      'outage sentence: ' + await page.textContent('#health'));
+    assert(/^Daftar ujian tidak dapat dimuat/.test(await page.textContent('#exams-message')), 'exam list error');
+    await page.waitForSelector('#retry:visible');
+    await page.unroute('**/api/v1/**', refuse);
+    await page.click('#retry');
+    await page.waitForSelector('#health[data-state="ok"]');
+    await page.waitForSelector('#retry', { state: 'hidden' });
+    // The exam's link opens the candidate login with the exam chosen.
+    await page.click('#exams tbody a');
+    await page.waitForSelector('#screen-login:visible');
+    assertEqual(await page.inputValue('#login-exam'), 'E2E', 'exam preset from the link');
+  } finally {
+    await w.close();
+  }
+});
+
 test('english can be chosen and hidden scores show a confirmation only', async () => {
   const w = await new World({ showScore: false }).start();
   try {
