@@ -40,6 +40,12 @@ int catalog_load_bank_version(sqlite3 *db, int64_t bank_id, int64_t version_id,
 			      struct bank_snapshot *snap, char *err, size_t errlen);
 void catalog_bank_snapshot_free(struct bank_snapshot *snap);
 
+/* Read an exam's stored definition by code (not bound to a bank: section
+ * rules are unresolved). exam_id and bank_id may be NULL. Returns 0, or -1
+ * with err ("no such exam ..." or "stored exam ... is unreadable: ..."). */
+int catalog_read_exam(sqlite3 *db, const char *code, int64_t *exam_id, int64_t *bank_id,
+		      struct exam_def *ex, char *err, size_t errlen);
+
 /* Load an exam by code: its definition bound to the bank's current version
  * (snap is filled with that version). Returns 0 or -1 with err. */
 int catalog_load_exam(sqlite3 *db, const char *code, int64_t *exam_id, struct exam_def *ex,

@@ -525,36 +525,30 @@ void catalog_bank_snapshot_free(struct bank_snapshot *snap)
 	memset(snap, 0, sizeof *snap);
 }
 
-int catalog_load_exam(sqlite3 *db, const char *code, int64_t *exam_id, struct exam_def *ex,
-		      struct bank_snapshot *snap, char *err, size_t errlen)
+int catalog_read_exam(sqlite3 *db, const char *code, int64_t *exam_id, int64_t *bank_id,
+		      struct exam_def *ex, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, bank_id, definition_json FROM exams WHERE code = ?",
 				      err, errlen);
 	json_t *root = NULL;
 	char why[512];
 	int rc = -1;
-	int64_t bank_id;
 
-	memset(snap, 0, sizeof *snap);
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		snprintf(err, errlen, "no exam with code \"%s\" (see 'ujian exam list')", code);
+		snprintf(err, errlen, "no such exam \"%s\" (see 'ujian exam list')", code);
 		goto out;
 	}
-	*exam_id = sqlite3_column_int64(st, 0);
-	bank_id = sqlite3_column_int64(st, 1);
+	if (exam_id)
+		*exam_id = sqlite3_column_int64(st, 0);
+	if (bank_id)
+		*bank_id = sqlite3_column_int64(st, 1);
 	root = jc_parse((const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2),
 			why, sizeof why);
 	if (!root || exam_parse(root, ex, why, sizeof why)) {
 		snprintf(err, errlen, "stored exam \"%s\" is unreadable: %s", code, why);
-		goto out;
-	}
-	if (catalog_load_bank_version(db, bank_id, 0, snap, err, errlen))
-		goto out;
-	if (exam_bind(ex, snap->sec, snap->n_sections, err, errlen)) {
-		catalog_bank_snapshot_free(snap);
 		goto out;
 	}
 	rc = 0;
@@ -562,6 +556,22 @@ out:
 	json_decref(root);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int catalog_load_exam(sqlite3 *db, const char *code, int64_t *exam_id, struct exam_def *ex,
+		      struct bank_snapshot *snap, char *err, size_t errlen)
+{
+	int64_t bank_id;
+
+	memset(snap, 0, sizeof *snap);
+	if (catalog_read_exam(db, code, exam_id, &bank_id, ex, err, errlen) ||
+	    catalog_load_bank_version(db, bank_id, 0, snap, err, errlen))
+		return -1;
+	if (exam_bind(ex, snap->sec, snap->n_sections, err, errlen)) {
+		catalog_bank_snapshot_free(snap);
+		return -1;
+	}
+	return 0;
 }
 
 int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen)

@@ -1,5 +1,6 @@
 /* results.c - ranking finished attempts and writing them out. */
 #include "results.h"
+#include "catalog.h"
 #include "clock.h"
 #include "db.h"
 #include "enrol.h"
@@ -60,27 +61,15 @@ int results_export(sqlite3 *db, const char *exam_code, enum results_format fmt, 
 	struct rank_row *rank = NULL;
 	size_t n = 0, cap = 0;
 	int64_t exam_id;
-	json_t *root = NULL;
 	char why[512];
 	int rc = -1;
 
 	if (db_exec(db, "BEGIN", err, errlen))
 		return -1;
-	if (!(st = db_prepare(db, "SELECT id, definition_json FROM exams WHERE code = ?", err, errlen)))
-		goto out;
-	sqlite3_bind_text(st, 1, exam_code, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		snprintf(err, errlen, "--exam %s: no such exam (see 'ujian exam list')", exam_code);
+	if (catalog_read_exam(db, exam_code, &exam_id, NULL, &ex, why, sizeof why)) {
+		snprintf(err, errlen, "--exam %s: %s", exam_code, why);
 		goto out;
 	}
-	exam_id = sqlite3_column_int64(st, 0);
-	root = jc_parse((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-			why, sizeof why);
-	if (!root || exam_parse(root, &ex, why, sizeof why)) {
-		snprintf(err, errlen, "stored exam %s is unreadable: %s", exam_code, why);
-		goto out;
-	}
-	sqlite3_finalize(st);
 	if (!(st = db_prepare(db,
 			      "SELECT c.registration_no, c.name, c.track, a.scores_json, a.total,"
 			      " a.passed, a.finish_reason, a.finished_at FROM candidates c JOIN"
@@ -178,6 +167,5 @@ out:
 	}
 	free(rows);
 	free(rank);
-	json_decref(root);
 	return rc;
 }

@@ -229,7 +229,6 @@ long verify_run(sqlite3 *db, const char *exam_code, const char *acks_dir, FILE *
 	struct hmap banks;
 	struct exam_def ex;
 	sqlite3_stmt *st = NULL, *ans = NULL, *ledger = NULL;
-	json_t *root = NULL;
 	int64_t exam_id;
 	long n_att = 0, n_fin = 0, n_cand = 0;
 	char why[512];
@@ -238,22 +237,10 @@ long verify_run(sqlite3 *db, const char *exam_code, const char *acks_dir, FILE *
 	hmap_init(&banks);
 	if (db_exec(db, "BEGIN", err, errlen))
 		return -1;
-	if (!(st = db_prepare(db, "SELECT id, definition_json FROM exams WHERE code = ?", err, errlen)))
-		goto out;
-	sqlite3_bind_text(st, 1, exam_code, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		snprintf(err, errlen, "--exam %s: no such exam", exam_code);
+	if (catalog_read_exam(db, exam_code, &exam_id, NULL, &ex, why, sizeof why)) {
+		snprintf(err, errlen, "--exam %s: %s", exam_code, why);
 		goto out;
 	}
-	exam_id = sqlite3_column_int64(st, 0);
-	root = jc_parse((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1),
-			why, sizeof why);
-	if (!root || exam_parse(root, &ex, why, sizeof why)) {
-		snprintf(err, errlen, "stored exam %s is unreadable: %s", exam_code, why);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	if (acks_dir && verify_acks(db, exam_id, acks_dir, &v, err, errlen))
 		goto out;
 
@@ -306,7 +293,6 @@ out:
 	sqlite3_finalize(ans);
 	sqlite3_finalize(ledger);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	json_decref(root);
 	{
 		size_t it = 0;
 		struct verify_bank *b;
