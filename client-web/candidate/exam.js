@@ -292,11 +292,7 @@ export function createExam(ctx) {
       }
       scheduleSync(SYNC_MS);
     } catch (err) {
-      if (stopped) return;
-      if (err && FATAL[err.code]) {
-        fatal(err.code);
-        return;
-      }
+      if (endedBy(err)) return;
       if (!err || err.transient !== false) {
         setOnline(false);
         scheduleSync(syncBackoff);
@@ -307,6 +303,17 @@ export function createExam(ctx) {
     } finally {
       syncing = false;
     }
+  }
+
+  /** After a failed request: true when the exam is over for this screen —
+   *  already stopped, or the error is one that ends it (then handled). */
+  function endedBy(err) {
+    if (stopped) return true;
+    if (err && FATAL[err.code]) {
+      fatal(err.code);
+      return true;
+    }
+    return false;
   }
 
   function fatal(code) {
@@ -462,11 +469,7 @@ export function createExam(ctx) {
       setOnline(true);
       done(result, 'submitted');
     } catch (err) {
-      if (stopped) return;
-      if (err && FATAL[err.code]) {
-        fatal(err.code);
-        return;
-      }
+      if (endedBy(err)) return;
       if (!err || err.transient !== false) {
         setOnline(false);
         status.textContent = t('finishOffline');
