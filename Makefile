@@ -46,7 +46,7 @@ $(BUILD)/ujian: $(OBJS)
 $(BUILD)/ujian-bench: $(BENCH_SRCS) $(wildcard tests/bench/*.h) $(BENCH_OBJS)
 	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ $(BENCH_SRCS) $(BENCH_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lm
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(LIB_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/unit_json.h $(LIB_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lcmocka
 
 $(BUILD)/obj $(BUILD)/tests:

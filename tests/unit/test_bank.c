@@ -1,5 +1,6 @@
 /* test_bank.c - bank validation and images (server/bank.c). */
 #include "unit.h"
+#include "unit_json.h"
 
 #include "bank.h"
 
@@ -8,20 +9,6 @@
 
 static char err[1024];
 
-/* Parse JSON written with ' for " (keeps the documents below readable). */
-static json_t *J(const char *text)
-{
-	char *s = strdup(text);
-	json_error_t je;
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	json_t *root = json_loads(s, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
-		fail_msg("bad test JSON: %s (line %d)", je.text, je.line);
-	free(s);
-	return root;
-}
 
 /* A valid bank: a right_wrong section and a weighted one, three items. */
 static json_t *base_bank(void)

@@ -1,5 +1,6 @@
 /* test_exam.c - exam definitions (server/exam.c). */
 #include "unit.h"
+#include "unit_json.h"
 
 #include "exam.h"
 
@@ -12,20 +13,6 @@
 static char err[1024];
 static struct exam_def ex; /* large: keep it off the stack */
 
-/* Parse JSON written with ' for ". */
-static json_t *J(const char *text)
-{
-	char *s = strdup(text);
-	json_error_t je;
-	for (char *p = s; *p; p++)
-		if (*p == '\'')
-			*p = '"';
-	json_t *root = json_loads(s, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
-		fail_msg("bad test JSON: %s (line %d)", je.text, je.line);
-	free(s);
-	return root;
-}
 
 /* A minimal valid exam over TWK, TIU (per topic) and TKP (per difficulty); nothing optional. */
 static json_t *base_exam(void)
