@@ -57,5 +57,7 @@
 
 /* Writer thread. */
 #define UJ_BATCH_MAX         512    /* operations per transaction */
+#define UJ_WRITER_STALL_MS   5000   /* work waiting this long without a commit: log a warning */
+#define UJ_WRITER_STALL_REPEAT_MS 30000 /* and repeat it this often while it lasts */
 
 #endif

@@ -60,6 +60,9 @@ struct server {
 	char bound[64]; /* address actually bound */
 	int64_t pressure_until; /* ms: after EMFILE, replies close their connection */
 	long emfile_count;
+	struct event *writer_watch;  /* 1 s timer: is the writer committing? */
+	int64_t writer_stalled_at;   /* ms of the last commit before a stall; 0 = none */
+	int64_t writer_warned_at;    /* ms of the last stall warning */
 };
 
 /* Run the server until SIGINT/SIGTERM. Returns a process exit code. */

@@ -82,6 +82,9 @@ struct store_op *store_op_new(enum store_op_kind kind, int64_t cand_id, int64_t 
 void store_submit(struct store *s, struct store_op *op);
 /* Ops submitted and not yet completed. */
 long store_backlog(const struct store *s);
+/* Server time (ms) of the writer's last successful commit, or of its start
+ * when nothing has been committed yet. Safe to call from any thread. */
+int64_t store_last_commit_ms(const struct store *s);
 /* Finish queued work, write a last heartbeat, stop the thread. Completions
  * already posted are run by the caller's mailbox_drain. */
 void store_stop(struct store *s);

@@ -2,6 +2,7 @@
 #include "server.h"
 #include "attempt.h"
 #include "bounds.h"
+#include "clock.h"
 #include "db.h"
 #include "httpd.h"
 #include "log.h"
@@ -107,6 +108,35 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(s->base, NULL);
 }
 
+/* Once a second: warn when operations wait and the writer has not committed
+ * for UJ_WRITER_STALL_MS (a slow or full disk, or another process holding
+ * the write lock), repeat every UJ_WRITER_STALL_REPEAT_MS while it lasts, and
+ * say when commits resume. Candidates waiting on those operations get their
+ * replies only after the commit, so the log is where an operator sees it. */
+static void server_watch_writer(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	int64_t now = clock_now_ms(), last = store_last_commit_ms(s->store);
+	long backlog = store_backlog(s->store);
+	(void)fd;
+	(void)what;
+
+	if (s->writer_stalled_at && last != s->writer_stalled_at) {
+		log_info("writer: committing again after %.1f s without a commit",
+			 (double)(last - s->writer_stalled_at) / 1000.0);
+		s->writer_stalled_at = 0;
+	}
+	if (backlog > 0 && now - last >= UJ_WRITER_STALL_MS &&
+	    (!s->writer_stalled_at || now - s->writer_warned_at >= UJ_WRITER_STALL_REPEAT_MS)) {
+		log_warn("writer: stalled, %ld operation%s waiting, last commit %.1f s ago (disk slow "
+			 "or full, or another process holding the database's write lock?); their "
+			 "replies wait for the commit",
+			 backlog, backlog == 1 ? "" : "s", (double)(now - last) / 1000.0);
+		s->writer_stalled_at = last;
+		s->writer_warned_at = now;
+	}
+}
+
 /* Load catalog and state, then run crash recovery. */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
@@ -173,6 +203,15 @@ int server_run(const struct server_config *cfg)
 	s->watcher = watcher_start(s, err, sizeof err);
 	if (!s->watcher)
 		goto fail;
+	s->writer_watch = event_new(s->base, -1, EV_PERSIST, server_watch_writer, s);
+	if (!s->writer_watch) {
+		snprintf(err, sizeof err, "cannot create the writer watch timer");
+		goto fail;
+	}
+	{
+		struct timeval second = { 1, 0 };
+		event_add(s->writer_watch, &second);
+	}
 	s->sig_int = evsignal_new(s->base, SIGINT, server_on_signal, s);
 	s->sig_term = evsignal_new(s->base, SIGTERM, server_on_signal, s);
 	event_add(s->sig_int, NULL);
@@ -198,6 +237,8 @@ stop:
 	if (s->mb)
 		mailbox_drain(s->mb); /* replies for those commits */
 	httpd_stop(s);
+	if (s->writer_watch)
+		event_free(s->writer_watch);
 	if (s->sig_int)
 		event_free(s->sig_int);
 	if (s->sig_term)

@@ -101,6 +101,7 @@ struct store {
 	struct store_op *head, *tail;
 	int stopping;
 	atomic_long backlog;
+	_Atomic int64_t last_commit_ms;
 };
 
 struct store_op *store_op_new(enum store_op_kind kind, int64_t cand_id, int64_t now)
@@ -283,6 +284,7 @@ static void store_commit(struct store *s, struct store_op *batch)
 		if (rc == SQLITE_OK) {
 			if (batch)
 				store_crash_point(CRASH_AFTER_COMMIT);
+			atomic_store(&s->last_commit_ms, clock_now_ms());
 			return;
 		}
 		if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
@@ -367,6 +369,7 @@ struct store *store_start(const char *db_path, struct mailbox *mb, int heartbeat
 	s->mb = mb;
 	s->heartbeat = heartbeat;
 	atomic_init(&s->backlog, 0);
+	atomic_init(&s->last_commit_ms, clock_now_ms());
 	store_crash_init();
 	s->db = db_open(db_path, DB_OPEN_EXISTING, err, errlen);
 	if (!s->db)
@@ -406,6 +409,11 @@ void store_submit(struct store *s, struct store_op *op)
 long store_backlog(const struct store *s)
 {
 	return atomic_load(&((struct store *)s)->backlog);
+}
+
+int64_t store_last_commit_ms(const struct store *s)
+{
+	return atomic_load(&((struct store *)s)->last_commit_ms);
 }
 
 void store_stop(struct store *s)

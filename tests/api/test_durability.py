@@ -305,5 +305,38 @@ class GroupCommitTest(unittest.TestCase):
             w.close()
 
 
+class WriterStallTest(unittest.TestCase):
+    def test_stall_is_logged_and_the_reply_waits_for_the_commit(self):
+        """Another process holds the database's write lock: the answer is not
+        acknowledged while it cannot be committed, the server log says the
+        writer is stalled, and once the lock goes the answer is committed,
+        acknowledged and the log says commits resumed."""
+        import sqlite3
+        w = World(n_candidates=1)
+        try:
+            w.serve()
+            c = w.logged_in("C001")
+            c.post("/api/v1/attempt/start")
+            holder = sqlite3.connect(w.db, isolation_level=None, timeout=30)
+            holder.execute("BEGIN IMMEDIATE")
+            reply = {}
+            t = threading.Thread(target=lambda: reply.update(r=c.answer(1, "C", 1)))
+            t.start()
+            wait_until(lambda: "writer: stalled, 1 operation waiting" in w.server.read_log(),
+                       20 * SLOW, "stall warning in the server log")
+            self.assertTrue(t.is_alive(), "the answer was acknowledged before its commit")
+            self.assertEqual(w.sql("SELECT count(*) FROM answers"), [(0,)])
+            holder.execute("ROLLBACK")
+            holder.close()
+            t.join(30 * SLOW)
+            self.assertFalse(t.is_alive())
+            self.assertEqual((reply["r"].status, reply["r"].json["option"]), (200, "C"))
+            self.assertEqual(w.sql("SELECT label, rev FROM answers"), [("C", 1)])
+            wait_until(lambda: "writer: committing again after" in w.server.read_log(),
+                       10 * SLOW, "resume line in the server log")
+        finally:
+            w.close()
+
+
 if __name__ == "__main__":
     harness.main()
