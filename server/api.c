@@ -575,14 +575,51 @@ static int api_parse_n(const char *s, int max, const char **end)
 	return (int)v;
 }
 
+/* Reply 400 invalid_request naming the first key of body that is not in
+ * allowed[0..n-1]; returns 1 if it replied. */
+static int api_unknown_field(struct evhttp_request *req, json_t *body, const char *const *allowed,
+			     int n)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v) {
+		int known = 0;
+		for (int i = 0; i < n && !known; i++)
+			known = strcmp(key, allowed[i]) == 0;
+		if (!known) {
+			char d[128];
+			snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
+			http_reply_error(req, 400, "invalid_request", d);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Reply 409 not_started or attempt_closed (finishing an attempt whose time
+ * is up) unless c's attempt is running at now; returns 1 if it replied. */
+static int api_not_running(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
+			   int64_t now)
+{
+	if (c->status == ATT_NOT_STARTED) {
+		http_reply_error(req, 409, "not_started", NULL);
+		return 1;
+	}
+	if (attempt_expire_if_due(s, c, now)) {
+		http_reply_error(req, 409, "attempt_closed", NULL);
+		return 1;
+	}
+	return 0;
+}
+
 static void api_answer(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
 		       const char *rest)
 {
+	static const char *const answer_keys[] = { "option", "flagged", "rev" };
 	const char *end;
 	int n = api_parse_n(rest, c->n, &end), label = -1;
 	int64_t now = clock_now_ms();
-	json_t *body = NULL, *opt, *flag, *rev, *v;
-	const char *key;
+	json_t *body = NULL, *opt, *flag, *rev;
 
 	if (n < 0 || *end) {
 		http_reply_error(req, 404, "no_such_question", NULL);
@@ -590,22 +627,8 @@ static void api_answer(struct server *s, struct evhttp_request *req, struct rt_c
 	}
 	if (http_body_json(s, req, &body))
 		return;
-	if (c->status == ATT_NOT_STARTED) {
-		http_reply_error(req, 409, "not_started", NULL);
+	if (api_not_running(s, req, c, now) || api_unknown_field(req, body, answer_keys, 3))
 		goto out;
-	}
-	if (attempt_expire_if_due(s, c, now)) {
-		http_reply_error(req, 409, "attempt_closed", NULL);
-		goto out;
-	}
-	json_object_foreach(body, key, v) {
-		if (strcmp(key, "option") && strcmp(key, "flagged") && strcmp(key, "rev")) {
-			char d[128];
-			snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
-			http_reply_error(req, 400, "invalid_request", d);
-			goto out;
-		}
-	}
 	opt = json_object_get(body, "option");
 	flag = json_object_get(body, "flagged");
 	rev = json_object_get(body, "rev");
@@ -668,21 +691,15 @@ static void api_then_position(struct server *s, struct rt_candidate *c, struct s
 static void api_position(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
 			 const char *rest)
 {
+	static const char *const position_keys[] = { "n" };
 	int64_t now = clock_now_ms();
-	json_t *body, *n, *v;
-	const char *key;
+	json_t *body, *n;
 	(void)rest;
 
 	if (http_body_json(s, req, &body))
 		return;
-	json_object_foreach(body, key, v) {
-		if (strcmp(key, "n") != 0) {
-			char d[128];
-			snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
-			http_reply_error(req, 400, "invalid_request", d);
-			goto out;
-		}
-	}
+	if (api_unknown_field(req, body, position_keys, 1))
+		goto out;
 	n = json_object_get(body, "n");
 	if (!json_is_integer(n)) {
 		http_reply_error(req, 400, "invalid_request", "Isian \"n\" wajib berupa nomor soal.");
@@ -692,14 +709,8 @@ static void api_position(struct server *s, struct evhttp_request *req, struct rt
 		http_reply_error(req, 404, "no_such_question", NULL);
 		goto out;
 	}
-	if (c->status == ATT_NOT_STARTED) {
-		http_reply_error(req, 409, "not_started", NULL);
+	if (api_not_running(s, req, c, now))
 		goto out;
-	}
-	if (attempt_expire_if_due(s, c, now)) {
-		http_reply_error(req, 409, "attempt_closed", NULL);
-		goto out;
-	}
 	{
 		struct store_op *op = store_op_new(STORE_POSITION, c->id, now);
 		c->position = (int)json_integer_value(n);

@@ -145,6 +145,12 @@ class World:
         self.proc.wait(timeout=120)
         self.proc.stdout.close()
 
+    def verify(self):
+        """Last line of `ujian verify` over this run's acknowledged answers."""
+        v = subprocess.run([self.a.ujian, "verify", "--db", self.db, "--exam", "BENCH", "--acks",
+                            os.path.join(self.dir, "acks")], capture_output=True, text=True)
+        return v.stdout.strip().splitlines()[-1]
+
     def close(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -182,9 +188,7 @@ def run_saturate(a):
               "--acks", os.path.join(w.dir, "acks"))
     r.update(s.finish())
     w.stop()
-    v = subprocess.run([a.ujian, "verify", "--db", w.db, "--exam", "BENCH", "--acks",
-                        os.path.join(w.dir, "acks")], capture_output=True, text=True)
-    r["verify"] = v.stdout.strip().splitlines()[-1]
+    r["verify"] = w.verify()
     w.close()
     return r
 
@@ -243,9 +247,7 @@ def run_size(a, n, sync):
     result["server_startup_s"] = round(w.startup_s, 2)
     result["import_s"] = round(w.import_s, 1)
     w.stop()
-    v = subprocess.run([a.ujian, "verify", "--db", w.db, "--exam", "BENCH", "--acks",
-                        os.path.join(w.dir, "acks")], capture_output=True, text=True)
-    result["verify"] = v.stdout.strip().splitlines()[-1]
+    result["verify"] = w.verify()
     w.close()
     return result
 
@@ -281,12 +283,10 @@ def run_recover(a, n):
     left = con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
     timeup = con.execute("SELECT count(*) FROM attempts WHERE finish_reason = 'time_up'").fetchone()[0]
     con.close()
-    v = subprocess.run([a.ujian, "verify", "--db", w.db, "--exam", "BENCH", "--acks",
-                        os.path.join(w.dir, "acks")], capture_output=True, text=True)
+    verdict = w.verify()
     w.close()
     return {"running_at_kill": running, "finished_at_restart_s": round(startup, 2),
-            "still_running": left, "time_up_total": timeup,
-            "verify": v.stdout.strip().splitlines()[-1]}
+            "still_running": left, "time_up_total": timeup, "verify": verdict}
 
 
 def machine():
