@@ -379,6 +379,12 @@ class ApiTest(unittest.TestCase):
                          "candidates c ON c.id = a.candidate_id WHERE registration_no = 'C010'")
         self.assertEqual(row, [("finished", "submitted", sum(exp.values()),
                                 int(res["passed"]))])
+        # The audit log has exactly one finish, with its reason and total,
+        # however often finish was called.
+        fin = self.w.sql("SELECT detail FROM events e JOIN candidates c ON c.id = "
+                         "e.candidate_id WHERE registration_no = 'C010' AND kind = 'finish'")
+        self.assertEqual([json.loads(d) for (d,) in fin],
+                         [{"reason": "submitted", "total": sum(exp.values())}])
 
     def test_papers_differ_between_candidates(self):
         orders = []

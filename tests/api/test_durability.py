@@ -183,6 +183,10 @@ class DeadlineTest(unittest.TestCase):
         res = c.get("/api/v1/attempt/result").json
         self.assertEqual(res["finish_reason"], "time_up")
         self.assertEqual({s["code"]: s["score"] for s in res["sections"]}, exp)
+        # The server's own finish is in the audit log too.
+        fin = self.w.sql("SELECT detail FROM events e JOIN candidates c ON c.id = "
+                         "e.candidate_id WHERE registration_no = 'C001' AND kind = 'finish'")
+        self.assertEqual(fin, [('{"reason":"time_up","total":%d}' % sum(exp.values()),)])
 
     def test_answer_after_deadline_refused_and_not_stored(self):
         c = self.w.logged_in("C002")
