@@ -29,12 +29,16 @@ BENCH_OBJS := $(BUILD)/obj/mem.o $(BUILD)/obj/clock.o $(BUILD)/obj/log.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
+.PHONY: all deps deps-run run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
 
 all: $(BUILD)/ujian $(BUILD)/ujian-bench
 
 deps:
 	@sh scripts/install-deps.sh
+
+# Only what building and running the server needs (no browser, no Node.js).
+deps-run:
+	@sh scripts/install-deps.sh --run
 
 $(BUILD)/obj/%.o: server/%.c $(wildcard include/*.h) | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -52,7 +56,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/unit_jso
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
-run: deps
+run: deps-run
 	$(MAKE) all
 	$(BUILD)/ujian demo --listen 127.0.0.1:8080
 

@@ -3,19 +3,32 @@
 # Idempotent: does nothing (and needs no network) when all is present.
 # Debian packages go through apt-get (as root, or through sudo); the browser
 # test tools come from the npm registry into tests/e2e/node_modules.
+#
+#   install-deps.sh          all of it (make test, make asan)
+#   install-deps.sh --run    only what building and running the server needs
+#                            (make run, make): no browser, no Node.js
 set -eu
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+MODE=all
+case "${1:-}" in
+	"") ;;
+	--run) MODE=run ;;
+	*) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
+esac
 
 # build: compiler, pkg-config, the four libraries; unit tests: cmocka;
 # API tests: python3 (standard library only); sqlite3: the CLI, for operators
 # and for the browser tests' checks of stored data; chromium: the browser the
 # end-to-end tests drive.
 PACKAGES="build-essential pkg-config libevent-dev libssl-dev libsqlite3-dev
-libjansson-dev libcmocka-dev python3 sqlite3 ca-certificates chromium"
-# Node.js runs the browser tests (playwright-core needs Node >= 20). Debian's
-# nodejs package is only installed when no node is present at all.
-command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
+libjansson-dev sqlite3"
+if [ "$MODE" = all ]; then
+	PACKAGES="$PACKAGES libcmocka-dev python3 ca-certificates chromium"
+	# Node.js runs the browser tests (playwright-core needs Node >= 20).
+	# Debian's nodejs package is only installed when no node is present.
+	command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -40,7 +53,19 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
 
-# Browser test tools (playwright-core, axe-core), pinned by package-lock.json.
+[ "$MODE" = all ] || exit 0
+
+# The browser test tools need Node >= 20 (Debian 12's own nodejs is 18): say
+# so plainly instead of letting the browser tests fail obscurely later.
+NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$NODE_MAJOR" -lt 20 ]; then
+	echo "install-deps: Node.js $(node --version 2>/dev/null || echo '(none)') found; the browser" \
+		"tests need Node.js 20 or newer (playwright-core 1.64). Install Node.js 20+ and run" \
+		"again." >&2
+	exit 1
+fi
+
+# Browser test tools (playwright-core, axe-core, acorn), pinned by package-lock.json.
 E2E="$TOP/tests/e2e"
 if [ ! -f "$E2E/node_modules/.package-lock.json" ] ||
 	[ "$E2E/package-lock.json" -nt "$E2E/node_modules/.package-lock.json" ]; then
