@@ -218,8 +218,10 @@ int server_run(const struct server_config *cfg)
 	event_add(s->sig_term, NULL);
 
 	if (!cfg->quiet) {
-		printf("Ujian %s listening on http://%s/ (database %s, %zu candidates in %zu exams)\n",
-		       UJIAN_VERSION, s->bound, cfg->db_path, s->reg.n_candidates, s->reg.exams.len);
+		printf("Ujian %s listening on http://%s/ (database %s, %zu candidate%s in %zu exam%s)\n",
+		       UJIAN_VERSION, s->bound, cfg->db_path, s->reg.n_candidates,
+		       s->reg.n_candidates == 1 ? "" : "s", s->reg.exams.len,
+		       s->reg.exams.len == 1 ? "" : "s");
 		fflush(stdout);
 	}
 	log_info("listening on http://%s/ web root %s", s->bound, s->web_root ? s->web_root : "(none)");
