@@ -448,6 +448,61 @@ test('front page: server status, open exams linking to the login, English, API u
   }
 });
 
+test('login errors: each is a clear Indonesian sentence; the sitting token field', async () => {
+  const w = await new World({ token: 'MERAH7' }).start();
+  try {
+    const page = await newPage(browser);
+    // Without ?exam= the open exams are listed from the server.
+    await page.goto(`${w.url}/candidate/`);
+    await page.waitForSelector('#login-exam option[value="E2E"]', { state: 'attached' });
+    assertEqual(await page.$$eval('#login-exam option', (os) => os.map((o) => o.value).filter(Boolean)),
+      ['E2E'], 'open exams in the list');
+    await page.selectOption('#login-exam', 'E2E');
+    // The exam needs a sitting token: the field is shown for it.
+    await page.waitForSelector('#login-token-field:visible');
+    // Submit the form; unless the form itself refuses (sent = false), wait for
+    // the server's reply so that repeated identical messages are each new.
+    const attempt = async (regno, password, token, want, sent = true) => {
+      await page.fill('#login-regno', regno);
+      await page.fill('#login-password', password);
+      await page.fill('#login-token', token);
+      if (sent) {
+        await Promise.all([
+          page.waitForResponse((r) => r.url().endsWith('/api/v1/candidate/login')),
+          page.click('#login-submit'),
+        ]);
+      } else {
+        await page.click('#login-submit');
+      }
+      await waitUntil(async () => (await page.textContent('#login-error')) === want, 5000 * SLOW,
+        `login error "${want}"`);
+      assert(await visible(page, '#screen-login'), 'still on the login screen');
+    };
+    await attempt('P001', 'salah-sekali', 'MERAH7',
+      'Nomor peserta, kata sandi, atau ujian tidak cocok. Periksa kartu ujian Anda.');
+    await attempt('P001', w.passwords.P001, 'BIRU', 'Token sesi salah. Periksa kembali token yang dibacakan pengawas.');
+    // An empty token is caught before sending, and the token field gets focus.
+    await attempt('P001', w.passwords.P001, '', 'Isi token sesi yang dibacakan pengawas.', false);
+    assertEqual(await page.evaluate(() => document.activeElement.id), 'login-token', 'focus on the token');
+    // Six wrong passwords are answered as such (the limit is "more than 5"),
+    // the seventh attempt gets the rate-limit sentence (the server's 429).
+    for (let i = 0; i < 6; i++) {
+      await attempt('P002', 'salah-' + i, 'MERAH7',
+        'Nomor peserta, kata sandi, atau ujian tidak cocok. Periksa kartu ujian Anda.');
+    }
+    await attempt('P002', 'salah-lagi', 'MERAH7',
+      'Terlalu banyak percobaan masuk yang gagal. Tunggu beberapa menit, lalu coba lagi, atau hubungi pengawas.');
+    // The right credentials and token get in.
+    await page.fill('#login-regno', 'P001');
+    await page.fill('#login-password', w.passwords.P001);
+    await page.fill('#login-token', 'MERAH7');
+    await page.click('#login-submit');
+    await page.waitForSelector('#screen-ready:visible');
+  } finally {
+    await w.close();
+  }
+});
+
 test('english can be chosen and hidden scores show a confirmation only', async () => {
   const w = await new World({ showScore: false }).start();
   try {
