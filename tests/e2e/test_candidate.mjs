@@ -503,6 +503,44 @@ test('login errors: each is a clear Indonesian sentence; the sitting token field
   }
 });
 
+test('the grid tells states apart without colour: marks, border style, words', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    await page.click('#options [data-label="A"]'); // 1: answered
+    await gotoQuestion(page, 2);
+    await page.click('#flag-toggle'); // 2: ragu-ragu, no answer
+    await gotoQuestion(page, 3);
+    await page.click('#options [data-label="B"]');
+    await page.click('#flag-toggle'); // 3: answered and ragu-ragu, current
+    await waitUntil(async () => (await page.getAttribute('#nav-grid [data-n="3"]', 'data-saved')) === 'true' &&
+      (await page.getAttribute('#nav-grid [data-n="3"]', 'data-state')) === 'flagged', 5000 * SLOW, 'q3 saved');
+    const look = (n) => page.$eval(`#nav-grid [data-n="${n}"]`, (b) => {
+      const m = b.querySelector('.nav-mark');
+      const st = getComputedStyle(b);
+      return {
+        marks: getComputedStyle(m, '::before').content + getComputedStyle(m, '::after').content,
+        border: st.borderTopStyle,
+        outline: st.outlineStyle,
+        label: b.getAttribute('aria-label'),
+      };
+    });
+    const [q1, q2, q3, q4] = [await look(1), await look(2), await look(3), await look(4)];
+    assertEqual(q1.marks, '"✓"none', 'answered mark');
+    assertEqual(q2.marks, 'none"R"', 'ragu-ragu mark');
+    assertEqual(q3.marks, '"✓""R"', 'answered + ragu-ragu marks');
+    assertEqual(q4.marks, 'nonenone', 'unanswered: no mark');
+    assertEqual([q1.border, q2.border, q4.border], ['solid', 'dashed', 'solid'], 'ragu-ragu border is dashed');
+    assert(q3.outline !== 'none' && q1.outline === 'none', 'only the current question is outlined');
+    assertEqual([q1.label, q2.label, q3.label, q4.label], [
+      'Soal 1, dijawab', 'Soal 2, belum dijawab, ragu-ragu', 'Soal 3, dijawab, ragu-ragu, soal saat ini',
+      'Soal 4, belum dijawab'], 'spoken labels');
+  } finally {
+    await w.close();
+  }
+});
+
 test('english can be chosen and hidden scores show a confirmation only', async () => {
   const w = await new World({ showScore: false }).start();
   try {
