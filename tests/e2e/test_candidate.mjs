@@ -192,6 +192,7 @@ test('server SIGKILL and restart: the client recovers and nothing answered is lo
     await page.click('#options [data-label="B"]');
     await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'saved');
     await w.kill9();
+    const killedAt = Date.now();
     await page.click('#next-button');
     await page.click('#options [data-label="D"]');
     await page.click('#next-button');
@@ -199,11 +200,21 @@ test('server SIGKILL and restart: the client recovers and nothing answered is lo
     await waitUntil(async () => (await page.getAttribute('#connection', 'data-online')) === 'false',
       15000, 'offline indicator while the server is down');
     assertEqual(await savedStatus(page), 'unsaved', 'unsaved while down');
+    // Stay down for at least 4 s: an outage the server must credit.
+    await new Promise((res) => setTimeout(res, Math.max(0, 4000 - (Date.now() - killedAt))));
     await w.start(); // same port, same database
     await waitUntil(async () => w.answers('P001').length === 3, 20000, 'answers saved after restart');
     assertEqual(w.answers('P001').map((a) => [a.n, a.label]), [[1, 'B'], [2, 'D'], [3, 'A']], 'stored');
     await waitUntil(async () => (await savedStatus(page)) === 'saved', 10000, 'saved on screen');
     assertEqual(await page.getAttribute('#connection', 'data-online'), 'true', 'online again');
+    // The countdown follows the server, not the PC: the downtime was credited
+    // and the replies after the restart moved the countdown up by it.
+    const [row] = w.sql(`SELECT a.started_at, a.credit_ms FROM attempts a JOIN candidates c ` +
+      `ON c.id = a.candidate_id WHERE c.registration_no = 'P001'`);
+    assert(row.credit_ms >= 3000, `downtime credited: ${row.credit_ms} ms`);
+    const expected = row.started_at + 3600 * 1000 + row.credit_ms - Date.now();
+    const shown = Number(await page.getAttribute('#countdown', 'data-remaining-ms'));
+    assert(Math.abs(shown - expected) <= 1500, `countdown ${shown} ms, server says ${expected} ms`);
   } finally {
     await w.close();
   }
