@@ -141,6 +141,38 @@ test('network cut: answers wait unsaved and are saved when the network returns',
   }
 });
 
+test('unsent answers survive closing the page and are sent from localStorage on the next load', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    const ctx = page.context();
+    await login(page, w, 'P001');
+    await page.click('#options [data-label="A"]');
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000 * SLOW, 'first answer saved');
+    await ctx.setOffline(true);
+    await page.click('#next-button');
+    await page.click('#options [data-label="C"]');
+    await page.click('#options [data-label="E"]'); // changed its mind: E is the answer
+    await page.click('#next-button');
+    await page.click('#options [data-label="B"]');
+    await waitUntil(async () => (await savedStatus(page)) === 'unsaved', 15000 * SLOW, 'unsaved while offline');
+    // The power goes: the page is gone with its unsent answers in localStorage.
+    await page.close();
+    assertEqual(w.answers('P001').map((a) => a.n), [1], 'nothing else reached the server');
+    await ctx.setOffline(false);
+    const again = await ctx.newPage();
+    await again.goto(`${w.url}/candidate/?exam=E2E`);
+    await again.waitForSelector('#screen-exam:visible');
+    await waitUntil(async () => w.answers('P001').length === 3, 15000 * SLOW, 'the stored changes to be sent');
+    assertEqual(w.answers('P001').map((a) => [a.n, a.label]), [[1, 'A'], [2, 'E'], [3, 'B']],
+      'the last choice of each question, in order');
+    await waitUntil(async () => (await again.getAttribute('#nav-grid [data-n="3"]', 'data-saved')) === 'true',
+      10000 * SLOW, 'saved on screen');
+  } finally {
+    await w.close();
+  }
+});
+
 test('reload and a second PC: same question, same answers and flags', async () => {
   const w = await new World().start();
   try {
