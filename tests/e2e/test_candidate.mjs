@@ -173,6 +173,37 @@ test('unsent answers survive closing the page and are sent from localStorage on 
   }
 });
 
+test('attempt closed elsewhere: the next change says so and shows the result', async () => {
+  const w = await new World().start();
+  try {
+    const page = await newPage(browser);
+    await login(page, w, 'P001');
+    await page.click('#options [data-label="B"]');
+    await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000 * SLOW, 'saved');
+    // A second tab of the same browser (same session) finishes the exam.
+    const tab = await page.context().newPage();
+    await tab.goto(`${w.url}/candidate/?exam=E2E`);
+    await tab.waitForSelector('#screen-exam:visible');
+    await tab.click('#finish-button');
+    await tab.click('#finish-confirm');
+    await tab.waitForSelector('#screen-result:visible');
+    assertEqual(w.attempt('P001').status, 'finished', 'finished on the server');
+    // The first tab still shows the exam; its next change is refused.
+    await page.click('#next-button');
+    await page.click('#options [data-label="C"]');
+    await page.waitForSelector('#screen-result:visible');
+    await waitUntil(async () => (await page.getAttribute('#notice', 'data-kind')) === 'closed', 5000 * SLOW,
+      'the attempt-closed notice');
+    assertEqual(await page.textContent('#notice-text'),
+      'Ujian Anda sudah berakhir, sehingga jawaban tidak dapat diubah lagi. Berikut hasilnya.', 'notice text');
+    assertEqual(w.answers('P001').map((a) => [a.n, a.label]), [[1, 'B']], 'the refused change is not stored');
+    assertEqual((await page.textContent('#result-total')).trim(), (await tab.textContent('#result-total')).trim(),
+      'same result in both tabs');
+  } finally {
+    await w.close();
+  }
+});
+
 test('reload and a second PC: same question, same answers and flags', async () => {
   const w = await new World().start();
   try {
