@@ -615,6 +615,55 @@ test('the grid tells states apart without colour: marks, border style, words', a
   }
 });
 
+test('figure items scale and enlarge; text size and high contrast stay after a reload', async () => {
+  const w = await new World({ draw: 5 }).start(); // every item drawn: TIU-1 has the figures
+  try {
+    const page = await newPage(browser, { viewport: { width: 375, height: 740 } });
+    await login(page, w, 'P001');
+    let q = await current(page);
+    for (let n = 2; q.id !== 'TIU-1'; n++) {
+      await gotoQuestion(page, n);
+      q = await current(page);
+    }
+    // The figure loads through the plain <img> (cookie) and fits the width.
+    await waitUntil(() => page.$eval('#question .question-image', (i) => i.complete && i.naturalWidth > 0),
+      5000 * SLOW, 'question image loaded');
+    const fit = await page.$eval('#question .question-image', (i) =>
+      [i.getBoundingClientRect().width, document.getElementById('question').clientWidth]);
+    assert(fit[0] > 0 && fit[0] <= fit[1], `image ${fit[0]}px in a ${fit[1]}px question`);
+    assertEqual(await page.$$eval('#options .option-image', (is) => is.length), 1, 'one option image');
+    // Enlarged in a dialog; Escape closes it and focus returns to the image button.
+    await page.click('#question .zoom-image');
+    await page.waitForSelector('#image-dialog:visible');
+    await waitUntil(() => page.$eval('#image-dialog-img', (i) => i.complete && i.naturalWidth > 0),
+      5000 * SLOW, 'enlarged image loaded');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#image-dialog', { state: 'hidden' });
+    assertEqual(await page.evaluate(() => document.activeElement.className), 'zoom-image', 'focus back');
+    // Text size two steps up and high contrast, kept after a reload.
+    const rootPx = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    const before = await rootPx();
+    await page.click('#font-larger');
+    await page.click('#font-larger');
+    await page.click('#contrast-toggle');
+    const after = await rootPx();
+    assert(after > before, `text larger: ${before}px -> ${after}px`);
+    const look = () => page.evaluate(() => ({
+      bg: getComputedStyle(document.body).backgroundColor,
+      pressed: document.getElementById('contrast-toggle').getAttribute('aria-pressed'),
+    }));
+    assertEqual(await look(), { bg: 'rgb(0, 0, 0)', pressed: 'true' }, 'high contrast on');
+    await page.reload();
+    await page.waitForSelector('#screen-exam:visible');
+    assertEqual(await rootPx(), after, 'text size after reload');
+    assertEqual(await look(), { bg: 'rgb(0, 0, 0)', pressed: 'true' }, 'high contrast after reload');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `no sideways scrolling at 375px with large text: ${overflow}px`);
+  } finally {
+    await w.close();
+  }
+});
+
 test('english can be chosen and hidden scores show a confirmation only', async () => {
   const w = await new World({ showScore: false }).start();
   try {
