@@ -1,0 +1,102 @@
+"""The load generator's command line (tests/bench, `ujian-bench`): bad
+arguments and bad candidate files are refused with a message naming the
+option or file and line, it talks only to loopback, and the hidden ceiling
+route exists only when the server is started with --bench-route."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+from harness import World  # noqa: E402
+
+BENCH = os.path.join(os.path.dirname(harness.UJIAN), "ujian-bench")
+
+
+def bench(*args):
+    return subprocess.run([BENCH, *args], capture_output=True, text=True, timeout=60)
+
+
+class BenchArgumentsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="ujian-bench-cli-")
+        cls.creds = os.path.join(cls.dir, "creds.csv")
+        with open(cls.creds, "w") as f:
+            f.write("registration_no,name,password\nA1,Satu,pw-one-secret\n")
+
+    def run_args(self, *extra):
+        return ["run", "--url", "http://127.0.0.1:9", "--exam", "EX", "--candidates",
+                self.creds, "--max-seconds", "5", *extra]
+
+    def test_usage_errors_name_the_option_and_value(self):
+        cases = [
+            (["frob"], 'unknown command "frob"'),
+            (self.run_args("--bogus", "1"), 'unknown argument "--bogus"'),
+            (self.run_args("--think-mean", "-3"), '--think-mean "-3": expected a number'),
+            (self.run_args("--workers", "many"), '--workers "many": expected a whole number'),
+            (self.run_args("--change-share", "1.5"), '--change-share "1.5"'),
+            (["run", "--exam", "EX", "--candidates", self.creds], "--url is required"),
+            (["ping", "--url", "http://127.0.0.1:9", "--conns", "0", "--seconds", "1"],
+             '--conns "0": expected a whole number 1-'),
+        ]
+        for args, want in cases:
+            p = bench(*args)
+            self.assertEqual(p.returncode, 2, (args, p.stderr))
+            self.assertIn(want, p.stderr, args)
+            self.assertEqual(p.stdout, "", args)
+
+    def test_loopback_only(self):
+        for url in ("http://10.0.0.1:8080", "http://example.org:80", "http://192.168.1.5:80"):
+            p = bench("run", "--url", url, "--exam", "EX", "--candidates", self.creds)
+            self.assertEqual(p.returncode, 2, url)
+            self.assertIn("talks only to loopback", p.stderr, url)
+
+    def test_candidate_file_errors_name_file_and_line(self):
+        bad = os.path.join(self.dir, "bad.csv")
+        cases = [
+            ("registration_no,name\nA1,x\n", "line 1: the header needs the columns "
+                                             "registration_no and password"),
+            ("registration_no,name,password\nA1,x\n", "line 2: has 2 fields; the header has 3"),
+        ]
+        for text, want in cases:
+            with open(bad, "w") as f:
+                f.write(text)
+            p = bench("run", "--url", "http://127.0.0.1:9", "--exam", "EX", "--candidates", bad,
+                      "--max-seconds", "5")
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("--candidates %s %s" % (bad, want), p.stderr)
+        p = bench("run", "--url", "http://127.0.0.1:9", "--exam", "EX", "--candidates",
+                  os.path.join(self.dir, "missing.csv"), "--max-seconds", "5")
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("missing.csv", p.stderr)
+
+
+class BenchRouteTest(unittest.TestCase):
+    def test_ping_route_only_with_the_flag(self):
+        w = World(n_candidates=0)
+        try:
+            w.serve()
+            r = w.client().get("/api/v1/_bench/ping")
+            self.assertEqual((r.status, r.error), (404, "not_found"))
+            w.server.stop()
+            w.serve("--bench-route")
+            out = os.path.join(w.dir, "ping.json")
+            p = bench("ping", "--url", "http://127.0.0.1:%d/api/v1/_bench/ping" % w.server.port,
+                      "--conns", "4", "--seconds", "1", "--workers", "1", "--out", out)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(out) as f:
+                summary = json.load(f)
+            ops = summary["ops"]
+            self.assertGreater(sum(o["count"] for o in ops.values()), 10, summary)
+            self.assertEqual(summary["errors"], [], summary)
+        finally:
+            w.close()
+
+
+if __name__ == "__main__":
+    harness.main()
