@@ -544,6 +544,52 @@ class RateLimitTest(unittest.TestCase):
         self.assertEqual((r.status, r.error), (429, "too_many_attempts"))
 
 
+class ServeOptionsTest(unittest.TestCase):
+    """The limits `ujian serve` takes from its options are the ones it applies."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.w = World(n_candidates=2)
+        cls.w.serve("--max-body", "2048", "--login-limit", "2/60", "--idle-timeout", "2")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def test_max_body(self):
+        c = self.w.client()
+        small = b'{"exam":"EX","registration_no":"C001","password":"' + b"x" * 1500 + b'"}'
+        big = b'{"exam":"EX","registration_no":"C001","password":"' + b"x" * 3000 + b'"}'
+        self.assertEqual(c.post("/api/v1/candidate/login", raw=small).error, "invalid_credentials")
+        r = c.post("/api/v1/candidate/login", raw=big)
+        self.assertEqual((r.status, r.error), (413, "body_too_large"))
+
+    def test_login_limit(self):
+        c = self.w.client()
+        # "more than 2": three wrong passwords are answered, the fourth attempt is refused
+        for i in range(3):
+            self.assertEqual(c.login("EX", "C002", "wrong-%d" % i).error, "invalid_credentials")
+        r = c.login("EX", "C002", self.w.password("C002"))
+        self.assertEqual((r.status, r.error), (429, "too_many_attempts"))
+
+    def test_idle_timeout_closes_keep_alive_connections(self):
+        import socket
+        s = socket.create_connection(("127.0.0.1", self.w.server.port), timeout=15)
+        try:
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n")
+            reply = b""
+            while b'"status"' not in reply:
+                reply += s.recv(4096)
+            self.assertTrue(reply.startswith(b"HTTP/1.1 200"), reply[:40])
+            t0 = time.monotonic()
+            self.assertEqual(s.recv(4096), b"", "the server closes the idle connection")
+            idle = time.monotonic() - t0
+        finally:
+            s.close()
+        self.assertGreater(idle, 1.0, "closed too early")
+        self.assertLess(idle, 6.0 * harness.SLOW, "not closed after --idle-timeout 2")
+
+
 class LiveCatalogTest(unittest.TestCase):
     """Exams and candidates added while the server runs."""
 
