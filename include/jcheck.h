@@ -21,6 +21,8 @@ void jc_init(struct jcheck *jc, char *err, size_t errlen);
 void jc_where(struct jcheck *jc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int jc_fail(struct jcheck *jc, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The first key of obj not in the NULL-terminated allowed list, or NULL. */
+const char *jc_unknown_key(json_t *obj, const char *const *allowed);
 /* Reject keys of obj not in the NULL-terminated allowed list. */
 int jc_only_keys(struct jcheck *jc, json_t *obj, const char *const *allowed);
 /* String field. required: missing is an error; else *out = NULL when absent.

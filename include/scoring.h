@@ -19,6 +19,9 @@ struct scoring_q {
 	const uint8_t *perm;            /* perm[label] = bank option index */
 };
 
+/* What scoring_q.value holds for option o of a question in section rule:
+ * its points (weighted) or 1 if it is the correct one (right/wrong). */
+int scoring_option_value(const struct section_rule *rule, const struct bank_option *o);
 /* Points earned by choosing label (0 = A ...; -1 = blank). */
 int scoring_points(const struct scoring_q *q, int label);
 /* Highest points the question can give. */

@@ -5,6 +5,7 @@
 #include "attempt.h"
 #include "clock.h"
 #include "httpd.h"
+#include "jcheck.h"
 #include "log.h"
 #include "mem.h"
 #include "text.h"
@@ -575,25 +576,17 @@ static int api_parse_n(const char *s, int max, const char **end)
 	return (int)v;
 }
 
-/* Reply 400 invalid_request naming the first key of body that is not in
- * allowed[0..n-1]; returns 1 if it replied. */
-static int api_unknown_field(struct evhttp_request *req, json_t *body, const char *const *allowed,
-			     int n)
+/* Reply 400 invalid_request naming the first key of body that is not in the
+ * NULL-terminated allowed list; returns 1 if it replied. */
+static int api_unknown_field(struct evhttp_request *req, json_t *body, const char *const *allowed)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(body, key, v) {
-		int known = 0;
-		for (int i = 0; i < n && !known; i++)
-			known = strcmp(key, allowed[i]) == 0;
-		if (!known) {
-			char d[128];
-			snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
-			http_reply_error(req, 400, "invalid_request", d);
-			return 1;
-		}
-	}
-	return 0;
+	const char *key = jc_unknown_key(body, allowed);
+	char d[128];
+	if (!key)
+		return 0;
+	snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
+	http_reply_error(req, 400, "invalid_request", d);
+	return 1;
 }
 
 /* Reply 409 not_started or attempt_closed (finishing an attempt whose time
@@ -615,7 +608,7 @@ static int api_not_running(struct server *s, struct evhttp_request *req, struct 
 static void api_answer(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
 		       const char *rest)
 {
-	static const char *const answer_keys[] = { "option", "flagged", "rev" };
+	static const char *const answer_keys[] = { "option", "flagged", "rev", NULL };
 	const char *end;
 	int n = api_parse_n(rest, c->n, &end), label = -1;
 	int64_t now = clock_now_ms();
@@ -627,7 +620,7 @@ static void api_answer(struct server *s, struct evhttp_request *req, struct rt_c
 	}
 	if (http_body_json(s, req, &body))
 		return;
-	if (api_not_running(s, req, c, now) || api_unknown_field(req, body, answer_keys, 3))
+	if (api_not_running(s, req, c, now) || api_unknown_field(req, body, answer_keys))
 		goto out;
 	opt = json_object_get(body, "option");
 	flag = json_object_get(body, "flagged");
@@ -691,14 +684,14 @@ static void api_then_position(struct server *s, struct rt_candidate *c, struct s
 static void api_position(struct server *s, struct evhttp_request *req, struct rt_candidate *c,
 			 const char *rest)
 {
-	static const char *const position_keys[] = { "n" };
+	static const char *const position_keys[] = { "n", NULL };
 	int64_t now = clock_now_ms();
 	json_t *body, *n;
 	(void)rest;
 
 	if (http_body_json(s, req, &body))
 		return;
-	if (api_unknown_field(req, body, position_keys, 1))
+	if (api_unknown_field(req, body, position_keys))
 		goto out;
 	n = json_object_get(body, "n");
 	if (!json_is_integer(n)) {

@@ -417,15 +417,21 @@ static int bank_contains_ci(const unsigned char *data, size_t len, const char *n
 	return 0;
 }
 
+/* The local part of an XML name: "xlink:href" -> "href". */
+static const char *bank_xml_local(const char *name)
+{
+	const char *colon = strrchr(name, ':');
+	return colon ? colon + 1 : name;
+}
+
 /* Check one attribute of an SVG tag. */
 static int bank_svg_attr(const char *name, const unsigned char *v, size_t vlen, char *err,
 			 size_t errlen)
 {
-	const char *local = strrchr(name, ':');
+	const char *local = bank_xml_local(name);
 	char squeezed[512];
 	size_t n = 0;
 
-	local = local ? local + 1 : name;
 	if (tolower((unsigned char)local[0]) == 'o' && tolower((unsigned char)local[1]) == 'n') {
 		snprintf(err, errlen, "SVG has an event attribute \"%s\" (on...=); scripts are not allowed",
 			 name);
@@ -461,23 +467,21 @@ static int bank_svg_tag(const unsigned char *d, size_t len, char *err, size_t er
 {
 	size_t i = 0, k;
 	char name[64];
+	const char *local;
 
 	if (i < len && d[i] == '/')
 		i++;
 	for (k = 0; i < len && !isspace(d[i]) && d[i] != '/' && k + 1 < sizeof name; i++)
 		name[k++] = (char)tolower(d[i]);
 	name[k] = '\0';
-	{
-		const char *local = strrchr(name, ':');
-		local = local ? local + 1 : name;
-		if (strcmp(local, "script") == 0) {
-			snprintf(err, errlen, "SVG contains a script element <%s>", name);
-			return -1;
-		}
-		if (strcmp(local, "foreignobject") == 0) {
-			snprintf(err, errlen, "SVG contains a foreignObject element (embedded HTML)");
-			return -1;
-		}
+	local = bank_xml_local(name);
+	if (strcmp(local, "script") == 0) {
+		snprintf(err, errlen, "SVG contains a script element <%s>", name);
+		return -1;
+	}
+	if (strcmp(local, "foreignobject") == 0) {
+		snprintf(err, errlen, "SVG contains a foreignObject element (embedded HTML)");
+		return -1;
 	}
 	while (i < len) {
 		char attr[64];

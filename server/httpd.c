@@ -83,7 +83,8 @@ static void http_common_headers(struct evhttp_request *req)
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	/* Short of file descriptors: free each connection once its reply is out
 	 * instead of keeping it alive idle. */
-	if (httpd_server && httpd_server->pressure_until > clock_now_ms())
+	if (httpd_server && httpd_server->pressure_until &&
+	    httpd_server->pressure_until > clock_now_ms())
 		evhttp_add_header(h, "Connection", "close");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");

@@ -37,19 +37,24 @@ int jc_fail(struct jcheck *jc, const char *field, const char *fmt, ...)
 	return -1;
 }
 
-int jc_only_keys(struct jcheck *jc, json_t *obj, const char *const *allowed)
+const char *jc_unknown_key(json_t *obj, const char *const *allowed)
 {
 	const char *key;
 	json_t *v;
 	json_object_foreach(obj, key, v) {
-		int ok = 0;
-		for (const char *const *a = allowed; *a; a++)
-			if (strcmp(*a, key) == 0)
-				ok = 1;
-		if (!ok)
-			return jc_fail(jc, key, "unknown field");
+		const char *const *a = allowed;
+		while (*a && strcmp(*a, key) != 0)
+			a++;
+		if (!*a)
+			return key;
 	}
-	return 0;
+	return NULL;
+}
+
+int jc_only_keys(struct jcheck *jc, json_t *obj, const char *const *allowed)
+{
+	const char *key = jc_unknown_key(obj, allowed);
+	return key ? jc_fail(jc, key, "unknown field") : 0;
 }
 
 int jc_string(struct jcheck *jc, json_t *obj, const char *key, int required, size_t maxbytes,

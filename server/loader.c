@@ -6,6 +6,7 @@
 #include "log.h"
 #include "mem.h"
 #include "paper.h"
+#include "scoring.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,7 @@ static struct rt_item *loader_make_item(struct loader *L, sqlite3 *db, int64_t i
 		it->opt_text_json_len[k] = strlen(it->opt_text_json[k]);
 		if (bi->opt[k].image && !(it->opt_image[k] = loader_asset(L, db, bi->opt[k].image, err, errlen)))
 			goto fail;
-		it->value[k] = sec[bi->section].type == SCORING_WEIGHTED ? bi->opt[k].points
-									 : bi->opt[k].correct;
+		it->value[k] = scoring_option_value(&sec[bi->section], &bi->opt[k]);
 	}
 	return it;
 fail:

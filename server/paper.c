@@ -258,6 +258,7 @@ static void layout_ws(struct layout_scan *sc)
 		sc->p++;
 }
 
+/* Skip whitespace and consume c: 0, or -1 if the next character is not c. */
 static int layout_char(struct layout_scan *sc, char c)
 {
 	layout_ws(sc);
@@ -265,6 +266,12 @@ static int layout_char(struct layout_scan *sc, char c)
 		return -1;
 	sc->p++;
 	return 0;
+}
+
+/* 1 if the next character is c (consumed), else 0. */
+static int layout_accept(struct layout_scan *sc, char c)
+{
+	return layout_char(sc, c) == 0;
 }
 
 /* A non-negative decimal integer without leading zeros (JSON), at most max. */
@@ -295,11 +302,8 @@ int paper_layout_parse(const char *text, size_t len, struct paper_layout *out)
 	out->q = NULL;
 	if (layout_char(&sc, '['))
 		goto fail;
-	layout_ws(&sc);
-	if (sc.p < sc.end && *sc.p == ']') {
-		sc.p++;
+	if (layout_accept(&sc, ']'))
 		goto done;
-	}
 	for (;;) {
 		struct paper_q *q;
 		int64_t v;
@@ -318,19 +322,13 @@ int paper_layout_parse(const char *text, size_t len, struct paper_layout *out)
 		    layout_char(&sc, '['))
 			goto fail;
 		q->item_id = v;
-		for (;;) {
+		do {
 			if (q->n_options == UJ_OPTIONS_MAX || layout_uint(&sc, UJ_OPTIONS_MAX - 1, &v) ||
 			    (seen & (1 << v)))
 				goto fail;
 			seen |= 1 << v;
 			q->perm[q->n_options++] = (uint8_t)v;
-			layout_ws(&sc);
-			if (sc.p < sc.end && *sc.p == ',') {
-				sc.p++;
-				continue;
-			}
-			break;
-		}
+		} while (layout_accept(&sc, ','));
 		/* A permutation of 0..n-1: no index may reach past the options. */
 		if (q->n_options < UJ_OPTIONS_MIN || seen != (1 << q->n_options) - 1)
 			goto fail;
@@ -339,11 +337,8 @@ int paper_layout_parse(const char *text, size_t len, struct paper_layout *out)
 			goto fail;
 		q->section = (uint8_t)v;
 		out->n++;
-		layout_ws(&sc);
-		if (sc.p < sc.end && *sc.p == ',') {
-			sc.p++;
+		if (layout_accept(&sc, ','))
 			continue;
-		}
 		if (layout_char(&sc, ']'))
 			goto fail;
 		break;

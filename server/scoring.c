@@ -3,6 +3,11 @@
 
 #include <string.h>
 
+int scoring_option_value(const struct section_rule *rule, const struct bank_option *o)
+{
+	return rule->type == SCORING_WEIGHTED ? o->points : o->correct;
+}
+
 int scoring_points(const struct scoring_q *q, int label)
 {
 	if (label < 0 || label >= q->n_options)

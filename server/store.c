@@ -317,7 +317,6 @@ static void *store_main(void *arg)
 {
 	struct store *s = arg;
 	int64_t last_beat = 0;
-	const int64_t beat_ms = STORE_HEARTBEAT_MS;
 
 	for (;;) {
 		struct store_op *batch = NULL, **tailp = &batch;
@@ -325,11 +324,11 @@ static void *store_main(void *arg)
 		pthread_mutex_lock(&s->lock);
 		while (!s->head && !s->stopping) {
 			struct timespec ts;
-			int64_t due = last_beat + beat_ms - clock_now_ms();
+			int64_t due = last_beat + STORE_HEARTBEAT_MS - clock_now_ms();
 			if (s->heartbeat && due <= 0)
 				break;
 			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += (long)(due > 0 && due < beat_ms ? due : beat_ms) * 1000000L;
+			ts.tv_nsec += (long)(due > 0 && due < STORE_HEARTBEAT_MS ? due : STORE_HEARTBEAT_MS) * 1000000L;
 			ts.tv_sec += ts.tv_nsec / 1000000000L;
 			ts.tv_nsec %= 1000000000L;
 			pthread_cond_timedwait(&s->cond, &s->lock, &ts);

@@ -172,8 +172,7 @@ static int verify_attempt(sqlite3 *db, const struct exam_def *ex, struct hmap *b
 		qs[q].rule = &b->snap.sec[it->section];
 		qs[q].n_options = pl.q[q].n_options;
 		for (int o = 0; o < it->n_options; o++)
-			val[q][o] = qs[q].rule->type == SCORING_WEIGHTED ? it->opt[o].points
-									 : it->opt[o].correct;
+			val[q][o] = scoring_option_value(qs[q].rule, &it->opt[o]);
 		qs[q].value = val[q];
 		qs[q].perm = pl.q[q].perm;
 		chosen[q] = -1;
