@@ -3,9 +3,9 @@
 // the server answered (kind 'http', with the error `code`) or not ('network',
 // 'timeout'), so callers can tell "retry later" from "the server said no".
 
-export const TIMEOUT_MS = 10000;
+const TIMEOUT_MS = 10000;
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(kind, status, code, serverMessage) {
     super(code || kind);
     this.kind = kind; // network | timeout | http | format
@@ -18,7 +18,7 @@ export class ApiError extends Error {
   /** True when the request may succeed later unchanged (the server did not decide). */
   get transient() {
     if (this.kind !== 'http') return true;
-    return this.status >= 500 || this.status === 429 || (this.status === 404 && !this.code) || !this.code;
+    return this.status >= 500 || this.status === 429 || !this.code;
   }
 }
 
@@ -28,20 +28,21 @@ export function setToken(t) {
   token = t || null;
 }
 
-export function getToken() {
-  return token;
-}
-
-async function request(method, path, body, opts) {
-  const timeout = (opts && opts.timeout) || TIMEOUT_MS;
+/** Aborts a fetch after TIMEOUT_MS (where AbortController exists); call
+ *  done() once the request has settled. */
+function deadline() {
   const ctl = typeof AbortController === 'function' ? new AbortController() : null;
   const timer = setTimeout(() => {
     if (ctl) ctl.abort();
-  }, timeout);
+  }, TIMEOUT_MS);
+  return { signal: ctl ? ctl.signal : undefined, done: () => clearTimeout(timer) };
+}
+
+async function request(method, path, body, opts) {
+  const limit = deadline();
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const useToken = opts && opts.token !== undefined ? opts.token : token;
-  if (useToken && !(opts && opts.anonymous)) headers.Authorization = 'Bearer ' + useToken;
+  if (token && !(opts && opts.anonymous)) headers.Authorization = 'Bearer ' + token;
   try {
     let res;
     try {
@@ -51,7 +52,7 @@ async function request(method, path, body, opts) {
         body: body !== undefined ? JSON.stringify(body) : undefined,
         cache: 'no-store',
         credentials: 'same-origin',
-        signal: ctl ? ctl.signal : undefined,
+        signal: limit.signal,
       });
     } catch (e) {
       throw new ApiError(e && e.name === 'AbortError' ? 'timeout' : 'network');
@@ -77,7 +78,7 @@ async function request(method, path, body, opts) {
     if (!parsed || data === null || typeof data !== 'object') throw new ApiError('format', res.status);
     return data;
   } finally {
-    clearTimeout(timer);
+    limit.done();
   }
 }
 
@@ -91,7 +92,7 @@ export const api = {
   clock: () => request('GET', '/api/v1/attempt?view=clock'),
   /** The question the candidate is on, so another PC lands there. */
   position: (n) => request('PUT', '/api/v1/attempt/position', { n: n }),
-  answer: (n, body, tok) => request('PUT', '/api/v1/attempt/answers/' + encodeURIComponent(n), body, { token: tok }),
+  answer: (n, body) => request('PUT', '/api/v1/attempt/answers/' + encodeURIComponent(n), body),
   finish: () => request('POST', '/api/v1/attempt/finish'),
   result: () => request('GET', '/api/v1/attempt/result'),
 };
@@ -103,16 +104,13 @@ export const api = {
  * page's CSP allows data: images but not blob: ones.
  */
 export async function imageDataUrl(path) {
-  const ctl = typeof AbortController === 'function' ? new AbortController() : null;
-  const timer = setTimeout(() => {
-    if (ctl) ctl.abort();
-  }, TIMEOUT_MS);
+  const limit = deadline();
   try {
     const res = await fetch(path, {
       headers: token ? { Authorization: 'Bearer ' + token } : {},
       cache: 'default',
       credentials: 'same-origin',
-      signal: ctl ? ctl.signal : undefined,
+      signal: limit.signal,
     });
     if (!res.ok) throw new ApiError('http', res.status);
     const blob = await res.blob();
@@ -123,6 +121,6 @@ export async function imageDataUrl(path) {
       r.readAsDataURL(blob);
     });
   } finally {
-    clearTimeout(timer);
+    limit.done();
   }
 }

@@ -25,7 +25,6 @@ const state = {
   readyMs: 0,
   result: null,
   flow: 0, // bumped whenever a new flow starts; older async steps give up
-  loginBusy: false,
   startBusy: false,
 };
 
@@ -54,6 +53,13 @@ function dropToken() {
   if (s) setJson(KEYS.last, { exam: s.exam, regno: s.regno });
   removeItem(KEYS.session);
   setToken(null);
+}
+
+/** The server ended the session (session_replaced: a login elsewhere; or
+ *  unauthorized): back to the login form, which says why. */
+function sessionGone(code) {
+  dropToken();
+  showLogin({ message: code === 'session_replaced' ? 'sessionReplacedLogin' : 'sessionEndedLogin', focus: 'password' });
 }
 
 /* ---- screens ------------------------------------------------------------ */
@@ -114,7 +120,6 @@ function showLogin(opts) {
   $('login-token').value = '';
   login.showLoginError(o.message ? { key: o.message } : null);
   login.setLoginBusy(false);
-  state.loginBusy = false;
   showScreen('login');
   loadExams();
   if (o.focus === 'password' && $('login-regno').value) $('login-password').focus();
@@ -123,7 +128,7 @@ function showLogin(opts) {
 
 async function submitLogin(ev) {
   ev.preventDefault();
-  if (state.loginBusy) return;
+  if (login.loginBusy()) return;
   const exam = $('login-exam').value.trim();
   const regno = $('login-regno').value.trim();
   const password = $('login-password').value;
@@ -144,7 +149,6 @@ async function submitLogin(ev) {
   }
   const body = { exam: exam, registration_no: regno, password: password };
   if (login.tokenVisible() && token) body.token = token;
-  state.loginBusy = true;
   login.setLoginBusy(true);
   login.showLoginError(null);
   const flow = ++state.flow;
@@ -177,10 +181,7 @@ async function submitLogin(ev) {
       $('login-password').focus();
     }
   } finally {
-    if (flow === state.flow || state.screen === 'login') {
-      state.loginBusy = false;
-      login.setLoginBusy(false);
-    }
+    if (flow === state.flow || state.screen === 'login') login.setLoginBusy(false);
   }
 }
 
@@ -200,14 +201,8 @@ async function resume() {
       return;
     } catch (err) {
       if (flow !== state.flow) return;
-      if (err && err.code === 'session_replaced') {
-        dropToken();
-        showLogin({ message: 'sessionReplacedLogin', focus: 'password' });
-        return;
-      }
-      if (err && err.code === 'unauthorized') {
-        dropToken();
-        showLogin({ message: 'sessionEndedLogin', focus: 'password' });
+      if (err && (err.code === 'session_replaced' || err.code === 'unauthorized')) {
+        sessionGone(err.code);
         return;
       }
       if (err && err.transient === false) {
@@ -243,19 +238,23 @@ function showReady(remainingMs) {
   state.readyMs = typeof remainingMs === 'number' ? remainingMs : 0;
   renderReady(state.session, state.readyMs);
   $('ready-error').textContent = '';
-  state.startBusy = false;
-  $('start-button').removeAttribute('aria-disabled');
-  $('start-button').textContent = t('startButton');
+  setStartBusy(false);
   showScreen('ready');
   $('ready-heading').focus();
 }
 
+/** The start button while POST /attempt/start is under way (or not). */
+function setStartBusy(busy) {
+  state.startBusy = busy;
+  const btn = $('start-button');
+  if (busy) btn.setAttribute('aria-disabled', 'true');
+  else btn.removeAttribute('aria-disabled');
+  btn.textContent = t(busy ? 'startBusy' : 'startButton');
+}
+
 async function startAttempt() {
   if (state.startBusy) return;
-  state.startBusy = true;
-  const btn = $('start-button');
-  btn.setAttribute('aria-disabled', 'true');
-  btn.textContent = t('startBusy');
+  setStartBusy(true);
   $('ready-error').textContent = '';
   const flow = ++state.flow;
   try {
@@ -270,17 +269,12 @@ async function startAttempt() {
       return;
     }
     if (code === 'session_replaced' || code === 'unauthorized') {
-      dropToken();
-      showLogin({ message: code === 'session_replaced' ? 'sessionReplacedLogin' : 'sessionEndedLogin', focus: 'password' });
+      sessionGone(code);
       return;
     }
     $('ready-error').textContent = errorText(err);
   } finally {
-    if (flow === state.flow && state.screen === 'ready') {
-      state.startBusy = false;
-      btn.removeAttribute('aria-disabled');
-      btn.textContent = t('startButton');
-    }
+    if (flow === state.flow && state.screen === 'ready') setStartBusy(false);
   }
 }
 
@@ -313,8 +307,7 @@ function startExam(paper) {
       },
       unauthorized: () => {
         state.exam = null;
-        dropToken();
-        showLogin({ message: 'sessionEndedLogin', focus: 'password' });
+        sessionGone('unauthorized');
       },
       notStarted: () => {
         state.exam = null;
@@ -330,7 +323,6 @@ function startExam(paper) {
 function showResult(result, how) {
   state.result = result;
   renderResult(state.session, result);
-  $('result-error').textContent = '';
   showScreen('result');
   if (how !== 'closed') noticeArea.hide();
   $('result-heading').focus();
@@ -343,8 +335,8 @@ async function logout() {
   try {
     await api.logout();
   } catch (err) {
-    // A session that is already gone is logged out; anything else is only
-    // reported: on a shared PC the local session is forgotten regardless.
+    // A session that is already gone is logged out; on any other failure
+    // the local session is forgotten all the same (a shared PC).
   } finally {
     btn.removeAttribute('aria-disabled');
   }
@@ -366,7 +358,7 @@ function relabel() {
   login.relabelLogin();
   if (state.screen === 'ready') {
     renderReady(state.session, state.readyMs);
-    $('start-button').textContent = state.startBusy ? t('startBusy') : t('startButton');
+    setStartBusy(state.startBusy);
   }
   if (state.screen === 'result' && state.result) renderResult(state.session, state.result);
   if (state.exam) state.exam.relabel();
@@ -403,12 +395,11 @@ function bind() {
     langs[i].addEventListener('click', () => {
       if (setLang(langs[i].getAttribute('data-lang'))) relabel();
     });
-  $('font-smaller').addEventListener('click', () => {
-    if (changeFont(-1)) announce(t('fontSizeNow', { step: fontStep() + 1, steps: FONT_STEPS }));
-  });
-  $('font-larger').addEventListener('click', () => {
-    if (changeFont(1)) announce(t('fontSizeNow', { step: fontStep() + 1, steps: FONT_STEPS }));
-  });
+  const font = (delta) => () => {
+    if (changeFont(delta)) announce(t('fontSizeNow', { step: fontStep() + 1, steps: FONT_STEPS }));
+  };
+  $('font-smaller').addEventListener('click', font(-1));
+  $('font-larger').addEventListener('click', font(1));
   $('contrast-toggle').addEventListener('click', toggleContrast);
 
   $('login-form').addEventListener('submit', submitLogin);
@@ -447,16 +438,17 @@ function bind() {
     noticeArea.hide();
     showLogin({ exam: s.exam, regno: s.regno, focus: 'password' });
   });
-  $('notice-dismiss').addEventListener('click', () => {
-    const hadFocus = document.activeElement === $('notice-dismiss');
-    noticeArea.hide();
-    if (hadFocus) focusMain();
-  });
-  $('time-warning-dismiss').addEventListener('click', () => {
-    const hadFocus = document.activeElement === $('time-warning-dismiss');
-    hideTimeWarning();
-    if (hadFocus) focusMain();
-  });
+  // A dismiss button that had focus hands it on as its box disappears.
+  const dismiss = (id, hide) => {
+    const btn = $(id);
+    btn.addEventListener('click', () => {
+      const hadFocus = document.activeElement === btn;
+      hide();
+      if (hadFocus) focusMain();
+    });
+  };
+  dismiss('notice-dismiss', () => noticeArea.hide());
+  dismiss('time-warning-dismiss', hideTimeWarning);
 
   document.addEventListener('keydown', onKeydown);
   window.addEventListener('online', () => {

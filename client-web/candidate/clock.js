@@ -17,21 +17,14 @@ export function createClock() {
       baseMs = Math.max(0, remainingMs);
       baseAt = now();
     },
-    known() {
-      return baseMs !== null;
-    },
     /** Interpolated remaining milliseconds (0 when up; null before any sync). */
     remaining() {
       if (baseMs === null) return null;
       return Math.max(0, Math.round(baseMs - (now() - baseAt)));
     },
-    reset() {
-      baseMs = null;
-    },
   };
 }
 
-/** HH:MM:SS of a millisecond count, rounding up so 00:00:00 means "up". */
 /**
  * The parts of the time left worth saying aloud, never more than is left:
  * hours and minutes from an hour up, minutes (and seconds under five
@@ -56,6 +49,7 @@ export function spokenParts(ms) {
   return parts;
 }
 
+/** HH:MM:SS of a millisecond count, rounding up so 00:00:00 means "up". */
 export function formatHms(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
   const h = Math.floor(total / 3600);

@@ -11,10 +11,10 @@
 // and returns the controller app.js wires the static buttons and keys to.
 
 import { api } from './api.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox, FATAL } from './outbox.js';
 import { createClock, formatHms, spokenParts } from './clock.js';
 import { createPaper } from './paper.js';
-import { renderQuestion, updateOptions, focusOption, optionElements } from './render/question.js';
+import { renderQuestion, updateOptions, focusOption, optionElements, focusedOption } from './render/question.js';
 import { buildNav } from './render/nav.js';
 import { openDialog, closeDialog, dialogOpen } from './render/dialog.js';
 import { retryFailedImages } from './render/images.js';
@@ -31,7 +31,6 @@ const WARNINGS = [
   { ms: 5 * 60000, key: 'warn5' },
   { ms: 10 * 60000, key: 'warn10' },
 ];
-const FATAL = { attempt_closed: 1, session_replaced: 1, unauthorized: 1, not_started: 1 };
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,7 +86,7 @@ export function createExam(ctx) {
     for (let i = 0; i < paper.questions.length; i++) outbox.dropUpTo(paper.questions[i].n, paper.serverRev(paper.questions[i].n));
     clock.sync(ctx.paper.attempt && ctx.paper.attempt.remaining_ms);
 
-    nav = buildNav(paper, (n) => go(n, { focus: 'heading' }));
+    nav = buildNav(paper, (n) => go(n, 'heading'));
     nav.relabel();
 
     // This browser's own last question wins (a reload); on another PC the
@@ -96,7 +95,7 @@ export function createExam(ctx) {
     const there = ctx.paper.position;
     let n = paper.has(saved) ? saved : paper.has(there) ? there : paper.firstUnanswered(outbox);
     if (n === null) n = paper.first();
-    go(n, { focus: null });
+    go(n, null);
 
     outbox.start();
     tick();
@@ -137,27 +136,27 @@ export function createExam(ctx) {
     $('nav-summary').textContent = t('navSummary', c);
   }
 
-  function go(n, opts) {
+  /** Show question n. focus: 'heading' (the question's heading), 'auto' (the
+   *  options if focus was in them, else the heading) or null (left alone). */
+  function go(n, focus) {
     if (!paper.has(n)) return;
-    const active = document.activeElement;
-    const inOptions = !!(active && active.parentNode === $('options'));
+    const inOptions = focusedOption() !== null;
     current = n;
     setItem(posKey, String(n));
     reportPosition();
     renderQuestion(paper, paper.question(n), { choose: choose, zoom: zoom });
     shownStatus = { n: null, status: null };
     redraw();
-    const focus = opts && opts.focus;
-    if (focus === 'auto' ? inOptions : focus === 'options') focusOptions();
-    else if (focus === 'heading' || focus === 'auto') $('question-number').focus();
+    const card = $('question');
+    const head = $('question-number');
+    if (focus === 'auto' && inOptions) focusOptions();
+    else if (focus) head.focus();
     // Show the new question from its start (the column scrolls on wide
     // screens, the page on narrow ones) and its button in the grid.
-    const col = $('question').parentNode;
-    if (col.scrollHeight > col.clientHeight && focus !== 'options') col.scrollTop = 0;
-    const head = $('question-number');
+    const col = card.parentNode;
+    if (col.scrollHeight > col.clientHeight) col.scrollTop = 0;
     // Bring the whole card (section label first) in, below the mini bar when
     // it shows (offsetHeight 0 otherwise; scroll-padding-top clears it).
-    const card = $('question');
     if (head.getBoundingClientRect().top < $('mini-bar').offsetHeight && card.scrollIntoView) card.scrollIntoView();
     nav.reveal(n);
   }
@@ -207,12 +206,8 @@ export function createExam(ctx) {
 
   function choose(label) {
     if (locked || current === null) return;
-    const q = paper.question(current);
-    let ok = false;
-    for (let i = 0; i < q.options.length; i++) if (q.options[i].label === label) ok = true;
-    if (!ok) return;
-    const active = document.activeElement;
-    const inOptions = !!(active && active.parentNode === $('options'));
+    if (!paper.question(current).options.some((o) => o.label === label)) return;
+    const inOptions = focusedOption() !== null;
     const view = paper.view(current, outbox);
     if (view.option !== label) outbox.enqueue(current, label, view.flagged); // choosing it again never unselects
     if (inOptions) focusOption(label);
@@ -529,12 +524,14 @@ export function createExam(ctx) {
       sayTimeLeft();
       return true;
     }
+    // On the previous/next buttons focus stays put, as after a click.
+    const focus = target === $('prev-button') || target === $('next-button') ? null : 'auto';
     if (key === 'ArrowLeft' || key === 'PageUp' || key === 'Left') {
-      step(-1, target);
+      step(-1, focus);
       return true;
     }
     if (key === 'ArrowRight' || key === 'PageDown' || key === 'Right') {
-      step(1, target);
+      step(1, focus);
       return true;
     }
     return false;
@@ -552,11 +549,10 @@ export function createExam(ctx) {
     ui.announce(t('timeSpoken', { text: text }));
   }
 
-  function step(dir, from) {
+  /** Go to the previous (dir < 0) or next question, if any. */
+  function step(dir, focus) {
     const n = dir < 0 ? paper.prev(current) : paper.next(current);
-    if (n === null) return;
-    const keep = from === $('prev-button') || from === $('next-button');
-    go(n, { focus: keep ? null : 'auto' });
+    if (n !== null) go(n, focus);
   }
 
   /* ---- controller ----------------------------------------------------- */
@@ -564,14 +560,8 @@ export function createExam(ctx) {
   init();
 
   return {
-    next: () => {
-      const n = paper.next(current);
-      if (n !== null) go(n, { focus: null });
-    },
-    prev: () => {
-      const n = paper.prev(current);
-      if (n !== null) go(n, { focus: null });
-    },
+    next: () => step(1, null),
+    prev: () => step(-1, null),
     toggleFlag: toggleFlag,
     clearAnswer: clearAnswer,
     openFinish: openFinish,
@@ -595,8 +585,8 @@ export function createExam(ctx) {
     resync: () => sync(true),
     relabel() {
       if (current === null) return;
-      const active = document.activeElement;
-      const label = active && active.parentNode === $('options') ? active.getAttribute('data-label') : null;
+      const focused = focusedOption();
+      const label = focused ? focused.getAttribute('data-label') : null;
       renderQuestion(paper, paper.question(current), { choose: choose, zoom: zoom });
       nav.relabel();
       shownStatus = { n: current, status: outbox.status(current) };
@@ -606,7 +596,6 @@ export function createExam(ctx) {
     destroy() {
       halt(null);
     },
-    isLocked: () => locked,
     stopped: () => stopped,
   };
 }

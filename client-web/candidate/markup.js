@@ -11,7 +11,7 @@
 const isSpace = (c) => c === undefined || c === ' ' || c === '\t' || c === '\n';
 
 /** Split text into [{type:'text'|'strong'|'em', text}] runs. */
-export function inlineRuns(text) {
+function inlineRuns(text) {
   const runs = [];
   let plain = '';
   let i = 0;
@@ -63,7 +63,7 @@ function appendLines(parent, text) {
 }
 
 /** Append one paragraph's inline content (emphasis, line breaks) to parent. */
-export function appendInline(parent, text) {
+function appendInline(parent, text) {
   const runs = inlineRuns(text);
   for (let k = 0; k < runs.length; k++) {
     const r = runs[k];
@@ -78,7 +78,7 @@ export function appendInline(parent, text) {
 }
 
 /** The paragraphs of text (blank-line separated), without empty ones. */
-export function paragraphs(text) {
+function paragraphs(text) {
   const norm = String(text == null ? '' : text).replace(/\r\n?/g, '\n');
   return norm
     .split(/\n[ \t]*\n\s*/)
@@ -106,6 +106,6 @@ export function renderMarkup(text, opts) {
 
 /** Replace the children of el with the rendered text. */
 export function renderInto(el, text, opts) {
-  while (el.firstChild) el.removeChild(el.firstChild);
+  el.textContent = '';
   el.appendChild(renderMarkup(text, opts));
 }

@@ -21,7 +21,9 @@ import { getJson, setJson, removeItem } from './storage.js';
 
 const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 5000;
-const FATAL = { attempt_closed: 1, session_replaced: 1, unauthorized: 1, not_started: 1 };
+// The error codes after which nothing more can be sent (exam.js ends the
+// exam screen on them too).
+export const FATAL = { attempt_closed: 1, session_replaced: 1, unauthorized: 1, not_started: 1 };
 
 function validEntry(e) {
   return (
@@ -200,10 +202,6 @@ export function createOutbox(opts) {
       return entries.length;
     },
 
-    failing() {
-      return failing;
-    },
-
     dropUpTo: (n, rev) => dropUpTo(n, rev, false),
 
     clear() {
@@ -220,10 +218,6 @@ export function createOutbox(opts) {
       stopped = true;
       if (wake) wake();
       settleWaiters(false);
-    },
-
-    stopped() {
-      return stopped;
     },
 
     /** Retry now (the browser says it is online again, or the server answered). */

@@ -43,7 +43,6 @@ export function createPaper(raw) {
     question: (n) => byN[n] || null,
     has: (n) => Object.prototype.hasOwnProperty.call(byN, n),
     first: () => (questions.length ? questions[0].n : 1),
-    last: () => (questions.length ? questions[questions.length - 1].n : 1),
 
     /** The question after / before n in delivery order, or null. */
     next(n) {
@@ -54,7 +53,6 @@ export function createPaper(raw) {
       const i = questions.indexOf(byN[n]);
       return i > 0 ? questions[i - 1].n : null;
     },
-    position: (n) => questions.indexOf(byN[n]) + 1,
 
     sectionOf(n) {
       for (let i = 0; i < sections.length; i++) if (n >= sections[i].from && n <= sections[i].to) return sections[i];
@@ -63,7 +61,6 @@ export function createPaper(raw) {
       return null;
     },
 
-    serverState: (n) => server[n] || EMPTY,
     serverRev: (n) => (server[n] ? server[n].rev : 0),
 
     /** Adopt a state from the server unless we already know a newer one. */

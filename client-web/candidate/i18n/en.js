@@ -124,13 +124,11 @@ export default {
   warn10Less: 'Attention: less than 10 minutes left.',
   warn5Less: 'Attention: less than 5 minutes left.',
   timeUp: 'Time is up. Your exam has ended and your answers are being processed…',
-  timeUpWaiting: 'Time is up. Waiting for the result from the server…',
   noticeOffline: 'The connection to the server is lost. Keep working: your answers are kept on this computer and sent automatically when the connection is back.',
   noticeReplaced: 'Your account was just used to sign in on another computer, so the session on this computer was stopped. Answers not yet sent are kept here. If that was not you, tell the proctor at once.',
   noticeClosed: 'Your exam has already ended, so answers can no longer be changed. Here is the result.',
   noticeRejected: 'The server refused the change to question {n}: {reason}',
   relogin: 'Sign in again',
-  connectionLostAnnounce: 'Connection lost.',
   connectionBackAnnounce: 'Connection restored.',
 
   // Result
@@ -140,10 +138,7 @@ export default {
   reasonSubmitted: 'The exam was finished by the candidate.',
   reasonTimeUp: 'The exam ended because the time was up.',
   reasonOther: 'The exam has ended.',
-  resultLoading: 'Loading the result…',
-  resultFailed: 'The result could not be loaded: {reason}',
   logout: 'Sign out',
-  logoutFailed: 'Signing out failed: {reason}',
 
   // Transport problems (not API error codes)
   netNetwork: 'the server cannot be reached. Check the network connection.',

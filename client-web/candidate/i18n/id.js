@@ -125,13 +125,11 @@ export default {
   warn10Less: 'Perhatian: sisa waktu kurang dari 10 menit.',
   warn5Less: 'Perhatian: sisa waktu kurang dari 5 menit.',
   timeUp: 'Waktu habis. Ujian Anda diakhiri dan jawaban sedang diproses…',
-  timeUpWaiting: 'Waktu habis. Menunggu hasil dari server…',
   noticeOffline: 'Sambungan ke server terputus. Tetap kerjakan soal: jawaban Anda disimpan di komputer ini dan dikirim otomatis ketika sambungan pulih.',
   noticeReplaced: 'Akun Anda baru saja dipakai masuk di komputer lain, sehingga sesi di komputer ini dihentikan. Jawaban yang belum terkirim tetap tersimpan di sini. Jika itu bukan Anda, segera lapor ke pengawas.',
   noticeClosed: 'Ujian Anda sudah berakhir, sehingga jawaban tidak dapat diubah lagi. Berikut hasilnya.',
   noticeRejected: 'Perubahan jawaban soal {n} ditolak server: {reason}',
   relogin: 'Masuk lagi',
-  connectionLostAnnounce: 'Sambungan terputus.',
   connectionBackAnnounce: 'Sambungan pulih.',
 
   // Result
@@ -141,10 +139,7 @@ export default {
   reasonSubmitted: 'Ujian diakhiri oleh peserta.',
   reasonTimeUp: 'Ujian berakhir karena waktu habis.',
   reasonOther: 'Ujian telah berakhir.',
-  resultLoading: 'Memuat hasil…',
-  resultFailed: 'Hasil belum dapat dimuat: {reason}',
   logout: 'Keluar',
-  logoutFailed: 'Keluar gagal: {reason}',
 
   // Transport problems (not API error codes)
   netNetwork: 'server tidak dapat dihubungi. Periksa sambungan jaringan.',

@@ -9,6 +9,8 @@ const $ = (id) => document.getElementById(id);
 
 // Higher wins: a connection hiccup must not hide "signed in elsewhere".
 const PRIORITY = { offline: 1, rejected: 2, timeup: 3, closed: 4, replaced: 5 };
+// The text of each kind but "rejected", which names the question and the reason.
+const TEXT_KEY = { offline: 'noticeOffline', timeup: 'timeUp', closed: 'noticeClosed', replaced: 'noticeReplaced' };
 
 let notice = null; // {kind, vars}
 let warning = null; // i18n key of the time warning shown
@@ -23,26 +25,9 @@ function drawNotice() {
     return;
   }
   const v = notice.vars || {};
-  let text;
-  switch (notice.kind) {
-    case 'offline':
-      text = t('noticeOffline');
-      break;
-    case 'replaced':
-      text = t('noticeReplaced');
-      break;
-    case 'closed':
-      text = t('noticeClosed');
-      break;
-    case 'timeup':
-      text = t('timeUp');
-      break;
-    case 'rejected':
-      text = t('noticeRejected', { n: v.n, reason: errorText(v.err) });
-      break;
-    default:
-      text = '';
-  }
+  const text = notice.kind === 'rejected'
+    ? t('noticeRejected', { n: v.n, reason: errorText(v.err) })
+    : t(TEXT_KEY[notice.kind]);
   box.setAttribute('data-kind', notice.kind);
   $('notice-text').textContent = text;
   $('relogin-button').hidden = notice.kind !== 'replaced';
@@ -62,7 +47,6 @@ export const noticeArea = {
       drawNotice();
     }
   },
-  kind: () => (notice ? notice.kind : null),
 };
 
 let announceTimer = null;
@@ -89,11 +73,14 @@ export function setConnection(ok) {
  *  the mini bar that replaces it on narrow screens once scrolled away. */
 export function showCountdown(text, remainingMs, low) {
   const el = $('countdown');
-  el.textContent = text;
-  el.setAttribute('data-remaining-ms', String(remainingMs));
-  el.classList.toggle('low', low);
   const mini = $('mini-countdown');
-  mini.textContent = text;
+  el.setAttribute('data-remaining-ms', String(remainingMs));
+  // Called every tick (250 ms); the text changes once a second.
+  if (el.textContent !== text) {
+    el.textContent = text;
+    mini.textContent = text;
+  }
+  el.classList.toggle('low', low);
   mini.classList.toggle('low', low);
 }
 

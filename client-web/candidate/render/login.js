@@ -11,6 +11,7 @@ let examsState = 'loading'; // loading | ok | error
 let wanted = ''; // exam code to preselect
 let tokenForced = false; // the server said token_required
 let errorKey = null; // {key} | {err}
+let busy = false; // a login request is under way
 
 function optionEl(value, text) {
   const o = document.createElement('option');
@@ -39,7 +40,7 @@ function chosenExam() {
 export function drawExams() {
   const sel = $('login-exam');
   const keep = sel.value || wanted;
-  while (sel.firstChild) sel.removeChild(sel.firstChild);
+  sel.textContent = '';
   const list = exams || [];
   let found = false;
   if (!(list.length === 1 && (!keep || keep === list[0].code))) sel.appendChild(optionEl('', t('examChoose')));
@@ -90,7 +91,16 @@ function drawLoginError() {
   else el.textContent = errorText(errorKey.err);
 }
 
-export function setLoginBusy(busy) {
+export function setLoginBusy(on) {
+  busy = on;
+  drawSubmit();
+}
+
+export function loginBusy() {
+  return busy;
+}
+
+function drawSubmit() {
   const b = $('login-submit');
   b.setAttribute('aria-disabled', busy ? 'true' : 'false');
   b.textContent = busy ? t('loginBusy') : t('loginSubmit');
@@ -99,6 +109,5 @@ export function setLoginBusy(busy) {
 export function relabelLogin() {
   drawExams();
   drawLoginError();
-  const b = $('login-submit');
-  b.textContent = b.getAttribute('aria-disabled') === 'true' ? t('loginBusy') : t('loginSubmit');
+  drawSubmit();
 }

@@ -9,7 +9,7 @@ const $ = (id) => document.getElementById(id);
 
 export function buildNav(paper, onGo) {
   const grid = $('nav-grid');
-  while (grid.firstChild) grid.removeChild(grid.firstChild);
+  grid.textContent = '';
   const buttons = {};
   const headings = [];
 
@@ -80,7 +80,6 @@ export function buildNav(paper, onGo) {
         headings[i].el.textContent = t('navSection', { title: s.title || s.code, from: s.from, to: s.to });
       }
     },
-    button: (n) => buttons[n] || null,
     /** Scroll the grid (when it scrolls on its own) so question n is in view. */
     reveal(n) {
       const b = buttons[n];

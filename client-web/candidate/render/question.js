@@ -9,14 +9,7 @@ import { loadImage } from './images.js';
 
 const $ = (id) => document.getElementById(id);
 
-function clear(el) {
-  while (el.firstChild) el.removeChild(el.firstChild);
-}
-
-/**
- * Show question q (of paper). handlers: choose(label), zoom(img, index),
- * focusOption(label) is implemented here.
- */
+/** Show question q (of paper). handlers: choose(label), zoom(img, index). */
 export function renderQuestion(paper, q, handlers) {
   const section = paper.sectionOf(q.n);
   $('section-label').textContent = section ? section.title || section.code : '';
@@ -24,7 +17,7 @@ export function renderQuestion(paper, q, handlers) {
   renderInto($('question-text'), q.text);
 
   const images = $('question-images');
-  clear(images);
+  images.textContent = '';
   images.hidden = q.images.length === 0;
   q.images.forEach((url, i) => {
     const btn = document.createElement('button');
@@ -47,7 +40,7 @@ export function renderQuestion(paper, q, handlers) {
   });
 
   const options = $('options');
-  clear(options);
+  options.textContent = '';
   q.options.forEach((o, i) => {
     const el = document.createElement('div');
     el.className = 'option';
@@ -71,14 +64,14 @@ export function renderQuestion(paper, q, handlers) {
     }
     el.appendChild(letter);
     el.appendChild(body);
-    el.addEventListener('click', () => handlers.choose(o.label, true));
+    el.addEventListener('click', () => handlers.choose(o.label));
     options.appendChild(el);
   });
 }
 
 /** Reflect the shown state (option / locked) on the options, keep focus. */
 export function updateOptions(view, locked) {
-  const opts = $('options').querySelectorAll('[role="radio"]');
+  const opts = optionElements();
   let tabbable = null;
   for (let i = 0; i < opts.length; i++) {
     const on = opts[i].getAttribute('data-label') === view.option;
@@ -89,8 +82,7 @@ export function updateOptions(view, locked) {
   }
   if (!tabbable && opts.length) {
     // Keep the focused option tabbable when nothing is chosen.
-    const active = document.activeElement;
-    tabbable = active && active.parentNode === $('options') ? active : opts[0];
+    tabbable = focusedOption() || opts[0];
   }
   for (let i = 0; i < opts.length; i++) opts[i].tabIndex = opts[i] === tabbable ? 0 : -1;
   const group = $('options');
@@ -100,7 +92,7 @@ export function updateOptions(view, locked) {
 
 /** Focus the option with label (roving tabindex follows focus). */
 export function focusOption(label) {
-  const opts = $('options').querySelectorAll('[role="radio"]');
+  const opts = optionElements();
   for (let i = 0; i < opts.length; i++) {
     const on = opts[i].getAttribute('data-label') === label;
     opts[i].tabIndex = on ? 0 : -1;
@@ -111,4 +103,10 @@ export function focusOption(label) {
 /** The option elements, in order. */
 export function optionElements() {
   return Array.prototype.slice.call($('options').querySelectorAll('[role="radio"]'));
+}
+
+/** The option that has keyboard focus, or null. */
+export function focusedOption() {
+  const active = document.activeElement;
+  return active && active.parentNode === $('options') ? active : null;
 }

@@ -5,7 +5,7 @@ import { t, locale } from '../i18n/index.js';
 
 const $ = (id) => document.getElementById(id);
 
-export function duration(ms) {
+function duration(ms) {
   const totalS = Math.max(0, Math.round(ms / 1000));
   const m = Math.floor(totalS / 60);
   const s = totalS % 60;
@@ -19,7 +19,7 @@ export function renderReady(session, remainingMs) {
   $('ready-exam').textContent = session.title || session.exam;
   $('ready-time').textContent = duration(remainingMs);
   const tbody = $('ready-sections').tBodies[0];
-  while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+  tbody.textContent = '';
   let total = 0;
   const sections = Array.isArray(session.sections) ? session.sections : [];
   for (let i = 0; i < sections.length; i++) {

@@ -38,7 +38,7 @@ export function renderResult(session, result) {
 
   const table = $('result-table');
   const tbody = table.tBodies[0];
-  while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+  tbody.textContent = '';
   const sections = Array.isArray(r.sections) ? r.sections : null;
   if (sections) {
     for (let i = 0; i < sections.length; i++) {
