@@ -7,7 +7,8 @@
  * addresses and reports latencies, errors and throughput as JSON.
  *
  *   bench_main.c       command line, validation, summary
- *   bench_proc.c       forking workers, collecting their statistics
+ *   bench_proc.c       forking workers, their loops' common events, collecting
+ *                      their statistics
  *   bench_candidate.c  run mode: the candidate state machine
  *   bench_ping.c       ping mode: closed-loop GETs on keep-alive connections
  *   bench_stats.c      latency histograms, error table, JSON and table output
@@ -178,6 +179,9 @@ uint32_t brng_below(struct bench_rng *r, uint32_t n);
 int brng_chance(struct bench_rng *r, double p);
 /* Exponential with the given mean, capped at cap * mean. */
 double brng_exp(struct bench_rng *r, double mean, double cap);
+/* A retry delay in milliseconds, uniform in [b/2, b] for b = *backoff_ms;
+ * *backoff_ms then doubles, up to BENCH_BACKOFF_MAX_MS. */
+double brng_backoff(struct bench_rng *r, int *backoff_ms);
 
 /* ---- credentials (bench_creds.c) ---------------------------------------- */
 
@@ -195,11 +199,16 @@ struct bench_creds {
  * ignored). Returns 0, or -1 with a message naming the line. */
 int creds_load(const char *path, struct bench_creds *out, char *err, size_t errlen);
 void creds_free(struct bench_creds *c);
+/* 1 if s is 1-max characters of A-Z a-z 0-9 . _ - (registration numbers,
+ * exam codes). */
+int creds_id_ok(const char *s, size_t max);
 
 /* ---- network helpers (bench_net.c) -------------------------------------- */
 
 /* Microseconds on CLOCK_MONOTONIC (one clock for all processes). */
 int64_t bench_now_us(void);
+/* A delay of us microseconds as a timeval for evtimer_add; 0 when negative. */
+struct timeval bench_timeval(int64_t us);
 /* Parse "http://HOST:PORT[/PATH]" into cfg (host, port, hostport, path).
  * HOST must be a 127.x.x.x address or "localhost" (taken as 127.0.0.1).
  * Without a path, path is default_path. Returns 0 or -1 with a message. */
@@ -245,6 +254,24 @@ typedef int (*bench_worker_fn)(const struct bench_cfg *cfg, long w, struct bench
  * started or did not report. */
 int proc_run(const struct bench_cfg *cfg, bench_worker_fn fn, void *arg, struct bench_stats *total,
 	     double *cpu_s, char *err, size_t errlen);
+/* How many of n candidates (or connections) worker w takes: those with
+ * index i % cfg->workers == w. */
+long proc_share(const struct bench_cfg *cfg, long n, long w);
+
+/* The events every worker loop has besides its connections'. */
+struct proc_events {
+	struct event *end;      /* at cfg->t0_us + max_seconds */
+	struct event *sig[2];   /* SIGINT, SIGTERM */
+};
+
+/* Create and add pe's events on base (on_end and on_signal get arg; the
+ * signal number is their fd), then let SIGINT/SIGTERM through, blocked
+ * since the fork. Aborts on allocation failure. */
+void proc_events_add(struct proc_events *pe, struct event_base *base,
+		     const struct bench_cfg *cfg, event_callback_fn on_end,
+		     event_callback_fn on_signal, void *arg);
+/* Free those of pe's events that exist. */
+void proc_events_free(struct proc_events *pe);
 
 int run_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void *arg);
 int ping_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void *arg);

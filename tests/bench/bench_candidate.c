@@ -28,7 +28,6 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +85,8 @@ struct run_worker {
 	char src[16];
 	struct cand *c;
 	size_t n, active;
-	struct event *stop_ev, *tick_ev, *sig_ev[2];
+	struct proc_events ev;
+	struct event *tick_ev;
 	long w;                 /* worker number */
 	int lost_logged;
 };
@@ -95,26 +95,15 @@ static void cand_send(struct cand *c);
 
 static void cand_schedule(struct cand *c, enum cand_step step, double delay_ms)
 {
-	int64_t us = delay_ms > 0 ? (int64_t)(delay_ms * 1000) : 0;
-	struct timeval tv = { (time_t)(us / 1000000), (suseconds_t)(us % 1000000) };
+	struct timeval tv = bench_timeval((int64_t)(delay_ms * 1000));
 	c->step = step;
 	evtimer_add(c->timer, &tv);
-}
-
-/* The next backoff delay: uniform in [b/2, b], b doubling to the maximum. */
-static double cand_backoff(struct cand *c)
-{
-	double b = c->backoff_ms;
-	c->backoff_ms *= 2;
-	if (c->backoff_ms > BENCH_BACKOFF_MAX_MS)
-		c->backoff_ms = BENCH_BACKOFF_MAX_MS;
-	return b / 2 + brng_unit(&c->rng) * b / 2;
 }
 
 static void cand_retry(struct cand *c)
 {
 	c->rw->st->retries++;
-	cand_schedule(c, STEP_SEND, cand_backoff(c));
+	cand_schedule(c, STEP_SEND, brng_backoff(&c->rng, &c->backoff_ms));
 }
 
 static void cand_think(struct cand *c)
@@ -147,7 +136,7 @@ static void cand_end(struct cand *c, enum cand_end why)
 	}
 	cand_schedule(c, STEP_CLOSE, 0);
 	if (--rw->active == 0) {
-		rw->st->stop = STOP_DONE;
+		st->stop = STOP_DONE;
 		event_base_loopexit(rw->base, NULL);
 	}
 }
@@ -158,16 +147,31 @@ static void cand_bad_reply(struct cand *c, int status)
 	stats_error(c->rw->st, c->act.op, status, "bad_reply");
 }
 
-/* Log in again, then continue with the interrupted request. */
-static void cand_relogin(struct cand *c)
+/* The current request is interrupted (by a 401 or 409 not_started): keep it
+ * to repeat after the detour, unless an earlier one is already kept. */
+static void cand_suspend(struct cand *c)
 {
 	if (!c->resuming) {
 		c->resume = c->act;
 		c->resuming = 1;
 	}
+}
+
+/* The detour is over: repeat the kept request now. */
+static void cand_resume(struct cand *c)
+{
+	c->resuming = 0;
+	c->act = c->resume;
+	cand_schedule(c, STEP_SEND, 0);
+}
+
+/* Log in again, then continue with the interrupted request. */
+static void cand_relogin(struct cand *c)
+{
+	cand_suspend(c);
 	c->token[0] = '\0';
 	c->act.op = BOP_LOGIN;
-	cand_schedule(c, STEP_SEND, cand_backoff(c));
+	cand_schedule(c, STEP_SEND, brng_backoff(&c->rng, &c->backoff_ms));
 }
 
 /* Take the Paper (start reply, or GET attempt while in progress): the
@@ -295,14 +299,11 @@ static void cand_on_start(struct cand *c, const json_t *body, int status)
 		if (at > st->start_last_us)
 			st->start_last_us = at;
 	}
-	if (c->resuming) {
-		c->resuming = 0;
-		if (c->resume.op != BOP_START) {
-			c->act = c->resume;
-			cand_schedule(c, STEP_SEND, 0);
-			return;
-		}
+	if (c->resuming && c->resume.op != BOP_START) {
+		cand_resume(c);
+		return;
 	}
+	c->resuming = 0;
 	cand_think(c);
 }
 
@@ -331,9 +332,7 @@ static void cand_on_attempt(struct cand *c, const json_t *body, int status)
 		cand_bad_reply(c, status);
 	}
 	if (c->act.op == BOP_RESYNC && c->resuming) {
-		c->resuming = 0;
-		c->act = c->resume;
-		cand_schedule(c, STEP_SEND, 0);
+		cand_resume(c);
 		return;
 	}
 	cand_think(c);
@@ -417,10 +416,7 @@ static void cand_handle(struct cand *c, int status, const json_t *body, uint64_t
 		return;
 	}
 	if (status == 409 && code && strcmp(code, "not_started") == 0 && op != BOP_START) {
-		if (!c->resuming) {
-			c->resume = c->act;
-			c->resuming = 1;
-		}
+		cand_suspend(c);
 		cand_send_now(c, BOP_START);
 		return;
 	}
@@ -469,7 +465,8 @@ static void cand_send(struct cand *c)
 	struct evhttp_request *req;
 	struct evbuffer *out;
 	enum evhttp_cmd_type method = EVHTTP_REQ_POST;
-	char uri[64];
+	char answer_uri[64];
+	const char *uri;
 
 	if (!c->conn)
 		c->conn = net_conn_new(rw->base, cfg, rw->src);
@@ -485,15 +482,16 @@ static void cand_send(struct cand *c)
 		evbuffer_add(out, s, strlen(s));
 		free(s);
 		json_decref(j);
-		str_copy(uri, sizeof uri, "/api/v1/candidate/login");
+		uri = "/api/v1/candidate/login";
 		break;
 	}
 	case BOP_START:
-		str_copy(uri, sizeof uri, "/api/v1/attempt/start");
+		uri = "/api/v1/attempt/start";
 		break;
 	case BOP_ANSWER:
 		method = EVHTTP_REQ_PUT;
-		snprintf(uri, sizeof uri, "/api/v1/attempt/answers/%d", a->n);
+		snprintf(answer_uri, sizeof answer_uri, "/api/v1/attempt/answers/%d", a->n);
+		uri = answer_uri;
 		if (a->label >= 0)
 			evbuffer_add_printf(out, "{\"option\":\"%c\",\"flagged\":%s,\"rev\":%u}",
 					    'A' + a->label, a->flagged ? "true" : "false", a->rev);
@@ -504,10 +502,10 @@ static void cand_send(struct cand *c)
 	case BOP_READ:
 	case BOP_RESYNC:
 		method = EVHTTP_REQ_GET;
-		str_copy(uri, sizeof uri, "/api/v1/attempt");
+		uri = "/api/v1/attempt";
 		break;
 	case BOP_FINISH:
-		str_copy(uri, sizeof uri, "/api/v1/attempt/finish");
+		uri = "/api/v1/attempt/finish";
 		break;
 	default:
 		abort();
@@ -646,7 +644,7 @@ static void run_setup_candidates(struct run_worker *rw, const struct bench_creds
 	const struct bench_cfg *cfg = rw->cfg;
 	int64_t now = bench_now_us();
 
-	rw->n = (size_t)((cfg->count - w + cfg->workers - 1) / cfg->workers);
+	rw->n = (size_t)proc_share(cfg, cfg->count, w);
 	rw->c = xcalloc(rw->n ? rw->n : 1, sizeof *rw->c);
 	for (size_t k = 0; k < rw->n; k++) {
 		struct cand *c = &rw->c[k];
@@ -670,16 +668,13 @@ int run_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void
 {
 	struct run_worker rw;
 	char err[256], *path = NULL;
-	struct timeval limit, tick = { 1, 0 };
-	int64_t left_us;
-	sigset_t sigs;
+	struct timeval tick = { 1, 0 };
 	int rc = -1;
 
 	memset(&rw, 0, sizeof rw);
 	rw.cfg = cfg;
 	rw.st = st;
 	rw.w = w;
-	signal(SIGPIPE, SIG_IGN);
 	if (net_raise_nofile((size_t)(cfg->count / cfg->workers + 1) + BENCH_FD_SLACK, err,
 			     sizeof err)) {
 		fprintf(stderr, "ujian-bench: worker %ld: %s\n", w, err);
@@ -700,26 +695,11 @@ int run_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void
 	}
 	net_src_addr(w, cfg->src_addrs, rw.src);
 	run_setup_candidates(&rw, arg, w);
-
-	left_us = cfg->t0_us + (int64_t)(cfg->max_seconds * 1e6) - bench_now_us();
-	if (left_us < 0)
-		left_us = 0;
-	limit.tv_sec = (time_t)(left_us / 1000000);
-	limit.tv_usec = (suseconds_t)(left_us % 1000000);
-	rw.stop_ev = evtimer_new(rw.base, run_on_limit, &rw);
 	rw.tick_ev = event_new(rw.base, -1, EV_PERSIST, run_on_tick, &rw);
-	rw.sig_ev[0] = evsignal_new(rw.base, SIGINT, run_on_signal, &rw);
-	rw.sig_ev[1] = evsignal_new(rw.base, SIGTERM, run_on_signal, &rw);
-	if (!rw.stop_ev || !rw.tick_ev || !rw.sig_ev[0] || !rw.sig_ev[1])
+	if (!rw.tick_ev)
 		abort();
-	evtimer_add(rw.stop_ev, &limit);
 	event_add(rw.tick_ev, &tick);
-	event_add(rw.sig_ev[0], NULL);
-	event_add(rw.sig_ev[1], NULL);
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL); /* blocked since the fork */
+	proc_events_add(&rw.ev, rw.base, cfg, run_on_limit, run_on_signal, &rw);
 
 	if (rw.n > 0)
 		event_base_dispatch(rw.base);
@@ -737,13 +717,9 @@ out:
 		free(c->acked);
 	}
 	free(rw.c);
-	if (rw.stop_ev)
-		event_free(rw.stop_ev);
+	proc_events_free(&rw.ev);
 	if (rw.tick_ev)
 		event_free(rw.tick_ev);
-	for (int i = 0; i < 2; i++)
-		if (rw.sig_ev[i])
-			event_free(rw.sig_ev[i]);
 	if (rw.base)
 		event_base_free(rw.base);
 	if (fclose(rw.acks) != 0) {

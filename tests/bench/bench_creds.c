@@ -109,16 +109,11 @@ static int creds_record(struct creds_parser *p, struct creds_record *r, char *er
 	return 1;
 }
 
-static int creds_regno_ok(const char *s)
+int creds_id_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > BENCH_REGNO_MAX)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '.' || *s == '_' || *s == '-'))
-			return 0;
-	return 1;
+	return n >= 1 && n <= max &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
 }
 
 struct creds_sorted {
@@ -253,7 +248,7 @@ int creds_load(const char *path, struct bench_creds *out, char *err, size_t errl
 			goto out;
 		}
 		const char *regno = r.f[col_regno], *pw = r.f[col_pw];
-		if (!creds_regno_ok(regno)) {
+		if (!creds_id_ok(regno, BENCH_REGNO_MAX)) {
 			snprintf(err, errlen,
 				 "%s line %d: registration_no \"%.40s\" is not 1-%d of A-Z a-z 0-9 . _ -",
 				 path, r.line, regno, BENCH_REGNO_MAX);

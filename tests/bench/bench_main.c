@@ -239,7 +239,7 @@ static int bench_check_sources(const struct bench_cfg *cfg, long n)
 			return -1;
 		}
 		for (long w = k; w < cfg->workers; w += cfg->src_addrs)
-			conns += (n - w + cfg->workers - 1) / cfg->workers;
+			conns += proc_share(cfg, n, w);
 		if (conns > 28000)
 			log_warn("source address %s carries %ld connections, more than its ~28000 "
 				 "ephemeral ports; use more --source-addrs",
@@ -342,6 +342,125 @@ static int bench_write_summary(const struct bench_cfg *cfg, json_t *sum)
 	return rc;
 }
 
+/* Stamp the run's start and run cfg->workers workers of fn on it: total
+ * (freed by the caller with stats_free) gets their statistics, *cpu_s their
+ * CPU time, *wall_s the time until the last one ended. Returns 0, or -1
+ * with the message printed. */
+static int bench_launch(const char *cmd, struct bench_cfg *cfg, bench_worker_fn fn, void *arg,
+			struct bench_stats *total, double *cpu_s, double *wall_s)
+{
+	char err[512];
+	int rc;
+
+	stats_init(total, (uint32_t)ceil(cfg->max_seconds) + 2);
+	cfg->t0_us = bench_now_us();
+	rc = proc_run(cfg, fn, arg, total, cpu_s, err, sizeof err);
+	*wall_s = (double)(bench_now_us() - cfg->t0_us) / 1e6;
+	if (rc)
+		fprintf(stderr, "ujian-bench %s: %s\n", cmd, err);
+	return rc;
+}
+
+/* The run summary: JSON to --out (or stdout), the table and totals to
+ * stderr. Returns -1 when the JSON could not be written. */
+static int bench_run_report(const struct bench_cfg *cfg, const struct bench_stats *total,
+			    double wall_s, double cpu_s)
+{
+	double storm_s = (double)total->start_last_us / 1e6;
+	double per_s = wall_s > 0 ? (double)total->acked / wall_s : 0;
+	uint32_t peak = stats_peak(total);
+	json_t *sum = json_object(), *outcome;
+	int rc;
+
+	json_object_set_new(sum, "candidates", json_integer(cfg->count));
+	json_object_set_new(sum, "workers", json_integer(cfg->workers));
+	json_object_set_new(sum, "ops", stats_ops_json(total, BOP_LOGIN, BOP_FINISH));
+	json_object_set_new(sum, "errors", stats_errors_json(total));
+	json_object_set_new(sum, "start_storm_s", bench_num(storm_s));
+	json_object_set_new(sum, "answers_per_s", bench_num(per_s));
+	json_object_set_new(sum, "wall_s", bench_num(wall_s));
+	json_object_set_new(sum, "acked_answers", json_integer((json_int_t)total->acked));
+	json_object_set_new(sum, "mode", json_string("run"));
+	json_object_set_new(sum, "url", json_string(cfg->url));
+	json_object_set_new(sum, "exam", json_string(cfg->exam));
+	json_object_set_new(sum, "source_addrs", json_integer(cfg->src_addrs));
+	json_object_set_new(sum, "seed", json_integer((json_int_t)cfg->seed));
+	json_object_set_new(sum, "window_s", bench_num(cfg->window_s));
+	json_object_set_new(sum, "start_at_s", bench_num(cfg->start_at_s));
+	json_object_set_new(sum, "think_mean_ms",
+			    cfg->think_mean_ms > 0 ? bench_num(cfg->think_mean_ms) : json_null());
+	json_object_set_new(sum, "max_seconds", bench_num(cfg->max_seconds));
+	json_object_set_new(sum, "started", json_integer((json_int_t)total->started));
+	json_object_set_new(sum, "answers_peak_per_s", json_integer(peak));
+	json_object_set_new(sum, "logins", json_integer((json_int_t)total->logins));
+	json_object_set_new(sum, "relogins", json_integer((json_int_t)total->relogins));
+	json_object_set_new(sum, "retries", json_integer((json_int_t)total->retries));
+	json_object_set_new(sum, "lost_acks", json_integer((json_int_t)total->lost_acks));
+	json_object_set_new(sum, "replies", json_integer((json_int_t)total->replies));
+	outcome = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "submitted", (json_int_t)total->submitted,
+			    "time_up", (json_int_t)total->time_up, "stopped",
+			    (json_int_t)total->stopped, "failed", (json_int_t)total->failed,
+			    "cut_off", (json_int_t)total->cut_off, "already_finished",
+			    (json_int_t)total->already_finished);
+	json_object_set_new(sum, "outcome", outcome);
+	json_object_set_new(sum, "stopped_by", json_string(bench_stop_name(total->stop)));
+	json_object_set_new(sum, "bench_cpu_s", bench_num(cpu_s));
+	rc = bench_write_summary(cfg, sum);
+	json_decref(sum);
+
+	fprintf(stderr, "\n");
+	stats_print_table(total, BOP_LOGIN, BOP_FINISH, stderr);
+	fprintf(stderr,
+		"candidates %ld: submitted %llu, time up %llu, stopped %llu, failed %llu, cut off "
+		"%llu, already finished %llu\n"
+		"start storm %.3f s (%llu started); %llu answers acknowledged, %.1f/s (peak %u/s); "
+		"wall %.1f s; relogins %llu, retries %llu, lost acks %llu; stopped by %s\n",
+		cfg->count, (unsigned long long)total->submitted, (unsigned long long)total->time_up,
+		(unsigned long long)total->stopped, (unsigned long long)total->failed,
+		(unsigned long long)total->cut_off, (unsigned long long)total->already_finished,
+		storm_s, (unsigned long long)total->started, (unsigned long long)total->acked, per_s,
+		peak, wall_s, (unsigned long long)total->relogins,
+		(unsigned long long)total->retries, (unsigned long long)total->lost_acks,
+		bench_stop_name(total->stop));
+	return rc;
+}
+
+/* The ping summary: JSON to --out (or stdout), the table and totals to
+ * stderr. Returns -1 when the JSON could not be written. */
+static int bench_ping_report(const struct bench_cfg *cfg, const struct bench_stats *total,
+			     double wall_s, double cpu_s)
+{
+	const struct bench_hist *h = &total->ops[BOP_PING];
+	double per_s = (double)h->count / cfg->max_seconds;
+	uint32_t peak = stats_peak(total);
+	json_t *sum = json_object();
+	int rc;
+
+	json_object_set_new(sum, "mode", json_string("ping"));
+	json_object_set_new(sum, "url", json_string(cfg->url));
+	json_object_set_new(sum, "conns", json_integer(cfg->conns));
+	json_object_set_new(sum, "workers", json_integer(cfg->workers));
+	json_object_set_new(sum, "seconds", bench_num(cfg->max_seconds));
+	json_object_set_new(sum, "requests", json_integer((json_int_t)h->count));
+	json_object_set_new(sum, "requests_per_s", bench_num(per_s));
+	json_object_set_new(sum, "ops", stats_ops_json(total, BOP_PING, BOP_PING));
+	json_object_set_new(sum, "errors", stats_errors_json(total));
+	json_object_set_new(sum, "peak_per_s", json_integer(peak));
+	json_object_set_new(sum, "target_rps", cfg->rps > 0 ? bench_num(cfg->rps) : json_null());
+	json_object_set_new(sum, "source_addrs", json_integer(cfg->src_addrs));
+	json_object_set_new(sum, "wall_s", bench_num(wall_s));
+	json_object_set_new(sum, "stopped_by", json_string(bench_stop_name(total->stop)));
+	json_object_set_new(sum, "bench_cpu_s", bench_num(cpu_s));
+	rc = bench_write_summary(cfg, sum);
+	json_decref(sum);
+
+	fprintf(stderr, "\n");
+	stats_print_table(total, BOP_PING, BOP_PING, stderr);
+	fprintf(stderr, "%llu requests in %.1f s: %.1f/s (peak %u/s) over %ld connections\n",
+		(unsigned long long)h->count, cfg->max_seconds, per_s, peak, cfg->conns);
+	return rc;
+}
+
 static int bench_run(int argc, char **argv)
 {
 	const char *cmd = "run";
@@ -386,9 +505,7 @@ static int bench_run(int argc, char **argv)
 		fprintf(stderr, "ujian-bench %s: %s\n", cmd, err);
 		return 2;
 	}
-	if (strlen(v_exam) == 0 || strlen(v_exam) > BENCH_CODE_MAX ||
-	    strspn(v_exam, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
-		    strlen(v_exam)) {
+	if (!creds_id_ok(v_exam, BENCH_CODE_MAX)) {
 		fprintf(stderr, "ujian-bench %s: --exam \"%.40s\": expected an exam code (1-%d of "
 				"A-Z a-z 0-9 . _ -)\n",
 			cmd, v_exam, BENCH_CODE_MAX);
@@ -453,68 +570,9 @@ static int bench_run(int argc, char **argv)
 		 "max %g s, seed %llu",
 		 cfg.count, cfg.exam, cfg.workers, cfg.src_addrs, cfg.window_s, cfg.max_seconds,
 		 (unsigned long long)cfg.seed);
-	stats_init(&total, (uint32_t)ceil(cfg.max_seconds) + 2);
-	cfg.t0_us = bench_now_us();
-	prc = proc_run(&cfg, run_worker, &creds, &total, &cpu_s, err, sizeof err);
-	wall_s = (double)(bench_now_us() - cfg.t0_us) / 1e6;
-	if (prc)
-		fprintf(stderr, "ujian-bench %s: %s\n", cmd, err);
-
-	{
-		json_t *sum = json_object(), *outcome;
-		json_object_set_new(sum, "candidates", json_integer(cfg.count));
-		json_object_set_new(sum, "workers", json_integer(cfg.workers));
-		json_object_set_new(sum, "ops", stats_ops_json(&total, BOP_LOGIN, BOP_FINISH));
-		json_object_set_new(sum, "errors", stats_errors_json(&total));
-		json_object_set_new(sum, "start_storm_s", bench_num((double)total.start_last_us / 1e6));
-		json_object_set_new(sum, "answers_per_s",
-				    bench_num(wall_s > 0 ? (double)total.acked / wall_s : 0));
-		json_object_set_new(sum, "wall_s", bench_num(wall_s));
-		json_object_set_new(sum, "acked_answers", json_integer((json_int_t)total.acked));
-		json_object_set_new(sum, "mode", json_string("run"));
-		json_object_set_new(sum, "url", json_string(cfg.url));
-		json_object_set_new(sum, "exam", json_string(cfg.exam));
-		json_object_set_new(sum, "source_addrs", json_integer(cfg.src_addrs));
-		json_object_set_new(sum, "seed", json_integer((json_int_t)cfg.seed));
-		json_object_set_new(sum, "window_s", bench_num(cfg.window_s));
-	json_object_set_new(sum, "start_at_s", bench_num(cfg.start_at_s));
-		json_object_set_new(sum, "think_mean_ms",
-				    cfg.think_mean_ms > 0 ? bench_num(cfg.think_mean_ms) : json_null());
-		json_object_set_new(sum, "max_seconds", bench_num(cfg.max_seconds));
-		json_object_set_new(sum, "started", json_integer((json_int_t)total.started));
-		json_object_set_new(sum, "answers_peak_per_s", json_integer(stats_peak(&total)));
-		json_object_set_new(sum, "logins", json_integer((json_int_t)total.logins));
-		json_object_set_new(sum, "relogins", json_integer((json_int_t)total.relogins));
-		json_object_set_new(sum, "retries", json_integer((json_int_t)total.retries));
-		json_object_set_new(sum, "lost_acks", json_integer((json_int_t)total.lost_acks));
-		json_object_set_new(sum, "replies", json_integer((json_int_t)total.replies));
-		outcome = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "submitted",
-				    (json_int_t)total.submitted, "time_up", (json_int_t)total.time_up,
-				    "stopped", (json_int_t)total.stopped, "failed",
-				    (json_int_t)total.failed, "cut_off", (json_int_t)total.cut_off,
-				    "already_finished", (json_int_t)total.already_finished);
-		json_object_set_new(sum, "outcome", outcome);
-		json_object_set_new(sum, "stopped_by", json_string(bench_stop_name(total.stop)));
-		json_object_set_new(sum, "bench_cpu_s", bench_num(cpu_s));
-		if (bench_write_summary(&cfg, sum))
-			prc = -1;
-		json_decref(sum);
-	}
-	fprintf(stderr, "\n");
-	stats_print_table(&total, BOP_LOGIN, BOP_FINISH, stderr);
-	fprintf(stderr,
-		"candidates %ld: submitted %llu, time up %llu, stopped %llu, failed %llu, cut off "
-		"%llu, already finished %llu\n"
-		"start storm %.3f s (%llu started); %llu answers acknowledged, %.1f/s (peak %u/s); "
-		"wall %.1f s; relogins %llu, retries %llu, lost acks %llu; stopped by %s\n",
-		cfg.count, (unsigned long long)total.submitted, (unsigned long long)total.time_up,
-		(unsigned long long)total.stopped, (unsigned long long)total.failed,
-		(unsigned long long)total.cut_off, (unsigned long long)total.already_finished,
-		(double)total.start_last_us / 1e6, (unsigned long long)total.started,
-		(unsigned long long)total.acked, wall_s > 0 ? (double)total.acked / wall_s : 0,
-		stats_peak(&total), wall_s, (unsigned long long)total.relogins,
-		(unsigned long long)total.retries, (unsigned long long)total.lost_acks,
-		bench_stop_name(total.stop));
+	prc = bench_launch(cmd, &cfg, run_worker, &creds, &total, &cpu_s, &wall_s);
+	if (bench_run_report(&cfg, &total, wall_s, cpu_s))
+		prc = -1;
 	stats_free(&total);
 	rc = prc || total.stop == STOP_SIGNAL ? 1 : 0;
 out:
@@ -574,40 +632,9 @@ static int bench_ping(int argc, char **argv)
 
 	log_info("ping: %ld connections, %ld workers, %g s, GET %s%s", cfg.conns, cfg.workers,
 		 cfg.max_seconds, cfg.path, cfg.rps > 0 ? " (paced)" : " (closed loop)");
-	stats_init(&total, (uint32_t)ceil(cfg.max_seconds) + 2);
-	cfg.t0_us = bench_now_us();
-	prc = proc_run(&cfg, ping_worker, NULL, &total, &cpu_s, err, sizeof err);
-	wall_s = (double)(bench_now_us() - cfg.t0_us) / 1e6;
-	if (prc)
-		fprintf(stderr, "ujian-bench %s: %s\n", cmd, err);
-	{
-		const struct bench_hist *h = &total.ops[BOP_PING];
-		json_t *sum = json_object();
-		json_object_set_new(sum, "mode", json_string("ping"));
-		json_object_set_new(sum, "url", json_string(cfg.url));
-		json_object_set_new(sum, "conns", json_integer(cfg.conns));
-		json_object_set_new(sum, "workers", json_integer(cfg.workers));
-		json_object_set_new(sum, "seconds", bench_num(cfg.max_seconds));
-		json_object_set_new(sum, "requests", json_integer((json_int_t)h->count));
-		json_object_set_new(sum, "requests_per_s",
-				    bench_num((double)h->count / cfg.max_seconds));
-		json_object_set_new(sum, "ops", stats_ops_json(&total, BOP_PING, BOP_PING));
-		json_object_set_new(sum, "errors", stats_errors_json(&total));
-		json_object_set_new(sum, "peak_per_s", json_integer(stats_peak(&total)));
-		json_object_set_new(sum, "target_rps", cfg.rps > 0 ? bench_num(cfg.rps) : json_null());
-		json_object_set_new(sum, "source_addrs", json_integer(cfg.src_addrs));
-		json_object_set_new(sum, "wall_s", bench_num(wall_s));
-		json_object_set_new(sum, "stopped_by", json_string(bench_stop_name(total.stop)));
-		json_object_set_new(sum, "bench_cpu_s", bench_num(cpu_s));
-		if (bench_write_summary(&cfg, sum))
-			prc = -1;
-		json_decref(sum);
-		fprintf(stderr, "\n");
-		stats_print_table(&total, BOP_PING, BOP_PING, stderr);
-		fprintf(stderr, "%llu requests in %.1f s: %.1f/s (peak %u/s) over %ld connections\n",
-			(unsigned long long)h->count, cfg.max_seconds,
-			(double)h->count / cfg.max_seconds, stats_peak(&total), cfg.conns);
-	}
+	prc = bench_launch(cmd, &cfg, ping_worker, NULL, &total, &cpu_s, &wall_s);
+	if (bench_ping_report(&cfg, &total, wall_s, cpu_s))
+		prc = -1;
 	stats_free(&total);
 	return prc || total.stop == STOP_SIGNAL ? 1 : 0;
 }

@@ -23,6 +23,16 @@ int64_t bench_now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+struct timeval bench_timeval(int64_t us)
+{
+	struct timeval tv = { 0, 0 };
+	if (us > 0) {
+		tv.tv_sec = (time_t)(us / 1000000);
+		tv.tv_usec = (suseconds_t)(us % 1000000);
+	}
+	return tv;
+}
+
 /* 1 if every byte of s is allowed in a request path we send. */
 static int net_path_ok(const char *s)
 {

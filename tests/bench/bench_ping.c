@@ -10,7 +10,6 @@
 #include "log.h"
 #include "mem.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,27 +35,21 @@ struct ping_worker {
 	struct ping_conn *pc;
 	size_t n;
 	int64_t interval_us;    /* paced: per connection; 0 = closed loop */
-	struct event *stop_ev, *sig_ev[2];
+	struct proc_events ev;
 };
 
 static void ping_send(struct ping_conn *pc);
 
 static void ping_at(struct ping_conn *pc, int64_t delay_us)
 {
-	struct timeval tv = { 0, 0 };
-	if (delay_us > 0) {
-		tv.tv_sec = (time_t)(delay_us / 1000000);
-		tv.tv_usec = (suseconds_t)(delay_us % 1000000);
-	}
+	struct timeval tv = bench_timeval(delay_us);
 	evtimer_add(pc->timer, &tv);
 }
 
 static void ping_retry(struct ping_conn *pc)
 {
-	int b = pc->backoff_ms;
 	pc->pw->st->retries++;
-	pc->backoff_ms = b * 2 > BENCH_BACKOFF_MAX_MS ? BENCH_BACKOFF_MAX_MS : b * 2;
-	ping_at(pc, (int64_t)(b * 500 + brng_unit(&pc->rng) * b * 500));
+	ping_at(pc, (int64_t)(brng_backoff(&pc->rng, &pc->backoff_ms) * 1000));
 }
 
 /* After a good reply: the next request now (closed loop) or at its slot. */
@@ -175,16 +168,13 @@ int ping_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, voi
 {
 	struct ping_worker pw;
 	char err[256];
-	struct timeval end;
-	int64_t now, left_us;
-	sigset_t sigs;
+	int64_t now;
 	(void)arg;
 
 	memset(&pw, 0, sizeof pw);
 	pw.cfg = cfg;
 	pw.st = st;
-	signal(SIGPIPE, SIG_IGN);
-	pw.n = (size_t)((cfg->conns - w + cfg->workers - 1) / cfg->workers);
+	pw.n = (size_t)proc_share(cfg, cfg->conns, w);
 	if (net_raise_nofile(pw.n + BENCH_FD_SLACK, err, sizeof err)) {
 		fprintf(stderr, "ujian-bench: worker %ld: %s\n", w, err);
 		return -1;
@@ -212,23 +202,7 @@ int ping_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, voi
 		pc->next_us = cfg->t0_us + (int64_t)(brng_unit(&pc->rng) * (double)pw.interval_us);
 		ping_at(pc, pc->next_us - now);
 	}
-	left_us = cfg->t0_us + (int64_t)(cfg->max_seconds * 1e6) - now;
-	if (left_us < 0)
-		left_us = 0;
-	end.tv_sec = (time_t)(left_us / 1000000);
-	end.tv_usec = (suseconds_t)(left_us % 1000000);
-	pw.stop_ev = evtimer_new(pw.base, ping_on_end, &pw);
-	pw.sig_ev[0] = evsignal_new(pw.base, SIGINT, ping_on_signal, &pw);
-	pw.sig_ev[1] = evsignal_new(pw.base, SIGTERM, ping_on_signal, &pw);
-	if (!pw.stop_ev || !pw.sig_ev[0] || !pw.sig_ev[1])
-		abort();
-	evtimer_add(pw.stop_ev, &end);
-	event_add(pw.sig_ev[0], NULL);
-	event_add(pw.sig_ev[1], NULL);
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL); /* blocked since the fork */
+	proc_events_add(&pw.ev, pw.base, cfg, ping_on_end, ping_on_signal, &pw);
 
 	event_base_dispatch(pw.base);
 
@@ -238,9 +212,7 @@ int ping_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, voi
 		event_free(pw.pc[i].timer);
 	}
 	free(pw.pc);
-	event_free(pw.stop_ev);
-	event_free(pw.sig_ev[0]);
-	event_free(pw.sig_ev[1]);
+	proc_events_free(&pw.ev);
 	event_base_free(pw.base);
 	return 0;
 }

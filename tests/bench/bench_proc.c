@@ -1,5 +1,5 @@
-/* bench_proc.c - worker processes: fork them, pass signals on, collect and
- * merge their statistics.
+/* bench_proc.c - worker processes: fork them, pass signals on, give their
+ * loops the end-of-run and signal events, collect and merge their statistics.
  *
  * Each worker writes its struct bench_stats (and the per-second series)
  * into its own pipe when it ends; the parent reads the pipes one after the
@@ -39,8 +39,10 @@ static void proc_child(const struct bench_cfg *cfg, bench_worker_fn fn, void *ar
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN); /* writes to a closed connection fail with EPIPE */
 	stats_init(&st, nsec);
-	/* SIGINT/SIGTERM stay blocked until fn has its own handlers. */
+	/* SIGINT/SIGTERM stay blocked until fn has its own handlers
+	 * (proc_events_add). */
 	rc = fn(cfg, w, &st, arg);
 	if (rc == 0 && stats_write(wfd, &st) != 0)
 		rc = -1;
@@ -141,4 +143,40 @@ int proc_run(const struct bench_cfg *cfg, bench_worker_fn fn, void *arg, struct 
 			 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 	free(rfd);
 	return rc;
+}
+
+long proc_share(const struct bench_cfg *cfg, long n, long w)
+{
+	return (n - w + cfg->workers - 1) / cfg->workers;
+}
+
+void proc_events_add(struct proc_events *pe, struct event_base *base,
+		     const struct bench_cfg *cfg, event_callback_fn on_end,
+		     event_callback_fn on_signal, void *arg)
+{
+	struct timeval end = bench_timeval(cfg->t0_us + (int64_t)(cfg->max_seconds * 1e6) -
+					   bench_now_us());
+	sigset_t sigs;
+
+	pe->end = evtimer_new(base, on_end, arg);
+	pe->sig[0] = evsignal_new(base, SIGINT, on_signal, arg);
+	pe->sig[1] = evsignal_new(base, SIGTERM, on_signal, arg);
+	if (!pe->end || !pe->sig[0] || !pe->sig[1])
+		abort();
+	evtimer_add(pe->end, &end);
+	event_add(pe->sig[0], NULL);
+	event_add(pe->sig[1], NULL);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+}
+
+void proc_events_free(struct proc_events *pe)
+{
+	if (pe->end)
+		event_free(pe->end);
+	for (int i = 0; i < 2; i++)
+		if (pe->sig[i])
+			event_free(pe->sig[i]);
 }

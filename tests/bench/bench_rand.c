@@ -64,3 +64,12 @@ double brng_exp(struct bench_rng *r, double mean, double cap)
 	double v = -mean * log1p(-brng_unit(r)); /* 1 - u is in (0, 1] */
 	return v > cap * mean ? cap * mean : v;
 }
+
+double brng_backoff(struct bench_rng *r, int *backoff_ms)
+{
+	double b = *backoff_ms;
+	*backoff_ms *= 2;
+	if (*backoff_ms > BENCH_BACKOFF_MAX_MS)
+		*backoff_ms = BENCH_BACKOFF_MAX_MS;
+	return b / 2 + brng_unit(r) * b / 2;
+}
