@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import sqlite3
 import sys
 import unittest
 
@@ -151,8 +152,6 @@ class VerifyTest(unittest.TestCase):
             self.assertIn("OK: 0 violations", ok.stdout)
             w.server.stop()
             # tamper: a stored score, a lost answer, a credit without ledger entry
-            w.sql("SELECT 1")  # (read connection closes cleanly)
-            import sqlite3
             con = sqlite3.connect(w.db)
             cid = con.execute("SELECT id FROM candidates WHERE registration_no='C001'").fetchone()[0]
             con.execute("UPDATE attempts SET total = total + 5 WHERE candidate_id = ?", (cid,))

@@ -214,6 +214,20 @@ export function test(name, fn) {
   tests.push({ name, fn });
 }
 
+// A test in its own World (a fresh database and server), closed afterwards
+// whatever the outcome: worldTest(name, [opts,] async (w) => { ... }).
+export function worldTest(name, opts, fn) {
+  if (typeof opts === 'function') [opts, fn] = [{}, opts];
+  test(name, async () => {
+    const w = await new World(opts).start();
+    try {
+      await fn(w);
+    } finally {
+      await w.close();
+    }
+  });
+}
+
 export function assert(cond, msg) {
   if (!cond) throw new Error('assertion failed: ' + msg);
 }
