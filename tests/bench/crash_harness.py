@@ -29,8 +29,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "api"))
 import harness  # noqa: E402
-
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+import skd_db  # noqa: E402
 
 
 def parse_args():
@@ -53,7 +52,6 @@ class Run:
         self.a = a
         self.rnd = random.Random(a.seed)
         self.dir = tempfile.mkdtemp(prefix="ujian-crash-")
-        self.db = os.path.join(self.dir, "c.db")
         self.port = 0
         self.proc = None
         self.outages = []  # (down_ms, up_ms)
@@ -68,30 +66,9 @@ class Run:
             for line in str(detail).splitlines()[:40]:
                 print("#   " + line, flush=True)
 
-    def ujian(self, *args, stdout=None):
-        return subprocess.run([self.a.ujian, *args], check=True, text=True,
-                              stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE)
-
     def setup(self):
-        self.ujian("init", "--db", self.db)
-        self.ujian("bank", "import", "--db", self.db,
-                   os.path.join(TOP, "question-bank", "skd-sample", "bank.json"))
-        with open(os.path.join(TOP, "question-bank", "skd-sample", "exam-skd-demo.json")) as f:
-            exam = json.load(f)
-        exam.update(code="CRASH", title="Crash harness", duration_s=self.a.duration)
-        path = os.path.join(self.dir, "exam.json")
-        with open(path, "w") as f:
-            json.dump(exam, f)
-        self.ujian("exam", "create", "--db", self.db, path)
-        cands = os.path.join(self.dir, "cands.csv")
-        with open(cands, "w") as f:
-            f.write("registration_no,name\n")
-            for i in range(self.a.candidates):
-                f.write("K%06d,Peserta %d\n" % (i + 1, i + 1))
-        self.creds = os.path.join(self.dir, "creds.csv")
-        with open(self.creds, "w") as out:
-            self.ujian("candidates", "import", "--db", self.db, "--exam", "CRASH", cands,
-                       stdout=out)
+        self.db, self.creds, _ = skd_db.prepare(self.a.ujian, self.dir, "CRASH", self.a.duration,
+                                                self.a.candidates, "K")
 
     def start(self, crash=None):
         env = dict(os.environ)
@@ -171,11 +148,7 @@ class Run:
         # every attempt is now finished or past its deadline: let the server
         # finish the rest, then stop it cleanly
         end = time.time() + a.duration + 60
-        while time.time() < end:
-            left = sqlite3.connect(self.db).execute(
-                "SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
-            if left == 0:
-                break
+        while time.time() < end and skd_db.in_progress(self.db) > 0:
             time.sleep(0.2)
         self.check_resumable()
         self.proc.send_signal(signal.SIGTERM)
@@ -222,10 +195,10 @@ class Run:
         bad = []
         for regno, started, finished, credit in rows:
             # outages entirely inside the running attempt
-            owed = sum(up - down for down, up in self.outages
-                       if down >= started and (finished is None or up <= finished))
-            k = sum(1 for down, up in self.outages
-                    if down >= started and (finished is None or up <= finished))
+            inside = [(down, up) for down, up in self.outages
+                      if down >= started and (finished is None or up <= finished)]
+            owed = sum(up - down for down, up in inside)
+            k = len(inside)
             if credit < owed - 300 * k or credit > owed + 1500 * k + 200:
                 bad.append((regno, credit, int(owed)))
         self.check(not bad, "downtime credited to running attempts (%d outages)" % len(self.outages),

@@ -35,10 +35,9 @@ def errors(runs):
     return "%d" % max(out) if out else "—"
 
 
-def closed(runs):
-    return "%d" % statistics.median(
-        [sum(e["count"] for e in r.get("errors", []) if e.get("code") == "attempt_closed")
-         for r in runs]) if runs else "—"
+def verdicts(runs):
+    """The distinct `ujian verify` verdicts of the runs."""
+    return "; ".join(sorted({r.get("verify", "?") for r in runs}))
 
 
 def main():
@@ -65,8 +64,7 @@ def main():
         print("| answer latency at saturation p50 / p99, ms | %s / %s |"
               % (med(sc["saturate"], "ops.answer.p50_ms", "%.1f"),
                  med(sc["saturate"], "ops.answer.p99_ms", "%.1f")))
-        print("| `ujian verify` after the saturation runs | %s |\n"
-              % "; ".join(sorted({r.get("verify", "?") for r in sc["saturate"]})))
+        print("| `ujian verify` after the saturation runs | %s |\n" % verdicts(sc["saturate"]))
     sizes = [k for k in sc if k.isdigit()]
     if sizes:
         print("| candidates | %s |" % " | ".join("{:,}".format(int(k)) for k in sizes))
@@ -90,8 +88,7 @@ def main():
             print("| %s | %s |" % (label, " | ".join(med(sc[k], path, fmt) for k in sizes)))
         print("| errors (other than `attempt_closed` after the deadline), worst run | %s |"
               % " | ".join(errors(sc[k]) for k in sizes))
-        print("| `ujian verify` | %s |\n" % " | ".join(
-            "; ".join(sorted({r.get("verify", "?") for r in sc[k]})) for k in sizes))
+        print("| `ujian verify` | %s |\n" % " | ".join(verdicts(sc[k]) for k in sizes))
     syncs = [k for k in sc if k.startswith("sync-")]
     for k in syncs:
         runs = sc[k]
@@ -110,7 +107,7 @@ def main():
               % med(runs, "time_up_finishes", "%.0f"))
         print("| server peak RSS, MB | %s |" % med(runs, "server_peak_rss_mb", "%.0f"))
         print("| errors (other than `attempt_closed`), worst run | %s |" % errors(runs))
-        print("| `ujian verify` | %s |\n" % "; ".join(sorted({r.get("verify", "?") for r in runs})))
+        print("| `ujian verify` | %s |\n" % verdicts(runs))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ Scenarios, each repeated (medians are reported):
 For each run: the generator's latencies and errors, and from /proc the server's
 CPU time, peak RSS and peak open file descriptors (connections). The finish
 storm is measured by polling the database after the shared deadline until no
-attempt is in progress. Writes JSON (--out) and prints a Markdown table.
+attempt is in progress. Writes JSON (--out; report.py turns it into the
+Markdown tables) and prints the number of runs per scenario.
 """
 
 import argparse
@@ -31,15 +32,15 @@ import os
 import platform
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SAMPLE = os.path.join(TOP, "question-bank", "skd-sample")
+import skd_db
+
+TOP = skd_db.TOP
 CLK = os.sysconf("SC_CLK_TCK")
 REAL_THINK_MS = 6000 * 1000 / 110  # SKD: 110 items in 100 minutes
 
@@ -104,30 +105,8 @@ class World:
     def __init__(self, a, n, duration, code="BENCH"):
         self.a = a
         self.dir = tempfile.mkdtemp(prefix="ujian-bench-")
-        self.db = os.path.join(self.dir, "b.db")
-        u = a.ujian
-        subprocess.run([u, "init", "--db", self.db], check=True, capture_output=True)
-        subprocess.run([u, "bank", "import", "--db", self.db, os.path.join(SAMPLE, "bank.json")],
-                       check=True, capture_output=True)
-        with open(os.path.join(SAMPLE, "exam-skd-demo.json")) as f:
-            exam = json.load(f)
-        exam.update(code=code, duration_s=duration)
-        path = os.path.join(self.dir, "exam.json")
-        with open(path, "w") as f:
-            json.dump(exam, f)
-        subprocess.run([u, "exam", "create", "--db", self.db, path], check=True,
-                       capture_output=True)
-        cands = os.path.join(self.dir, "c.csv")
-        with open(cands, "w") as f:
-            f.write("registration_no,name\n")
-            for i in range(n):
-                f.write("B%06d,Peserta %d\n" % (i + 1, i + 1))
-        self.creds = os.path.join(self.dir, "creds.csv")
-        t = time.time()
-        with open(self.creds, "w") as out:
-            subprocess.run([u, "candidates", "import", "--db", self.db, "--exam", code, cands],
-                           check=True, stdout=out, stderr=subprocess.PIPE)
-        self.import_s = time.time() - t
+        self.db, self.creds, self.import_s = skd_db.prepare(a.ujian, self.dir, code, duration, n,
+                                                            "B")
 
     def serve(self, *extra):
         t = time.time()
@@ -175,7 +154,7 @@ def run_ceiling(a):
     r.update(s.finish())
     w.stop()
     w.close()
-    return {"requests_per_s": r.get("requests_per_s") or r.get("rps"), "raw": r}
+    return {"requests_per_s": r.get("requests_per_s"), "raw": r}
 
 
 def run_saturate(a):
@@ -193,21 +172,26 @@ def run_saturate(a):
     return r
 
 
-def finish_storm(db, deadline_hint, limit_s):
-    """Poll until no attempt is in progress; returns seconds after the
-    shared deadline (the latest start + duration)."""
-    con = sqlite3.connect(db, timeout=30)
+def workers_for(n):
+    """Generator processes for n candidates: at most 6,000 connections each
+    (under the 20,000-descriptor limit with room), at least two."""
+    return max(2, (n + 5999) // 6000)
+
+
+def finish_storm(db, limit_s):
+    """Poll for up to limit_s until no attempt is in progress. Returns (the
+    time that was seen, (latest start, earliest start, attempts, attempts
+    finished at the deadline)), or (None, None) on time-out."""
     end = time.time() + limit_s
     while time.time() < end:
-        left = con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
-        if left == 0:
+        if skd_db.in_progress(db) == 0:
             t = time.time()
+            con = sqlite3.connect(db, timeout=30)
             row = con.execute("SELECT max(started_at), min(started_at), count(*), "
                               "sum(finish_reason = 'time_up') FROM attempts").fetchone()
             con.close()
             return t, row
         time.sleep(0.05)
-    con.close()
     return None, None
 
 
@@ -215,12 +199,11 @@ def run_size(a, n, sync):
     w = World(a, n, a.duration)
     s = w.serve()
     s.start()
-    workers = max(2, (n + 5999) // 6000)
     # Stop 15 s after the last deadline: by then the server has finished
     # every attempt; candidates still thinking are simply cut off.
     argv = ["run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
             "--window", str(a.window), "--think-mean", str(int(REAL_THINK_MS)),
-            "--workers", str(workers), "--acks", os.path.join(w.dir, "acks"),
+            "--workers", str(workers_for(n)), "--acks", os.path.join(w.dir, "acks"),
             "--max-seconds", str(a.window + a.duration + 15)]
     if sync:
         argv += ["--start-at", str(a.window), "--submit-share", "0"]
@@ -231,7 +214,7 @@ def run_size(a, n, sync):
     if sync:
         # wait for the deadline region, then time the finish storm
         time.sleep(a.window + a.duration - 5)
-        t_done, row = finish_storm(w.db, None, 120)
+        t_done, row = finish_storm(w.db, 120)
         if t_done:
             last_deadline = (row[0] / 1000) + a.duration
             first_deadline = (row[1] / 1000) + a.duration
@@ -263,12 +246,12 @@ def run_recover(a, n):
     s.start()
     bench(a, "run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
           "--window", "30", "--think-mean", "20000", "--max-seconds", "45",
-          "--workers", str(max(2, (n + 5999) // 6000)), "--acks", os.path.join(w.dir, "acks"))
+          "--workers", str(workers_for(n)), "--acks", os.path.join(w.dir, "acks"))
     s.finish()
     con = sqlite3.connect(w.db)
     last = con.execute("SELECT max(started_at) FROM attempts").fetchone()[0] / 1000 + duration
-    running = con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
     con.close()
+    running = skd_db.in_progress(w.db)
     w.proc.kill()
     w.proc.wait()
     w.proc.stdout.close()
@@ -279,8 +262,8 @@ def run_recover(a, n):
     startup = w.startup_s
     s.finish()
     w.stop()
+    left = skd_db.in_progress(w.db)
     con = sqlite3.connect(w.db)
-    left = con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
     timeup = con.execute("SELECT count(*) FROM attempts WHERE finish_reason = 'time_up'").fetchone()[0]
     con.close()
     verdict = w.verify()
@@ -301,17 +284,6 @@ def machine():
             "memory_gb": round(int(mem) / 1024 / 1024, 1), "kernel": platform.release(),
             "disk": " ".join(df.split()[:3]), "nofile": subprocess.run(
                 ["sh", "-c", "ulimit -Hn"], capture_output=True, text=True).stdout.strip()}
-
-
-def med(runs, key, sub=None):
-    vals = []
-    for r in runs:
-        v = r.get(key)
-        if sub:
-            v = (v or {}).get(sub)
-        if isinstance(v, (int, float)):
-            vals.append(v)
-    return round(statistics.median(vals), 3) if vals else None
 
 
 def main():
