@@ -21,13 +21,18 @@ ALL_CFLAGS  = $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(SAN) \
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
 
-SRCS      := $(wildcard server/*.c)
+# server/<layer>/<module>.c; objects mirror the tree under $(BUILD)/obj.
+SRCS      := $(wildcard server/*/*.c)
 OBJS      := $(SRCS:server/%.c=$(BUILD)/obj/%.o)
-LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+LIB_OBJS  := $(filter-out $(BUILD)/obj/cli/main.o,$(OBJS))
 BENCH_SRCS := $(wildcard tests/bench/*.c)
-BENCH_OBJS := $(BUILD)/obj/mem.o $(BUILD)/obj/clock.o $(BUILD)/obj/log.o
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+BENCH_OBJS := $(BUILD)/obj/core/mem.o $(BUILD)/obj/core/clock.o $(BUILD)/obj/core/log.o
+# tests/unit/<layer>/test_<module>.c mirrors server/<layer>/<module>.c.
+UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Header dependencies: every object and test binary records the headers it
+# included (-MMD), so a header change rebuilds exactly what uses it.
+DEPFLAGS   = -MMD -MP
 
 .PHONY: all deps deps-run run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
 
@@ -40,21 +45,22 @@ deps:
 deps-run:
 	@sh scripts/install-deps.sh --run
 
-$(BUILD)/obj/%.o: server/%.c $(wildcard include/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/ujian: $(OBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The load generator (tests/bench/): its own sources plus three small server modules.
-$(BUILD)/ujian-bench: $(BENCH_SRCS) $(wildcard tests/bench/*.h) $(BENCH_OBJS)
+$(BUILD)/ujian-bench: $(BENCH_SRCS) $(wildcard tests/bench/*.h) include/bounds.h $(BENCH_OBJS)
 	$(CC) $(ALL_CFLAGS) -Itests/bench -o $@ $(BENCH_SRCS) $(BENCH_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lm
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/unit_json.h $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lcmocka
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lcmocka
 
-$(BUILD)/obj $(BUILD)/tests:
-	mkdir -p $@
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 run: deps-run
 	$(MAKE) all

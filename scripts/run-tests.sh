@@ -35,9 +35,9 @@ run_suite() { # name command...
 	fi
 }
 
-for t in "$BUILD"/tests/test_*; do
+for t in "$BUILD"/tests/*/test_*; do
 	[ -x "$t" ] || continue
-	run_suite "unit/$(basename "$t")" "$t"
+	run_suite "unit/${t#"$BUILD"/tests/}" "$t"
 done
 
 for t in tests/api/test_*.py; do

@@ -22,8 +22,8 @@
  * Every 200 to an answer is written to the worker's ack log as
  * "registration_no n rev option" with the values of the reply body. */
 #include "bench.h"
-#include "log.h"
-#include "mem.h"
+#include "core/log.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <event2/buffer.h>

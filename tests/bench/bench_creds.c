@@ -1,7 +1,7 @@
 /* bench_creds.c - the credentials CSV (registration_no,name,password), as
  * printed by `ujian candidates import`. */
 #include "bench.h"
-#include "mem.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <stdlib.h>

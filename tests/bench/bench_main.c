@@ -5,8 +5,8 @@
  * in the summary, not in the status; so is a stop at --max-seconds), 1 on a
  * setup failure or an interrupted run, 2 on a usage error. */
 #include "bench.h"
-#include "log.h"
-#include "mem.h"
+#include "core/log.h"
+#include "core/mem.h"
 
 #include <dirent.h>
 #include <errno.h>

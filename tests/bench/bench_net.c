@@ -1,7 +1,7 @@
 /* bench_net.c - the loopback-only URL, client connections and requests,
  * open-file limits, and the blocking request used by setup checks. */
 #include "bench.h"
-#include "mem.h"
+#include "core/mem.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

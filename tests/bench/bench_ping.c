@@ -7,8 +7,8 @@
  * of 100 ms doubling to 2 s. Requests still in flight at the end are dropped
  * and not counted. */
 #include "bench.h"
-#include "log.h"
-#include "mem.h"
+#include "core/log.h"
+#include "core/mem.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * other. A worker blocked on a full pipe only waits for the parent to get to
  * it, so this cannot deadlock. */
 #include "bench.h"
-#include "mem.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <signal.h>

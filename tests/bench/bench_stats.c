@@ -1,7 +1,7 @@
 /* bench_stats.c - latency histograms, the error table, the per-second series,
  * their transfer from workers to the parent, and their JSON and table forms. */
 #include "bench.h"
-#include "mem.h"
+#include "core/mem.h"
 
 #include <errno.h>
 #include <math.h>

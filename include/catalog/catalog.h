@@ -1,0 +1,59 @@
+/* catalog.h - banks and exams in the database.
+ *
+ * Imports validate everything first and then write in one transaction, so a
+ * bad file changes nothing. Every change bumps meta.catalog_version, which a
+ * running server polls to pick up new exams and candidates. */
+#ifndef UJIAN_CATALOG_H
+#define UJIAN_CATALOG_H
+
+#include "catalog/bank.h"
+#include "catalog/exam.h"
+#include "exam/paper.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* One stored version of a bank with its items (bank order). */
+struct bank_snapshot {
+	int64_t bank_id, version_id;
+	int n_sections;
+	struct section_rule sec[UJ_SECTIONS_MAX];
+	int n_items;
+	struct bank_item *items;
+	int64_t *item_ids;
+};
+
+/* Import a bank file (images resolved beside it). Prints a one-line report
+ * to out. Returns 0, or -1 with err and nothing changed. */
+int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+/* Print code, current version, item count and title of every bank. */
+int catalog_bank_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
+
+/* Define an exam from a file. Returns 0, or -1 with err and nothing changed. */
+int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+int catalog_exam_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
+
+/* Load a bank version (version_id), or the bank's current version when
+ * version_id is 0 and bank_id is given. Returns 0 or -1 with err. */
+int catalog_load_bank_version(sqlite3 *db, int64_t bank_id, int64_t version_id,
+			      struct bank_snapshot *snap, char *err, size_t errlen);
+void catalog_bank_snapshot_free(struct bank_snapshot *snap);
+
+/* Read an exam's stored definition by code (not bound to a bank: section
+ * rules are unresolved). exam_id and bank_id may be NULL. Returns 0, or -1
+ * with err ("no such exam ..." or "stored exam ... is unreadable: ..."). */
+int catalog_read_exam(sqlite3 *db, const char *code, int64_t *exam_id, int64_t *bank_id,
+		      struct exam_def *ex, char *err, size_t errlen);
+
+/* Load an exam by code: its definition bound to the bank's current version
+ * (snap is filled with that version). Returns 0 or -1 with err. */
+int catalog_load_exam(sqlite3 *db, const char *code, int64_t *exam_id, struct exam_def *ex,
+		      struct bank_snapshot *snap, char *err, size_t errlen);
+
+/* Build one pool per exam section from a snapshot. storage must hold
+ * snap->n_items entries; pools must hold ex->n_sections entries. */
+void catalog_make_pools(const struct exam_def *ex, const struct bank_snapshot *snap,
+			struct pool_item *storage, struct pool *pools);
+
+#endif

@@ -1,0 +1,145 @@
+/* registry.h - the server's in-RAM state: exams, candidates, papers,
+ * attempts, answers, sessions.
+ *
+ * Everything the hot path reads lives here; SQLite is only written (by the
+ * store thread) and read at start-up and when the catalog changes. Items,
+ * assets and bank versions are immutable once loaded and shared by papers.
+ * Exams, candidates and sessions are owned by the loop thread. */
+#ifndef UJIAN_REGISTRY_H
+#define UJIAN_REGISTRY_H
+
+#include "catalog/bank.h"
+#include "bounds.h"
+#include "auth/cred.h"
+#include "catalog/exam.h"
+#include "core/hmap.h"
+
+#include <event2/event.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rt_asset {
+	int64_t id;
+	char sha[65];
+	char mime[24];
+	unsigned char *data;
+	size_t len;
+};
+
+/* One stored item revision, ready to serve: texts pre-encoded as JSON. */
+struct rt_item {
+	int64_t id;
+	char section[UJ_SECTION_CODE_MAX + 1];
+	char *text_json;
+	size_t text_json_len;
+	int n_images;
+	struct rt_asset *images[UJ_ITEM_IMAGES_MAX];
+	int n_options;
+	char *opt_text_json[UJ_OPTIONS_MAX];
+	size_t opt_text_json_len[UJ_OPTIONS_MAX];
+	struct rt_asset *opt_image[UJ_OPTIONS_MAX];
+	int value[UJ_OPTIONS_MAX]; /* points (weighted) or 1 = correct */
+};
+
+struct rt_bank_version {
+	int64_t id;
+	int n_sections;
+	struct section_rule sec[UJ_SECTIONS_MAX];
+};
+
+struct rt_exam {
+	int64_t id;
+	struct exam_def def;
+	char *title_json;
+	char *section_title[UJ_SECTIONS_MAX]; /* from the bank's current version */
+	int paper_len;
+	int section_from[UJ_SECTIONS_MAX]; /* 1-based first n of each section */
+	struct hmap candidates;            /* registration_no -> rt_candidate */
+};
+
+struct rt_question {
+	struct rt_item *item;
+	const struct section_rule *rule; /* from the paper's bank version */
+	uint8_t section;
+	uint8_t n_options;
+	uint8_t perm[UJ_OPTIONS_MAX];
+};
+
+struct rt_answer {
+	int8_t label; /* -1 = none */
+	uint8_t flagged;
+	uint32_t rev; /* 0 = never answered */
+};
+
+enum attempt_status { ATT_NOT_STARTED, ATT_IN_PROGRESS, ATT_FINISHED, ATT_STATUS_MAX };
+enum finish_reason { FINISH_NONE, FINISH_SUBMITTED, FINISH_TIME_UP, FINISH_REASON_MAX };
+
+extern const char *const attempt_status_names[ATT_STATUS_MAX];
+extern const char *const finish_reason_names[FINISH_REASON_MAX];
+
+enum session_state { SES_ACTIVE, SES_REPLACED };
+
+struct rt_session {
+	uint8_t hash[CRED_HASH_LEN];
+	struct rt_candidate *cand;
+	enum session_state state;
+	int64_t created;
+	struct rt_session *older; /* replaced sessions of the same candidate */
+};
+
+struct rt_candidate {
+	int64_t id;
+	struct rt_exam *exam;
+	char regno[UJ_REGNO_MAX + 1];
+	char *name;
+	char track[UJ_TRACK_MAX + 1];
+	int extra_s;
+	uint8_t pw_hash[CRED_HASH_LEN];
+	const struct pass_rule *rule; /* NULL: exam without pass rules */
+	int n;
+	struct rt_question *q;
+	struct rt_answer *ans;
+	/* attempt */
+	enum attempt_status status;
+	enum finish_reason reason;
+	int64_t started_at, credit_ms, finished_at;
+	int position; /* 1-based question the candidate is on */
+	int score[UJ_SECTIONS_MAX], max[UJ_SECTIONS_MAX];
+	int total, max_total, passed;
+	struct event *deadline_ev;
+	int pending; /* store ops submitted and not yet committed */
+	/* sessions */
+	struct rt_session *session; /* active, or NULL */
+	struct rt_session *replaced; /* newest first */
+	int n_replaced;
+	struct rt_candidate *all_next;
+};
+
+struct registry {
+	struct hmap exams;    /* code -> rt_exam */
+	struct hmap sessions; /* token hash -> rt_session */
+	struct rt_candidate *all; /* every candidate */
+	size_t n_candidates;
+};
+
+void registry_init(struct registry *r);
+/* Free exams, candidates and sessions (not items/assets: see loader). */
+void registry_free(struct registry *r);
+
+struct rt_exam *registry_exam(const struct registry *r, const char *code);
+struct rt_candidate *registry_candidate(const struct rt_exam *e, const char *regno);
+struct rt_session *registry_session(const struct registry *r, const uint8_t hash[CRED_HASH_LEN]);
+
+/* Add a session for cand (the new active one; any active one becomes
+ * replaced; replaced sessions beyond UJ_SESSIONS_KEPT are forgotten).
+ * Returns the new session. */
+struct rt_session *registry_session_add(struct registry *r, struct rt_candidate *cand,
+					const uint8_t hash[CRED_HASH_LEN], int64_t created,
+					enum session_state state);
+/* Remove the candidate's active session (logout). */
+void registry_session_end(struct registry *r, struct rt_candidate *cand);
+
+/* Deadline of a started attempt. */
+int64_t registry_deadline(const struct rt_candidate *c);
+
+#endif

@@ -1,0 +1,365 @@
+/* enrol.c - candidate import with paper generation. */
+#include "catalog/enrol.h"
+#include "bounds.h"
+#include "catalog/catalog.h"
+#include "core/clock.h"
+#include "core/csv.h"
+#include "store/db.h"
+#include "core/hmap.h"
+#include "core/mem.h"
+#include "exam/paper.h"
+#include "core/text.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum enrol_col { COL_REGNO, COL_NAME, COL_PASSWORD, COL_TRACK, COL_EXTRA, COL_MAX };
+
+static const char *const enrol_col_names[COL_MAX] = { "registration_no", "name", "password",
+						      "track", "extra_time_s" };
+
+struct enrol_row {
+	const char *regno, *name, *track;
+	char password[UJ_PASSWORD_MAX + 1];
+	int generated;
+	int extra_s;
+	uint8_t hash[CRED_HASH_LEN];
+	uint8_t seed[RNG_SEED_LEN];
+	struct paper_layout paper;
+};
+
+void enrol_csv_field(FILE *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+/* Map header names to column positions; col[k] = -1 when absent. */
+static int enrol_header(const struct csv_record *h, int *col, char *err, size_t errlen)
+{
+	for (int k = 0; k < COL_MAX; k++)
+		col[k] = -1;
+	for (int i = 0; i < h->nfields; i++) {
+		int found = -1;
+		for (int k = 0; k < COL_MAX; k++)
+			if (strcmp(h->fields[i], enrol_col_names[k]) == 0)
+				found = k;
+		if (found < 0) {
+			snprintf(err, errlen,
+				 "line %d: unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s])",
+				 h->line, h->fields[i]);
+			return -1;
+		}
+		if (col[found] >= 0) {
+			snprintf(err, errlen, "line %d: column \"%s\" appears twice", h->line,
+				 h->fields[i]);
+			return -1;
+		}
+		col[found] = i;
+	}
+	if (col[COL_REGNO] != 0 || col[COL_NAME] != 1) {
+		snprintf(err, errlen,
+			 "line %d: the header must start with registration_no,name", h->line);
+		return -1;
+	}
+	return 0;
+}
+
+static int enrol_exists(sqlite3_stmt *st, int64_t exam_id, const char *regno)
+{
+	int found;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, exam_id);
+	sqlite3_bind_text(st, 2, regno, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	return found;
+}
+
+/* Validate one record into row. Returns 0 or -1 with err. */
+static int enrol_check_row(const struct csv_record *r, const int *col, const struct exam_def *ex,
+			   struct enrol_row *row, char *err, size_t errlen)
+{
+	const char *f[COL_MAX];
+	for (int k = 0; k < COL_MAX; k++)
+		f[k] = col[k] >= 0 && col[k] < r->nfields ? r->fields[col[k]] : "";
+	int nexpect = 0;
+	for (int k = 0; k < COL_MAX; k++)
+		if (col[k] >= 0)
+			nexpect++;
+	if (r->nfields != nexpect) {
+		snprintf(err, errlen, "line %d: has %d fields; the header has %d", r->line, r->nfields,
+			 nexpect);
+		return -1;
+	}
+	if (!text_is_ident(f[COL_REGNO], UJ_REGNO_MAX, "Aa0._-", 1)) {
+		snprintf(err, errlen,
+			 "line %d field \"registration_no\": \"%s\" must be 1-%d characters of A-Z a-z 0-9 . _ -",
+			 r->line, f[COL_REGNO], UJ_REGNO_MAX);
+		return -1;
+	}
+	if (!*f[COL_NAME] || text_utf8_chars(f[COL_NAME]) > UJ_TITLE_MAX ||
+	    text_has_control(f[COL_NAME], 0)) {
+		snprintf(err, errlen,
+			 "line %d field \"name\": must be 1-%d characters without control characters",
+			 r->line, UJ_TITLE_MAX);
+		return -1;
+	}
+	row->regno = f[COL_REGNO];
+	row->name = f[COL_NAME];
+	row->generated = 0;
+	if (*f[COL_PASSWORD]) {
+		size_t n = strlen(f[COL_PASSWORD]);
+		int printable = 1;
+		for (size_t i = 0; i < n; i++)
+			if (f[COL_PASSWORD][i] < 0x21 || f[COL_PASSWORD][i] > 0x7E)
+				printable = 0;
+		if (n < UJ_PASSWORD_MIN || n > UJ_PASSWORD_MAX || !printable) {
+			snprintf(err, errlen,
+				 "line %d field \"password\": must be %d-%d printable ASCII characters without spaces (or empty to have one issued)",
+				 r->line, UJ_PASSWORD_MIN, UJ_PASSWORD_MAX);
+			return -1;
+		}
+		str_copy(row->password, sizeof row->password, f[COL_PASSWORD]);
+	} else {
+		row->generated = 1;
+	}
+	row->track = *f[COL_TRACK] ? f[COL_TRACK] : "umum";
+	if (!text_is_ident(row->track, UJ_TRACK_MAX, "a0_-", 1)) {
+		snprintf(err, errlen, "line %d field \"track\": \"%s\" is not a track name (a-z 0-9 _ -)",
+			 r->line, row->track);
+		return -1;
+	}
+	if (ex->n_rules > 0 && exam_rule_index(ex, row->track) < 0) {
+		char tracks[256] = "";
+		for (int i = 0; i < ex->n_rules; i++) {
+			if (i)
+				strncat(tracks, ", ", sizeof tracks - strlen(tracks) - 1);
+			strncat(tracks, ex->rules[i].track, sizeof tracks - strlen(tracks) - 1);
+		}
+		snprintf(err, errlen,
+			 "line %d field \"track\": exam %s has no pass rule for track \"%s\" (tracks: %s)",
+			 r->line, ex->code, row->track, tracks);
+		return -1;
+	}
+	row->extra_s = 0;
+	if (*f[COL_EXTRA]) {
+		char *end;
+		errno = 0;
+		long v = strtol(f[COL_EXTRA], &end, 10);
+		if (errno || *end || end == f[COL_EXTRA] || v < 0 || v > UJ_EXTRA_TIME_MAX_S) {
+			snprintf(err, errlen,
+				 "line %d field \"extra_time_s\": \"%s\" must be a whole number of seconds 0-%d",
+				 r->line, f[COL_EXTRA], UJ_EXTRA_TIME_MAX_S);
+			return -1;
+		}
+		row->extra_s = (int)v;
+	}
+	return 0;
+}
+
+static int enrol_insert(sqlite3 *db, int64_t exam_id, int64_t version_id, struct enrol_row *rows,
+			size_t n, char *err, size_t errlen)
+{
+	sqlite3_stmt *c = db_prepare(db,
+				     "INSERT INTO candidates (exam_id, registration_no, name, track,"
+				     " extra_time_s, pw_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				     err, errlen);
+	sqlite3_stmt *p = db_prepare(db,
+				     "INSERT INTO papers (candidate_id, bank_version_id, seed, layout_json,"
+				     " created_at) VALUES (?, ?, ?, ?, ?)",
+				     err, errlen);
+	int64_t now = clock_now_ms();
+	int rc = -1;
+
+	if (!c || !p)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		json_t *lj = paper_layout_to_json(&rows[i].paper);
+		char *ls = json_dumps(lj, JSON_COMPACT);
+		int ok;
+		json_decref(lj);
+		sqlite3_reset(c);
+		sqlite3_bind_int64(c, 1, exam_id);
+		sqlite3_bind_text(c, 2, rows[i].regno, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 3, rows[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(c, 4, rows[i].track, -1, SQLITE_STATIC);
+		sqlite3_bind_int(c, 5, rows[i].extra_s);
+		sqlite3_bind_blob(c, 6, rows[i].hash, CRED_HASH_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(c, 7, now);
+		ok = sqlite3_step(c) == SQLITE_DONE;
+		if (ok) {
+			sqlite3_reset(p);
+			sqlite3_bind_int64(p, 1, sqlite3_last_insert_rowid(db));
+			sqlite3_bind_int64(p, 2, version_id);
+			sqlite3_bind_blob(p, 3, rows[i].seed, RNG_SEED_LEN, SQLITE_STATIC);
+			sqlite3_bind_text(p, 4, ls, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(p, 5, now);
+			ok = sqlite3_step(p) == SQLITE_DONE;
+		}
+		free(ls);
+		if (!ok) {
+			snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+	}
+	if (db_bump_catalog(db)) {
+		snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db));
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(c);
+	sqlite3_finalize(p);
+	return rc;
+}
+
+int enrol_import(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_code,
+		 const char *csv_path, FILE *out, char *err, size_t errlen)
+{
+	struct csv_doc doc = { 0 };
+	struct exam_def ex;
+	struct bank_snapshot snap;
+	struct pool pools[UJ_SECTIONS_MAX];
+	struct pool_item *storage = NULL;
+	struct enrol_row *rows = NULL;
+	struct hmap seen;
+	sqlite3_stmt *exists = NULL;
+	FILE *f = NULL;
+	char *data = NULL, why[512];
+	size_t len = 0, nrows = 0;
+	int col[COL_MAX], rc = -1, have_snap = 0, in_txn = 0;
+	int64_t exam_id;
+
+	hmap_init(&seen);
+	f = fopen(csv_path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot open: %s", csv_path, strerror(errno));
+		goto out;
+	}
+	data = xmalloc((size_t)UJ_CSV_FILE_MAX + 1);
+	len = fread(data, 1, (size_t)UJ_CSV_FILE_MAX + 1, f);
+	if (len > (size_t)UJ_CSV_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes", csv_path, UJ_CSV_FILE_MAX);
+		goto out;
+	}
+	if (csv_parse(data, len, UJ_CSV_LINE_MAX, UJ_CSV_ROWS_MAX + 1, &doc, why, sizeof why)) {
+		snprintf(err, errlen, "%s: %s", csv_path, why);
+		goto out;
+	}
+	if (doc.nrecords == 0) {
+		snprintf(err, errlen, "%s: empty file (expected a header line)", csv_path);
+		goto out;
+	}
+	if (enrol_header(&doc.records[0], col, why, sizeof why)) {
+		snprintf(err, errlen, "%s: %s", csv_path, why);
+		goto out;
+	}
+	if (doc.nrecords == 1) {
+		snprintf(err, errlen, "%s: no candidates after the header", csv_path);
+		goto out;
+	}
+	/* Hold the write lock from validation to commit so no concurrent import
+	 * can add the same registration number in between. */
+	if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+		goto out;
+	in_txn = 1;
+	if (catalog_load_exam(db, exam_code, &exam_id, &ex, &snap, why, sizeof why)) {
+		snprintf(err, errlen, "--exam %s: %s", exam_code, why);
+		goto out;
+	}
+	have_snap = 1;
+	exists = db_prepare(db, "SELECT 1 FROM candidates WHERE exam_id = ? AND registration_no = ?",
+			    err, errlen);
+	if (!exists)
+		goto out;
+	nrows = doc.nrecords - 1;
+	rows = xcalloc(nrows, sizeof *rows);
+	for (size_t i = 0; i < nrows; i++) {
+		const struct csv_record *r = &doc.records[i + 1];
+		if (enrol_check_row(r, col, &ex, &rows[i], why, sizeof why)) {
+			snprintf(err, errlen, "%s: %s", csv_path, why);
+			goto out;
+		}
+		if (hmap_gets(&seen, rows[i].regno)) {
+			snprintf(err, errlen,
+				 "%s: line %d field \"registration_no\": \"%s\" appears twice in the file",
+				 csv_path, r->line, rows[i].regno);
+			goto out;
+		}
+		hmap_puts(&seen, rows[i].regno, &rows[i]);
+		if (enrol_exists(exists, exam_id, rows[i].regno)) {
+			snprintf(err, errlen,
+				 "%s: line %d field \"registration_no\": \"%s\" is already registered for exam %s",
+				 csv_path, r->line, rows[i].regno, exam_code);
+			goto out;
+		}
+	}
+	storage = xcalloc((size_t)(snap.n_items ? snap.n_items : 1), sizeof *storage);
+	catalog_make_pools(&ex, &snap, storage, pools);
+	if (paper_check(&ex, pools, why, sizeof why)) {
+		snprintf(err, errlen, "exam %s: the bank's current version cannot satisfy the blueprint: %s",
+			 exam_code, why);
+		goto out;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		struct enrol_row *row = &rows[i];
+		if (row->generated)
+			cred_generate_password(row->password, UJ_PASSWORD_GEN_LEN);
+		cred_hash_password(key, exam_code, row->regno, row->password, row->hash);
+		rng_bytes(row->seed, RNG_SEED_LEN);
+		if (paper_draw(&ex, pools, row->seed, &row->paper)) {
+			snprintf(err, errlen, "exam %s: drawing a paper failed", exam_code);
+			goto out;
+		}
+	}
+	if (enrol_insert(db, exam_id, snap.version_id, rows, nrows, err, errlen))
+		goto out;
+	if (db_exec(db, "COMMIT", err, errlen))
+		goto out;
+	in_txn = 0;
+	fputs("registration_no,name,password\n", out);
+	for (size_t i = 0; i < nrows; i++) {
+		enrol_csv_field(out, rows[i].regno);
+		fputc(',', out);
+		enrol_csv_field(out, rows[i].name);
+		fputc(',', out);
+		enrol_csv_field(out, rows[i].password);
+		fputc('\n', out);
+	}
+	fflush(out);
+	rc = 0;
+out:
+	if (in_txn)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(exists);
+	if (rows) {
+		for (size_t i = 0; i < nrows; i++) {
+			paper_layout_free(&rows[i].paper);
+			OPENSSL_cleanse(rows[i].password, sizeof rows[i].password);
+		}
+		free(rows);
+	}
+	if (have_snap)
+		catalog_bank_snapshot_free(&snap);
+	free(storage);
+	hmap_free(&seen);
+	csv_free(&doc);
+	if (data) {
+		OPENSSL_cleanse(data, len);
+		free(data);
+	}
+	if (f)
+		fclose(f);
+	return rc;
+}

@@ -1,0 +1,459 @@
+/* loader.c - catalog and state loading for the server. */
+#include "catalog/loader.h"
+#include "catalog/catalog.h"
+#include "store/db.h"
+#include "core/jcheck.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "exam/paper.h"
+#include "exam/scoring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void loader_init(struct loader *L)
+{
+	memset(L, 0, sizeof *L);
+	hmap_init(&L->items);
+	hmap_init(&L->assets);
+	hmap_init(&L->versions);
+	hmap_init(&L->exams);
+}
+
+void loader_free(struct loader *L)
+{
+	size_t it = 0;
+	struct rt_item *item;
+	struct rt_asset *a;
+	struct rt_bank_version *v;
+
+	while ((item = hmap_next(&L->items, &it))) {
+		free(item->text_json);
+		for (int i = 0; i < item->n_options; i++)
+			free(item->opt_text_json[i]);
+		free(item);
+	}
+	it = 0;
+	while ((a = hmap_next(&L->assets, &it))) {
+		free(a->data);
+		free(a);
+	}
+	it = 0;
+	while ((v = hmap_next(&L->versions, &it))) {
+		bank_sections_free(v->sec, v->n_sections);
+		free(v);
+	}
+	hmap_free(&L->items);
+	hmap_free(&L->assets);
+	hmap_free(&L->versions);
+	hmap_free(&L->exams); /* exams themselves belong to the registry */
+}
+
+static char *loader_json_string(const char *s)
+{
+	json_t *j = json_string(s);
+	char *out = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_decref(j);
+	if (!out)
+		abort();
+	return out;
+}
+
+static struct rt_asset *loader_asset(struct loader *L, sqlite3 *db, const char *ref, char *err,
+				     size_t errlen)
+{
+	const char *sha = ref + 7; /* after "sha256:" */
+	struct rt_asset *a = hmap_gets(&L->assets, sha);
+	sqlite3_stmt *st;
+
+	if (a)
+		return a;
+	st = db_prepare(db, "SELECT id, mime, data FROM assets WHERE sha256 = ?", err, errlen);
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		a = xcalloc(1, sizeof *a);
+		a->id = sqlite3_column_int64(st, 0);
+		str_copy(a->sha, sizeof a->sha, sha);
+		str_copy(a->mime, sizeof a->mime, (const char *)sqlite3_column_text(st, 1));
+		a->len = (size_t)sqlite3_column_bytes(st, 2);
+		a->data = xmalloc(a->len ? a->len : 1);
+		memcpy(a->data, sqlite3_column_blob(st, 2), a->len);
+		hmap_puts(&L->assets, a->sha, a);
+	} else {
+		snprintf(err, errlen, "stored image %s is missing", sha);
+	}
+	sqlite3_finalize(st);
+	return a;
+}
+
+/* Turn a parsed stored item into a serving item. */
+static struct rt_item *loader_make_item(struct loader *L, sqlite3 *db, int64_t id,
+					const struct bank_item *bi, const struct section_rule *sec,
+					char *err, size_t errlen)
+{
+	struct rt_item *it = xcalloc(1, sizeof *it);
+	it->id = id;
+	str_copy(it->section, sizeof it->section, sec[bi->section].code);
+	it->text_json = loader_json_string(bi->text);
+	it->text_json_len = strlen(it->text_json);
+	it->n_options = bi->n_options;
+	for (int k = 0; k < bi->n_images; k++) {
+		if (!(it->images[k] = loader_asset(L, db, bi->images[k], err, errlen)))
+			goto fail;
+		it->n_images++;
+	}
+	for (int k = 0; k < bi->n_options; k++) {
+		it->opt_text_json[k] = loader_json_string(bi->opt[k].text);
+		it->opt_text_json_len[k] = strlen(it->opt_text_json[k]);
+		if (bi->opt[k].image && !(it->opt_image[k] = loader_asset(L, db, bi->opt[k].image, err, errlen)))
+			goto fail;
+		it->value[k] = scoring_option_value(&sec[bi->section], &bi->opt[k]);
+	}
+	return it;
+fail:
+	free(it->text_json);
+	for (int k = 0; k < bi->n_options; k++)
+		free(it->opt_text_json[k]);
+	free(it);
+	return NULL;
+}
+
+/* Load a bank version and every item of it not yet loaded. */
+static struct rt_bank_version *loader_version(struct loader *L, sqlite3 *db, int64_t vid,
+					      char *err, size_t errlen)
+{
+	struct rt_bank_version *v = hmap_get(&L->versions, &vid, sizeof vid);
+	struct bank_snapshot snap;
+
+	if (v)
+		return v;
+	if (catalog_load_bank_version(db, 0, vid, &snap, err, errlen))
+		return NULL;
+	for (int i = 0; i < snap.n_items; i++) {
+		if (hmap_get(&L->items, &snap.item_ids[i], sizeof(int64_t)))
+			continue;
+		struct rt_item *it = loader_make_item(L, db, snap.item_ids[i], &snap.items[i], snap.sec,
+						      err, errlen);
+		if (!it) {
+			catalog_bank_snapshot_free(&snap);
+			return NULL;
+		}
+		hmap_put(&L->items, &it->id, sizeof it->id, it);
+	}
+	v = xcalloc(1, sizeof *v);
+	v->id = vid;
+	v->n_sections = snap.n_sections;
+	/* Take over the section titles from the snapshot. */
+	memcpy(v->sec, snap.sec, sizeof v->sec);
+	snap.n_sections = 0;
+	catalog_bank_snapshot_free(&snap);
+	hmap_put(&L->versions, &v->id, sizeof v->id, v);
+	return v;
+}
+
+static const struct section_rule *loader_rule(const struct rt_bank_version *v, const char *code)
+{
+	for (int i = 0; i < v->n_sections; i++)
+		if (strcmp(v->sec[i].code, code) == 0)
+			return &v->sec[i];
+	return NULL;
+}
+
+static int loader_exams(struct loader *L, sqlite3 *db, struct load_batch *b, char *err,
+			size_t errlen)
+{
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT e.id, e.definition_json, b.current_version_id FROM exams e"
+				      " JOIN banks b ON b.id = e.bank_id ORDER BY e.id",
+				      err, errlen);
+	int rc = -1;
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		char why[512];
+		json_t *root;
+		struct rt_exam *e;
+		struct rt_bank_version *v;
+
+		if (hmap_get(&L->exams, &id, sizeof id))
+			continue;
+		e = xcalloc(1, sizeof *e);
+		e->id = id;
+		hmap_init(&e->candidates);
+		root = jc_parse((const char *)sqlite3_column_text(st, 1),
+				(size_t)sqlite3_column_bytes(st, 1), why, sizeof why);
+		if (!root || exam_parse(root, &e->def, why, sizeof why)) {
+			json_decref(root);
+			snprintf(err, errlen, "stored exam %lld is unreadable: %s", (long long)id, why);
+			free(e);
+			goto out;
+		}
+		json_decref(root);
+		v = loader_version(L, db, sqlite3_column_int64(st, 2), err, errlen);
+		if (!v || exam_bind(&e->def, v->sec, v->n_sections, why, sizeof why)) {
+			if (v)
+				snprintf(err, errlen, "exam %s: %s", e->def.code, why);
+			free(e);
+			goto out;
+		}
+		e->title_json = loader_json_string(e->def.title);
+		for (int s = 0; s < e->def.n_sections; s++) {
+			e->section_from[s] = e->paper_len + 1;
+			e->paper_len += e->def.sec[s].draw;
+			e->section_title[s] = xstrdup(v->sec[e->def.sec[s].bank_section].title);
+		}
+		hmap_put(&L->exams, &e->id, sizeof e->id, e);
+		b->exams = xrealloc(b->exams, (b->n_exams + 1) * sizeof *b->exams);
+		b->exams[b->n_exams++] = e;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Build a candidate's questions from its stored paper. */
+static int loader_paper(struct loader *L, sqlite3 *db, struct rt_candidate *c, int64_t vid,
+			const char *layout, size_t len, char *err, size_t errlen)
+{
+	struct paper_layout pl;
+	struct rt_bank_version *v = loader_version(L, db, vid, err, errlen);
+	int bad;
+
+	if (!v)
+		return -1;
+	bad = paper_layout_parse(layout, len, &pl);
+	if (bad || pl.n != c->exam->paper_len) {
+		if (!bad)
+			paper_layout_free(&pl);
+		snprintf(err, errlen, "candidate %s: stored paper is malformed", c->regno);
+		return -1;
+	}
+	c->n = pl.n;
+	c->q = xcalloc((size_t)pl.n, sizeof *c->q);
+	c->ans = xcalloc((size_t)pl.n, sizeof *c->ans);
+	for (int i = 0; i < pl.n; i++) {
+		struct rt_question *q = &c->q[i];
+		q->item = hmap_get(&L->items, &pl.q[i].item_id, sizeof(int64_t));
+		q->section = pl.q[i].section;
+		q->n_options = pl.q[i].n_options;
+		memcpy(q->perm, pl.q[i].perm, sizeof q->perm);
+		c->ans[i].label = -1;
+		if (!q->item || q->section >= c->exam->def.n_sections ||
+		    q->n_options != q->item->n_options ||
+		    !(q->rule = loader_rule(v, q->item->section))) {
+			snprintf(err, errlen, "candidate %s: paper question %d is inconsistent", c->regno,
+				 i + 1);
+			paper_layout_free(&pl);
+			return -1;
+		}
+	}
+	paper_layout_free(&pl);
+	return 0;
+}
+
+static int loader_candidates(struct loader *L, sqlite3 *db, struct load_batch *b, char *err,
+			     size_t errlen)
+{
+	sqlite3_stmt *st = db_prepare(
+		db,
+		"SELECT c.id, c.exam_id, c.registration_no, c.name, c.track, c.extra_time_s,"
+		" c.pw_hash, p.bank_version_id, p.layout_json FROM candidates c JOIN papers p"
+		" ON p.candidate_id = c.id WHERE c.id > ? ORDER BY c.id",
+		err, errlen);
+	struct rt_candidate **tail = &b->cands;
+	int rc = -1;
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, L->max_cand_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t exam_id = sqlite3_column_int64(st, 1);
+		struct rt_candidate *c = xcalloc(1, sizeof *c);
+		c->id = sqlite3_column_int64(st, 0);
+		c->exam = hmap_get(&L->exams, &exam_id, sizeof exam_id);
+		str_copy(c->regno, sizeof c->regno, (const char *)sqlite3_column_text(st, 2));
+		c->name = xstrdup((const char *)sqlite3_column_text(st, 3));
+		str_copy(c->track, sizeof c->track, (const char *)sqlite3_column_text(st, 4));
+		c->extra_s = sqlite3_column_int(st, 5);
+		if (!c->exam || sqlite3_column_bytes(st, 6) != CRED_HASH_LEN) {
+			snprintf(err, errlen, "candidate %lld is inconsistent", (long long)c->id);
+			free(c->name);
+			free(c);
+			goto out;
+		}
+		memcpy(c->pw_hash, sqlite3_column_blob(st, 6), CRED_HASH_LEN);
+		int ri = exam_rule_index(&c->exam->def, c->track);
+		c->rule = ri >= 0 ? &c->exam->def.rules[ri] : NULL;
+		if (loader_paper(L, db, c, sqlite3_column_int64(st, 7),
+				 (const char *)sqlite3_column_text(st, 8),
+				 (size_t)sqlite3_column_bytes(st, 8), err, errlen)) {
+			free(c->q);
+			free(c->ans);
+			free(c->name);
+			free(c);
+			goto out;
+		}
+		*tail = c;
+		tail = &c->all_next;
+		b->n_cands++;
+		L->max_cand_id = c->id;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int loader_load(struct loader *L, sqlite3 *db, struct load_batch *b, char *err, size_t errlen)
+{
+	int rc = -1;
+	memset(b, 0, sizeof *b);
+	if (db_exec(db, "BEGIN", err, errlen))
+		return -1;
+	b->catalog_version = db_meta_get(db, "catalog_version");
+	if (loader_exams(L, db, b, err, errlen) || loader_candidates(L, db, b, err, errlen))
+		goto out;
+	L->catalog_version = b->catalog_version;
+	rc = 0;
+out:
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+void loader_merge(struct registry *r, struct load_batch *b)
+{
+	struct rt_candidate *c = b->cands, *next;
+	for (size_t i = 0; i < b->n_exams; i++)
+		hmap_puts(&r->exams, b->exams[i]->def.code, b->exams[i]);
+	for (; c; c = next) {
+		next = c->all_next;
+		hmap_puts(&c->exam->candidates, c->regno, c);
+		c->all_next = r->all;
+		r->all = c;
+		r->n_candidates++;
+	}
+	free(b->exams);
+	memset(b, 0, sizeof *b);
+}
+
+int loader_parse_scores(const char *js, struct rt_candidate *c)
+{
+	char why[128];
+	json_t *j = jc_parse(js, strlen(js), why, sizeof why), *e;
+	size_t i;
+	int rc = -1;
+
+	if (!j || !json_is_array(j) || (int)json_array_size(j) != c->exam->def.n_sections)
+		goto out;
+	c->total = c->max_total = 0;
+	json_array_foreach(j, i, e) {
+		c->score[i] = (int)json_integer_value(json_object_get(e, "score"));
+		c->max[i] = (int)json_integer_value(json_object_get(e, "max"));
+		c->total += c->score[i];
+		c->max_total += c->max[i];
+	}
+	rc = 0;
+out:
+	json_decref(j);
+	return rc;
+}
+
+char *loader_scores_json(const struct rt_candidate *c)
+{
+	json_t *arr = json_array();
+	for (int s = 0; s < c->exam->def.n_sections; s++)
+		json_array_append_new(arr, json_pack("{s:s,s:i,s:i}", "code", c->exam->def.sec[s].code,
+						     "score", c->score[s], "max", c->max[s]));
+	char *out = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return out;
+}
+
+int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
+{
+	struct hmap byid;
+	sqlite3_stmt *st = NULL;
+	struct rt_candidate *c;
+	int rc = -1;
+
+	hmap_init(&byid);
+	for (c = r->all; c; c = c->all_next)
+		hmap_put(&byid, &c->id, sizeof c->id, c);
+	if (db_exec(db, "BEGIN", err, errlen))
+		goto out;
+
+	st = db_prepare(db,
+			"SELECT candidate_id, status, started_at, credit_ms, finished_at,"
+			" finish_reason, scores_json, passed, position FROM attempts",
+			err, errlen);
+	if (!st)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		if (!(c = hmap_get(&byid, &id, sizeof id)))
+			continue;
+		c->started_at = sqlite3_column_int64(st, 2);
+		c->credit_ms = sqlite3_column_int64(st, 3);
+		c->position = sqlite3_column_int(st, 8);
+		if (c->position < 1 || c->position > c->n)
+			c->position = 1;
+		if (strcmp((const char *)sqlite3_column_text(st, 1), "finished") == 0) {
+			c->status = ATT_FINISHED;
+			c->finished_at = sqlite3_column_int64(st, 4);
+			c->reason = strcmp((const char *)sqlite3_column_text(st, 5), "time_up") == 0
+					    ? FINISH_TIME_UP
+					    : FINISH_SUBMITTED;
+			c->passed = sqlite3_column_int(st, 7);
+			if (loader_parse_scores((const char *)sqlite3_column_text(st, 6), c)) {
+				snprintf(err, errlen, "candidate %s: stored scores are malformed",
+					 c->regno);
+				goto out;
+			}
+		} else {
+			c->status = ATT_IN_PROGRESS;
+		}
+	}
+	sqlite3_finalize(st);
+
+	st = db_prepare(db, "SELECT candidate_id, n, label, flagged, rev FROM answers", err, errlen);
+	if (!st)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		int n = sqlite3_column_int(st, 1);
+		const unsigned char *label = sqlite3_column_text(st, 2);
+		if (!(c = hmap_get(&byid, &id, sizeof id)) || n < 1 || n > c->n)
+			continue;
+		c->ans[n - 1].label = (int8_t)(label ? label[0] - 'A' : -1);
+		c->ans[n - 1].flagged = (uint8_t)sqlite3_column_int(st, 3);
+		c->ans[n - 1].rev = (uint32_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+
+	st = db_prepare(db,
+			"SELECT token_hash, candidate_id, created_at, state FROM sessions"
+			" WHERE state IN ('active', 'replaced') ORDER BY candidate_id, created_at,"
+			" state DESC",
+			err, errlen);
+	if (!st)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 1);
+		if (!(c = hmap_get(&byid, &id, sizeof id)) || sqlite3_column_bytes(st, 0) != CRED_HASH_LEN)
+			continue;
+		registry_session_add(r, c, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 2),
+				     strcmp((const char *)sqlite3_column_text(st, 3), "active") == 0
+					     ? SES_ACTIVE
+					     : SES_REPLACED);
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	hmap_free(&byid);
+	return rc;
+}

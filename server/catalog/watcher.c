@@ -1,0 +1,106 @@
+/* watcher.c - catalog polling thread. */
+#include "catalog/watcher.h"
+#include "core/clock.h"
+#include "store/db.h"
+#include "core/log.h"
+#include "core/mem.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct watcher {
+	struct server *s;
+	sqlite3 *db;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int stopping;
+};
+
+struct watcher_mail {
+	struct server *s;
+	struct load_batch b;
+};
+
+/* Loop thread: merge a loaded batch into the registry. */
+static void watcher_deliver(void *arg)
+{
+	struct watcher_mail *m = arg;
+	size_t ne = m->b.n_exams, nc = m->b.n_cands;
+	loader_merge(&m->s->reg, &m->b);
+	log_info("catalog: picked up %zu new exam(s) and %zu new candidate(s)", ne, nc);
+	free(m);
+}
+
+static void *watcher_main(void *arg)
+{
+	struct watcher *w = arg;
+	char err[512];
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)w->s->cfg.catalog_poll_ms * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+		if (w->stopping)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		if (db_meta_get(w->db, "catalog_version") != w->s->loader.catalog_version) {
+			struct watcher_mail *m = xcalloc(1, sizeof *m);
+			m->s = w->s;
+			/* On failure, what was loaded before the problem is still
+			 * merged (the loader counts it as known); the rest is
+			 * retried at the next poll. */
+			if (loader_load(&w->s->loader, w->db, &m->b, err, sizeof err))
+				log_warn("catalog: cannot load new exams or candidates: %s", err);
+			if (m->b.n_exams || m->b.n_cands) {
+				mailbox_post(w->s->mb, watcher_deliver, m);
+			} else {
+				free(m->b.exams);
+				free(m);
+			}
+		}
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+struct watcher *watcher_start(struct server *s, char *err, size_t errlen)
+{
+	struct watcher *w = xcalloc(1, sizeof *w);
+	w->s = s;
+	w->db = db_open(s->cfg.db_path, DB_OPEN_EXISTING, err, errlen);
+	if (!w->db) {
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, watcher_main, w) != 0) {
+		snprintf(err, errlen, "cannot start the catalog watcher");
+		db_close(w->db);
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void watcher_stop(struct watcher *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	db_close(w->db);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}

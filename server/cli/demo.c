@@ -1,0 +1,146 @@
+/* demo.c - building the demo database from question-bank/skd-sample. */
+#include "cli/demo.h"
+#include "catalog/catalog.h"
+#include "auth/cred.h"
+#include "store/db.h"
+#include "catalog/enrol.h"
+#include "core/mem.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEMO_EXAM "SKD-DEMO"
+
+/* question-bank/skd-sample beside the binary's folder, or below the current
+ * directory. Caller frees; NULL if not found. */
+static char *demo_sample_dir(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	struct stat st;
+	if (n > 0) {
+		exe[n] = '\0';
+		char *d = xasprintf("%s/../question-bank/skd-sample", dirname(exe));
+		char *real = realpath(d, NULL);
+		free(d);
+		if (real && stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+			return real;
+		free(real);
+	}
+	if (stat("question-bank/skd-sample", &st) == 0 && S_ISDIR(st.st_mode))
+		return xstrdup("question-bank/skd-sample");
+	return NULL;
+}
+
+static void demo_remove(const char *db, const char *key)
+{
+	const char *suffix[] = { "", "-wal", "-shm", ".credentials.csv" };
+	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+		char *p = xasprintf("%s%s", db, suffix[i]);
+		unlink(p);
+		free(p);
+	}
+	unlink(key);
+}
+
+/* Build the demo database. Returns 0 or -1 with err. */
+static int demo_build(const char *dbp, const char *keyp, const char *dir, char *err, size_t errlen)
+{
+	char *bank = xasprintf("%s/bank.json", dir), *exam = xasprintf("%s/exam-skd-demo.json", dir);
+	char *csv = xasprintf("%s/candidates-demo.csv", dir);
+	char *creds = xasprintf("%s.credentials.csv", dbp);
+	uint8_t key[CRED_KEY_LEN];
+	FILE *out = NULL, *devnull = fopen("/dev/null", "w");
+	sqlite3 *db = db_open(dbp, DB_OPEN_CREATE, err, errlen);
+	int rc = -1;
+
+	if (!db || !devnull || db_migrate(db, err, errlen) || cred_key_ensure(keyp, err, errlen) ||
+	    cred_key_load(keyp, key, err, errlen))
+		goto out;
+	if (catalog_bank_import(db, bank, devnull, err, errlen) ||
+	    catalog_exam_create(db, exam, devnull, err, errlen))
+		goto out;
+	if (!(out = fopen(creds, "w"))) {
+		snprintf(err, errlen, "%s: %s", creds, strerror(errno));
+		goto out;
+	}
+	if (enrol_import(db, key, DEMO_EXAM, csv, out, err, errlen))
+		goto out;
+	rc = 0;
+out:
+	OPENSSL_cleanse(key, sizeof key);
+	if (out)
+		fclose(out);
+	if (devnull)
+		fclose(devnull);
+	db_close(db);
+	free(bank);
+	free(exam);
+	free(csv);
+	free(creds);
+	return rc;
+}
+
+/* Print the first logins of the credentials file. */
+static void demo_print_logins(const char *dbp, int count)
+{
+	char *creds = xasprintf("%s.credentials.csv", dbp), line[512];
+	FILE *f = fopen(creds, "r");
+	int n = 0;
+	if (f) {
+		printf("Demo logins for exam %s (all 50: %s):\n", DEMO_EXAM, creds);
+		while (fgets(line, sizeof line, f) && n <= count) {
+			char *regno = line, *name, *pw;
+			if (n++ == 0)
+				continue; /* header */
+			name = strchr(regno, ',');
+			pw = name ? strrchr(name, ',') : NULL;
+			if (!pw)
+				continue;
+			*name++ = '\0';
+			*pw++ = '\0';
+			pw[strcspn(pw, "\r\n")] = '\0';
+			printf("  nomor peserta %-14s kata sandi %-12s (%s)\n", regno, pw, name);
+		}
+		fclose(f);
+	}
+	free(creds);
+}
+
+int demo_run(struct server_config *cfg, int fresh)
+{
+	char err[2048], *dir = demo_sample_dir();
+	char *keyp = cfg->key_path ? xstrdup(cfg->key_path) : cred_key_path(cfg->db_path);
+	int rc = 1;
+
+	if (!dir) {
+		fprintf(stderr, "ujian demo: cannot find question-bank/skd-sample (run from the source tree)\n");
+		goto out;
+	}
+	if (fresh || access(cfg->db_path, F_OK) != 0) {
+		demo_remove(cfg->db_path, keyp);
+		printf("Creating the demo database %s from %s ...\n", cfg->db_path, dir);
+		if (demo_build(cfg->db_path, keyp, dir, err, sizeof err)) {
+			fprintf(stderr, "ujian demo: %s\n", err);
+			goto out;
+		}
+	} else {
+		printf("Using the existing demo database %s (start over with --fresh)\n", cfg->db_path);
+	}
+	printf("\nOpen http://%s/ in a browser.\n", cfg->listen);
+	demo_print_logins(cfg->db_path, 5);
+	printf("\n");
+	fflush(stdout);
+	rc = server_run(cfg);
+out:
+	free(dir);
+	free(keyp);
+	return rc;
+}

@@ -1,0 +1,468 @@
+/* main.c - the ujian command line: one binary, several subcommands.
+ *
+ * Every subcommand checks its arguments completely before doing anything and
+ * exits 0 on success, 1 on bad input or failure (with one precise message on
+ * stderr), 2 on a usage error. */
+#include "catalog/catalog.h"
+#include "core/clock.h"
+#include "auth/cred.h"
+#include "store/db.h"
+#include "cli/demo.h"
+#include "catalog/enrol.h"
+#include "core/hmap.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "exam/results.h"
+#include "app/server.h"
+#include "exam/verify.h"
+#include "version.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char ujian_usage[] =
+	"Ujian " UJIAN_VERSION " - exam server for civil-service CAT exams\n"
+	"\n"
+	"usage: ujian COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"  init --db FILE [--key FILE]\n"
+	"      create the database (and its key file FILE.key), or migrate it\n"
+	"  bank import --db FILE BANK.json     add a bank or a new version of it\n"
+	"  bank list --db FILE\n"
+	"  exam create --db FILE EXAM.json     define an exam\n"
+	"  exam list --db FILE\n"
+	"  candidates import --db FILE --exam CODE [--key FILE] CANDIDATES.csv\n"
+	"      add candidates and draw their papers; prints the issued credentials\n"
+	"      as CSV (registration_no,name,password)\n"
+	"  results export --db FILE --exam CODE [--format csv|json] [--output FILE]\n"
+	"      ranked results of finished attempts\n"
+	"  verify --db FILE --exam CODE [--acks DIR]\n"
+	"      audit: acknowledged answers (ack logs of ujian-bench) are stored, stored\n"
+	"      scores equal a recomputation, time credits match the ledger\n"
+	"  serve --db FILE [--listen ADDR:PORT] [server options]\n"
+	"      run the server (also serves client-web/ at /)\n"
+	"  demo [--listen ADDR:PORT] [--db FILE] [--fresh]\n"
+	"      create a demo database (sample bank, exam SKD-DEMO, 50 candidates)\n"
+	"      and serve it\n"
+	"  help | version\n"
+	"\n"
+	"server options (serve and demo):\n"
+	"  --listen ADDR:PORT        default 127.0.0.1:8080 (port 0 picks a free one)\n"
+	"  --key FILE                server key file (default: the database path + .key)\n"
+	"  --web-root DIR            static files (default: client-web beside the binary)\n"
+	"  --max-body BYTES          request body limit, 1024-16777216 (default 65536)\n"
+	"  --idle-timeout SECONDS    close idle connections, 1-3600 (default 60)\n"
+	"  --backlog N               listen backlog, 16-65535 (default 4096)\n"
+	"  --login-limit N/SECONDS   failed logins per registration number (default 5/300)\n"
+	"  --addr-limit N/SECONDS    failed logins per client address (default 50/60)\n"
+	"  --outage-credit on|off    credit server downtime to running attempts (default on)\n"
+	"  --catalog-poll-ms MS      how often to look for new exams/candidates,\n"
+	"                            50-60000 (default 1000)\n"
+	"  --bench-route             serve GET /api/v1/_bench/ping (benchmarks only)\n"
+	"\n"
+	"Formats: question-bank/README.md. API: docs/API.md.\n";
+
+struct cli_opt {
+	const char *name;
+	const char **value; /* NULL: a flag */
+	int *flag;
+};
+
+/* Parse argv[from..] against opts; positional arguments go to pos. Returns 0
+ * or prints an error naming the command and returns -1. */
+static int cli_parse(const char *cmd, int argc, char **argv, int from, struct cli_opt *opts,
+		     const char **pos, int npos)
+{
+	int got = 0;
+	for (int i = from; i < argc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2) == 0) {
+			struct cli_opt *o = NULL;
+			for (struct cli_opt *k = opts; k && k->name; k++)
+				if (strcmp(k->name, a + 2) == 0)
+					o = k;
+			if (!o) {
+				fprintf(stderr, "ujian %s: unknown option %s (see 'ujian help')\n", cmd, a);
+				return -1;
+			}
+			if (o->flag) {
+				*o->flag = 1;
+				continue;
+			}
+			if (i + 1 >= argc) {
+				fprintf(stderr, "ujian %s: option %s needs a value\n", cmd, a);
+				return -1;
+			}
+			*o->value = argv[++i];
+			continue;
+		}
+		if (got >= npos) {
+			fprintf(stderr, "ujian %s: unexpected argument \"%s\" (see 'ujian help')\n", cmd, a);
+			return -1;
+		}
+		pos[got++] = a;
+	}
+	if (got < npos) {
+		fprintf(stderr, "ujian %s: missing argument (see 'ujian help')\n", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+static int cli_need(const char *cmd, const char *opt, const char *value)
+{
+	if (!value) {
+		fprintf(stderr, "ujian %s: --%s is required\n", cmd, opt);
+		return -1;
+	}
+	return 0;
+}
+
+static int cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	if (errno || *end || end == v || x < min || x > max) {
+		fprintf(stderr, "ujian %s: --%s \"%s\": expected a whole number %ld-%ld\n", cmd, opt, v,
+			min, max);
+		return -1;
+	}
+	*out = x;
+	return 0;
+}
+
+/* "N/SECONDS" */
+static int cli_rate(const char *cmd, const char *opt, const char *v, int *n, int *secs)
+{
+	char buf[64], *slash;
+	long a, b;
+	if (strlen(v) >= sizeof buf || !(slash = strchr(strcpy(buf, v), '/'))) {
+		fprintf(stderr, "ujian %s: --%s \"%s\": expected N/SECONDS, e.g. 5/300\n", cmd, opt, v);
+		return -1;
+	}
+	*slash = '\0';
+	if (cli_int(cmd, opt, buf, 1, 100000, &a) || cli_int(cmd, opt, slash + 1, 1, 86400, &b))
+		return -1;
+	*n = (int)a;
+	*secs = (int)b;
+	return 0;
+}
+
+static sqlite3 *cli_open(const char *cmd, const char *path, enum db_open_mode mode)
+{
+	char err[1024];
+	sqlite3 *db = db_open(path, mode, err, sizeof err);
+	if (!db)
+		fprintf(stderr, "ujian %s: %s\n", cmd, err);
+	return db;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	const char *dbp = NULL, *keyp = NULL;
+	struct cli_opt o[] = { { "db", &dbp, NULL }, { "key", &keyp, NULL }, { NULL, NULL, NULL } };
+	char err[1024], *kp;
+	sqlite3 *db;
+	int rc = 1;
+
+	if (cli_parse("init", argc, argv, 2, o, NULL, 0) || cli_need("init", "db", dbp))
+		return 2;
+	kp = keyp ? xstrdup(keyp) : cred_key_path(dbp);
+	if (!(db = cli_open("init", dbp, DB_OPEN_CREATE)))
+		goto out;
+	if (db_migrate(db, err, sizeof err) || cred_key_ensure(kp, err, sizeof err)) {
+		fprintf(stderr, "ujian init: %s\n", err);
+		goto out;
+	}
+	printf("database %s ready (schema version %d, key %s)\n", dbp, DB_SCHEMA_VERSION, kp);
+	rc = 0;
+out:
+	db_close(db);
+	free(kp);
+	return rc;
+}
+
+/* A catalog noun with an "add from file" and a "list" subcommand
+ * ("bank import|list", "exam create|list"). */
+struct catalog_cmd {
+	const char *noun, *add;
+	int (*add_fn)(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+	int (*list_fn)(sqlite3 *db, FILE *out, char *err, size_t errlen);
+};
+
+static int cmd_catalog(const struct catalog_cmd *cc, int argc, char **argv)
+{
+	const char *dbp = NULL, *pos[1];
+	struct cli_opt o[] = { { "db", &dbp, NULL }, { NULL, NULL, NULL } };
+	const char *sub = argc > 2 ? argv[2] : "";
+	int is_add = strcmp(sub, cc->add) == 0;
+	char name[64], err[2048];
+	sqlite3 *db;
+	int rc;
+
+	if (!is_add && strcmp(sub, "list") != 0) {
+		fprintf(stderr, "ujian %s: expected '%s' or 'list' (see 'ujian help')\n", cc->noun,
+			cc->add);
+		return 2;
+	}
+	snprintf(name, sizeof name, "%s %s", cc->noun, sub);
+	if (cli_parse(name, argc, argv, 3, o, pos, is_add ? 1 : 0) || cli_need(name, "db", dbp))
+		return 2;
+	if (!(db = cli_open(name, dbp, DB_OPEN_EXISTING)))
+		return 1;
+	rc = is_add ? cc->add_fn(db, pos[0], stdout, err, sizeof err)
+		    : cc->list_fn(db, stdout, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "ujian %s: %s\n", name, err);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+static const struct catalog_cmd cmd_bank = { "bank", "import", catalog_bank_import,
+					     catalog_bank_list };
+static const struct catalog_cmd cmd_exam = { "exam", "create", catalog_exam_create,
+					     catalog_exam_list };
+
+static int cmd_candidates(int argc, char **argv)
+{
+	const char *dbp = NULL, *exam = NULL, *keyp = NULL, *pos[1];
+	struct cli_opt o[] = { { "db", &dbp, NULL },
+			       { "exam", &exam, NULL },
+			       { "key", &keyp, NULL },
+			       { NULL, NULL, NULL } };
+	uint8_t key[CRED_KEY_LEN];
+	char err[2048], *kp;
+	sqlite3 *db;
+	int rc = 1;
+
+	if (argc < 3 || strcmp(argv[2], "import") != 0) {
+		fprintf(stderr, "ujian candidates: expected 'import' (see 'ujian help')\n");
+		return 2;
+	}
+	if (cli_parse("candidates import", argc, argv, 3, o, pos, 1) ||
+	    cli_need("candidates import", "db", dbp) || cli_need("candidates import", "exam", exam))
+		return 2;
+	kp = keyp ? xstrdup(keyp) : cred_key_path(dbp);
+	if (cred_key_load(kp, key, err, sizeof err)) {
+		fprintf(stderr, "ujian candidates import: %s\n", err);
+		free(kp);
+		return 1;
+	}
+	free(kp);
+	if (!(db = cli_open("candidates import", dbp, DB_OPEN_EXISTING)))
+		goto out;
+	if (enrol_import(db, key, exam, pos[0], stdout, err, sizeof err)) {
+		fprintf(stderr, "ujian candidates import: %s\n", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_cleanse(key, sizeof key);
+	db_close(db);
+	return rc;
+}
+
+static int cmd_results(int argc, char **argv)
+{
+	const char *dbp = NULL, *exam = NULL, *format = "csv", *output = NULL;
+	struct cli_opt o[] = { { "db", &dbp, NULL },
+			       { "exam", &exam, NULL },
+			       { "format", &format, NULL },
+			       { "output", &output, NULL },
+			       { NULL, NULL, NULL } };
+	enum results_format fmt;
+	char err[1024];
+	FILE *out = stdout;
+	sqlite3 *db;
+	int rc = 1;
+
+	if (argc < 3 || strcmp(argv[2], "export") != 0) {
+		fprintf(stderr, "ujian results: expected 'export' (see 'ujian help')\n");
+		return 2;
+	}
+	if (cli_parse("results export", argc, argv, 3, o, NULL, 0) ||
+	    cli_need("results export", "db", dbp) || cli_need("results export", "exam", exam))
+		return 2;
+	if (strcmp(format, "csv") == 0) {
+		fmt = RESULTS_CSV;
+	} else if (strcmp(format, "json") == 0) {
+		fmt = RESULTS_JSON;
+	} else {
+		fprintf(stderr, "ujian results export: --format \"%s\": expected csv or json\n", format);
+		return 2;
+	}
+	if (!(db = cli_open("results export", dbp, DB_OPEN_EXISTING)))
+		return 1;
+	if (output && !(out = fopen(output, "w"))) {
+		fprintf(stderr, "ujian results export: --output %s: %s\n", output, strerror(errno));
+		goto out;
+	}
+	if (results_export(db, exam, fmt, out, err, sizeof err)) {
+		fprintf(stderr, "ujian results export: %s\n", err);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (out && out != stdout && fclose(out) != 0 && rc == 0) {
+		fprintf(stderr, "ujian results export: cannot write %s\n", output);
+		rc = 1;
+	}
+	db_close(db);
+	return rc;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	const char *dbp = NULL, *exam = NULL, *acks = NULL;
+	struct cli_opt o[] = { { "db", &dbp, NULL },
+			       { "exam", &exam, NULL },
+			       { "acks", &acks, NULL },
+			       { NULL, NULL, NULL } };
+	char err[1024];
+	sqlite3 *db;
+	long bad;
+
+	if (cli_parse("verify", argc, argv, 2, o, NULL, 0) || cli_need("verify", "db", dbp) ||
+	    cli_need("verify", "exam", exam))
+		return 2;
+	if (!(db = cli_open("verify", dbp, DB_OPEN_EXISTING)))
+		return 1;
+	bad = verify_run(db, exam, acks, stdout, err, sizeof err);
+	if (bad < 0)
+		fprintf(stderr, "ujian verify: %s\n", err);
+	db_close(db);
+	return bad == 0 ? 0 : 1;
+}
+
+/* Options shared by serve and demo. Returns 0, or 2 after a message. */
+static int cli_server_opts(const char *cmd, int argc, char **argv, struct server_config *cfg,
+			   const char **dbp, int *fresh)
+{
+	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
+	const char *credit = NULL, *poll = NULL;
+	int bench = 0;
+	struct cli_opt o[] = { { "db", dbp, NULL },
+			       { "listen", &cfg->listen, NULL },
+			       { "key", &cfg->key_path, NULL },
+			       { "web-root", &cfg->web_root, NULL },
+			       { "max-body", &maxbody, NULL },
+			       { "idle-timeout", &idle, NULL },
+			       { "backlog", &backlog, NULL },
+			       { "login-limit", &llim, NULL },
+			       { "addr-limit", &alim, NULL },
+			       { "outage-credit", &credit, NULL },
+			       { "catalog-poll-ms", &poll, NULL },
+			       { "bench-route", NULL, &bench },
+			       /* the last entry ends the list unless demo asks for --fresh */
+			       { fresh ? "fresh" : NULL, NULL, fresh },
+			       { NULL, NULL, NULL } };
+	long v;
+
+	if (cli_parse(cmd, argc, argv, 2, o, NULL, 0))
+		return 2;
+	cfg->bench_route = bench;
+	if (maxbody) {
+		if (cli_int(cmd, "max-body", maxbody, 1024, 16 * 1024 * 1024, &v))
+			return 2;
+		cfg->max_body = (size_t)v;
+	}
+	if (idle) {
+		if (cli_int(cmd, "idle-timeout", idle, 1, 3600, &v))
+			return 2;
+		cfg->idle_timeout_s = (int)v;
+	}
+	if (backlog) {
+		if (cli_int(cmd, "backlog", backlog, 16, 65535, &v))
+			return 2;
+		cfg->backlog = (int)v;
+	}
+	if (poll) {
+		if (cli_int(cmd, "catalog-poll-ms", poll, 50, 60000, &v))
+			return 2;
+		cfg->catalog_poll_ms = (int)v;
+	}
+	if (llim && cli_rate(cmd, "login-limit", llim, &cfg->login_fail_regno, &cfg->login_window_regno_s))
+		return 2;
+	if (alim && cli_rate(cmd, "addr-limit", alim, &cfg->login_fail_addr, &cfg->login_window_addr_s))
+		return 2;
+	if (credit) {
+		if (strcmp(credit, "on") == 0) {
+			cfg->outage_credit = 1;
+		} else if (strcmp(credit, "off") == 0) {
+			cfg->outage_credit = 0;
+		} else {
+			fprintf(stderr, "ujian %s: --outage-credit \"%s\": expected on or off\n", cmd, credit);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct server_config cfg;
+	const char *dbp = NULL;
+	int rc;
+
+	server_config_defaults(&cfg);
+	if ((rc = cli_server_opts("serve", argc, argv, &cfg, &dbp, NULL)) || cli_need("serve", "db", dbp))
+		return 2;
+	cfg.db_path = dbp;
+	return server_run(&cfg);
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	struct server_config cfg;
+	const char *dbp = "ujian-demo.db";
+	int fresh = 0;
+
+	server_config_defaults(&cfg);
+	if (cli_server_opts("demo", argc, argv, &cfg, &dbp, &fresh))
+		return 2;
+	cfg.db_path = dbp;
+	return demo_run(&cfg, fresh);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "help";
+
+	/* Before any thread starts: process-wide hash keys. */
+	hmap_seed();
+	json_object_seed(0);
+	if (getenv("UJIAN_LOG_DEBUG"))
+		log_set_level(LOG_DEBUG);
+
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(ujian_usage, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("ujian %s\n", UJIAN_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "init") == 0)
+		return cmd_init(argc, argv);
+	if (strcmp(cmd, "bank") == 0)
+		return cmd_catalog(&cmd_bank, argc, argv);
+	if (strcmp(cmd, "exam") == 0)
+		return cmd_catalog(&cmd_exam, argc, argv);
+	if (strcmp(cmd, "candidates") == 0)
+		return cmd_candidates(argc, argv);
+	if (strcmp(cmd, "results") == 0)
+		return cmd_results(argc, argv);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc, argv);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc, argv);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc, argv);
+	fprintf(stderr, "ujian: unknown command \"%s\" (see 'ujian help')\n", cmd);
+	return 2;
+}

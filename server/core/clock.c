@@ -1,0 +1,146 @@
+/* clock.c - wall clock, RFC 3339 formatting/parsing, deadline arithmetic. */
+#include "core/clock.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static int64_t clock_fake_ms;
+
+int64_t clock_now_ms(void)
+{
+	struct timespec ts;
+	if (clock_fake_ms)
+		return clock_fake_ms;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void clock_set_fake(int64_t ms)
+{
+	clock_fake_ms = ms;
+}
+
+char *clock_format_rfc3339(int64_t ms, int local, char *buf, size_t n)
+{
+	time_t secs = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+	int frac = (int)(ms - (int64_t)secs * 1000);
+	struct tm tm;
+
+	if (local)
+		localtime_r(&secs, &tm);
+	else
+		gmtime_r(&secs, &tm);
+	if (!local || tm.tm_gmtoff == 0) {
+		snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	} else {
+		long off = tm.tm_gmtoff / 60;
+		char sign = off < 0 ? '-' : '+';
+		if (off < 0)
+			off = -off;
+		snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02ld:%02ld",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, frac, sign, off / 60, off % 60);
+	}
+	return buf;
+}
+
+/* Read exactly `len` digits from *p into *out; advance *p. */
+static int clock_digits(const char **p, int len, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += len;
+	*out = v;
+	return 0;
+}
+
+static int clock_expect(const char **p, char c)
+{
+	if (**p != c)
+		return -1;
+	(*p)++;
+	return 0;
+}
+
+int clock_parse_rfc3339(const char *s, int64_t *ms)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	const char *p = s;
+	int y, mo, d, h, mi, sec, frac = 0, oh = 0, om = 0, sign = 0;
+	struct tm tm;
+
+	if (clock_digits(&p, 4, &y) || clock_expect(&p, '-') || clock_digits(&p, 2, &mo) ||
+	    clock_expect(&p, '-') || clock_digits(&p, 2, &d))
+		return -1;
+	if (*p != 'T' && *p != 't' && *p != ' ')
+		return -1;
+	p++;
+	if (clock_digits(&p, 2, &h) || clock_expect(&p, ':') || clock_digits(&p, 2, &mi) ||
+	    clock_expect(&p, ':') || clock_digits(&p, 2, &sec))
+		return -1;
+	if (*p == '.') {
+		int scale = 100, nd = 0;
+		p++;
+		while (isdigit((unsigned char)*p)) {
+			if (nd < 3)
+				frac += (*p - '0') * scale;
+			scale /= 10;
+			nd++;
+			p++;
+		}
+		if (nd == 0 || nd > 9)
+			return -1;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		p++;
+		if (clock_digits(&p, 2, &oh) || clock_expect(&p, ':') || clock_digits(&p, 2, &om))
+			return -1;
+		if (oh > 23 || om > 59)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec == 60 ? 59 : sec;
+	time_t t = timegm(&tm);
+	*ms = ((int64_t)t - (int64_t)sign * (oh * 3600 + om * 60)) * 1000 + frac;
+	return 0;
+}
+
+int64_t clock_deadline_ms(int64_t started_ms, int duration_s, int extra_s, int64_t credit_ms)
+{
+	return started_ms + ((int64_t)duration_s + extra_s) * 1000 + credit_ms;
+}
+
+int64_t clock_remaining_ms(int64_t deadline_ms, int64_t now_ms)
+{
+	return deadline_ms > now_ms ? deadline_ms - now_ms : 0;
+}
+
+int64_t clock_outage_credit_ms(int64_t last_alive_ms, int64_t started_ms, int64_t now_ms)
+{
+	int64_t from = started_ms > last_alive_ms ? started_ms : last_alive_ms;
+	return now_ms > from ? now_ms - from : 0;
+}

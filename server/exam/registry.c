@@ -1,0 +1,131 @@
+/* registry.c - lookups and session bookkeeping for the in-RAM state. */
+#include "exam/registry.h"
+#include "core/clock.h"
+#include "core/mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const attempt_status_names[ATT_STATUS_MAX] = { "not_started", "in_progress",
+							   "finished" };
+const char *const finish_reason_names[FINISH_REASON_MAX] = { "", "submitted", "time_up" };
+
+void registry_init(struct registry *r)
+{
+	memset(r, 0, sizeof *r);
+	hmap_init(&r->exams);
+	hmap_init(&r->sessions);
+}
+
+static void registry_free_candidate(struct rt_candidate *c)
+{
+	struct rt_session *s = c->replaced;
+	while (s) {
+		struct rt_session *next = s->older;
+		free(s);
+		s = next;
+	}
+	free(c->session);
+	if (c->deadline_ev) {
+		free(event_get_callback_arg(c->deadline_ev)); /* the timer's context */
+		event_free(c->deadline_ev);
+	}
+	free(c->name);
+	free(c->q);
+	free(c->ans);
+	free(c);
+}
+
+void registry_free(struct registry *r)
+{
+	struct rt_candidate *c = r->all;
+	struct rt_exam *e;
+	size_t it = 0;
+
+	while (c) {
+		struct rt_candidate *next = c->all_next;
+		registry_free_candidate(c);
+		c = next;
+	}
+	while ((e = hmap_next(&r->exams, &it))) {
+		hmap_free(&e->candidates);
+		free(e->title_json);
+		for (int i = 0; i < UJ_SECTIONS_MAX; i++)
+			free(e->section_title[i]);
+		free(e);
+	}
+	hmap_free(&r->exams);
+	hmap_free(&r->sessions);
+	memset(r, 0, sizeof *r);
+}
+
+struct rt_exam *registry_exam(const struct registry *r, const char *code)
+{
+	return hmap_gets(&r->exams, code);
+}
+
+struct rt_candidate *registry_candidate(const struct rt_exam *e, const char *regno)
+{
+	return hmap_gets(&e->candidates, regno);
+}
+
+struct rt_session *registry_session(const struct registry *r, const uint8_t hash[CRED_HASH_LEN])
+{
+	return hmap_get(&r->sessions, hash, CRED_HASH_LEN);
+}
+
+struct rt_session *registry_session_add(struct registry *r, struct rt_candidate *cand,
+					const uint8_t hash[CRED_HASH_LEN], int64_t created,
+					enum session_state state)
+{
+	struct rt_session *s = xcalloc(1, sizeof *s);
+	memcpy(s->hash, hash, CRED_HASH_LEN);
+	s->cand = cand;
+	s->created = created;
+	s->state = state;
+	hmap_put(&r->sessions, s->hash, CRED_HASH_LEN, s);
+	if (state == SES_ACTIVE) {
+		if (cand->session) {
+			cand->session->state = SES_REPLACED;
+			cand->session->older = cand->replaced;
+			cand->replaced = cand->session;
+			cand->n_replaced++;
+		}
+		cand->session = s;
+	} else {
+		/* Loading replaced sessions oldest first: push to the front. */
+		s->older = cand->replaced;
+		cand->replaced = s;
+		cand->n_replaced++;
+	}
+	/* Forget the oldest replaced sessions beyond the limit. */
+	if (cand->n_replaced > UJ_SESSIONS_KEPT) {
+		struct rt_session **pp = &cand->replaced;
+		for (int i = 0; i < UJ_SESSIONS_KEPT; i++)
+			pp = &(*pp)->older;
+		struct rt_session *drop = *pp;
+		*pp = NULL;
+		while (drop) {
+			struct rt_session *next = drop->older;
+			hmap_del(&r->sessions, drop->hash, CRED_HASH_LEN);
+			free(drop);
+			cand->n_replaced--;
+			drop = next;
+		}
+	}
+	return s;
+}
+
+void registry_session_end(struct registry *r, struct rt_candidate *cand)
+{
+	if (!cand->session)
+		return;
+	hmap_del(&r->sessions, cand->session->hash, CRED_HASH_LEN);
+	free(cand->session);
+	cand->session = NULL;
+}
+
+int64_t registry_deadline(const struct rt_candidate *c)
+{
+	return clock_deadline_ms(c->started_at, c->exam->def.duration_s, c->extra_s, c->credit_ms);
+}

@@ -1,0 +1,203 @@
+/* db.c - connections, pragmas and schema migrations. */
+#include "store/db.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Migration N takes the schema from version N-1 to N. Append only. */
+static const char *const db_migrations[] = {
+	/* 1: the foundation schema */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE banks (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" current_version_id INTEGER);"
+	"CREATE TABLE bank_versions (id INTEGER PRIMARY KEY,"
+	" bank_id INTEGER NOT NULL REFERENCES banks(id), version_no INTEGER NOT NULL,"
+	" title TEXT NOT NULL, sections_json TEXT NOT NULL, source_sha256 TEXT NOT NULL,"
+	" imported_at INTEGER NOT NULL, UNIQUE (bank_id, version_no));"
+	"CREATE TABLE items (id INTEGER PRIMARY KEY, bank_id INTEGER NOT NULL REFERENCES banks(id),"
+	" item_code TEXT NOT NULL, content_sha256 TEXT NOT NULL, content_json TEXT NOT NULL,"
+	" UNIQUE (bank_id, item_code, content_sha256));"
+	"CREATE TABLE bank_version_items (bank_version_id INTEGER NOT NULL"
+	" REFERENCES bank_versions(id), ord INTEGER NOT NULL,"
+	" item_id INTEGER NOT NULL REFERENCES items(id), PRIMARY KEY (bank_version_id, ord))"
+	" WITHOUT ROWID;"
+	"CREATE TABLE assets (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,"
+	" mime TEXT NOT NULL, data BLOB NOT NULL);"
+	"CREATE TABLE exams (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	" bank_id INTEGER NOT NULL REFERENCES banks(id), definition_json TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE candidates (id INTEGER PRIMARY KEY,"
+	" exam_id INTEGER NOT NULL REFERENCES exams(id), registration_no TEXT NOT NULL,"
+	" name TEXT NOT NULL, track TEXT NOT NULL, extra_time_s INTEGER NOT NULL,"
+	" pw_hash BLOB NOT NULL, created_at INTEGER NOT NULL,"
+	" UNIQUE (exam_id, registration_no));"
+	"CREATE TABLE papers (candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id),"
+	" bank_version_id INTEGER NOT NULL REFERENCES bank_versions(id), seed BLOB NOT NULL,"
+	" layout_json TEXT NOT NULL, created_at INTEGER NOT NULL);"
+	"CREATE TABLE attempts (candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id),"
+	" status TEXT NOT NULL CHECK (status IN ('in_progress', 'finished')),"
+	" started_at INTEGER NOT NULL, credit_ms INTEGER NOT NULL DEFAULT 0,"
+	" finished_at INTEGER, finish_reason TEXT CHECK (finish_reason IN ('submitted', 'time_up')),"
+	" scores_json TEXT, total INTEGER, passed INTEGER);"
+	"CREATE TABLE answers (candidate_id INTEGER NOT NULL REFERENCES candidates(id),"
+	" n INTEGER NOT NULL, label TEXT, flagged INTEGER NOT NULL, rev INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL, PRIMARY KEY (candidate_id, n)) WITHOUT ROWID;"
+	"CREATE TABLE time_ledger (id INTEGER PRIMARY KEY,"
+	" candidate_id INTEGER NOT NULL REFERENCES candidates(id), at INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, delta_ms INTEGER NOT NULL, note TEXT);"
+	"CREATE TABLE sessions (token_hash BLOB PRIMARY KEY,"
+	" candidate_id INTEGER NOT NULL REFERENCES candidates(id), created_at INTEGER NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN ('active', 'replaced', 'logged_out')),"
+	" peer TEXT) WITHOUT ROWID;"
+	"CREATE INDEX sessions_candidate ON sessions (candidate_id, created_at);"
+	"CREATE TABLE events (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, candidate_id INTEGER,"
+	" kind TEXT NOT NULL, n INTEGER, label TEXT, flagged INTEGER, rev INTEGER, detail TEXT);"
+	"CREATE INDEX events_candidate ON events (candidate_id, id);"
+	"INSERT INTO meta (key, value) VALUES ('catalog_version', 1);",
+	/* 2: the question a candidate is on, so a login on another PC lands there */
+	"ALTER TABLE attempts ADD COLUMN position INTEGER NOT NULL DEFAULT 1;",
+};
+
+#define DB_N_MIGRATIONS ((int)(sizeof db_migrations / sizeof *db_migrations))
+
+_Static_assert(DB_N_MIGRATIONS == DB_SCHEMA_VERSION, "one migration per schema version");
+
+static int db_user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_NOMUTEX;
+	int v;
+
+	if (mode != DB_OPEN_CREATE && access(path, F_OK) != 0) {
+		snprintf(err, errlen, "%s: no such database (create it with 'ujian init --db %s')",
+			 path, path);
+		return NULL;
+	}
+	flags |= mode == DB_OPEN_READONLY ? SQLITE_OPEN_READONLY
+					  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open database: %s", path,
+			 db ? sqlite3_errmsg(db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	sqlite3_extended_result_codes(db, 1);
+	if (mode != DB_OPEN_READONLY &&
+	    db_exec(db, "PRAGMA journal_mode=WAL", err, errlen))
+		goto fail;
+	if (db_exec(db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", err, errlen))
+		goto fail;
+	v = db_user_version(db);
+	if (v < 0) {
+		snprintf(err, errlen, "%s: not an SQLite database: %s", path, sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (v > DB_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "%s: database schema version %d is newer than this ujian (%d); upgrade ujian",
+			 path, v, DB_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (mode != DB_OPEN_CREATE && v < DB_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "%s: database schema version %d is older than %d; run 'ujian init --db %s' to migrate",
+			 path, v, DB_SCHEMA_VERSION, path);
+		goto fail;
+	}
+	return db;
+fail:
+	sqlite3_close(db);
+	return NULL;
+}
+
+int db_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	int v = db_user_version(db);
+	char sql[64];
+
+	for (; v < DB_SCHEMA_VERSION; v++) {
+		if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+			return -1;
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v + 1);
+		if (db_exec(db, db_migrations[v], err, errlen) || db_exec(db, sql, err, errlen)) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		if (db_exec(db, "COMMIT", err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "database error: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *db_prepare(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	return st;
+}
+
+void db_close(sqlite3 *db)
+{
+	sqlite3_close(db);
+}
+
+int64_t db_meta_get(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int db_meta_set(sqlite3 *db, const char *key, int64_t value)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO meta (key, value) VALUES (?, ?)"
+			       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_bump_catalog(sqlite3 *db)
+{
+	return db_meta_set(db, "catalog_version", db_meta_get(db, "catalog_version") + 1);
+}
