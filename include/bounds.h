@@ -52,11 +52,23 @@
 #define UJ_BODY_HARD_FACTOR  16           /* evhttp reads at most this x max-body */
 #define UJ_HEADERS_MAX       (16 * 1024)
 #define UJ_STATIC_FILE_MAX   (16 * 1024 * 1024)
+#define UJ_PEER_MAX          63     /* a client address as text (IPv6 fits in 45) */
+#define UJ_LISTEN_MAX        127    /* --listen "ADDR:PORT" */
+#define UJ_URL_PATH_MAX      512    /* static file paths */
+#define UJ_QUESTION_DIGITS   7      /* digits of a question number in a URL */
+#define UJ_REV_MAX           2147483647 /* answer revisions: 1 .. this */
+#define UJ_LOOPS_MAX         4      /* event loops (HTTP fronts) in one process */
+#define UJ_ROUTES_MAX        64     /* rows of the route table */
+#define UJ_ERROR_TABLES_MAX  8      /* domain error tables the HTTP layer knows */
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
 #define UJ_RATELIMIT_KEYS    100000 /* keys each failed-login limiter remembers */
 
 /* Writer thread. */
 #define UJ_BATCH_MAX         512    /* operations per transaction */
+#define UJ_WRITER_QUEUE_MAX  100000 /* queued operations before requests get 503 server_busy */
+#define UJ_WRITER_STMTS_MAX  32     /* distinct statements the writer keeps prepared */
+#define UJ_WRITER_HEARTBEAT_MS 500  /* idle heartbeat: half the 1 s outage-credit accuracy */
+#define UJ_BUSY_RETRY_AFTER_S 2     /* Retry-After of a 503 server_busy */
 #define UJ_WRITER_STALL_MS   5000   /* work waiting this long without a commit: log a warning */
 #define UJ_WRITER_STALL_REPEAT_MS 30000 /* and repeat it this often while it lasts */
 

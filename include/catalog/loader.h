@@ -45,7 +45,5 @@ int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 
 /* Parse a stored scores_json into c (score/max/total/max_total). */
 int loader_parse_scores(const char *js, struct rt_candidate *c);
-/* Build the stored scores_json of c; caller frees. */
-char *loader_scores_json(const struct rt_candidate *c);
 
 #endif

@@ -1,14 +1,22 @@
 /* watcher.h - picks up exams and candidates added while the server runs.
  *
  * A thread with its own database connection polls meta.catalog_version every
- * cfg.catalog_poll_ms; when it changed, it loads the new exams and candidates
- * (with their papers) off the loop and posts them to the loop for merging. */
+ * poll_ms; when it changed, it loads the new exams and candidates (with
+ * their papers) off the loop through the loader (which only this thread
+ * uses once the server runs) and posts them to mb, where they are merged
+ * into reg on the loop thread. */
 #ifndef UJIAN_WATCHER_H
 #define UJIAN_WATCHER_H
 
-#include "app/server.h"
+#include "catalog/loader.h"
+#include "core/mailbox.h"
 
-struct watcher *watcher_start(struct server *s, char *err, size_t errlen);
+struct watcher;
+
+/* Start the thread. Returns NULL with err. */
+struct watcher *watcher_start(const char *db_path, int poll_ms, struct loader *L,
+			      struct registry *reg, struct mailbox *mb, char *err, size_t errlen);
+/* Stop and join the thread (NULL: nothing). */
 void watcher_stop(struct watcher *w);
 
 #endif

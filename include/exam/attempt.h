@@ -1,41 +1,84 @@
-/* attempt.h - the life of an attempt: start, answers, finish, the clock.
+/* attempt.h - the life of an attempt: start, answers, position, finish, the
+ * clock, recovery after a restart.
  *
- * All functions run on the loop thread and change RAM first, then submit the
- * matching store op; callers reply from the op's completion, i.e. after the
- * commit. The deadline is enforced twice: every request checks it, and a
- * timer per running attempt finishes it (time_up) at the deadline even if no
- * request ever comes. */
+ * All functions run on the loop thread. They decide (is the attempt
+ * running? is the answer newer than the stored one?), change RAM first, then
+ * submit the matching writer operation, whose apply function (here, in
+ * attempt.c) is the only SQL that changes attempts, answers and the time
+ * ledger. then(c, arg) runs after the commit: callers reply from it. The
+ * deadline is enforced twice: every request checks it, and a timer per
+ * running attempt finishes it (time_up, at the deadline) even if no request
+ * ever comes. Finishing exists once (attempt_finish); start-up recovery
+ * applies the same operation. */
 #ifndef UJIAN_ATTEMPT_H
 #define UJIAN_ATTEMPT_H
 
+#include "core/errtext.h"
 #include "exam/registry.h"
-#include "app/server.h"
+#include "store/writer.h"
 
+#include <event2/event.h>
 #include <sqlite3.h>
 
-/* Start c's attempt at now (status must be not_started). then runs after the
- * start is committed. */
-void attempt_start(struct server *s, struct rt_candidate *c, int64_t now, server_then_fn then,
+/* The exam domain's running context (loop thread). */
+struct exam_rt {
+	struct registry reg;
+	struct event_base *base; /* deadline timers */
+	struct writer *w;        /* NULL until the writer runs (recovery) */
+	int outage_credit;       /* credit server downtime to running attempts */
+};
+
+/* Runs on the loop after the operation is durable. */
+typedef void (*attempt_then_fn)(struct rt_candidate *c, void *arg);
+
+/* One answer as requested, and (after attempt_answer) as it will be stored. */
+struct answer_rec {
+	int n;          /* 1-based question */
+	int label;      /* -1 = none */
+	int flagged;
+	uint32_t rev;
+};
+
+/* Error codes of the exam domain and their messages (for the HTTP layer). */
+extern const struct errtext_table attempt_errors;
+
+/* 1 if exam e admits starts at now (inside opens_at/closes_at). */
+int attempt_exam_open(const struct rt_exam *e, int64_t now);
+/* Start c's attempt at now (status must be not_started). */
+void attempt_start(struct exam_rt *x, struct rt_candidate *c, int64_t now, attempt_then_fn then,
 		   void *arg);
 /* If c is in progress and its deadline has passed, finish it (time_up, at the
  * deadline). Returns 1 if c is finished now. */
-int attempt_expire_if_due(struct server *s, struct rt_candidate *c, int64_t now);
-/* Record answer n (1-based) with label (-1 none), flagged, rev (must be
- * greater than the stored rev). then runs after the commit. */
-void attempt_answer(struct server *s, struct rt_candidate *c, int n, int label, int flagged,
-		    uint32_t rev, int64_t now, server_then_fn then, void *arg);
-/* Finish c (in progress): score from RAM, submit the finish. */
-void attempt_finish(struct server *s, struct rt_candidate *c, enum finish_reason why,
-		    int64_t finished_at, server_then_fn then, void *arg);
+int attempt_expire_if_due(struct exam_rt *x, struct rt_candidate *c, int64_t now);
+/* Record the answer in *rec (c in progress, 1 <= rec->n <= c->n, label valid
+ * for the question) if rec->rev is newer than the stored rev; otherwise
+ * change nothing and set *rec to the stored state. Either way then runs once
+ * *rec is durable; rec must stay valid until then. */
+void attempt_answer(struct exam_rt *x, struct rt_candidate *c, struct answer_rec *rec, int64_t now,
+		    attempt_then_fn then, void *arg);
+/* The question c is on (1 <= n <= c->n, c in progress). */
+void attempt_position(struct exam_rt *x, struct rt_candidate *c, int n, int64_t now,
+		      attempt_then_fn then, void *arg);
+/* Finish c (in progress): score from RAM, submit the finish. actor: who
+ * finished it (the candidate, or the system at the deadline). */
+void attempt_finish(struct exam_rt *x, struct rt_candidate *c, enum finish_reason why,
+		    int64_t finished_at, attempt_then_fn then, void *arg);
+/* then runs once everything submitted for c so far is durable (at once if
+ * nothing is in flight). */
+void attempt_when_durable(struct exam_rt *x, struct rt_candidate *c, attempt_then_fn then,
+			  void *arg);
 /* Compute c's section scores, total and pass flag from its answers. */
 void attempt_score(struct rt_candidate *c);
+/* The stored scores_json of c (section scores); caller frees. */
+char *attempt_scores_json(const struct rt_candidate *c);
 /* (Re)arm the deadline timer of a running attempt. */
-void attempt_arm(struct server *s, struct rt_candidate *c);
+void attempt_arm(struct exam_rt *x, struct rt_candidate *c);
 
-/* Start-up recovery, before the server accepts connections: credit the
- * downtime since the last heartbeat to every running attempt (if enabled) and
- * finish attempts whose time ran out, in one transaction on db; then arm the
+/* Start-up recovery, before the server accepts connections and before the
+ * writer runs: credit the downtime since the last heartbeat to every running
+ * attempt (if enabled) and finish attempts whose time ran out, in one
+ * transaction on db with the writer's own apply functions; then arm the
  * timers. Returns 0 or -1 with err. */
-int attempt_recover(struct server *s, sqlite3 *db, char *err, size_t errlen);
+int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen);
 
 #endif

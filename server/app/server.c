@@ -1,15 +1,13 @@
 /* server.c - assembling and running the server: load, recover, serve, stop. */
 #include "app/server.h"
-#include "exam/attempt.h"
 #include "bounds.h"
+#include "catalog/watcher.h"
 #include "core/clock.h"
-#include "store/db.h"
-#include "http/httpd.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "core/rng.h"
+#include "http/reply.h"
+#include "store/db.h"
 #include "version.h"
-#include "catalog/watcher.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -36,36 +34,8 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->login_window_addr_s = 60;
 	cfg->outage_credit = 1;
 	cfg->catalog_poll_ms = 1000;
-}
-
-struct server_pending {
-	struct server *s;
-	struct rt_candidate *c;
-	server_then_fn then;
-	void *arg;
-};
-
-static void server_op_done(struct store_op *op)
-{
-	struct server_pending *p = op->ctx;
-	p->c->pending--;
-	if (p->then)
-		p->then(p->s, p->c, op, p->arg);
-	free(p);
-}
-
-void server_submit(struct server *s, struct rt_candidate *c, struct store_op *op,
-		   server_then_fn then, void *arg)
-{
-	struct server_pending *p = xmalloc(sizeof *p);
-	p->s = s;
-	p->c = c;
-	p->then = then;
-	p->arg = arg;
-	op->done = server_op_done;
-	op->ctx = p;
-	c->pending++;
-	store_submit(s->store, op);
+	cfg->writer_queue_max = UJ_WRITER_QUEUE_MAX;
+	cfg->watcher = 1;
 }
 
 /* The web root: --web-root, else client-web beside the binary's folder, else
@@ -116,8 +86,8 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
 static void server_watch_writer(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
-	int64_t now = clock_now_ms(), last = store_last_commit_ms(s->store);
-	long backlog = store_backlog(s->store);
+	int64_t now = clock_now_ms(), last = writer_last_commit_ms(s->w);
+	long backlog = writer_backlog(s->w);
 	(void)fd;
 	(void)what;
 
@@ -137,7 +107,7 @@ static void server_watch_writer(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Load catalog and state, then run crash recovery. */
+/* Load catalog and state, then run crash recovery (before the writer). */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
 	struct load_batch b;
@@ -147,11 +117,11 @@ static int server_load(struct server *s, char *err, size_t errlen)
 	if (!db)
 		return -1;
 	if (loader_load(&s->loader, db, &b, err, errlen)) {
-		loader_merge(&s->reg, &b);
+		loader_merge(&s->x.reg, &b);
 		goto out;
 	}
-	loader_merge(&s->reg, &b);
-	if (loader_load_state(db, &s->reg, err, errlen) || attempt_recover(s, db, err, errlen))
+	loader_merge(&s->x.reg, &b);
+	if (loader_load_state(db, &s->x.reg, err, errlen) || attempt_recover(&s->x, db, err, errlen))
 		goto out;
 	rc = 0;
 out:
@@ -159,101 +129,137 @@ out:
 	return rc;
 }
 
-int server_run(const struct server_config *cfg)
+int server_open(struct server *s, const struct server_config *cfg, char *err, size_t errlen)
 {
-	struct server srv, *s = &srv;
-	char err[1024], *keypath = NULL;
-	int rc = 1;
+	uint8_t key[CRED_KEY_LEN];
+	char *keypath = NULL;
+	int rc = -1;
 
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
-	registry_init(&s->reg);
+	registry_init(&s->x.reg);
 	loader_init(&s->loader);
-	ratelimit_init(&s->rl_regno, cfg->login_fail_regno, (int64_t)cfg->login_window_regno_s * 1000,
-		       UJ_RATELIMIT_KEYS);
-	ratelimit_init(&s->rl_addr, cfg->login_fail_addr, (int64_t)cfg->login_window_addr_s * 1000,
-		       UJ_RATELIMIT_KEYS);
-	signal(SIGPIPE, SIG_IGN);
-	server_raise_nofile();
+	s->x.outage_credit = cfg->outage_credit;
+	http_errors_add(&attempt_errors);
+	http_errors_add(&session_errors);
 
 	keypath = cfg->key_path ? xstrdup(cfg->key_path) : cred_key_path(cfg->db_path);
-	if (cred_key_load(keypath, s->key, err, sizeof err))
-		goto fail;
-	rng_bytes(s->dummy_hash, sizeof s->dummy_hash);
+	if (cred_key_load(keypath, key, err, errlen))
+		goto out;
+	session_init(&s->auth, key, &s->x, cfg->login_fail_regno, cfg->login_window_regno_s,
+		     cfg->login_fail_addr, cfg->login_window_addr_s);
+	OPENSSL_cleanse(key, sizeof key);
 	s->web_root = server_find_web_root(cfg->web_root);
 	if (cfg->web_root && !s->web_root) {
-		snprintf(err, sizeof err, "--web-root %s: %s", cfg->web_root, strerror(errno));
-		goto fail;
+		snprintf(err, errlen, "--web-root %s: %s", cfg->web_root, strerror(errno));
+		goto out;
 	}
 	s->base = event_base_new();
 	if (!s->base) {
-		snprintf(err, sizeof err, "cannot create the event loop");
-		goto fail;
+		snprintf(err, errlen, "cannot create the event loop");
+		goto out;
 	}
-	if (server_load(s, err, sizeof err))
-		goto fail;
+	s->x.base = s->base;
+	if (server_load(s, err, errlen))
+		goto out;
 	s->mb = mailbox_new(s->base);
 	if (!s->mb) {
-		snprintf(err, sizeof err, "cannot create the loop mailbox");
-		goto fail;
+		snprintf(err, errlen, "cannot create the loop mailbox");
+		goto out;
 	}
-	s->store = store_start(cfg->db_path, s->mb, cfg->outage_credit, err, sizeof err);
-	if (!s->store || httpd_start(s, err, sizeof err))
-		goto fail;
-	s->watcher = watcher_start(s, err, sizeof err);
-	if (!s->watcher)
-		goto fail;
+	s->w = writer_start(cfg->db_path, s->mb, cfg->outage_credit, cfg->writer_queue_max, err,
+			    errlen);
+	if (!s->w)
+		goto out;
+	s->x.w = s->w;
+	s->api.x = &s->x;
+	s->api.auth = &s->auth;
+	s->api.max_body = cfg->max_body;
+	s->api.bench_route = cfg->bench_route;
+	{
+		struct httpd_config hc = { cfg->listen, cfg->max_body, cfg->idle_timeout_s,
+					   cfg->backlog, s->web_root };
+		if (httpd_start(&s->http, s->base, &hc, api_dispatch, &s->api, err, errlen))
+			goto out;
+	}
+	if (cfg->watcher) {
+		s->watcher = watcher_start(cfg->db_path, cfg->catalog_poll_ms, &s->loader, &s->x.reg,
+					   s->mb, err, errlen);
+		if (!s->watcher)
+			goto out;
+	}
 	s->writer_watch = event_new(s->base, -1, EV_PERSIST, server_watch_writer, s);
 	if (!s->writer_watch) {
-		snprintf(err, sizeof err, "cannot create the writer watch timer");
-		goto fail;
+		snprintf(err, errlen, "cannot create the writer watch timer");
+		goto out;
 	}
 	{
 		struct timeval second = { 1, 0 };
 		event_add(s->writer_watch, &second);
 	}
-	s->sig_int = evsignal_new(s->base, SIGINT, server_on_signal, s);
-	s->sig_term = evsignal_new(s->base, SIGTERM, server_on_signal, s);
-	event_add(s->sig_int, NULL);
-	event_add(s->sig_term, NULL);
-
-	if (!cfg->quiet) {
-		printf("Ujian %s listening on http://%s/ (database %s, %zu candidate%s in %zu exam%s)\n",
-		       UJIAN_VERSION, s->bound, cfg->db_path, s->reg.n_candidates,
-		       s->reg.n_candidates == 1 ? "" : "s", s->reg.exams.len,
-		       s->reg.exams.len == 1 ? "" : "s");
-		fflush(stdout);
-	}
-	log_info("listening on http://%s/ web root %s", s->bound, s->web_root ? s->web_root : "(none)");
-	event_base_dispatch(s->base);
 	rc = 0;
-	goto stop;
-fail:
-	log_error("%s", err);
-stop:
+out:
+	free(keypath);
+	return rc;
+}
+
+void server_close(struct server *s)
+{
 	watcher_stop(s->watcher);
-	if (s->listener)
-		evconnlistener_disable(s->listener);
-	if (s->store)
-		store_stop(s->store); /* commits everything queued */
+	s->watcher = NULL;
+	if (s->http.listener)
+		evconnlistener_disable(s->http.listener);
+	if (s->w)
+		writer_stop(s->w); /* commits everything queued */
+	s->w = s->x.w = NULL;
 	if (s->mb)
 		mailbox_drain(s->mb); /* replies for those commits */
-	httpd_stop(s);
+	httpd_stop(&s->http);
 	if (s->writer_watch)
 		event_free(s->writer_watch);
 	if (s->sig_int)
 		event_free(s->sig_int);
 	if (s->sig_term)
 		event_free(s->sig_term);
-	registry_free(&s->reg);
+	registry_free(&s->x.reg);
 	loader_free(&s->loader);
 	mailbox_free(s->mb);
 	if (s->base)
 		event_base_free(s->base);
-	ratelimit_free(&s->rl_regno);
-	ratelimit_free(&s->rl_addr);
-	OPENSSL_cleanse(s->key, sizeof s->key);
+	session_free(&s->auth);
 	free(s->web_root);
-	free(keypath);
+	memset(s, 0, sizeof *s);
+}
+
+int server_run(const struct server_config *cfg)
+{
+	struct server *s = xcalloc(1, sizeof *s);
+	char err[1024];
+	int rc = 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	server_raise_nofile();
+	if (server_open(s, cfg, err, sizeof err)) {
+		log_error("%s", err);
+		goto out;
+	}
+	s->sig_int = evsignal_new(s->base, SIGINT, server_on_signal, s);
+	s->sig_term = evsignal_new(s->base, SIGTERM, server_on_signal, s);
+	event_add(s->sig_int, NULL);
+	event_add(s->sig_term, NULL);
+	if (!cfg->quiet) {
+		printf("Ujian %s listening on http://%s/ (database %s, %zu candidate%s in %zu exam%s)\n",
+		       UJIAN_VERSION, s->http.bound, cfg->db_path, s->x.reg.n_candidates,
+		       s->x.reg.n_candidates == 1 ? "" : "s", s->x.reg.exams.len,
+		       s->x.reg.exams.len == 1 ? "" : "s");
+		fflush(stdout);
+	}
+	log_info("listening on http://%s/ web root %s", s->http.bound,
+		 s->web_root ? s->web_root : "(none)");
+	event_base_dispatch(s->base);
+	rc = 0;
+out:
+	server_close(s);
+	free(s);
 	return rc;
 }

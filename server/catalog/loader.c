@@ -362,17 +362,6 @@ out:
 	return rc;
 }
 
-char *loader_scores_json(const struct rt_candidate *c)
-{
-	json_t *arr = json_array();
-	for (int s = 0; s < c->exam->def.n_sections; s++)
-		json_array_append_new(arr, json_pack("{s:s,s:i,s:i}", "code", c->exam->def.sec[s].code,
-						     "score", c->score[s], "max", c->max[s]));
-	char *out = json_dumps(arr, JSON_COMPACT);
-	json_decref(arr);
-	return out;
-}
-
 int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 {
 	struct hmap byid;

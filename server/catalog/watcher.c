@@ -10,7 +10,10 @@
 #include <time.h>
 
 struct watcher {
-	struct server *s;
+	struct loader *loader;
+	struct registry *reg;
+	struct mailbox *mb;
+	int poll_ms;
 	sqlite3 *db;
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -19,7 +22,7 @@ struct watcher {
 };
 
 struct watcher_mail {
-	struct server *s;
+	struct registry *reg;
 	struct load_batch b;
 };
 
@@ -28,7 +31,7 @@ static void watcher_deliver(void *arg)
 {
 	struct watcher_mail *m = arg;
 	size_t ne = m->b.n_exams, nc = m->b.n_cands;
-	loader_merge(&m->s->reg, &m->b);
+	loader_merge(m->reg, &m->b);
 	log_info("catalog: picked up %zu new exam(s) and %zu new candidate(s)", ne, nc);
 	free(m);
 }
@@ -42,23 +45,23 @@ static void *watcher_main(void *arg)
 	while (!w->stopping) {
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (long)w->s->cfg.catalog_poll_ms * 1000000L;
+		ts.tv_nsec += (long)w->poll_ms * 1000000L;
 		ts.tv_sec += ts.tv_nsec / 1000000000L;
 		ts.tv_nsec %= 1000000000L;
 		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 		if (w->stopping)
 			break;
 		pthread_mutex_unlock(&w->lock);
-		if (db_meta_get(w->db, "catalog_version") != w->s->loader.catalog_version) {
+		if (db_meta_get(w->db, "catalog_version") != w->loader->catalog_version) {
 			struct watcher_mail *m = xcalloc(1, sizeof *m);
-			m->s = w->s;
+			m->reg = w->reg;
 			/* On failure, what was loaded before the problem is still
 			 * merged (the loader counts it as known); the rest is
 			 * retried at the next poll. */
-			if (loader_load(&w->s->loader, w->db, &m->b, err, sizeof err))
+			if (loader_load(w->loader, w->db, &m->b, err, sizeof err))
 				log_warn("catalog: cannot load new exams or candidates: %s", err);
 			if (m->b.n_exams || m->b.n_cands) {
-				mailbox_post(w->s->mb, watcher_deliver, m);
+				mailbox_post(w->mb, watcher_deliver, m);
 			} else {
 				free(m->b.exams);
 				free(m);
@@ -70,11 +73,15 @@ static void *watcher_main(void *arg)
 	return NULL;
 }
 
-struct watcher *watcher_start(struct server *s, char *err, size_t errlen)
+struct watcher *watcher_start(const char *db_path, int poll_ms, struct loader *L,
+			       struct registry *reg, struct mailbox *mb, char *err, size_t errlen)
 {
 	struct watcher *w = xcalloc(1, sizeof *w);
-	w->s = s;
-	w->db = db_open(s->cfg.db_path, DB_OPEN_EXISTING, err, errlen);
+	w->loader = L;
+	w->reg = reg;
+	w->mb = mb;
+	w->poll_ms = poll_ms;
+	w->db = db_open(db_path, DB_OPEN_EXISTING, err, errlen);
 	if (!w->db) {
 		free(w);
 		return NULL;

@@ -62,6 +62,8 @@ static const char ujian_usage[] =
 	"  --outage-credit on|off    credit server downtime to running attempts (default on)\n"
 	"  --catalog-poll-ms MS      how often to look for new exams/candidates,\n"
 	"                            50-60000 (default 1000)\n"
+	"  --writer-queue N          queued writes beyond which requests get 503 server_busy,\n"
+	"                            1-10000000 (default 100000)\n"
 	"  --bench-route             serve GET /api/v1/_bench/ping (benchmarks only)\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
@@ -344,7 +346,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			   const char **dbp, int *fresh)
 {
 	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
-	const char *credit = NULL, *poll = NULL;
+	const char *credit = NULL, *poll = NULL, *wq = NULL;
 	int bench = 0;
 	struct cli_opt o[] = { { "db", dbp, NULL },
 			       { "listen", &cfg->listen, NULL },
@@ -357,6 +359,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "addr-limit", &alim, NULL },
 			       { "outage-credit", &credit, NULL },
 			       { "catalog-poll-ms", &poll, NULL },
+			       { "writer-queue", &wq, NULL },
 			       { "bench-route", NULL, &bench },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
@@ -385,6 +388,11 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 		if (cli_int(cmd, "catalog-poll-ms", poll, 50, 60000, &v))
 			return 2;
 		cfg->catalog_poll_ms = (int)v;
+	}
+	if (wq) {
+		if (cli_int(cmd, "writer-queue", wq, 1, 10000000, &v))
+			return 2;
+		cfg->writer_queue_max = v;
 	}
 	if (llim && cli_rate(cmd, "login-limit", llim, &cfg->login_fail_regno, &cfg->login_window_regno_s))
 		return 2;

@@ -1,15 +1,203 @@
-/* attempt.c - attempt state changes, scoring at finish, deadline timers,
- * outage credit after a restart. */
+/* attempt.c - attempt state changes and their writer operations, scoring at
+ * finish, deadline timers, outage credit after a restart. */
 #include "exam/attempt.h"
 #include "core/clock.h"
-#include "store/db.h"
-#include "catalog/loader.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "exam/scoring.h"
+#include "store/db.h"
+#include "store/event.h"
 
+#include <assert.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+
+static const struct errtext attempt_error_rows[] = {
+	{ "exam_closed", "Ujian belum dibuka atau sudah ditutup." },
+	{ "invalid_option", "Pilihan jawaban tidak valid." },
+	{ "no_such_question", "Nomor soal tidak ada." },
+	{ "not_started", "Ujian belum dimulai." },
+	{ "attempt_closed", "Ujian sudah berakhir; jawaban tidak dapat diubah lagi." },
+	{ "not_finished", "Ujian belum selesai." },
+};
+
+const struct errtext_table attempt_errors = ERRTEXT_TABLE(attempt_error_rows);
+
+/* ---- writer operations ------------------------------------------------- */
+
+enum attempt_op_kind { AOP_BARRIER, AOP_START, AOP_ANSWER, AOP_POSITION, AOP_FINISH, AOP_CREDIT };
+
+/* One change of one attempt. The apply functions read only this struct
+ * (never the loop-owned candidate). */
+struct attempt_op {
+	struct wr_op op;
+	enum attempt_op_kind kind;
+	int64_t cand_id;
+	struct rt_candidate *c; /* for then, on the loop */
+	attempt_then_fn then;
+	void *arg;
+	union {
+		struct answer_rec answer;
+		int position;
+		struct {
+			enum finish_reason reason;
+			int64_t finished_at;
+			char *scores_json; /* owned */
+			int total, passed;
+		} finish;
+		struct {
+			int64_t credit_ms, delta_ms;
+			char note[128];
+		} credit;
+	} u;
+};
+
+static const char sql_start[] =
+	"INSERT INTO attempts (candidate_id, status, started_at) VALUES (?1, 'in_progress', ?2)"
+	" ON CONFLICT (candidate_id) DO NOTHING";
+static const char sql_answer[] =
+	"INSERT INTO answers (candidate_id, n, label, flagged, rev, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (candidate_id, n) DO UPDATE"
+	" SET label = excluded.label, flagged = excluded.flagged,"
+	" rev = excluded.rev, updated_at = excluded.updated_at WHERE excluded.rev > answers.rev";
+static const char sql_position[] = "UPDATE attempts SET position = ?2 WHERE candidate_id = ?1";
+static const char sql_finish[] =
+	"UPDATE attempts SET status = 'finished', finished_at = ?2, finish_reason = ?3,"
+	" scores_json = ?4, total = ?5, passed = ?6"
+	" WHERE candidate_id = ?1 AND status = 'in_progress'";
+static const char sql_credit[] = "UPDATE attempts SET credit_ms = ?2 WHERE candidate_id = ?1";
+static const char sql_ledger[] =
+	"INSERT INTO time_ledger (candidate_id, at, kind, delta_ms, note)"
+	" VALUES (?1, ?2, 'outage_credit', ?3, ?4)";
+
+static const char attempt_labels[] = "ABCDEF";
+
+/* The event of op (kind, answer fields), detail borrowed. */
+static int attempt_event(struct wr_tx *tx, const struct attempt_op *a, const char *kind,
+			 json_t *detail)
+{
+	struct event_rec e = { .at = a->op.at, .actor = a->op.owner, .candidate_id = a->cand_id,
+			       .kind = kind, .label = -1, .detail = detail };
+	if (a->kind == AOP_ANSWER) {
+		e.n = a->u.answer.n;
+		e.label = a->u.answer.label;
+		e.flagged = a->u.answer.flagged;
+		e.rev = a->u.answer.rev;
+	}
+	return event_append(tx, &e);
+}
+
+static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
+{
+	struct attempt_op *a = (struct attempt_op *)op;
+	sqlite3_stmt *st;
+	json_t *detail;
+	int rc;
+
+	switch (a->kind) {
+	case AOP_START:
+		if (!(st = wr_stmt(tx, sql_start)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int64(st, 2, op->at);
+		return wr_step(st) || attempt_event(tx, a, "start", NULL) ? -1 : 0;
+	case AOP_ANSWER:
+		if (!(st = wr_stmt(tx, sql_answer)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int(st, 2, a->u.answer.n);
+		if (a->u.answer.label >= 0)
+			sqlite3_bind_text(st, 3, &attempt_labels[a->u.answer.label], 1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, a->u.answer.flagged);
+		sqlite3_bind_int64(st, 5, a->u.answer.rev);
+		sqlite3_bind_int64(st, 6, op->at);
+		return wr_step(st) || attempt_event(tx, a, "answer", NULL) ? -1 : 0;
+	case AOP_POSITION:
+		if (!(st = wr_stmt(tx, sql_position)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int(st, 2, a->u.position);
+		return wr_step(st);
+	case AOP_FINISH:
+		if (!(st = wr_stmt(tx, sql_finish)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int64(st, 2, a->u.finish.finished_at);
+		sqlite3_bind_text(st, 3, finish_reason_names[a->u.finish.reason], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a->u.finish.scores_json, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 5, a->u.finish.total);
+		sqlite3_bind_int(st, 6, a->u.finish.passed);
+		if (wr_step(st))
+			return -1;
+		detail = json_pack("{s:s,s:i}", "reason", finish_reason_names[a->u.finish.reason],
+				   "total", a->u.finish.total);
+		rc = attempt_event(tx, a, "finish", detail);
+		json_decref(detail);
+		return rc;
+	case AOP_CREDIT:
+		if (!(st = wr_stmt(tx, sql_credit)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int64(st, 2, a->u.credit.credit_ms);
+		if (wr_step(st) || !(st = wr_stmt(tx, sql_ledger)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int64(st, 2, op->at);
+		sqlite3_bind_int64(st, 3, a->u.credit.delta_ms);
+		sqlite3_bind_text(st, 4, a->u.credit.note, -1, SQLITE_STATIC);
+		if (wr_step(st))
+			return -1;
+		detail = json_pack("{s:I}", "delta_ms", (json_int_t)a->u.credit.delta_ms);
+		rc = attempt_event(tx, a, "outage_credit", detail);
+		json_decref(detail);
+		return rc;
+	case AOP_BARRIER:
+		break;
+	}
+	return 0;
+}
+
+static void attempt_op_done(struct wr_op *op)
+{
+	struct attempt_op *a = (struct attempt_op *)op;
+	if (a->then)
+		a->then(a->c, a->arg);
+}
+
+static void attempt_op_release(struct wr_op *op)
+{
+	struct attempt_op *a = (struct attempt_op *)op;
+	if (a->kind == AOP_FINISH)
+		free(a->u.finish.scores_json);
+	free(a);
+}
+
+/* A new operation of kind on c, by actor, at now. */
+static struct attempt_op *attempt_op_new(enum attempt_op_kind kind, struct rt_candidate *c,
+					 struct actor actor, int64_t now)
+{
+	struct attempt_op *a = xcalloc(1, sizeof *a);
+	wr_op_init(&a->op, kind == AOP_BARRIER ? NULL : attempt_apply, actor, now);
+	a->op.done = attempt_op_done;
+	a->op.release = attempt_op_release;
+	a->op.pending = &c->pending;
+	a->kind = kind;
+	a->cand_id = c->id;
+	a->c = c;
+	return a;
+}
+
+static void attempt_submit(struct exam_rt *x, struct attempt_op *a, attempt_then_fn then,
+			   void *arg)
+{
+	assert(x->w);
+	a->then = then;
+	a->arg = arg;
+	writer_submit(x->w, &a->op);
+}
+
+/* ---- scoring ------------------------------------------------------------ */
 
 void attempt_score(struct rt_candidate *c)
 {
@@ -36,8 +224,24 @@ void attempt_score(struct rt_candidate *c)
 	free(chosen);
 }
 
+char *attempt_scores_json(const struct rt_candidate *c)
+{
+	json_t *arr = json_array();
+	char *out;
+	for (int s = 0; s < c->exam->def.n_sections; s++)
+		json_array_append_new(arr, json_pack("{s:s,s:i,s:i}", "code", c->exam->def.sec[s].code,
+						     "score", c->score[s], "max", c->max[s]));
+	out = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	if (!out)
+		abort();
+	return out;
+}
+
+/* ---- timers ------------------------------------------------------------- */
+
 struct attempt_timer {
-	struct server *s;
+	struct exam_rt *x;
 	struct rt_candidate *c;
 };
 
@@ -46,11 +250,11 @@ static void attempt_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct attempt_timer *t = arg;
 	(void)fd;
 	(void)what;
-	if (!attempt_expire_if_due(t->s, t->c, clock_now_ms()))
-		attempt_arm(t->s, t->c); /* woke early (credit added): sleep again */
+	if (!attempt_expire_if_due(t->x, t->c, clock_now_ms()))
+		attempt_arm(t->x, t->c); /* woke early (credit added): sleep again */
 }
 
-void attempt_arm(struct server *s, struct rt_candidate *c)
+void attempt_arm(struct exam_rt *x, struct rt_candidate *c)
 {
 	int64_t left;
 	struct timeval tv;
@@ -59,9 +263,11 @@ void attempt_arm(struct server *s, struct rt_candidate *c)
 		return;
 	if (!c->deadline_ev) {
 		struct attempt_timer *t = xmalloc(sizeof *t);
-		t->s = s;
+		t->x = x;
 		t->c = c;
-		c->deadline_ev = evtimer_new(s->base, attempt_timer_cb, t);
+		c->deadline_ev = evtimer_new(x->base, attempt_timer_cb, t);
+		if (!c->deadline_ev)
+			abort();
 	}
 	left = clock_remaining_ms(registry_deadline(c), clock_now_ms());
 	tv.tv_sec = (time_t)(left / 1000);
@@ -79,50 +285,92 @@ static void attempt_disarm(struct rt_candidate *c)
 	c->deadline_ev = NULL;
 }
 
-void attempt_start(struct server *s, struct rt_candidate *c, int64_t now, server_then_fn then,
+/* ---- transitions -------------------------------------------------------- */
+
+int attempt_exam_open(const struct rt_exam *e, int64_t now)
+{
+	return (!e->def.opens_at || now >= e->def.opens_at) &&
+	       (!e->def.closes_at || now < e->def.closes_at);
+}
+
+void attempt_start(struct exam_rt *x, struct rt_candidate *c, int64_t now, attempt_then_fn then,
 		   void *arg)
 {
+	assert(c->status == ATT_NOT_STARTED);
 	c->status = ATT_IN_PROGRESS;
 	c->started_at = now;
 	c->credit_ms = 0;
 	c->position = 1;
-	attempt_arm(s, c);
-	server_submit(s, c, store_op_new(STORE_START, c->id, now), then, arg);
+	attempt_arm(x, c);
+	attempt_submit(x, attempt_op_new(AOP_START, c, actor_candidate(c->id), now), then, arg);
 }
 
-void attempt_answer(struct server *s, struct rt_candidate *c, int n, int label, int flagged,
-		    uint32_t rev, int64_t now, server_then_fn then, void *arg)
+void attempt_answer(struct exam_rt *x, struct rt_candidate *c, struct answer_rec *rec, int64_t now,
+		    attempt_then_fn then, void *arg)
 {
-	struct store_op *op = store_op_new(STORE_ANSWER, c->id, now);
-	struct rt_answer *a = &c->ans[n - 1];
-	a->label = (int8_t)label;
-	a->flagged = (uint8_t)(flagged != 0);
-	a->rev = rev;
-	op->u.answer.n = n;
-	op->u.answer.label = label;
-	op->u.answer.flagged = flagged != 0;
-	op->u.answer.rev = rev;
-	server_submit(s, c, op, then, arg);
+	struct rt_answer *a;
+	struct attempt_op *op;
+
+	assert(c->status == ATT_IN_PROGRESS);
+	assert(rec->n >= 1 && rec->n <= c->n);
+	assert(rec->label >= -1 && rec->label < c->q[rec->n - 1].n_options);
+	a = &c->ans[rec->n - 1];
+	if (rec->rev <= a->rev) {
+		/* Stale or repeated: change nothing, report the stored state once
+		 * it is durable. */
+		rec->label = a->label;
+		rec->flagged = a->flagged;
+		rec->rev = a->rev;
+		attempt_when_durable(x, c, then, arg);
+		return;
+	}
+	a->label = (int8_t)rec->label;
+	a->flagged = (uint8_t)(rec->flagged != 0);
+	a->rev = rec->rev;
+	op = attempt_op_new(AOP_ANSWER, c, actor_candidate(c->id), now);
+	op->u.answer = *rec;
+	op->u.answer.flagged = a->flagged;
+	attempt_submit(x, op, then, arg);
 }
 
-void attempt_finish(struct server *s, struct rt_candidate *c, enum finish_reason why,
-		    int64_t finished_at, server_then_fn then, void *arg)
+void attempt_position(struct exam_rt *x, struct rt_candidate *c, int n, int64_t now,
+		      attempt_then_fn then, void *arg)
 {
-	struct store_op *op = store_op_new(STORE_FINISH, c->id, clock_now_ms());
+	struct attempt_op *op = attempt_op_new(AOP_POSITION, c, actor_candidate(c->id), now);
+	assert(c->status == ATT_IN_PROGRESS && n >= 1 && n <= c->n);
+	c->position = n;
+	op->u.position = n;
+	attempt_submit(x, op, then, arg);
+}
+
+/* Move c to finished in RAM and build the finish operation (not submitted). */
+static struct attempt_op *attempt_finish_op(struct rt_candidate *c, enum finish_reason why,
+					    int64_t finished_at, struct actor actor, int64_t now)
+{
+	struct attempt_op *op = attempt_op_new(AOP_FINISH, c, actor, now);
+	assert(c->status == ATT_IN_PROGRESS);
+	assert(why > FINISH_NONE && why < FINISH_REASON_MAX);
 	attempt_disarm(c);
 	attempt_score(c);
 	c->status = ATT_FINISHED;
 	c->reason = why;
 	c->finished_at = finished_at;
-	op->u.finish.reason = finish_reason_names[why];
+	op->u.finish.reason = why;
 	op->u.finish.finished_at = finished_at;
-	op->u.finish.scores_json = loader_scores_json(c);
+	op->u.finish.scores_json = attempt_scores_json(c);
 	op->u.finish.total = c->total;
 	op->u.finish.passed = c->passed;
-	server_submit(s, c, op, then, arg);
+	return op;
 }
 
-int attempt_expire_if_due(struct server *s, struct rt_candidate *c, int64_t now)
+void attempt_finish(struct exam_rt *x, struct rt_candidate *c, enum finish_reason why,
+		    int64_t finished_at, attempt_then_fn then, void *arg)
+{
+	struct actor by = why == FINISH_SUBMITTED ? actor_candidate(c->id) : actor_system();
+	attempt_submit(x, attempt_finish_op(c, why, finished_at, by, clock_now_ms()), then, arg);
+}
+
+int attempt_expire_if_due(struct exam_rt *x, struct rt_candidate *c, int64_t now)
 {
 	if (c->status == ATT_FINISHED)
 		return 1;
@@ -131,9 +379,22 @@ int attempt_expire_if_due(struct server *s, struct rt_candidate *c, int64_t now)
 	int64_t deadline = registry_deadline(c);
 	if (now < deadline)
 		return 0;
-	attempt_finish(s, c, FINISH_TIME_UP, deadline, NULL, NULL);
+	attempt_finish(x, c, FINISH_TIME_UP, deadline, NULL, NULL);
 	return 1;
 }
+
+void attempt_when_durable(struct exam_rt *x, struct rt_candidate *c, attempt_then_fn then,
+			  void *arg)
+{
+	if (c->pending == 0) {
+		then(c, arg);
+		return;
+	}
+	attempt_submit(x, attempt_op_new(AOP_BARRIER, c, actor_candidate(c->id), clock_now_ms()),
+		       then, arg);
+}
+
+/* ---- recovery ------------------------------------------------------------ */
 
 /* Latest moment the server is known to have been alive: the heartbeat, or a
  * later committed event. */
@@ -149,106 +410,72 @@ static int64_t attempt_last_alive(sqlite3 *db)
 	return beat > ev ? beat : ev;
 }
 
-int attempt_recover(struct server *s, sqlite3 *db, char *err, size_t errlen)
+/* The heartbeat of recovery itself, applied with the recovery operations. */
+static const char sql_recovery_beat[] =
+	"INSERT INTO meta (key, value) VALUES ('heartbeat_ms', ?1)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+static int attempt_apply_beat(struct wr_tx *tx, struct wr_op *op)
+{
+	sqlite3_stmt *st = wr_stmt(tx, sql_recovery_beat);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, op->at);
+	return wr_step(st);
+}
+
+int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 {
 	int64_t now = clock_now_ms(), alive = attempt_last_alive(db);
-	sqlite3_stmt *credit = NULL, *ledger = NULL, *fin = NULL, *ev = NULL;
-	int n_credit = 0, n_finish = 0, rc = -1;
-	char note[160], t1[40], t2[40];
+	int n_credit = 0, n_finish = 0;
+	char t1[40], t2[40];
+	struct wr_op *ops = NULL, **tailp = &ops, *beat = xcalloc(1, sizeof *beat);
 
-	if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
-		return -1;
-	credit = db_prepare(db, "UPDATE attempts SET credit_ms = ? WHERE candidate_id = ?", err, errlen);
-	ledger = db_prepare(db,
-			    "INSERT INTO time_ledger (candidate_id, at, kind, delta_ms, note)"
-			    " VALUES (?, ?, 'outage_credit', ?, ?)",
-			    err, errlen);
-	fin = db_prepare(db,
-			 "UPDATE attempts SET status = 'finished', finished_at = ?, finish_reason ="
-			 " 'time_up', scores_json = ?, total = ?, passed = ? WHERE candidate_id = ?",
-			 err, errlen);
-	ev = db_prepare(db,
-			"INSERT INTO events (at, candidate_id, kind, detail) VALUES (?, ?, ?, ?)",
-			err, errlen);
-	if (!credit || !ledger || !fin || !ev)
-		goto out;
 	clock_format_rfc3339(alive, 0, t1, sizeof t1);
 	clock_format_rfc3339(now, 0, t2, sizeof t2);
-	for (struct rt_candidate *c = s->reg.all; c; c = c->all_next) {
+	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next) {
+		struct attempt_op *op;
 		if (c->status != ATT_IN_PROGRESS)
 			continue;
 		int64_t deadline = registry_deadline(c);
-		int64_t cut = s->cfg.outage_credit && alive > 0 ? alive : now;
+		int64_t cut = x->outage_credit && alive > 0 ? alive : now;
 		if (deadline <= cut) {
 			/* Time was up before the server stopped (or no credit):
-			 * finish at the deadline. */
-			char *sj;
-			attempt_score(c);
-			c->status = ATT_FINISHED;
-			c->reason = FINISH_TIME_UP;
-			c->finished_at = deadline;
-			sj = loader_scores_json(c);
-			sqlite3_reset(fin);
-			sqlite3_bind_int64(fin, 1, deadline);
-			sqlite3_bind_text(fin, 2, sj, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int(fin, 3, c->total);
-			sqlite3_bind_int(fin, 4, c->passed);
-			sqlite3_bind_int64(fin, 5, c->id);
-			free(sj);
-			snprintf(note, sizeof note, "{\"reason\":\"time_up\",\"total\":%d,\"at_restart\":true}",
-				 c->total);
-			sqlite3_reset(ev);
-			sqlite3_bind_int64(ev, 1, now);
-			sqlite3_bind_int64(ev, 2, c->id);
-			sqlite3_bind_text(ev, 3, "finish", -1, SQLITE_STATIC);
-			sqlite3_bind_text(ev, 4, note, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(fin) != SQLITE_DONE || sqlite3_step(ev) != SQLITE_DONE)
-				goto dberr;
+			 * finish at the deadline, exactly as the timer would have. */
+			op = attempt_finish_op(c, FINISH_TIME_UP, deadline, actor_system(), now);
 			n_finish++;
-			continue;
+		} else {
+			int64_t delta;
+			if (!x->outage_credit || alive <= 0)
+				continue;
+			delta = clock_outage_credit_ms(alive, c->started_at, now);
+			if (delta <= 0)
+				continue;
+			c->credit_ms += delta;
+			op = attempt_op_new(AOP_CREDIT, c, actor_system(), now);
+			op->u.credit.credit_ms = c->credit_ms;
+			op->u.credit.delta_ms = delta;
+			snprintf(op->u.credit.note, sizeof op->u.credit.note,
+				 "server not running from %s to %s", t1, t2);
+			n_credit++;
 		}
-		if (!s->cfg.outage_credit || alive <= 0)
-			continue;
-		int64_t delta = clock_outage_credit_ms(alive, c->started_at, now);
-		if (delta <= 0)
-			continue;
-		c->credit_ms += delta;
-		snprintf(note, sizeof note, "server not running from %s to %s", t1, t2);
-		sqlite3_reset(credit);
-		sqlite3_bind_int64(credit, 1, c->credit_ms);
-		sqlite3_bind_int64(credit, 2, c->id);
-		sqlite3_reset(ledger);
-		sqlite3_bind_int64(ledger, 1, c->id);
-		sqlite3_bind_int64(ledger, 2, now);
-		sqlite3_bind_int64(ledger, 3, delta);
-		sqlite3_bind_text(ledger, 4, note, -1, SQLITE_TRANSIENT);
-		snprintf(note, sizeof note, "{\"delta_ms\":%lld}", (long long)delta);
-		sqlite3_reset(ev);
-		sqlite3_bind_int64(ev, 1, now);
-		sqlite3_bind_int64(ev, 2, c->id);
-		sqlite3_bind_text(ev, 3, "outage_credit", -1, SQLITE_STATIC);
-		sqlite3_bind_text(ev, 4, note, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(credit) != SQLITE_DONE || sqlite3_step(ledger) != SQLITE_DONE ||
-		    sqlite3_step(ev) != SQLITE_DONE)
-			goto dberr;
-		n_credit++;
+		op->op.pending = NULL; /* applied synchronously: never in flight */
+		*tailp = &op->op;
+		tailp = &op->op.next;
 	}
-	if (db_meta_set(db, "heartbeat_ms", now) || db_exec(db, "COMMIT", err, errlen))
-		goto dberr;
+	wr_op_init(beat, attempt_apply_beat, actor_system(), now);
+	*tailp = beat;
+	if (wr_apply_now(db, ops, err, errlen)) {
+		char inner[512];
+		snprintf(inner, sizeof inner, "%s", err);
+		snprintf(err, errlen, "recovery: %s", inner);
+		return -1;
+	}
 	if (n_credit || n_finish)
-		log_info("recovery: server was last alive %s; credited %d running attempts, finished %d whose time was up",
+		log_info("recovery: server was last alive %s; credited %d running attempts, finished %d "
+			 "whose time was up",
 			 t1, n_credit, n_finish);
-	for (struct rt_candidate *c = s->reg.all; c; c = c->all_next)
-		attempt_arm(s, c);
-	rc = 0;
-	goto out;
-dberr:
-	snprintf(err, errlen, "recovery: database error: %s", sqlite3_errmsg(db));
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-out:
-	sqlite3_finalize(credit);
-	sqlite3_finalize(ledger);
-	sqlite3_finalize(fin);
-	sqlite3_finalize(ev);
-	return rc;
+	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next)
+		attempt_arm(x, c);
+	return 0;
 }

@@ -15,7 +15,7 @@ from harness import World, run, wait_until, parse_time  # noqa: E402
 class ApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.w = World(n_candidates=14)
+        cls.w = World(n_candidates=15)
         # An exam drawing every TIU item, so its papers always hold the figure item.
         run("exam", "create", "--db", cls.w.db, harness.make_exam(
             cls.w.dir, code="IMG", sections=[{"code": "TIU", "draw": 6}], pass_rules={}))
@@ -385,6 +385,25 @@ class ApiTest(unittest.TestCase):
                          "e.candidate_id WHERE registration_no = 'C010' AND kind = 'finish'")
         self.assertEqual([json.loads(d) for (d,) in fin],
                          [{"reason": "submitted", "total": sum(exp.values())}])
+
+    def test_events_record_who_and_canonical_detail(self):
+        """Every event names its actor (here the candidate: login, start,
+        answer, finish) and stores its detail in the one canonical encoding
+        (compact JSON, keys sorted)."""
+        c = self.fresh("C015")
+        c.post("/api/v1/attempt/start")
+        self.assertEqual(c.answer(1, "A", 1).status, 200)
+        self.assertEqual(c.post("/api/v1/attempt/finish").status, 200)
+        cid = self.w.sql("SELECT id FROM candidates WHERE registration_no = 'C015'")[0][0]
+        rows = self.w.sql("SELECT kind, actor_kind, actor_id, detail FROM events "
+                          "WHERE candidate_id = ? ORDER BY id", cid)
+        self.assertEqual([r[0] for r in rows], ["login", "start", "answer", "finish"])
+        self.assertEqual({(r[1], r[2]) for r in rows}, {("candidate", cid)})
+        for kind, _, _, detail in rows:
+            if detail is not None:
+                self.assertEqual(detail, json.dumps(json.loads(detail), sort_keys=True,
+                                                    separators=(",", ":"), ensure_ascii=True),
+                                 kind)
 
     def test_papers_differ_between_candidates(self):
         orders = []

@@ -13,6 +13,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
 from harness import make_bank, make_exam, run, write_csv  # noqa: E402
 
+# The database schema version of this ujian (include/store/db.h).
+SCHEMA = 3
+
 
 class CliTest(unittest.TestCase):
     def setUp(self):
@@ -69,7 +72,7 @@ class CliTest(unittest.TestCase):
 
     def test_init_is_idempotent_and_creates_private_key(self):
         p = run("init", "--db", self.db)
-        self.assertIn("schema version 2", p.stdout)
+        self.assertIn("schema version %d" % SCHEMA, p.stdout)
         self.assertEqual(os.stat(self.db + ".key").st_mode & 0o777, 0o600)
 
     def test_schema_version_guard(self):
@@ -82,13 +85,14 @@ class CliTest(unittest.TestCase):
         self.assert_fails(["init", "--db", self.db], "newer than this ujian")
         old = os.path.join(self.dir, "old.db")
         sqlite3.connect(old).close()  # an empty file: schema version 0
-        self.assert_fails(["bank", "list", "--db", old], "older than 2", "ujian init")
-        self.assertIn("schema version 2", run("init", "--db", old).stdout)
+        self.assert_fails(["bank", "list", "--db", old], "older than %d" % SCHEMA, "ujian init")
+        self.assertIn("schema version %d" % SCHEMA, run("init", "--db", old).stdout)
         self.assertIn("CODE", run("bank", "list", "--db", old).stdout)
 
     def test_forward_migration_keeps_data(self):
-        """A version-1 database (before attempts.position) with a running
-        attempt is migrated by ujian init; the attempt keeps its data."""
+        """A version-1 database (before attempts.position and the events'
+        actor columns) with a running attempt and an event is migrated by
+        ujian init; both keep their data."""
         import sqlite3
         run("bank", "import", "--db", self.db, make_bank(self.dir)[0])
         run("exam", "create", "--db", self.db, make_exam(self.dir))
@@ -98,18 +102,24 @@ class CliTest(unittest.TestCase):
         cid = con.execute("SELECT id FROM candidates").fetchone()[0]
         con.execute("INSERT INTO attempts (candidate_id, status, started_at) VALUES (?, "
                     "'in_progress', 1700000000000)", (cid,))
+        con.execute("INSERT INTO events (at, candidate_id, kind) VALUES (1700000000000, ?, "
+                    "'start')", (cid,))
         con.execute("ALTER TABLE attempts DROP COLUMN position")
+        con.execute("ALTER TABLE events DROP COLUMN actor_kind")
+        con.execute("ALTER TABLE events DROP COLUMN actor_id")
         con.execute("PRAGMA user_version = 1")
         con.commit()
         con.close()
-        self.assert_fails(["exam", "list", "--db", self.db], "older than 2")
-        self.assertIn("schema version 2", run("init", "--db", self.db).stdout)
+        self.assert_fails(["exam", "list", "--db", self.db], "older than %d" % SCHEMA)
+        self.assertIn("schema version %d" % SCHEMA, run("init", "--db", self.db).stdout)
         con = sqlite3.connect(self.db)
         row = con.execute("SELECT status, started_at, position FROM attempts").fetchone()
+        ev = con.execute("SELECT kind, actor_kind, actor_id FROM events").fetchall()
         version = con.execute("PRAGMA user_version").fetchone()[0]
         con.close()
         self.assertEqual(row, ("in_progress", 1700000000000, 1))
-        self.assertEqual(version, 2)
+        self.assertEqual(ev, [("start", None, None)])  # who: unknown before version 3
+        self.assertEqual(version, SCHEMA)
 
     # --- banks -------------------------------------------------------------
 

@@ -342,5 +342,53 @@ class WriterStallTest(unittest.TestCase):
             w.close()
 
 
+class WriterQueueCapTest(unittest.TestCase):
+    def test_full_queue_refuses_with_503_and_changes_nothing(self):
+        """The writer queue has a cap (--writer-queue 2 here). While another
+        process holds the write lock, two answers fill it; a third request
+        that would queue work gets 503 server_busy with Retry-After and
+        changes nothing (neither RAM nor the database); requests that queue
+        nothing are still served. Once the lock goes, the queued answers are
+        committed and acknowledged and the refused one succeeds on retry."""
+        import sqlite3
+        w = World(n_candidates=3)
+        try:
+            w.serve("--writer-queue", "2")
+            cs = [w.logged_in("C00%d" % i) for i in (1, 2, 3)]
+            for c in cs:
+                self.assertEqual(c.post("/api/v1/attempt/start").status, 200)
+            holder = sqlite3.connect(w.db, isolation_level=None, timeout=30)
+            holder.execute("BEGIN IMMEDIATE")
+            replies = {}
+            threads = [threading.Thread(target=lambda i=i: replies.update({i: cs[i].answer(1, "B", 1)}))
+                       for i in (0, 1)]
+            for t in threads:
+                t.start()
+            wait_until(lambda: "writer: stalled, 2 operations waiting" in w.server.read_log(),
+                       20 * SLOW, "two operations queued behind the lock")
+            r = cs[2].answer(1, "C", 1)
+            self.assertEqual((r.status, r.error), (503, "server_busy"))
+            self.assertEqual(r.headers.get("retry-after"), "2")
+            r = w.client().login("EX", "C003", w.password("C003"))
+            self.assertEqual((r.status, r.error), (503, "server_busy"))
+            self.assertEqual(w.client().get("/api/v1/health").status, 200)
+            holder.execute("ROLLBACK")
+            holder.close()
+            for t in threads:
+                t.join(30 * SLOW)
+                self.assertFalse(t.is_alive())
+            self.assertEqual(sorted(r.status for r in replies.values()), [200, 200])
+            # Nothing of the refused answer: not in RAM (the paper) ...
+            paper = cs[2].get("/api/v1/attempt").json
+            self.assertEqual(paper["answers"], [])
+            # ... nor in the database; the retry is accepted as rev 1.
+            self.assertEqual(w.sql("SELECT count(*) FROM answers a JOIN candidates c ON "
+                                   "c.id = a.candidate_id WHERE registration_no = 'C003'"), [(0,)])
+            r = cs[2].answer(1, "C", 1)
+            self.assertEqual((r.status, r.json["option"], r.json["rev"]), (200, "C", 1))
+        finally:
+            w.close()
+
+
 if __name__ == "__main__":
     harness.main()

@@ -1,0 +1,50 @@
+/* listener.h - the HTTP front: the listening socket, evhttp and its limits,
+ * descriptor-pressure back-off, and the split between the API and static
+ * files.
+ *
+ * Owns no domain state: requests under /api/ go to the dispatch function
+ * given at start (the route table), everything else to the web root. One
+ * struct httpd per event loop (at most UJ_LOOPS_MAX). */
+#ifndef UJIAN_LISTENER_H
+#define UJIAN_LISTENER_H
+
+#include "bounds.h"
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Handle a request whose path starts with /api/; must reply exactly once. */
+typedef void (*httpd_dispatch_fn)(void *app, struct evhttp_request *req, const char *path);
+
+struct httpd_config {
+	const char *listen;  /* "ADDR:PORT" (port 0: any free port) */
+	size_t max_body;     /* request body limit, bytes */
+	int idle_timeout_s;  /* close idle connections after this */
+	int backlog;         /* listen backlog */
+	const char *web_root; /* resolved folder of static files; NULL: none */
+};
+
+struct httpd {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evconnlistener *listener;
+	struct event *resume_ev;
+	const char *web_root;
+	httpd_dispatch_fn dispatch;
+	void *app;
+	int64_t pressure_until; /* ms: after EMFILE, replies close their connection */
+	long emfile_count;
+	char bound[UJ_LISTEN_MAX + 1]; /* address actually bound */
+};
+
+/* Create evhttp on base and (if cfg->listen) bind the listener (backlog from
+ * cfg, EMFILE back-off). Returns 0 or -1 with err; h is then safe to stop. */
+int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_config *cfg,
+		httpd_dispatch_fn dispatch, void *app, char *err, size_t errlen);
+/* Stop accepting and free evhttp (and with it every connection). */
+void httpd_stop(struct httpd *h);
+
+#endif

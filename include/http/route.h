@@ -1,0 +1,64 @@
+/* route.h - the route table: every API route is one row saying its method,
+ * path, the principal (and staff roles) it needs, whether it queues work for
+ * the writer, and its handler.
+ *
+ * route_dispatch finds the row, authenticates the request into a principal
+ * (through the table's authenticate function), checks route_allows, refuses
+ * with 503 server_busy when the row queues work and the table's room
+ * function says there is none, and only then calls the handler. A handler
+ * parses, calls its domain and replies; it never writes SQL or fills a
+ * writer operation. The authorization test walks every row x every
+ * principal through route_allows and over HTTP. */
+#ifndef UJIAN_ROUTE_H
+#define UJIAN_ROUTE_H
+
+#include "auth/principal.h"
+
+#include <event2/http.h>
+#include <stddef.h>
+
+enum route_match { ROUTE_EXACT, ROUTE_PREFIX };
+
+/* rest: the path after a ROUTE_PREFIX row's path ("" for exact rows). */
+typedef void (*route_handler)(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
+
+struct route {
+	enum evhttp_cmd_type method;
+	const char *path;
+	enum route_match match;
+	enum principal_kind need; /* PRINCIPAL_ANONYMOUS: anyone */
+	unsigned roles;           /* staff rows: any one of these roles */
+	int cookie;               /* the session may come as a cookie (images) */
+	int queues;               /* may queue writer work: refused when busy */
+	route_handler fn;
+};
+
+/* Resolve the request's credentials into *p (cookie: a session cookie is
+ * accepted too). Returns NULL, or the error code of the refusal
+ * ("unauthorized", "session_replaced"). */
+typedef const char *(*route_auth_fn)(void *app, struct evhttp_request *req, int cookie,
+				     struct principal *p);
+/* 1 if the writer can take more work now. */
+typedef int (*route_room_fn)(void *app);
+
+struct route_table {
+	const struct route *rows;
+	size_t n;
+	route_auth_fn authenticate;
+	route_room_fn room;
+};
+
+/* 1 if principal p may use route r: its kind is the one r needs (any for
+ * anonymous rows) and, for staff rows, it holds one of r's roles. */
+int route_allows(const struct route *r, const struct principal *p);
+/* The row for method and path (rest set), or NULL; *path_known is set if
+ * some row has the path (so the reply is 405, not 404). */
+const struct route *route_find(const struct route_table *t, enum evhttp_cmd_type method,
+			       const char *path, const char **rest, int *path_known);
+/* Route one /api/ request; always replies (through the handler or with
+ * 404, 405, 401, 403 or 503). */
+void route_dispatch(const struct route_table *t, void *app, struct evhttp_request *req,
+		    const char *path);
+
+#endif

@@ -1,0 +1,98 @@
+/* writer.h - the single SQLite writer thread with group commit, knowing no
+ * domain.
+ *
+ * A domain module defines its operation as a struct whose first member is a
+ * struct wr_op, and an apply function that performs its SQL (through
+ * wr_stmt) inside the writer's open transaction. The writer takes everything
+ * queued (up to UJ_BATCH_MAX), applies it in one transaction with
+ * synchronous=FULL, and only then posts the operations back to the mailbox
+ * each one names, where its done callback runs (and replies to an HTTP
+ * request). So a reply that follows a write always follows its fsync.
+ * Operations complete in submission order per mailbox.
+ *
+ * A heartbeat (meta.heartbeat_ms) is written with every batch and every
+ * 500 ms when idle, so after a crash the server knows when it was last alive.
+ *
+ * Failures: "busy" (another process holds the write lock) is retried. An
+ * apply that fails for a reason of its own (a constraint, a bad value: a
+ * bug, not the disk) is isolated: the batch is rolled back and re-applied
+ * without it, and that operation completes with op->failed set. A storage
+ * error (I/O, disk full, corruption) is fatal: the writer aborts the process,
+ * which loses nothing acknowledged, and a restart rebuilds RAM.
+ *
+ * The queue is bounded: writer_room() says whether a request may add work
+ * (UJ_WRITER_QUEUE_MAX by default); a request that finds no room is refused
+ * with 503 server_busy before it changes anything. Work the server itself
+ * must do (a deadline finish, a failed-login audit row) is always queued. */
+#ifndef UJIAN_WRITER_H
+#define UJIAN_WRITER_H
+
+#include "core/actor.h"
+#include "core/mailbox.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+struct wr_tx; /* the open transaction, as seen by an apply function */
+struct wr_op;
+
+/* Perform op's writes in tx (writer thread). Returns 0, or -1 after a
+ * failed SQLite call (the writer reads the connection's error). */
+typedef int (*wr_apply_fn)(struct wr_tx *tx, struct wr_op *op);
+/* After the commit, on the loop thread that owns op->mb. Must not free op. */
+typedef void (*wr_done_fn)(struct wr_op *op);
+/* Release op and what it owns (default: free(op)). */
+typedef void (*wr_release_fn)(struct wr_op *op);
+
+/* An op with apply NULL is a barrier: its done runs once everything
+ * submitted before it is durable. */
+struct wr_op {
+	wr_apply_fn apply;     /* NULL: a barrier that writes nothing */
+	wr_done_fn done;       /* may be NULL */
+	wr_release_fn release; /* NULL: free(op) */
+	struct actor owner;    /* who caused it (recorded with its events) */
+	struct mailbox *mb;    /* where done runs; set by writer_submit if NULL */
+	int *pending;          /* optional loop-side counter of ops in flight */
+	int64_t at;            /* server time of the operation, ms */
+	int failed;            /* set when the apply failed and was left out */
+	struct wr_op *next;    /* writer's queue link */
+};
+
+struct writer;
+
+/* Open a writer connection to db_path and start the thread. Completions go
+ * to mb unless an op names another mailbox. heartbeat: write
+ * meta.heartbeat_ms. queue_max: requests are refused beyond this backlog
+ * (0: UJ_WRITER_QUEUE_MAX). Returns NULL with err. */
+struct writer *writer_start(const char *db_path, struct mailbox *mb, int heartbeat,
+			    long queue_max, char *err, size_t errlen);
+/* Prepare op's common fields: apply, owner, time. */
+void wr_op_init(struct wr_op *op, wr_apply_fn apply, struct actor owner, int64_t at);
+/* 1 if a request may queue more work now. */
+int writer_room(const struct writer *w);
+/* Queue op (loop thread). The writer owns it until its release has run.
+ * Counts op->pending up now and down just before done runs. */
+void writer_submit(struct writer *w, struct wr_op *op);
+/* Operations submitted and not yet completed. */
+long writer_backlog(const struct writer *w);
+/* Server time (ms) of the last successful commit (or of the start). Any
+ * thread. */
+int64_t writer_last_commit_ms(const struct writer *w);
+/* Finish queued work, write a last heartbeat, stop the thread. Completions
+ * already posted are run by the caller's mailbox_drain. */
+void writer_stop(struct writer *w);
+
+/* The statement for sql (a string with static storage: the cache is keyed
+ * by its address), reset and with its bindings cleared; NULL if it cannot
+ * be prepared. Only inside an apply function. */
+sqlite3_stmt *wr_stmt(struct wr_tx *tx, const char *sql);
+/* Step a write statement to completion: 0, or -1. */
+int wr_step(sqlite3_stmt *st);
+
+/* Apply ops (linked through next) in one transaction on db, synchronously on
+ * the calling thread, with the same apply functions the writer uses: for
+ * start-up recovery, before the writer runs. Every op is released. Returns 0,
+ * or -1 with err (the transaction rolled back, nothing applied). */
+int wr_apply_now(sqlite3 *db, struct wr_op *ops, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,288 @@
+/* session.c - candidate login, logout and authentication, and the writer
+ * operations of the sessions table. */
+#include "auth/session.h"
+#include "bounds.h"
+#include "core/mem.h"
+#include "core/rng.h"
+#include "core/text.h"
+#include "store/event.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct errtext session_error_rows[] = {
+	{ "unauthorized", "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali." },
+	{ "session_replaced",
+	  "Akun Anda telah masuk dari perangkat lain, sehingga sesi ini diakhiri." },
+	{ "invalid_credentials", "Nomor peserta atau kata sandi salah." },
+	{ "token_required", "Token ujian wajib diisi." },
+	{ "token_invalid", "Token ujian salah." },
+	{ "too_many_attempts",
+	  "Terlalu banyak percobaan masuk yang gagal. Silakan tunggu beberapa menit lalu coba lagi." },
+	{ "forbidden", "Anda tidak berwenang membuka alamat ini." },
+};
+
+const struct errtext_table session_errors = ERRTEXT_TABLE(session_error_rows);
+
+const char *const login_outcome_codes[LOGIN_OUTCOME_MAX] = {
+	[LOGIN_OK] = NULL,
+	[LOGIN_INVALID_CREDENTIALS] = "invalid_credentials",
+	[LOGIN_TOO_MANY_ATTEMPTS] = "too_many_attempts",
+	[LOGIN_EXAM_CLOSED] = "exam_closed",
+	[LOGIN_TOKEN_REQUIRED] = "token_required",
+	[LOGIN_TOKEN_INVALID] = "token_invalid",
+};
+
+/* ---- writer operations ------------------------------------------------- */
+
+enum session_op_kind { SOP_LOGIN, SOP_LOGIN_FAILED, SOP_LOGOUT };
+
+struct session_op {
+	struct wr_op op;
+	enum session_op_kind kind;
+	int64_t cand_id;
+	struct rt_candidate *c;
+	session_then_fn then;
+	void *arg;
+	uint8_t hash[CRED_HASH_LEN];
+	char peer[UJ_PEER_MAX + 1];
+	int replaced;    /* login: an older session was replaced */
+	const char *why; /* failed login: static reason */
+};
+
+static const char sql_replace[] =
+	"UPDATE sessions SET state = 'replaced' WHERE candidate_id = ?1 AND state = 'active'";
+static const char sql_insert[] =
+	"INSERT INTO sessions (token_hash, candidate_id, created_at, state, peer)"
+	" VALUES (?1, ?2, ?3, 'active', ?4)";
+static const char sql_logout[] = "UPDATE sessions SET state = 'logged_out' WHERE token_hash = ?1";
+
+static int session_event(struct wr_tx *tx, const struct session_op *s, const char *kind,
+			 json_t *detail)
+{
+	struct event_rec e = { .at = s->op.at, .actor = s->op.owner, .candidate_id = s->cand_id,
+			       .kind = kind, .label = -1, .detail = detail };
+	return event_append(tx, &e);
+}
+
+static int session_apply(struct wr_tx *tx, struct wr_op *op)
+{
+	struct session_op *s = (struct session_op *)op;
+	sqlite3_stmt *st;
+	json_t *detail = NULL;
+	int rc = -1;
+
+	switch (s->kind) {
+	case SOP_LOGIN:
+		if (!(st = wr_stmt(tx, sql_replace)))
+			break;
+		sqlite3_bind_int64(st, 1, s->cand_id);
+		if (wr_step(st) || !(st = wr_stmt(tx, sql_insert)))
+			break;
+		sqlite3_bind_blob(st, 1, s->hash, CRED_HASH_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, s->cand_id);
+		sqlite3_bind_int64(st, 3, op->at);
+		sqlite3_bind_text(st, 4, s->peer, -1, SQLITE_STATIC);
+		if (wr_step(st))
+			break;
+		detail = json_pack("{s:s}", "peer", s->peer);
+		if (s->replaced && session_event(tx, s, "session_replaced", detail))
+			break;
+		rc = session_event(tx, s, "login", detail);
+		break;
+	case SOP_LOGIN_FAILED:
+		detail = json_pack("{s:s,s:s}", "peer", s->peer, "reason", s->why);
+		rc = session_event(tx, s, "login_failed", detail);
+		break;
+	case SOP_LOGOUT:
+		if (!(st = wr_stmt(tx, sql_logout)))
+			break;
+		sqlite3_bind_blob(st, 1, s->hash, CRED_HASH_LEN, SQLITE_STATIC);
+		rc = wr_step(st) || session_event(tx, s, "logout", NULL) ? -1 : 0;
+		break;
+	}
+	json_decref(detail);
+	return rc;
+}
+
+static void session_op_done(struct wr_op *op)
+{
+	struct session_op *s = (struct session_op *)op;
+	if (s->then)
+		s->then(s->c, s->arg);
+}
+
+static void session_submit(struct auth_rt *a, struct rt_candidate *c, enum session_op_kind kind,
+			   int64_t now, struct session_op **out)
+{
+	struct session_op *s = xcalloc(1, sizeof *s);
+	wr_op_init(&s->op, session_apply, actor_candidate(c->id), now);
+	s->op.done = session_op_done;
+	s->op.pending = &c->pending;
+	s->kind = kind;
+	s->cand_id = c->id;
+	s->c = c;
+	*out = s;
+	(void)a;
+}
+
+/* ---- login --------------------------------------------------------------- */
+
+void session_init(struct auth_rt *a, const uint8_t key[CRED_KEY_LEN], struct exam_rt *x,
+		  int fail_regno, int window_regno_s, int fail_addr, int window_addr_s)
+{
+	static const char label[] = "ujian image capability v1";
+	unsigned int len = CRED_KEY_LEN;
+
+	memset(a, 0, sizeof *a);
+	memcpy(a->key, key, CRED_KEY_LEN);
+	a->x = x;
+	rng_bytes(a->dummy_hash, sizeof a->dummy_hash);
+	/* A key of its own for image capabilities, so the server key is used
+	 * for one purpose only (passwords). */
+	HMAC(EVP_sha256(), key, CRED_KEY_LEN, (const unsigned char *)label, sizeof label - 1,
+	     a->image_key, &len);
+	ratelimit_init(&a->rl_regno, fail_regno, (int64_t)window_regno_s * 1000, UJ_RATELIMIT_KEYS);
+	ratelimit_init(&a->rl_addr, fail_addr, (int64_t)window_addr_s * 1000, UJ_RATELIMIT_KEYS);
+}
+
+void session_free(struct auth_rt *a)
+{
+	ratelimit_free(&a->rl_regno);
+	ratelimit_free(&a->rl_addr);
+	OPENSSL_cleanse(a->key, sizeof a->key);
+	OPENSSL_cleanse(a->image_key, sizeof a->image_key);
+}
+
+/* Case-insensitive constant-time comparison of sitting tokens. */
+static int session_token_ok(const char *want, const char *got)
+{
+	char w[UJ_TOKEN_MAX + 1], g[UJ_TOKEN_MAX + 1];
+	size_t n = strlen(want);
+	if (strlen(got) != n || n > UJ_TOKEN_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		w[i] = (char)toupper((unsigned char)want[i]);
+		g[i] = (char)toupper((unsigned char)got[i]);
+	}
+	return CRYPTO_memcmp(w, g, n) == 0;
+}
+
+/* Count a failed login against the address and (if known) the candidate,
+ * whose audit log records it. */
+static void session_failed(struct auth_rt *a, const struct login_req *r, const char *rkey,
+			   size_t rlen, struct rt_candidate *c, const char *why, int64_t now)
+{
+	ratelimit_fail(&a->rl_addr, r->peer, strlen(r->peer), now);
+	if (rlen)
+		ratelimit_fail(&a->rl_regno, rkey, rlen, now);
+	if (c) {
+		struct session_op *s;
+		session_submit(a, c, SOP_LOGIN_FAILED, now, &s);
+		str_copy(s->peer, sizeof s->peer, r->peer);
+		s->why = why;
+		writer_submit(a->x->w, &s->op);
+	}
+}
+
+enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, int64_t now,
+				 char token[CRED_TOKEN_LEN + 1], struct rt_candidate **cand,
+				 session_then_fn then, void *arg)
+{
+	char rkey[UJ_CODE_MAX + UJ_REGNO_MAX + 2];
+	size_t rlen = 0;
+	struct rt_exam *e = NULL;
+	struct rt_candidate *c = NULL;
+	struct session_op *s;
+	int pw_ok;
+
+	*cand = NULL;
+	if (text_is_ident(r->exam, UJ_CODE_MAX, "Aa0._-", 1) &&
+	    text_is_ident(r->regno, UJ_REGNO_MAX, "Aa0._-", 1))
+		rlen = (size_t)snprintf(rkey, sizeof rkey, "%s\x01%s", r->exam, r->regno);
+	if (ratelimit_blocked(&a->rl_addr, r->peer, strlen(r->peer), now) ||
+	    (rlen && ratelimit_blocked(&a->rl_regno, rkey, rlen, now)))
+		return LOGIN_TOO_MANY_ATTEMPTS;
+	e = rlen ? registry_exam(&a->x->reg, r->exam) : NULL;
+	c = e ? registry_candidate(e, r->regno) : NULL;
+	/* Always one keyed-hash comparison, whoever asks, so timing tells
+	 * nothing about which candidates exist. */
+	pw_ok = cred_verify_password(a->key, r->exam, r->regno, r->password,
+				     c ? c->pw_hash : a->dummy_hash);
+	if (!pw_ok || !c || strlen(r->password) > UJ_PASSWORD_MAX) {
+		session_failed(a, r, rkey, rlen, c, "invalid_credentials", now);
+		return LOGIN_INVALID_CREDENTIALS;
+	}
+	if (c->status == ATT_NOT_STARTED && !attempt_exam_open(e, now))
+		return LOGIN_EXAM_CLOSED;
+	if (e->def.token[0]) {
+		if (!r->token || !*r->token)
+			return LOGIN_TOKEN_REQUIRED;
+		if (!session_token_ok(e->def.token, r->token)) {
+			session_failed(a, r, rkey, rlen, c, "token_invalid", now);
+			return LOGIN_TOKEN_INVALID;
+		}
+	}
+	session_submit(a, c, SOP_LOGIN, now, &s);
+	cred_new_token(token, s->hash);
+	s->replaced = c->session != NULL;
+	str_copy(s->peer, sizeof s->peer, r->peer);
+	s->then = then;
+	s->arg = arg;
+	registry_session_add(&a->x->reg, c, s->hash, now, SES_ACTIVE);
+	attempt_expire_if_due(a->x, c, now);
+	writer_submit(a->x->w, &s->op);
+	*cand = c;
+	return LOGIN_OK;
+}
+
+void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, session_then_fn then,
+		    void *arg)
+{
+	struct session_op *s;
+	assert(c->session);
+	session_submit(a, c, SOP_LOGOUT, now, &s);
+	memcpy(s->hash, c->session->hash, CRED_HASH_LEN);
+	s->then = then;
+	s->arg = arg;
+	registry_session_end(&a->x->reg, c);
+	writer_submit(a->x->w, &s->op);
+}
+
+const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
+				 struct principal *p)
+{
+	uint8_t hash[CRED_HASH_LEN];
+	struct rt_session *ses;
+
+	if (len != CRED_TOKEN_LEN)
+		return "unauthorized";
+	cred_token_hash(tok, len, hash);
+	ses = registry_session(&a->x->reg, hash);
+	/* The map compares digests; confirm in constant time anyway. */
+	if (!ses || CRYPTO_memcmp(ses->hash, hash, CRED_HASH_LEN) != 0)
+		return "unauthorized";
+	if (ses->state == SES_REPLACED)
+		return "session_replaced";
+	memset(p, 0, sizeof *p);
+	p->kind = PRINCIPAL_CANDIDATE;
+	p->cand = ses->cand;
+	p->session = ses;
+	p->actor = actor_candidate(ses->cand->id);
+	return NULL;
+}
+
+void session_image_tag(const struct auth_rt *a, int64_t cand_id, char out[17])
+{
+	unsigned char mac[32];
+	unsigned int len = sizeof mac;
+	char msg[32];
+	int n = snprintf(msg, sizeof msg, "img:%lld", (long long)cand_id);
+	HMAC(EVP_sha256(), a->image_key, CRED_KEY_LEN, (unsigned char *)msg, (size_t)n, mac, &len);
+	cred_hex(mac, 8, out);
+}

@@ -1,0 +1,217 @@
+/* listener.c - evhttp setup, our own accept path, descriptor pressure. */
+#include "http/listener.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "http/reply.h"
+#include "http/static.h"
+
+#include <arpa/inet.h>
+#include <assert.h>
+#include <errno.h>
+#include <event2/keyvalq_struct.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* evhttp's callback for every request: API or static file. Under descriptor
+ * pressure, the reply asks the client to close so descriptors come back. */
+static void httpd_route(struct evhttp_request *req, void *arg)
+{
+	struct httpd *h = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+
+	if (h->pressure_until && h->pressure_until > clock_now_ms())
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+	if (!path || !*path) {
+		http_reply_error(req, 404, "not_found", NULL);
+		return;
+	}
+	if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0) {
+		h->dispatch(h->app, req, path);
+		return;
+	}
+	http_static(h->web_root, req, path);
+}
+
+static void httpd_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd *h = arg;
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(h->listener);
+}
+
+/* libevent 2.1 gives a bound listener's error callback evhttp's own argument
+ * (the struct evhttp), and has no public way to hand evhttp a socket we
+ * accepted ourselves. So each httpd is found from its evhttp here: one slot
+ * per running front (one per event loop), written on start and stop. */
+static struct {
+	struct evhttp *http;
+	struct httpd *h;
+} httpd_fronts[UJ_LOOPS_MAX];
+static pthread_mutex_t httpd_fronts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int httpd_front_set(struct evhttp *http, struct httpd *h)
+{
+	int rc = -1;
+	pthread_mutex_lock(&httpd_fronts_lock);
+	for (size_t i = 0; i < UJ_LOOPS_MAX; i++)
+		if (httpd_fronts[i].http == (h ? NULL : http)) {
+			httpd_fronts[i].http = h ? http : NULL;
+			httpd_fronts[i].h = h;
+			rc = 0;
+			break;
+		}
+	pthread_mutex_unlock(&httpd_fronts_lock);
+	return rc;
+}
+
+static struct httpd *httpd_front_get(struct evhttp *http)
+{
+	struct httpd *h = NULL;
+	pthread_mutex_lock(&httpd_fronts_lock);
+	for (size_t i = 0; i < UJ_LOOPS_MAX && !h; i++)
+		if (httpd_fronts[i].http == http)
+			h = httpd_fronts[i].h;
+	pthread_mutex_unlock(&httpd_fronts_lock);
+	return h;
+}
+
+/* accept() failed. On EMFILE/ENFILE: stop accepting for 100 ms rather than
+ * spin on a listener that stays readable, and for the next 10 s close every
+ * connection after its reply so descriptors come back quickly. */
+static void httpd_accept_error(struct evconnlistener *l, void *arg)
+{
+	struct httpd *h = httpd_front_get(arg);
+	int err = EVUTIL_SOCKET_ERROR();
+	struct timeval tv = { 0, 100000 };
+	if (!h)
+		return; /* not ours: cannot happen */
+	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+		if (h->emfile_count++ % 1000 == 0)
+			log_warn("accept failed: %s (%ld times); pausing new connections for 100 ms and "
+				 "closing connections after each reply for 10 s",
+				 evutil_socket_error_to_string(err), h->emfile_count);
+		h->pressure_until = clock_now_ms() + 10000;
+		evconnlistener_disable(l);
+		event_add(h->resume_ev, &tv);
+		return;
+	}
+	/* ECONNABORTED and the like concern one connection only. */
+	log_debug("accept failed: %s", evutil_socket_error_to_string(err));
+}
+
+/* Parse "ADDR:PORT" ("[v6]:PORT" too). libevent refuses port 0, which we
+ * accept to mean "any free port". */
+static int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss, int *sslen)
+{
+	size_t n = strlen(spec);
+	char buf[UJ_LISTEN_MAX + 1];
+	int any = n > 2 && strcmp(spec + n - 2, ":0") == 0;
+
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, spec, n + 1);
+	if (any)
+		buf[n - 1] = '1';
+	if (evutil_parse_sockaddr_port(buf, (struct sockaddr *)ss, sslen) != 0)
+		return -1;
+	if (any)
+		((struct sockaddr_in *)ss)->sin_port = 0; /* same offset for IPv6 */
+	return 0;
+}
+
+/* The address the listener actually bound, as "host:port", into h->bound. */
+static void httpd_note_bound(struct httpd *h)
+{
+	struct sockaddr_storage b;
+	socklen_t bl = sizeof b;
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+	getsockname(evconnlistener_get_fd(h->listener), (struct sockaddr *)&b, &bl);
+	if (b.ss_family == AF_INET) {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&b)->sin_addr, host, sizeof host);
+		port = ntohs(((struct sockaddr_in *)&b)->sin_port);
+	} else if (b.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&b)->sin6_addr, host, sizeof host);
+		port = ntohs(((struct sockaddr_in6 *)&b)->sin6_port);
+	}
+	snprintf(h->bound, sizeof h->bound, "%s:%d", host, port);
+}
+
+int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_config *cfg,
+		httpd_dispatch_fn dispatch, void *app, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	int sslen = sizeof ss, one = 1;
+	struct timeval tv = { cfg->idle_timeout_s, 0 };
+
+	memset(h, 0, sizeof *h);
+	h->base = base;
+	h->dispatch = dispatch;
+	h->app = app;
+	h->web_root = cfg->web_root;
+	memset(&ss, 0, sizeof ss);
+	if (cfg->listen && httpd_parse_listen(cfg->listen, &ss, &sslen) != 0) {
+		snprintf(err, errlen, "--listen \"%s\": expected ADDRESS:PORT, e.g. 127.0.0.1:8080",
+			 cfg->listen);
+		return -1;
+	}
+	h->http = evhttp_new(base);
+	if (!h->http) {
+		snprintf(err, errlen, "cannot create the HTTP server");
+		return -1;
+	}
+	evhttp_set_max_headers_size(h->http, UJ_HEADERS_MAX);
+	/* evhttp answers bodies beyond this with its own 413; between max_body
+	 * and this the handlers answer with the JSON body_too_large. */
+	evhttp_set_max_body_size(h->http, (ev_ssize_t)(cfg->max_body * UJ_BODY_HARD_FACTOR));
+	evhttp_set_timeout_tv(h->http, &tv);
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						    EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
+	evhttp_set_default_content_type(h->http, "application/json; charset=utf-8");
+	evhttp_set_gencb(h->http, httpd_route, h);
+	if (!cfg->listen)
+		return 0;
+
+	h->listener = evconnlistener_new_bind(base, NULL, NULL,
+					      LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
+						      LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_DEFERRED_ACCEPT,
+					      cfg->backlog, (struct sockaddr *)&ss, sslen);
+	if (!h->listener) {
+		snprintf(err, errlen, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+		return -1;
+	}
+	/* Replies larger than a segment would otherwise wait ~40 ms for the
+	 * client's delayed ACK (Nagle); Linux gives accepted sockets the
+	 * listener's TCP_NODELAY. */
+	setsockopt(evconnlistener_get_fd(h->listener), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	h->resume_ev = evtimer_new(base, httpd_resume, h);
+	if (!h->resume_ev || httpd_front_set(h->http, h)) {
+		snprintf(err, errlen, "cannot set up the accept back-off");
+		return -1;
+	}
+	if (!evhttp_bind_listener(h->http, h->listener)) {
+		snprintf(err, errlen, "cannot attach the listener");
+		return -1;
+	}
+	evconnlistener_set_error_cb(h->listener, httpd_accept_error);
+	httpd_note_bound(h);
+	return 0;
+}
+
+void httpd_stop(struct httpd *h)
+{
+	if (h->http) {
+		httpd_front_set(h->http, NULL);
+		evhttp_free(h->http); /* also frees the bound listener and every connection */
+	}
+	h->http = NULL;
+	if (h->resume_ev)
+		event_free(h->resume_ev);
+	h->resume_ev = NULL;
+}

@@ -1,0 +1,75 @@
+/* route.c - matching, authentication, authorization and admission of API
+ * requests against the route table. */
+#include "http/route.h"
+#include "http/reply.h"
+
+#include <assert.h>
+#include <string.h>
+
+int route_allows(const struct route *r, const struct principal *p)
+{
+	assert(r->need < PRINCIPAL_KIND_MAX && p->kind < PRINCIPAL_KIND_MAX);
+	if (r->need == PRINCIPAL_ANONYMOUS)
+		return 1;
+	if (p->kind != r->need)
+		return 0;
+	if (r->need == PRINCIPAL_STAFF)
+		return (p->roles & r->roles) != 0;
+	return 1;
+}
+
+const struct route *route_find(const struct route_table *t, enum evhttp_cmd_type method,
+			       const char *path, const char **rest, int *path_known)
+{
+	*path_known = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct route *r = &t->rows[i];
+		size_t plen = strlen(r->path);
+		if (r->match == ROUTE_PREFIX) {
+			if (strncmp(path, r->path, plen) != 0)
+				continue;
+			*rest = path + plen;
+		} else {
+			if (strcmp(path, r->path) != 0)
+				continue;
+			*rest = "";
+		}
+		*path_known = 1;
+		if (r->method == method)
+			return r;
+	}
+	return NULL;
+}
+
+void route_dispatch(const struct route_table *t, void *app, struct evhttp_request *req,
+		    const char *path)
+{
+	struct principal p = { .kind = PRINCIPAL_ANONYMOUS };
+	const char *rest = "", *refused;
+	int known;
+	const struct route *r = route_find(t, evhttp_request_get_command(req), path, &rest, &known);
+
+	if (!r) {
+		if (known)
+			http_reply_error(req, 405, "method_not_allowed", NULL);
+		else
+			http_reply_error(req, 404, "not_found", NULL);
+		return;
+	}
+	if (r->need != PRINCIPAL_ANONYMOUS) {
+		refused = t->authenticate(app, req, r->cookie, &p);
+		if (refused) {
+			http_reply_error(req, 401, refused, NULL);
+			return;
+		}
+		if (!route_allows(r, &p)) {
+			http_reply_error(req, 403, "forbidden", NULL);
+			return;
+		}
+	}
+	if (r->queues && !t->room(app)) {
+		http_reply_busy(req);
+		return;
+	}
+	r->fn(app, req, &p, rest);
+}

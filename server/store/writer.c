@@ -1,0 +1,423 @@
+/* writer.c - the writer thread: queue, batches, transactions, completions.
+ * Knows no table but meta (the heartbeat): every write is an op's apply. */
+#include "store/writer.h"
+#include "bounds.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "store/db.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char wr_heartbeat_sql[] =
+	"INSERT INTO meta (key, value) VALUES ('heartbeat_ms', ?1)"
+	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+/* The open transaction an apply function writes through: the connection and
+ * its cache of prepared statements, keyed by the SQL text's address. */
+struct wr_tx {
+	sqlite3 *db;
+	int n;
+	const char *sql[UJ_WRITER_STMTS_MAX];
+	sqlite3_stmt *st[UJ_WRITER_STMTS_MAX];
+};
+
+/* Crash points for the crash harness (make crash-test builds with
+ * -DUJIAN_CRASHPOINTS). UJIAN_CRASH="after_commit:K" kills the process right
+ * after the K-th committed batch, before any reply is sent;
+ * "mid_batch:K" kills it halfway through applying the K-th batch, inside
+ * the open transaction. Never compiled into a normal build. */
+#ifdef UJIAN_CRASHPOINTS
+enum wr_crash { CRASH_NONE, CRASH_AFTER_COMMIT, CRASH_MID_BATCH };
+static enum wr_crash wr_crash_kind;
+static long wr_crash_at, wr_crash_batches;
+
+static void wr_crash_init(void)
+{
+	const char *v = getenv("UJIAN_CRASH");
+	if (!v)
+		return;
+	if (strncmp(v, "after_commit:", 13) == 0)
+		wr_crash_kind = CRASH_AFTER_COMMIT;
+	else if (strncmp(v, "mid_batch:", 10) == 0)
+		wr_crash_kind = CRASH_MID_BATCH;
+	wr_crash_at = atol(strchr(v, ':') + 1);
+	log_warn("crash point armed: %s", v);
+}
+
+static void wr_crash_point(enum wr_crash where)
+{
+	if (wr_crash_kind == where && wr_crash_batches == wr_crash_at) {
+		log_warn("crash point reached (%s batch %ld)",
+			 where == CRASH_AFTER_COMMIT ? "after commit" : "mid batch", wr_crash_at);
+		raise(SIGKILL);
+	}
+}
+#else
+#define wr_crash_init() ((void)0)
+#define wr_crash_point(where) ((void)0)
+#endif
+
+struct writer {
+	struct wr_tx tx;
+	struct mailbox *mb;
+	int heartbeat;
+	long queue_max;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct wr_op *head, *tail;
+	int stopping;
+	atomic_long backlog;
+	_Atomic int64_t last_commit_ms;
+};
+
+void wr_op_init(struct wr_op *op, wr_apply_fn apply, struct actor owner, int64_t at)
+{
+	memset(op, 0, sizeof *op);
+	op->apply = apply;
+	op->owner = owner;
+	op->at = at;
+}
+
+sqlite3_stmt *wr_stmt(struct wr_tx *tx, const char *sql)
+{
+	sqlite3_stmt *st;
+	for (int i = 0; i < tx->n; i++)
+		if (tx->sql[i] == sql) {
+			sqlite3_reset(tx->st[i]);
+			sqlite3_clear_bindings(tx->st[i]);
+			return tx->st[i];
+		}
+	/* A new statement: the cache is sized for every statement the domains
+	 * write with; running out is a programming error. */
+	assert(tx->n < UJ_WRITER_STMTS_MAX);
+	if (tx->n >= UJ_WRITER_STMTS_MAX ||
+	    sqlite3_prepare_v3(tx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	tx->sql[tx->n] = sql;
+	tx->st[tx->n++] = st;
+	return st;
+}
+
+int wr_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static void wr_tx_clear(struct wr_tx *tx)
+{
+	for (int i = 0; i < tx->n; i++)
+		sqlite3_finalize(tx->st[i]);
+	tx->n = 0;
+}
+
+/* 1 if rc means the storage itself failed (fatal for the writer), as opposed
+ * to a failure of one operation. */
+static int wr_storage_error(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOMEM:
+	case SQLITE_READONLY:
+	case SQLITE_PROTOCOL:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int wr_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+static int wr_heartbeat(struct wr_tx *tx)
+{
+	sqlite3_stmt *st = wr_stmt(tx, wr_heartbeat_sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, clock_now_ms());
+	return wr_step(st);
+}
+
+/* One try at committing batch (ops with failed set are skipped) plus a
+ * heartbeat when asked. Returns SQLITE_OK, or the failing code with *bad set
+ * to the op whose apply failed (NULL if the failure was not an apply's). */
+static int wr_try(struct wr_tx *tx, struct wr_op *batch, int heartbeat, struct wr_op **bad)
+{
+	int rc = sqlite3_exec(tx->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int k = 0, half = 0;
+	struct wr_op *op;
+
+	*bad = NULL;
+	if (rc != SQLITE_OK)
+		return rc;
+#ifdef UJIAN_CRASHPOINTS
+	if (batch)
+		wr_crash_batches++;
+	for (op = batch; op; op = op->next)
+		half++;
+	half /= 2;
+#endif
+	for (op = batch; op && rc == SQLITE_OK; op = op->next, k++) {
+		if (k == half)
+			wr_crash_point(CRASH_MID_BATCH);
+		if (op->failed || !op->apply)
+			continue;
+		if (op->apply(tx, op) != 0) {
+			rc = sqlite3_extended_errcode(tx->db);
+			if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_DONE || (rc & 0xff) == SQLITE_ROW)
+				rc = SQLITE_ERROR; /* an apply that failed without SQLite */
+			*bad = op;
+		}
+	}
+	if (rc == SQLITE_OK && heartbeat && wr_heartbeat(tx) != 0)
+		rc = sqlite3_extended_errcode(tx->db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(tx->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(tx->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Commit one batch: retry while another process holds the write lock, leave
+ * out (op->failed) an op whose own apply fails, abort on a storage error
+ * (see the header). */
+static void wr_commit(struct writer *w, struct wr_op *batch)
+{
+	for (int attempt = 0;; attempt++) {
+		struct wr_op *bad;
+		int rc = wr_try(&w->tx, batch, w->heartbeat, &bad);
+		if (rc == SQLITE_OK) {
+			if (batch)
+				wr_crash_point(CRASH_AFTER_COMMIT);
+			atomic_store(&w->last_commit_ms, clock_now_ms());
+			return;
+		}
+		if (wr_busy(rc)) {
+			if (attempt % 100 == 0)
+				log_warn("writer: database busy (another process writing?); retrying");
+			usleep(5000);
+			continue;
+		}
+		if (bad && !wr_storage_error(rc)) {
+			log_error("writer: an operation failed (%s); it is left out and the rest "
+				  "of its batch committed",
+				  sqlite3_errstr(rc));
+			bad->failed = 1;
+			continue;
+		}
+		log_error("writer: cannot commit (%s); stopping so that nothing unsaved is acknowledged",
+			  sqlite3_errmsg(w->tx.db));
+		abort();
+	}
+}
+
+static void wr_release(struct wr_op *op)
+{
+	if (op->release)
+		op->release(op);
+	else
+		free(op);
+}
+
+/* Mailbox callback on the owning loop: run the done callbacks of a run of
+ * committed ops (linked through next), then release them. */
+static void wr_deliver(void *arg)
+{
+	struct wr_op *op = arg;
+	while (op) {
+		struct wr_op *next = op->next;
+		if (op->pending) {
+			assert(*op->pending > 0);
+			(*op->pending)--;
+		}
+		if (op->done)
+			op->done(op);
+		wr_release(op);
+		op = next;
+	}
+}
+
+/* Post a committed batch back: consecutive ops with the same mailbox travel
+ * together, so each loop sees its ops in submission order. */
+static void wr_post(struct wr_op *batch)
+{
+	while (batch) {
+		struct wr_op *run = batch, *last = batch;
+		while (last->next && last->next->mb == run->mb)
+			last = last->next;
+		batch = last->next;
+		last->next = NULL;
+		mailbox_post(run->mb, wr_deliver, run);
+	}
+}
+
+static void *wr_main(void *arg)
+{
+	struct writer *w = arg;
+	int64_t last_beat = 0;
+
+	for (;;) {
+		struct wr_op *batch = NULL, **tailp = &batch;
+		int n = 0, stop;
+		pthread_mutex_lock(&w->lock);
+		while (!w->head && !w->stopping) {
+			struct timespec ts;
+			int64_t due = last_beat + UJ_WRITER_HEARTBEAT_MS - clock_now_ms();
+			if (w->heartbeat && due <= 0)
+				break;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += (long)(due > 0 && due < UJ_WRITER_HEARTBEAT_MS ? due
+										 : UJ_WRITER_HEARTBEAT_MS) *
+				      1000000L;
+			ts.tv_sec += ts.tv_nsec / 1000000000L;
+			ts.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+		}
+		while (w->head && n < UJ_BATCH_MAX) {
+			struct wr_op *op = w->head;
+			w->head = op->next;
+			op->next = NULL;
+			*tailp = op;
+			tailp = &op->next;
+			n++;
+		}
+		if (!w->head)
+			w->tail = NULL;
+		stop = w->stopping && !w->head && !batch;
+		pthread_mutex_unlock(&w->lock);
+		if (stop)
+			break;
+		if (batch || w->heartbeat) {
+			wr_commit(w, batch);
+			last_beat = clock_now_ms();
+		}
+		if (batch) {
+			atomic_fetch_sub(&w->backlog, n);
+			wr_post(batch);
+		}
+	}
+	if (w->heartbeat)
+		wr_commit(w, NULL);
+	return NULL;
+}
+
+struct writer *writer_start(const char *db_path, struct mailbox *mb, int heartbeat,
+			    long queue_max, char *err, size_t errlen)
+{
+	struct writer *w = xcalloc(1, sizeof *w);
+	w->mb = mb;
+	w->heartbeat = heartbeat;
+	w->queue_max = queue_max > 0 ? queue_max : UJ_WRITER_QUEUE_MAX;
+	atomic_init(&w->backlog, 0);
+	atomic_init(&w->last_commit_ms, clock_now_ms());
+	wr_crash_init();
+	w->tx.db = db_open(db_path, DB_OPEN_EXISTING, err, errlen);
+	if (!w->tx.db)
+		goto fail;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	if (pthread_create(&w->thread, NULL, wr_main, w) != 0) {
+		snprintf(err, errlen, "cannot start the writer thread");
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		goto fail;
+	}
+	return w;
+fail:
+	db_close(w->tx.db);
+	free(w);
+	return NULL;
+}
+
+int writer_room(const struct writer *w)
+{
+	return atomic_load(&((struct writer *)w)->backlog) < w->queue_max;
+}
+
+void writer_submit(struct writer *w, struct wr_op *op)
+{
+	assert(op->owner.kind < ACTOR_KIND_MAX);
+	op->next = NULL;
+	op->failed = 0;
+	if (!op->mb)
+		op->mb = w->mb;
+	if (op->pending)
+		(*op->pending)++;
+	atomic_fetch_add(&w->backlog, 1);
+	pthread_mutex_lock(&w->lock);
+	if (w->tail)
+		w->tail->next = op;
+	else
+		w->head = op;
+	w->tail = op;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+long writer_backlog(const struct writer *w)
+{
+	return atomic_load(&((struct writer *)w)->backlog);
+}
+
+int64_t writer_last_commit_ms(const struct writer *w)
+{
+	return atomic_load(&((struct writer *)w)->last_commit_ms);
+}
+
+void writer_stop(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stopping = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	wr_tx_clear(&w->tx);
+	db_close(w->tx.db);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+int wr_apply_now(sqlite3 *db, struct wr_op *ops, char *err, size_t errlen)
+{
+	struct wr_tx tx = { .db = db };
+	int rc = -1;
+
+	if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+		goto out;
+	for (struct wr_op *op = ops; op; op = op->next)
+		if (op->apply && op->apply(&tx, op) != 0) {
+			snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db));
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto out;
+		}
+	if (db_exec(db, "COMMIT", err, errlen)) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	wr_tx_clear(&tx);
+	while (ops) {
+		struct wr_op *next = ops->next;
+		wr_release(ops);
+		ops = next;
+	}
+	return rc;
+}
