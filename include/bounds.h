@@ -16,6 +16,9 @@
 #define UJ_TOKEN_MIN         4      /* sitting token length */
 #define UJ_TOKEN_MAX         32
 
+/* Digests: SHA-256 / HMAC-SHA-256 (password hashes, session token hashes). */
+#define UJ_HASH_LEN          32
+
 /* Bank shape. */
 #define UJ_SECTIONS_MAX      16     /* sections per bank or exam */
 #define UJ_ITEMS_MAX         20000  /* items per bank */

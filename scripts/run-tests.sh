@@ -40,6 +40,9 @@ for t in "$BUILD"/tests/*/test_*; do
 	run_suite "unit/${t#"$BUILD"/tests/}" "$t"
 done
 
+# The layer rules of docs/ARCHITECTURE.md, checked on every #include.
+run_suite "layers" python3 scripts/check-layers.py
+
 for t in tests/api/test_*.py; do
 	[ -f "$t" ] || continue
 	run_suite "api/$(basename "$t" .py)" python3 "$t"

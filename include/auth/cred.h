@@ -7,11 +7,13 @@
 #ifndef UJIAN_CRED_H
 #define UJIAN_CRED_H
 
+#include "bounds.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #define CRED_KEY_LEN 32
-#define CRED_HASH_LEN 32
+#define CRED_HASH_LEN UJ_HASH_LEN
 #define CRED_TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
 #define CRED_PASSWORD_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 

@@ -10,7 +10,6 @@
 
 #include "catalog/bank.h"
 #include "bounds.h"
-#include "auth/cred.h"
 #include "catalog/exam.h"
 #include "core/hmap.h"
 
@@ -80,7 +79,7 @@ extern const char *const finish_reason_names[FINISH_REASON_MAX];
 enum session_state { SES_ACTIVE, SES_REPLACED };
 
 struct rt_session {
-	uint8_t hash[CRED_HASH_LEN];
+	uint8_t hash[UJ_HASH_LEN];
 	struct rt_candidate *cand;
 	enum session_state state;
 	int64_t created;
@@ -94,7 +93,7 @@ struct rt_candidate {
 	char *name;
 	char track[UJ_TRACK_MAX + 1];
 	int extra_s;
-	uint8_t pw_hash[CRED_HASH_LEN];
+	uint8_t pw_hash[UJ_HASH_LEN];
 	const struct pass_rule *rule; /* NULL: exam without pass rules */
 	int n;
 	struct rt_question *q;
@@ -128,13 +127,13 @@ void registry_free(struct registry *r);
 
 struct rt_exam *registry_exam(const struct registry *r, const char *code);
 struct rt_candidate *registry_candidate(const struct rt_exam *e, const char *regno);
-struct rt_session *registry_session(const struct registry *r, const uint8_t hash[CRED_HASH_LEN]);
+struct rt_session *registry_session(const struct registry *r, const uint8_t hash[UJ_HASH_LEN]);
 
 /* Add a session for cand (the new active one; any active one becomes
  * replaced; replaced sessions beyond UJ_SESSIONS_KEPT are forgotten).
  * Returns the new session. */
 struct rt_session *registry_session_add(struct registry *r, struct rt_candidate *cand,
-					const uint8_t hash[CRED_HASH_LEN], int64_t created,
+					const uint8_t hash[UJ_HASH_LEN], int64_t created,
 					enum session_state state);
 /* Remove the candidate's active session (logout). */
 void registry_session_end(struct registry *r, struct rt_candidate *cand);

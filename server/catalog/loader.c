@@ -279,13 +279,13 @@ static int loader_candidates(struct loader *L, sqlite3 *db, struct load_batch *b
 		c->name = xstrdup((const char *)sqlite3_column_text(st, 3));
 		str_copy(c->track, sizeof c->track, (const char *)sqlite3_column_text(st, 4));
 		c->extra_s = sqlite3_column_int(st, 5);
-		if (!c->exam || sqlite3_column_bytes(st, 6) != CRED_HASH_LEN) {
+		if (!c->exam || sqlite3_column_bytes(st, 6) != UJ_HASH_LEN) {
 			snprintf(err, errlen, "candidate %lld is inconsistent", (long long)c->id);
 			free(c->name);
 			free(c);
 			goto out;
 		}
-		memcpy(c->pw_hash, sqlite3_column_blob(st, 6), CRED_HASH_LEN);
+		memcpy(c->pw_hash, sqlite3_column_blob(st, 6), UJ_HASH_LEN);
 		int ri = exam_rule_index(&c->exam->def, c->track);
 		c->rule = ri >= 0 ? &c->exam->def.rules[ri] : NULL;
 		if (loader_paper(L, db, c, sqlite3_column_int64(st, 7),
@@ -432,7 +432,7 @@ int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 1);
-		if (!(c = hmap_get(&byid, &id, sizeof id)) || sqlite3_column_bytes(st, 0) != CRED_HASH_LEN)
+		if (!(c = hmap_get(&byid, &id, sizeof id)) || sqlite3_column_bytes(st, 0) != UJ_HASH_LEN)
 			continue;
 		registry_session_add(r, c, sqlite3_column_blob(st, 0), sqlite3_column_int64(st, 2),
 				     strcmp((const char *)sqlite3_column_text(st, 3), "active") == 0

@@ -12,9 +12,9 @@
 #include "core/hmap.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "exam/results.h"
+#include "report/results.h"
 #include "app/server.h"
-#include "exam/verify.h"
+#include "report/verify.h"
 #include "version.h"
 
 #include <errno.h>

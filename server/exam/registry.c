@@ -69,21 +69,21 @@ struct rt_candidate *registry_candidate(const struct rt_exam *e, const char *reg
 	return hmap_gets(&e->candidates, regno);
 }
 
-struct rt_session *registry_session(const struct registry *r, const uint8_t hash[CRED_HASH_LEN])
+struct rt_session *registry_session(const struct registry *r, const uint8_t hash[UJ_HASH_LEN])
 {
-	return hmap_get(&r->sessions, hash, CRED_HASH_LEN);
+	return hmap_get(&r->sessions, hash, UJ_HASH_LEN);
 }
 
 struct rt_session *registry_session_add(struct registry *r, struct rt_candidate *cand,
-					const uint8_t hash[CRED_HASH_LEN], int64_t created,
+					const uint8_t hash[UJ_HASH_LEN], int64_t created,
 					enum session_state state)
 {
 	struct rt_session *s = xcalloc(1, sizeof *s);
-	memcpy(s->hash, hash, CRED_HASH_LEN);
+	memcpy(s->hash, hash, UJ_HASH_LEN);
 	s->cand = cand;
 	s->created = created;
 	s->state = state;
-	hmap_put(&r->sessions, s->hash, CRED_HASH_LEN, s);
+	hmap_put(&r->sessions, s->hash, UJ_HASH_LEN, s);
 	if (state == SES_ACTIVE) {
 		if (cand->session) {
 			cand->session->state = SES_REPLACED;
@@ -107,7 +107,7 @@ struct rt_session *registry_session_add(struct registry *r, struct rt_candidate 
 		*pp = NULL;
 		while (drop) {
 			struct rt_session *next = drop->older;
-			hmap_del(&r->sessions, drop->hash, CRED_HASH_LEN);
+			hmap_del(&r->sessions, drop->hash, UJ_HASH_LEN);
 			free(drop);
 			cand->n_replaced--;
 			drop = next;
@@ -120,7 +120,7 @@ void registry_session_end(struct registry *r, struct rt_candidate *cand)
 {
 	if (!cand->session)
 		return;
-	hmap_del(&r->sessions, cand->session->hash, CRED_HASH_LEN);
+	hmap_del(&r->sessions, cand->session->hash, UJ_HASH_LEN);
 	free(cand->session);
 	cand->session = NULL;
 }

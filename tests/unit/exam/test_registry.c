@@ -47,9 +47,9 @@ static struct rt_candidate *add_candidate(struct registry *r, struct rt_exam *e,
 }
 
 /* A distinct, deterministic token hash per (tag, i). */
-static void make_hash(uint8_t h[CRED_HASH_LEN], int tag, int i)
+static void make_hash(uint8_t h[UJ_HASH_LEN], int tag, int i)
 {
-	for (int k = 0; k < CRED_HASH_LEN; k++)
+	for (int k = 0; k < UJ_HASH_LEN; k++)
 		h[k] = (uint8_t)(tag * 31 + i * 7 + k);
 	h[0] = (uint8_t)tag;
 	h[1] = (uint8_t)i;
@@ -70,7 +70,7 @@ static void test_init_free_empty(void **state)
 {
 	(void)state;
 	struct registry r;
-	uint8_t h[CRED_HASH_LEN];
+	uint8_t h[UJ_HASH_LEN];
 	memset(&r, 0xAB, sizeof r);
 	registry_init(&r);
 	assert_null(r.all);
@@ -110,7 +110,7 @@ static void test_free_releases_everything(void **state)
 	struct registry r;
 	struct event_base *base = event_base_new();
 	struct timeval tv = { 3600, 0 };
-	uint8_t h[CRED_HASH_LEN];
+	uint8_t h[UJ_HASH_LEN];
 	assert_non_null(base);
 	registry_init(&r);
 	struct rt_exam *e = add_exam(&r, 1, "SKD-2026", 6000);
@@ -186,8 +186,8 @@ static void test_session_add_replaces_active(void **state)
 {
 	(void)state;
 	struct registry r;
-	uint8_t h1[CRED_HASH_LEN], h2[CRED_HASH_LEN], h3[CRED_HASH_LEN], hx[CRED_HASH_LEN];
-	uint8_t buf[CRED_HASH_LEN];
+	uint8_t h1[UJ_HASH_LEN], h2[UJ_HASH_LEN], h3[UJ_HASH_LEN], hx[UJ_HASH_LEN];
+	uint8_t buf[UJ_HASH_LEN];
 	registry_init(&r);
 	struct rt_exam *e = add_exam(&r, 1, "SKD-2026", 6000);
 	struct rt_candidate *c = add_candidate(&r, e, 1, "0001", 0);
@@ -204,7 +204,7 @@ static void test_session_add_replaces_active(void **state)
 	assert_ptr_equal(s1->cand, c);
 	assert_int_equal(s1->state, SES_ACTIVE);
 	assert_int_equal(s1->created, 1000);
-	assert_memory_equal(s1->hash, h1, CRED_HASH_LEN);
+	assert_memory_equal(s1->hash, h1, UJ_HASH_LEN);
 	assert_null(s1->older);
 	assert_ptr_equal(c->session, s1);
 	assert_null(c->replaced);
@@ -256,7 +256,7 @@ static void test_sessions_kept_limit(void **state)
 	(void)state;
 	enum { K = UJ_SESSIONS_KEPT, N = UJ_SESSIONS_KEPT + 4 };
 	struct registry r;
-	uint8_t h[N][CRED_HASH_LEN];
+	uint8_t h[N][UJ_HASH_LEN];
 	struct rt_session *s[N];
 	registry_init(&r);
 	struct rt_exam *e = add_exam(&r, 1, "SKD-2026", 6000);
@@ -299,7 +299,7 @@ static void test_sessions_loaded_replaced(void **state)
 	(void)state;
 	enum { K = UJ_SESSIONS_KEPT, N = UJ_SESSIONS_KEPT + 2 };
 	struct registry r;
-	uint8_t ha[CRED_HASH_LEN], h[N][CRED_HASH_LEN];
+	uint8_t ha[UJ_HASH_LEN], h[N][UJ_HASH_LEN];
 	struct rt_session *s[N];
 	registry_init(&r);
 	struct rt_exam *e = add_exam(&r, 1, "SKD-2026", 6000);
@@ -333,7 +333,7 @@ static void test_session_end(void **state)
 {
 	(void)state;
 	struct registry r;
-	uint8_t h1[CRED_HASH_LEN], h2[CRED_HASH_LEN], h3[CRED_HASH_LEN], ho[CRED_HASH_LEN];
+	uint8_t h1[UJ_HASH_LEN], h2[UJ_HASH_LEN], h3[UJ_HASH_LEN], ho[UJ_HASH_LEN];
 	registry_init(&r);
 	struct rt_exam *e = add_exam(&r, 1, "SKD-2026", 6000);
 	struct rt_candidate *c = add_candidate(&r, e, 1, "0001", 0);

@@ -1,5 +1,5 @@
 /* results.c - ranking finished attempts and writing them out. */
-#include "exam/results.h"
+#include "report/results.h"
 #include "catalog/catalog.h"
 #include "core/clock.h"
 #include "store/db.h"

@@ -1,5 +1,5 @@
 /* verify.c - recompute and compare: acks, scores, time credits, papers. */
-#include "exam/verify.h"
+#include "report/verify.h"
 #include "catalog/catalog.h"
 #include "store/db.h"
 #include "core/hmap.h"

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Check that every #include between server folders follows the layer rules
+of docs/ARCHITECTURE.md: a folder may include the headers of the folders (or
+the single headers) listed for it below, and nothing else. Prints TAP, one
+line per folder, naming each include that breaks the rule."""
+
+import os
+import re
+import sys
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# folder -> what it may include besides its own headers, bounds.h and
+# version.h: a folder name allows all its headers, "folder/x.h" one header.
+ALLOWED = {
+    "core": set(),
+    "store": {"core"},
+    "exam": {"core", "store", "catalog/bank.h", "catalog/exam.h"},
+    "catalog": {"core", "store/db.h", "auth/cred.h", "exam/paper.h", "exam/scoring.h",
+                "exam/registry.h"},
+    "report": {"core", "store/db.h", "catalog", "exam/paper.h", "exam/scoring.h",
+               "exam/ranking.h"},
+    "auth": {"core", "store", "exam"},
+    "http": {"core", "auth/principal.h"},
+    "api": {"core", "http", "auth", "exam"},
+    "app": {"core", "store", "exam", "catalog", "auth", "http", "api"},
+    "cli": {"core", "store", "exam", "catalog", "report", "auth", "http", "api", "app"},
+}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def files_of(folder):
+    for base, ext in (("server", ".c"), ("include", ".h")):
+        d = os.path.join(TOP, base, folder)
+        if os.path.isdir(d):
+            for name in sorted(os.listdir(d)):
+                if name.endswith(ext):
+                    yield os.path.join(base, folder, name)
+
+
+def main():
+    folders = sorted({d for base in ("server", "include") for d in os.listdir(os.path.join(TOP, base))
+                      if os.path.isdir(os.path.join(TOP, base, d))})
+    n = failed = 0
+    for folder in folders:
+        n += 1
+        bad = []
+        if folder not in ALLOWED:
+            bad.append("folder %s has no layer rule in scripts/check-layers.py" % folder)
+        allowed = ALLOWED.get(folder, set())
+        for path in files_of(folder):
+            with open(os.path.join(TOP, path), encoding="utf-8") as f:
+                text = f.read()
+            for inc in INCLUDE.findall(text):
+                if "/" not in inc:
+                    continue  # bounds.h, version.h, or a local header
+                dep = inc.split("/", 1)[0]
+                if dep == folder or dep in allowed or inc in allowed:
+                    continue
+                bad.append("%s includes %s" % (path, inc))
+        if bad:
+            failed += 1
+            print("not ok %d - layer %s" % (n, folder))
+            for b in bad:
+                print("#   " + b)
+        else:
+            print("ok %d - layer %s" % (n, folder))
+    print("1..%d" % n)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
