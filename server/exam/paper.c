@@ -2,6 +2,7 @@
 #include "exam/paper.h"
 #include "core/mem.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,7 @@ static int paper_draw_section(const struct exam_draw *d, const struct pool *p,
 		st.need_t[t]--;
 		st.need_d[x]--;
 		if (draw_feasible(&st)) {
+			assert(n < d->draw && n < UJ_DRAW_MAX);
 			picked[n++] = order[k];
 			taken++;
 		} else {
@@ -221,6 +223,7 @@ int paper_draw(const struct exam_def *ex, const struct pool *pools,
 				q->perm[o] = (uint8_t)perm[o];
 		}
 	}
+	assert(pos == total); /* every section drew exactly its count */
 	free(picked);
 	return 0;
 }

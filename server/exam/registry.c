@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,8 @@ struct rt_session *registry_session_add(struct registry *r, struct rt_candidate 
 					enum session_state state)
 {
 	struct rt_session *s = xcalloc(1, sizeof *s);
+	assert(cand && (state == SES_ACTIVE || state == SES_REPLACED));
+	assert(!hmap_get(&r->sessions, hash, UJ_HASH_LEN)); /* tokens are 256-bit random */
 	memcpy(s->hash, hash, UJ_HASH_LEN);
 	s->cand = cand;
 	s->created = created;
@@ -113,6 +116,7 @@ struct rt_session *registry_session_add(struct registry *r, struct rt_candidate 
 			drop = next;
 		}
 	}
+	assert(cand->n_replaced <= UJ_SESSIONS_KEPT);
 	return s;
 }
 
@@ -127,5 +131,6 @@ void registry_session_end(struct registry *r, struct rt_candidate *cand)
 
 int64_t registry_deadline(const struct rt_candidate *c)
 {
+	assert(c->credit_ms >= 0);
 	return clock_deadline_ms(c->started_at, c->exam->def.duration_s, c->extra_s, c->credit_ms);
 }

@@ -1,6 +1,7 @@
 /* scoring.c - section scores and pass rules. */
 #include "exam/scoring.h"
 
+#include <assert.h>
 #include <string.h>
 
 int scoring_option_value(const struct section_rule *rule, const struct bank_option *o)
@@ -13,6 +14,7 @@ int scoring_points(const struct scoring_q *q, int label)
 	if (label < 0 || label >= q->n_options)
 		return q->rule->blank;
 	int opt = q->perm[label];
+	assert(opt >= 0 && opt < q->n_options); /* perm is a permutation of the options */
 	if (q->rule->type == SCORING_WEIGHTED)
 		return q->value[opt];
 	return q->value[opt] ? q->rule->correct : q->rule->wrong;
@@ -35,6 +37,7 @@ void scoring_compute(const struct scoring_q *qs, int n, const int8_t *chosen, in
 	memset(score, 0, (size_t)n_sections * sizeof *score);
 	memset(max, 0, (size_t)n_sections * sizeof *max);
 	for (int i = 0; i < n; i++) {
+		assert(qs[i].section < n_sections);
 		score[qs[i].section] += scoring_points(&qs[i], chosen[i]);
 		max[qs[i].section] += scoring_max(&qs[i]);
 	}

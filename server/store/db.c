@@ -58,8 +58,8 @@ static const char *const db_migrations[] = {
 	/* 2: the question a candidate is on, so a login on another PC lands there */
 	"ALTER TABLE attempts ADD COLUMN position INTEGER NOT NULL DEFAULT 1;",
 	/* 3: who caused each event (system, candidate or staff); NULL before v3 */
-	"ALTER TABLE events ADD COLUMN actor_kind TEXT;"
-	"ALTER TABLE events ADD COLUMN actor_id INTEGER;",
+	("ALTER TABLE events ADD COLUMN actor_kind TEXT;"
+	 "ALTER TABLE events ADD COLUMN actor_id INTEGER;"),
 };
 
 #define DB_N_MIGRATIONS ((int)(sizeof db_migrations / sizeof *db_migrations))
