@@ -15,6 +15,7 @@
 #include "auth/principal.h"
 
 #include <event2/http.h>
+#include <jansson.h>
 #include <stddef.h>
 
 enum route_match { ROUTE_EXACT, ROUTE_PREFIX };
@@ -56,6 +57,9 @@ int route_allows(const struct route *r, const struct principal *p);
  * some row has the path (so the reply is 405, not 404). */
 const struct route *route_find(const struct route_table *t, enum evhttp_cmd_type method,
 			       const char *path, const char **rest, int *path_known);
+/* The table as JSON: [{"method","path","match","principal","roles":[...],
+ * "cookie","queues"}], for 'ujian routes' and the authorization test. */
+json_t *route_table_json(const struct route_table *t);
 /* Route one /api/ request; always replies (through the handler or with
  * 404, 405, 401, 403 or 503). */
 void route_dispatch(const struct route_table *t, void *app, struct evhttp_request *req,

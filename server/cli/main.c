@@ -48,6 +48,8 @@ static const char ujian_usage[] =
 	"  demo [--listen ADDR:PORT] [--db FILE] [--fresh]\n"
 	"      create a demo database (sample bank, exam SKD-DEMO, 50 candidates)\n"
 	"      and serve it\n"
+	"  routes\n"
+	"      the API's route table as JSON: method, path, who may call it\n"
 	"  help | version\n"
 	"\n"
 	"server options (serve and demo):\n"
@@ -453,6 +455,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("ujian %s\n", UJIAN_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "routes") == 0) {
+		json_t *t = route_table_json(&api_table);
+		json_dumpf(t, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(t);
 		return 0;
 	}
 	if (strcmp(cmd, "init") == 0)

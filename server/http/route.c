@@ -73,3 +73,33 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 	}
 	r->fn(app, req, &p, rest);
 }
+
+static const char *route_method_name(enum evhttp_cmd_type m)
+{
+	switch (m) {
+	case EVHTTP_REQ_GET: return "GET";
+	case EVHTTP_REQ_POST: return "POST";
+	case EVHTTP_REQ_PUT: return "PUT";
+	case EVHTTP_REQ_DELETE: return "DELETE";
+	case EVHTTP_REQ_HEAD: return "HEAD";
+	default: return "OTHER";
+	}
+}
+
+json_t *route_table_json(const struct route_table *t)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < t->n; i++) {
+		const struct route *r = &t->rows[i];
+		json_t *roles = json_array();
+		for (int b = 0; b < PRINCIPAL_ROLES_MAX; b++)
+			if (r->roles & (1u << b))
+				json_array_append_new(roles, json_string(staff_role_names[b]));
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:b}", "method",
+						     route_method_name(r->method), "path", r->path,
+						     "match", r->match == ROUTE_PREFIX ? "prefix" : "exact",
+						     "principal", principal_kind_names[r->need], "roles",
+						     roles, "cookie", r->cookie, "queues", r->queues));
+	}
+	return arr;
+}
