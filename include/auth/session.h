@@ -34,6 +34,7 @@ enum login_outcome {
 	LOGIN_EXAM_CLOSED,
 	LOGIN_TOKEN_REQUIRED,
 	LOGIN_TOKEN_INVALID,
+	LOGIN_UNAVAILABLE, /* the candidate is broken (registry.h) until a restart */
 	LOGIN_OUTCOME_MAX
 };
 
@@ -48,7 +49,8 @@ struct login_req {
 	const char *peer;  /* client address, for rate limits and the audit log */
 };
 
-typedef void (*session_then_fn)(struct rt_candidate *c, void *arg);
+/* As attempt_then_fn: ok = 0 when the writer left the operation out. */
+typedef void (*session_then_fn)(struct rt_candidate *c, int ok, void *arg);
 
 /* Set up a with the server key; rate limits from the given settings. */
 void session_init(struct auth_rt *a, const uint8_t key[CRED_KEY_LEN], struct exam_rt *x,

@@ -28,8 +28,10 @@ struct exam_rt {
 	int outage_credit;       /* credit server downtime to running attempts */
 };
 
-/* Runs on the loop after the operation is durable. */
-typedef void (*attempt_then_fn)(struct rt_candidate *c, void *arg);
+/* Runs on the loop once the operation is durable (ok = 1), or once the
+ * writer has left it out (ok = 0: it failed on its own, nothing of it is
+ * stored, and c is marked broken; see registry.h). Either way exactly once. */
+typedef void (*attempt_then_fn)(struct rt_candidate *c, int ok, void *arg);
 
 /* One answer as requested, and (after attempt_answer) as it will be stored. */
 struct answer_rec {
@@ -64,7 +66,7 @@ void attempt_position(struct exam_rt *x, struct rt_candidate *c, int n, int64_t 
 void attempt_finish(struct exam_rt *x, struct rt_candidate *c, enum finish_reason why,
 		    int64_t finished_at, attempt_then_fn then, void *arg);
 /* then runs once everything submitted for c so far is durable (at once if
- * nothing is in flight). */
+ * nothing is in flight), with ok = 0 if c is broken. */
 void attempt_when_durable(struct exam_rt *x, struct rt_candidate *c, attempt_then_fn then,
 			  void *arg);
 /* Compute c's section scores, total and pass flag from its answers. */

@@ -106,7 +106,12 @@ struct rt_candidate {
 	int score[UJ_SECTIONS_MAX], max[UJ_SECTIONS_MAX];
 	int total, max_total, passed;
 	struct event *deadline_ev;
-	int pending; /* store ops submitted and not yet committed */
+	int pending; /* writer ops submitted and not yet completed */
+	/* A write for this candidate was left out by the writer (it failed on
+	 * its own): RAM may now disagree with the database, so nothing more is
+	 * served or acknowledged for this candidate until a restart rebuilds RAM
+	 * from the database. */
+	int broken;
 	/* sessions */
 	struct rt_session *session; /* active, or NULL */
 	struct rt_session *replaced; /* newest first */

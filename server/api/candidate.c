@@ -30,6 +30,17 @@ static void api_reply_paper(struct api *a, struct evhttp_request *req, const str
 	evbuffer_free(buf);
 }
 
+/* 500 internal for a candidate whose write was left out (registry.h:
+ * broken): nothing is served for it until a restart. Returns 1 if it
+ * replied. */
+static int api_broken(struct evhttp_request *req, const struct rt_candidate *c)
+{
+	if (!c->broken)
+		return 0;
+	http_reply_error(req, 500, "internal", "Silakan hubungi pengawas.");
+	return 1;
+}
+
 /* A request and the api it belongs to, for completions that need both. */
 struct api_req {
 	struct api *a;
@@ -44,25 +55,32 @@ static struct api_req *api_req_new(struct api *a, struct evhttp_request *req)
 	return r;
 }
 
-static void api_then_paper(struct rt_candidate *c, void *arg)
+static void api_then_paper(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_req *r = arg;
-	if (c->status == ATT_FINISHED)
+	if (!ok)
+		api_broken(r->req, c);
+	else if (c->status == ATT_FINISHED)
 		http_reply_error(r->req, 409, "attempt_closed", NULL);
 	else
 		api_reply_paper(r->a, r->req, c);
 	free(r);
 }
 
-static void api_then_result(struct rt_candidate *c, void *arg)
+static void api_then_result(struct rt_candidate *c, int ok, void *arg)
 {
-	http_reply_json(arg, 200, render_result(c));
+	if (!ok)
+		api_broken(arg, c);
+	else
+		http_reply_json(arg, 200, render_result(c));
 }
 
-static void api_then_attempt(struct rt_candidate *c, void *arg)
+static void api_then_attempt(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_req *r = arg;
-	if (c->status == ATT_IN_PROGRESS)
+	if (!ok)
+		api_broken(r->req, c);
+	else if (c->status == ATT_IN_PROGRESS)
 		api_reply_paper(r->a, r->req, c);
 	else
 		http_reply_json(r->req, 200, render_attempt_idle(c, clock_now_ms()));
@@ -71,18 +89,23 @@ static void api_then_attempt(struct rt_candidate *c, void *arg)
 
 /* GET /api/v1/attempt?view=clock: only the attempt and its clock, for the
  * client's periodic re-sync (the full paper is tens of kilobytes). */
-static void api_then_clock(struct rt_candidate *c, void *arg)
+static void api_then_clock(struct rt_candidate *c, int ok, void *arg)
 {
 	int64_t now = clock_now_ms();
-	if (c->status == ATT_IN_PROGRESS)
+	if (!ok)
+		api_broken(arg, c);
+	else if (c->status == ATT_IN_PROGRESS)
 		http_reply_json(arg, 200, json_pack("{s:o}", "attempt", render_clock(c, now)));
 	else
 		http_reply_json(arg, 200, render_attempt_idle(c, now));
 }
 
-static void api_then_logout(struct rt_candidate *c, void *arg)
+static void api_then_logout(struct rt_candidate *c, int ok, void *arg)
 {
-	(void)c;
+	if (!ok) {
+		api_broken(arg, c);
+		return;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(arg), "Set-Cookie",
 			  API_COOKIE "=; Max-Age=0" API_COOKIE_PATH);
 	http_reply_empty(arg);
@@ -95,12 +118,18 @@ struct api_login_ctx {
 	char token[CRED_TOKEN_LEN + 1];
 };
 
-static void api_then_login(struct rt_candidate *c, void *arg)
+static void api_then_login(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_login_ctx *lc = arg;
 	const struct rt_exam *e = c->exam;
-	json_t *secs = json_array();
+	json_t *secs;
 	char *cookie;
+
+	if (!ok) {
+		api_broken(lc->req, c);
+		goto out;
+	}
+	secs = json_array();
 	for (int i = 0; i < e->def.n_sections; i++)
 		json_array_append_new(secs, json_pack("{s:s,s:s,s:i}", "code", e->def.sec[i].code,
 						      "title", e->section_title[i], "items",
@@ -115,6 +144,7 @@ static void api_then_login(struct rt_candidate *c, void *arg)
 				  "code", e->def.code, "title", e->def.title, "duration_s",
 				  e->def.duration_s, "sections", secs, "attempt", "status",
 				  attempt_status_names[c->status]));
+out:
 	OPENSSL_cleanse(lc->token, sizeof lc->token);
 	free(lc);
 }
@@ -126,6 +156,7 @@ static const int api_login_status[LOGIN_OUTCOME_MAX] = {
 	[LOGIN_EXAM_CLOSED] = 403,
 	[LOGIN_TOKEN_REQUIRED] = 403,
 	[LOGIN_TOKEN_INVALID] = 403,
+	[LOGIN_UNAVAILABLE] = 500,
 };
 
 /* POST /api/v1/candidate/login {"exam","registration_no","password","token"?}. */
@@ -191,6 +222,8 @@ void api_logout(void *app, struct evhttp_request *req, const struct principal *p
 {
 	struct api *a = app;
 	(void)rest;
+	if (api_broken(req, p->cand))
+		return;
 	session_logout(a->auth, p->cand, clock_now_ms(), api_then_logout, req);
 }
 
@@ -200,6 +233,8 @@ void api_start(void *app, struct evhttp_request *req, const struct principal *p,
 	struct rt_candidate *c = p->cand;
 	int64_t now = clock_now_ms();
 	(void)rest;
+	if (api_broken(req, c))
+		return;
 	if (c->status == ATT_NOT_STARTED) {
 		if (!attempt_exam_open(c->exam, now)) {
 			http_reply_error(req, 403, "exam_closed", NULL);
@@ -222,6 +257,8 @@ void api_attempt(void *app, struct evhttp_request *req, const struct principal *
 	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
 	int clock_only = query && strcmp(query, "view=clock") == 0;
 	(void)rest;
+	if (api_broken(req, p->cand))
+		return;
 	if (query && !clock_only) {
 		http_reply_error(req, 400, "invalid_request",
 				 "Parameter yang dikenal hanya \"view=clock\".");
@@ -274,10 +311,16 @@ struct api_answer_ctx {
 };
 
 /* The answer reply is the most frequent one: written directly, no JSON tree. */
-static void api_then_answer(struct rt_candidate *c, void *arg)
+static void api_then_answer(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_answer_ctx *ac = arg;
-	struct evbuffer *buf = evbuffer_new();
+	struct evbuffer *buf;
+	if (!ok) {
+		api_broken(ac->req, c);
+		free(ac);
+		return;
+	}
+	buf = evbuffer_new();
 	render_answer(c, ac->rec.n, ac->rec.label, ac->rec.flagged, ac->rec.rev, clock_now_ms(), buf);
 	evhttp_add_header(evhttp_request_get_output_headers(ac->req), "Cache-Control", "no-store");
 	http_reply_buffer(ac->req, 200, buf, "application/json; charset=utf-8");
@@ -297,6 +340,8 @@ void api_answer(void *app, struct evhttp_request *req, const struct principal *p
 	int64_t now = clock_now_ms();
 	json_t *body = NULL, *opt, *flag, *rev;
 
+	if (api_broken(req, c))
+		return;
 	if (n < 0 || *end) {
 		http_reply_error(req, 404, "no_such_question", NULL);
 		return;
@@ -349,9 +394,12 @@ out:
 	json_decref(body);
 }
 
-static void api_then_position(struct rt_candidate *c, void *arg)
+static void api_then_position(struct rt_candidate *c, int ok, void *arg)
 {
-	http_reply_json(arg, 200, json_pack("{s:i}", "n", c->position));
+	if (!ok)
+		api_broken(arg, c);
+	else
+		http_reply_json(arg, 200, json_pack("{s:i}", "n", c->position));
 }
 
 /* PUT /api/v1/attempt/position {"n": int}: the question the candidate is on,
@@ -366,7 +414,7 @@ void api_position(void *app, struct evhttp_request *req, const struct principal 
 	json_t *body, *n;
 	(void)rest;
 
-	if (http_body_json(req, a->max_body, &body))
+	if (api_broken(req, c) || http_body_json(req, a->max_body, &body))
 		return;
 	if (http_unknown_field(req, body, position_keys))
 		goto out;
@@ -392,6 +440,8 @@ void api_finish(void *app, struct evhttp_request *req, const struct principal *p
 	struct rt_candidate *c = p->cand;
 	int64_t now = clock_now_ms();
 	(void)rest;
+	if (api_broken(req, c))
+		return;
 	if (c->status == ATT_NOT_STARTED) {
 		http_reply_error(req, 409, "not_started", NULL);
 		return;
@@ -407,6 +457,8 @@ void api_result(void *app, struct evhttp_request *req, const struct principal *p
 {
 	struct api *a = app;
 	(void)rest;
+	if (api_broken(req, p->cand))
+		return;
 	if (!attempt_expire_if_due(a->x, p->cand, clock_now_ms())) {
 		http_reply_error(req, 409, "not_finished", NULL);
 		return;
@@ -425,6 +477,8 @@ void api_image(void *app, struct evhttp_request *req, const struct principal *p,
 	char tag[17];
 	int n;
 
+	if (api_broken(req, c))
+		return;
 	session_image_tag(a->auth, c->id, tag);
 	if (strncmp(rest, tag, 16) != 0 || rest[16] != '/')
 		goto notfound;

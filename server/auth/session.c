@@ -2,6 +2,7 @@
  * operations of the sessions table. */
 #include "auth/session.h"
 #include "bounds.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include "core/rng.h"
 #include "core/text.h"
@@ -36,6 +37,7 @@ const char *const login_outcome_codes[LOGIN_OUTCOME_MAX] = {
 	[LOGIN_EXAM_CLOSED] = "exam_closed",
 	[LOGIN_TOKEN_REQUIRED] = "token_required",
 	[LOGIN_TOKEN_INVALID] = "token_invalid",
+	[LOGIN_UNAVAILABLE] = "internal",
 };
 
 /* ---- writer operations ------------------------------------------------- */
@@ -110,11 +112,19 @@ static int session_apply(struct wr_tx *tx, struct wr_op *op)
 	return rc;
 }
 
+/* After the commit: a left-out operation breaks its candidate (see
+ * registry.h), then the caller's then. */
 static void session_op_done(struct wr_op *op)
 {
 	struct session_op *s = (struct session_op *)op;
+	if (op->failed) {
+		s->c->broken = 1;
+		log_error("session: a session change of candidate %s was not stored; the candidate "
+			  "is refused until the server restarts",
+			  s->c->regno);
+	}
 	if (s->then)
-		s->then(s->c, s->arg);
+		s->then(s->c, !s->c->broken, s->arg);
 }
 
 static void session_submit(struct auth_rt *a, struct rt_candidate *c, enum session_op_kind kind,
@@ -218,6 +228,8 @@ enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, i
 		session_failed(a, r, rkey, rlen, c, "invalid_credentials", now);
 		return LOGIN_INVALID_CREDENTIALS;
 	}
+	if (c->broken)
+		return LOGIN_UNAVAILABLE;
 	if (c->status == ATT_NOT_STARTED && !attempt_exam_open(e, now))
 		return LOGIN_EXAM_CLOSED;
 	if (e->def.token[0]) {

@@ -158,11 +158,22 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 	return 0;
 }
 
+static const char *const attempt_op_names[] = { "barrier", "start", "answer", "position",
+						 "finish", "credit" };
+
+/* After the commit: a left-out operation breaks its candidate (RAM already
+ * holds the change the database does not), then the caller's then. */
 static void attempt_op_done(struct wr_op *op)
 {
 	struct attempt_op *a = (struct attempt_op *)op;
+	if (op->failed) {
+		a->c->broken = 1;
+		log_error("attempt: the %s of candidate %s was not stored; the candidate is refused "
+			  "until the server restarts (RAM is then rebuilt from the database)",
+			  attempt_op_names[a->kind], a->c->regno);
+	}
 	if (a->then)
-		a->then(a->c, a->arg);
+		a->then(a->c, !a->c->broken, a->arg);
 }
 
 static void attempt_op_release(struct wr_op *op)
@@ -327,6 +338,7 @@ void attempt_answer(struct exam_rt *x, struct rt_candidate *c, struct answer_rec
 	a->label = (int8_t)rec->label;
 	a->flagged = (uint8_t)(rec->flagged != 0);
 	a->rev = rec->rev;
+	rec->flagged = a->flagged;
 	op = attempt_op_new(AOP_ANSWER, c, actor_candidate(c->id), now);
 	op->u.answer = *rec;
 	op->u.answer.flagged = a->flagged;
@@ -387,7 +399,7 @@ void attempt_when_durable(struct exam_rt *x, struct rt_candidate *c, attempt_the
 			  void *arg)
 {
 	if (c->pending == 0) {
-		then(c, arg);
+		then(c, !c->broken, arg);
 		return;
 	}
 	attempt_submit(x, attempt_op_new(AOP_BARRIER, c, actor_candidate(c->id), clock_now_ms()),

@@ -110,8 +110,12 @@ sqlite3_stmt *wr_stmt(struct wr_tx *tx, const char *sql)
 
 int wr_step(sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+	int rc;
+	/* To the end, so a statement with RETURNING does not stay active (an
+	 * active statement would make the COMMIT fail as "busy"). */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static void wr_tx_clear(struct wr_tx *tx)
@@ -403,7 +407,11 @@ int wr_apply_now(sqlite3 *db, struct wr_op *ops, char *err, size_t errlen)
 		goto out;
 	for (struct wr_op *op = ops; op; op = op->next)
 		if (op->apply && op->apply(&tx, op) != 0) {
-			snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db));
+			int code = sqlite3_errcode(db);
+			snprintf(err, errlen, "database error: %s",
+				 code == SQLITE_OK || code == SQLITE_DONE || code == SQLITE_ROW
+					 ? "an operation failed"
+					 : sqlite3_errmsg(db));
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			goto out;
 		}
