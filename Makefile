@@ -3,6 +3,7 @@
 #   make run    install what is missing, build, start the demo on :8080
 #   make test   install what is missing, build, run every test suite
 #   make asan   the same test suites under AddressSanitizer + UBSan
+#   make fuzz   each libFuzzer target for FUZZ_SECONDS (default 600; clang)
 #   make screenshots  regenerate docs/screenshots/ from the real client
 #
 # Libraries come through pkg-config; see scripts/install-deps.sh.
@@ -34,7 +35,24 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # included (-MMD), so a header change rebuilds exactly what uses it.
 DEPFLAGS   = -MMD -MP
 
+# libFuzzer targets: tests/fuzz/fuzz_<name>.c -> $(FUZZ_BUILD)/fuzz_<name>, built
+# with clang, ASan and UBSan. The library objects are compiled again into
+# $(FUZZ_BUILD)/obj (coverage-instrumented: -fsanitize=fuzzer-no-link; the
+# harness link adds libFuzzer's main with -fsanitize=fuzzer), so the gcc
+# trees are untouched. Run options per target: see scripts/fuzz.sh.
+FUZZ_CC     ?= clang
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  = -O1 -g -fno-omit-frame-pointer -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+               $(FUZZ_SAN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJS   := $(filter-out $(FUZZ_BUILD)/obj/cli/main.o,$(SRCS:server/%.c=$(FUZZ_BUILD)/obj/%.o))
+
 .PHONY: all deps deps-run run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
+.PHONY: fuzz fuzz-build fuzz-smoke
 
 all: $(BUILD)/ujian $(BUILD)/ujian-bench
 
@@ -60,15 +78,27 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lcmocka
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+$(FUZZ_BUILD)/obj/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEPFLAGS) -Itests/fuzz -o $@ $< $(FUZZ_OBJS) \
+	        $(LDFLAGS) $(LDLIBS)
+
+# Reached only through the pattern rule above: keep them (no intermediate deletion).
+.SECONDARY: $(FUZZ_OBJS)
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 
 run: deps-run
 	$(MAKE) all
 	$(BUILD)/ujian demo --listen 127.0.0.1:8080
 
 test: deps
-	$(MAKE) all unit-bins crash-build
-	sh scripts/run-tests.sh $(BUILD)
+	$(MAKE) all unit-bins crash-build fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) sh scripts/run-tests.sh $(BUILD)
 
 unit-bins: $(UNIT_BINS)
 
@@ -77,6 +107,22 @@ asan: deps
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" all unit-bins
 	UJIAN_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 sh scripts/run-tests.sh build-asan
+
+# The libFuzzer targets (clang: see scripts/install-deps.sh).
+fuzz-build:
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "fuzz-build: $(FUZZ_CC) not found" \
+	        "(install clang and libclang-rt-14-dev: make deps)" >&2; exit 1; }
+	$(if $(FUZZ_BINS),$(MAKE) $(FUZZ_BINS),@true)
+
+# Each target for FUZZ_SECONDS over its seed corpus (tests/fuzz/corpus/<name>/);
+# new inputs go to $(FUZZ_BUILD)/corpus/<name>/; executions and coverage at the end.
+# FUZZ_TARGETS="bank exam" runs only those.
+fuzz: fuzz-build
+	FUZZ_TARGETS="$(FUZZ_TARGETS)" sh scripts/fuzz.sh run $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Each target for FUZZ_SMOKE_SECONDS; TAP lines (part of make test).
+fuzz-smoke: fuzz-build
+	sh scripts/fuzz.sh smoke $(FUZZ_BUILD) $(FUZZ_SMOKE_SECONDS)
 
 # A server with compiled-in crash points (UJIAN_CRASH=after_commit:K|mid_batch:K).
 crash-build:
@@ -105,4 +151,4 @@ screenshots: deps
 	node tests/e2e/screenshots.mjs
 
 clean:
-	rm -rf build build-asan build-crash
+	rm -rf build build-asan build-crash $(FUZZ_BUILD)

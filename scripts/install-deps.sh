@@ -25,6 +25,9 @@ PACKAGES="build-essential pkg-config libevent-dev libssl-dev libsqlite3-dev
 libjansson-dev sqlite3"
 if [ "$MODE" = all ]; then
 	PACKAGES="$PACKAGES libcmocka-dev python3 ca-certificates chromium"
+	# clang with its runtime libraries: libFuzzer and the sanitizers for the
+	# fuzz targets (make fuzz-build, fuzz-smoke inside make test, make fuzz).
+	PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 	# Node.js runs the browser tests (playwright-core needs Node >= 20).
 	# Debian's nodejs package is only installed when no node is present.
 	command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"

@@ -53,6 +53,18 @@ for t in tests/e2e/test_*.mjs; do
 	run_suite "e2e/$(basename "$t" .mjs)" node "$t"
 done
 
+# The libFuzzer smoke (make fuzz-smoke): every target tests/fuzz/fuzz_*.c for
+# FUZZ_SMOKE_SECONDS (default 5) each over its seed corpus, one TAP line per
+# target. Only when 'make fuzz-build' has built the targets (clang present).
+FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
+fuzz_built=0
+for f in "$FUZZ_BUILD"/fuzz_*; do
+	[ -f "$f" ] && [ -x "$f" ] && fuzz_built=1
+done
+if [ "$fuzz_built" -eq 1 ]; then
+	run_suite "fuzz/smoke" sh scripts/fuzz.sh smoke "$FUZZ_BUILD" "${FUZZ_SMOKE_SECONDS:-5}"
+fi
+
 # The load smoke (bench-smoke): 500 simulated candidates, one SIGKILL, one
 # compiled-in crash point, then ujian verify. Skipped under sanitizers (the
 # sanitized server is too slow for a load test; the API suites cover it).
