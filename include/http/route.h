@@ -36,8 +36,9 @@ struct route {
 };
 
 /* Resolve the request's credentials into *p (cookie: a session cookie is
- * accepted too). Returns NULL, or the error code of the refusal
- * ("unauthorized", "session_replaced"). */
+ * accepted too). Returns NULL, or the error code of the refusal: "internal"
+ * (the principal exists but cannot be served now) is answered 500, any
+ * other code ("unauthorized", "session_replaced") 401. */
 typedef const char *(*route_auth_fn)(void *app, struct evhttp_request *req, int cookie,
 				     struct principal *p);
 /* 1 if the writer can take more work now. */

@@ -30,15 +30,12 @@ static void api_reply_paper(struct api *a, struct evhttp_request *req, const str
 	evbuffer_free(buf);
 }
 
-/* 500 internal for a candidate whose write was left out (registry.h:
- * broken): nothing is served for it until a restart. Returns 1 if it
- * replied. */
-static int api_broken(struct evhttp_request *req, const struct rt_candidate *c)
+/* The reply when the domain reports ok = 0: the candidate's write was left
+ * out (registry.h: broken); nothing is served for it until a restart (the
+ * route table refuses its later requests the same way). */
+static void api_broken(struct evhttp_request *req)
 {
-	if (!c->broken)
-		return 0;
 	http_reply_error(req, 500, "internal", "Silakan hubungi pengawas.");
-	return 1;
 }
 
 /* A request and the api it belongs to, for completions that need both. */
@@ -59,7 +56,7 @@ static void api_then_paper(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_req *r = arg;
 	if (!ok)
-		api_broken(r->req, c);
+		api_broken(r->req);
 	else if (c->status == ATT_FINISHED)
 		http_reply_error(r->req, 409, "attempt_closed", NULL);
 	else
@@ -70,7 +67,7 @@ static void api_then_paper(struct rt_candidate *c, int ok, void *arg)
 static void api_then_result(struct rt_candidate *c, int ok, void *arg)
 {
 	if (!ok)
-		api_broken(arg, c);
+		api_broken(arg);
 	else
 		http_reply_json(arg, 200, render_result(c));
 }
@@ -79,7 +76,7 @@ static void api_then_attempt(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_req *r = arg;
 	if (!ok)
-		api_broken(r->req, c);
+		api_broken(r->req);
 	else if (c->status == ATT_IN_PROGRESS)
 		api_reply_paper(r->a, r->req, c);
 	else
@@ -93,7 +90,7 @@ static void api_then_clock(struct rt_candidate *c, int ok, void *arg)
 {
 	int64_t now = clock_now_ms();
 	if (!ok)
-		api_broken(arg, c);
+		api_broken(arg);
 	else if (c->status == ATT_IN_PROGRESS)
 		http_reply_json(arg, 200, json_pack("{s:o}", "attempt", render_clock(c, now)));
 	else
@@ -102,8 +99,9 @@ static void api_then_clock(struct rt_candidate *c, int ok, void *arg)
 
 static void api_then_logout(struct rt_candidate *c, int ok, void *arg)
 {
+	(void)c;
 	if (!ok) {
-		api_broken(arg, c);
+		api_broken(arg);
 		return;
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(arg), "Set-Cookie",
@@ -126,7 +124,7 @@ static void api_then_login(struct rt_candidate *c, int ok, void *arg)
 	char *cookie;
 
 	if (!ok) {
-		api_broken(lc->req, c);
+		api_broken(lc->req);
 		goto out;
 	}
 	secs = json_array();
@@ -222,8 +220,6 @@ void api_logout(void *app, struct evhttp_request *req, const struct principal *p
 {
 	struct api *a = app;
 	(void)rest;
-	if (api_broken(req, p->cand))
-		return;
 	session_logout(a->auth, p->cand, clock_now_ms(), api_then_logout, req);
 }
 
@@ -233,8 +229,6 @@ void api_start(void *app, struct evhttp_request *req, const struct principal *p,
 	struct rt_candidate *c = p->cand;
 	int64_t now = clock_now_ms();
 	(void)rest;
-	if (api_broken(req, c))
-		return;
 	if (c->status == ATT_NOT_STARTED) {
 		if (!attempt_exam_open(c->exam, now)) {
 			http_reply_error(req, 403, "exam_closed", NULL);
@@ -257,8 +251,6 @@ void api_attempt(void *app, struct evhttp_request *req, const struct principal *
 	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
 	int clock_only = query && strcmp(query, "view=clock") == 0;
 	(void)rest;
-	if (api_broken(req, p->cand))
-		return;
 	if (query && !clock_only) {
 		http_reply_error(req, 400, "invalid_request",
 				 "Parameter yang dikenal hanya \"view=clock\".");
@@ -316,7 +308,7 @@ static void api_then_answer(struct rt_candidate *c, int ok, void *arg)
 	struct api_answer_ctx *ac = arg;
 	struct evbuffer *buf;
 	if (!ok) {
-		api_broken(ac->req, c);
+		api_broken(ac->req);
 		free(ac);
 		return;
 	}
@@ -340,8 +332,6 @@ void api_answer(void *app, struct evhttp_request *req, const struct principal *p
 	int64_t now = clock_now_ms();
 	json_t *body = NULL, *opt, *flag, *rev;
 
-	if (api_broken(req, c))
-		return;
 	if (n < 0 || *end) {
 		http_reply_error(req, 404, "no_such_question", NULL);
 		return;
@@ -397,7 +387,7 @@ out:
 static void api_then_position(struct rt_candidate *c, int ok, void *arg)
 {
 	if (!ok)
-		api_broken(arg, c);
+		api_broken(arg);
 	else
 		http_reply_json(arg, 200, json_pack("{s:i}", "n", c->position));
 }
@@ -414,7 +404,7 @@ void api_position(void *app, struct evhttp_request *req, const struct principal 
 	json_t *body, *n;
 	(void)rest;
 
-	if (api_broken(req, c) || http_body_json(req, a->max_body, &body))
+	if (http_body_json(req, a->max_body, &body))
 		return;
 	if (http_unknown_field(req, body, position_keys))
 		goto out;
@@ -440,8 +430,6 @@ void api_finish(void *app, struct evhttp_request *req, const struct principal *p
 	struct rt_candidate *c = p->cand;
 	int64_t now = clock_now_ms();
 	(void)rest;
-	if (api_broken(req, c))
-		return;
 	if (c->status == ATT_NOT_STARTED) {
 		http_reply_error(req, 409, "not_started", NULL);
 		return;
@@ -457,8 +445,6 @@ void api_result(void *app, struct evhttp_request *req, const struct principal *p
 {
 	struct api *a = app;
 	(void)rest;
-	if (api_broken(req, p->cand))
-		return;
 	if (!attempt_expire_if_due(a->x, p->cand, clock_now_ms())) {
 		http_reply_error(req, 409, "not_finished", NULL);
 		return;
@@ -477,8 +463,6 @@ void api_image(void *app, struct evhttp_request *req, const struct principal *p,
 	char tag[17];
 	int n;
 
-	if (api_broken(req, c))
-		return;
 	session_image_tag(a->auth, c->id, tag);
 	if (strncmp(rest, tag, 16) != 0 || rest[16] != '/')
 		goto notfound;

@@ -63,9 +63,15 @@ static const char *api_authenticate(void *app, struct evhttp_request *req, int c
 	struct api *a = app;
 	const char *tok = NULL;
 	size_t len = api_presented_token(req, cookie, &tok);
+	const char *refused;
 	if (len == 0)
 		return "unauthorized";
-	return session_authenticate(a->auth, tok, len, p);
+	refused = session_authenticate(a->auth, tok, len, p);
+	/* A candidate whose write was left out is served nothing until a
+	 * restart (exam/registry.h: broken). */
+	if (!refused && p->kind == PRINCIPAL_CANDIDATE && p->cand->broken)
+		refused = "internal";
+	return refused;
 }
 
 static int api_room(void *app)

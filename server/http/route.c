@@ -59,7 +59,9 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 	if (r->need != PRINCIPAL_ANONYMOUS) {
 		refused = t->authenticate(app, req, r->cookie, &p);
 		if (refused) {
-			http_reply_error(req, 401, refused, NULL);
+			int internal = strcmp(refused, "internal") == 0;
+			http_reply_error(req, internal ? 500 : 401, refused,
+					 internal ? "Silakan hubungi pengawas." : NULL);
 			return;
 		}
 		if (!route_allows(r, &p)) {

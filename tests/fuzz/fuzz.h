@@ -13,6 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The libFuzzer entry points (declared here for -Wmissing-prototypes). */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -34,5 +37,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		if (!(cond))                                                   \
 			fuzz_fail(__VA_ARGS__);                                \
 	} while (0)
+
+/* Make a scratch folder "ujian-fuzz-<what>-XXXXXX" into dir (n bytes): in
+ * /dev/shm when it is writable (so SQLite commits are cheap), else in
+ * $TMPDIR or /tmp. */
+static inline void fuzz_scratch(char *dir, size_t n, const char *what)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct stat st;
+	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
+		tmp = "/dev/shm";
+	else if (!tmp || !*tmp)
+		tmp = "/tmp";
+	snprintf(dir, n, "%s/ujian-fuzz-%s-XXXXXX", tmp, what);
+	if (!mkdtemp(dir))
+		fuzz_fail("mkdtemp %s failed", dir);
+}
+
+/* dir/name, malloc'ed. */
+static inline char *fuzz_join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + 1 + strlen(name) + 1;
+	char *p = malloc(n);
+	if (!p)
+		fuzz_fail("out of memory");
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+/* Write len bytes to path, replacing it. */
+static inline void fuzz_write(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || (len && fwrite(data, 1, len, f) != len) || fclose(f) != 0)
+		fuzz_fail("cannot write %s", path);
+}
 
 #endif

@@ -89,20 +89,7 @@ static int64_t fuzz_base_cands, fuzz_base_papers, fuzz_base_catalog;
 /* A path inside the scratch folder; caller frees. */
 static char *fuzz_path(const char *name)
 {
-	size_t n = strlen(fuzz_dir) + 1 + strlen(name) + 1;
-	char *p = malloc(n);
-	if (!p)
-		fuzz_fail("out of memory");
-	snprintf(p, n, "%s/%s", fuzz_dir, name);
-	return p;
-}
-
-/* Write len bytes to path, replacing it. */
-static void fuzz_write(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || (len && fwrite(data, 1, len, f) != len) || fclose(f) != 0)
-		fuzz_fail("cannot write %s", path);
+	return fuzz_join(fuzz_dir, name);
 }
 
 /* The single integer a query returns (fuzz_fail on error). */
@@ -147,20 +134,12 @@ static void fuzz_cleanup(void)
 /* Make the scratch folder and the database described in the header. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *tmp = getenv("TMPDIR");
 	char err[2048], *dbp, *bank, *exam, *old;
-	struct stat st;
 
 	(void)argc;
 	(void)argv;
 	json_object_seed(1); /* reproducible object order */
-	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
-		tmp = "/dev/shm";
-	else if (!tmp || !*tmp)
-		tmp = "/tmp";
-	snprintf(fuzz_dir, sizeof fuzz_dir, "%s/ujian-fuzz-csv-XXXXXX", tmp);
-	if (!mkdtemp(fuzz_dir))
-		fuzz_fail("mkdtemp %s failed", fuzz_dir);
+	fuzz_scratch(fuzz_dir, sizeof fuzz_dir, "csv");
 	atexit(fuzz_cleanup);
 	fuzz_null = fopen("/dev/null", "w");
 	dbp = fuzz_path("fuzz.db");

@@ -82,19 +82,7 @@ static int fuzz_next_cand = 1;
 /* A path inside the scratch folder; caller frees. */
 static char *fuzz_path(const char *name)
 {
-	size_t n = strlen(fuzz_dir) + 1 + strlen(name) + 1;
-	char *p = malloc(n);
-	if (!p)
-		fuzz_fail("out of memory");
-	snprintf(p, n, "%s/%s", fuzz_dir, name);
-	return p;
-}
-
-static void fuzz_write(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f || (len && fwrite(data, 1, len, f) != len) || fclose(f) != 0)
-		fuzz_fail("cannot write %s", path);
+	return fuzz_join(fuzz_dir, name);
 }
 
 /* Send data on a new connection, run the server's loop until it has closed
@@ -214,11 +202,9 @@ static void fuzz_cleanup(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *tmp = getenv("TMPDIR");
 	char err[2048], *dbp, *keyp, *bank, *exam, *csv, *rows, *colon;
 	uint8_t key[CRED_KEY_LEN];
 	struct server_config cfg;
-	struct stat st;
 	FILE *null = fopen("/dev/null", "w");
 	size_t o = 0, cap = 64 * (FUZZ_CANDIDATES + 2);
 	sqlite3 *db;
@@ -227,13 +213,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	json_object_seed(1);
 	signal(SIGPIPE, SIG_IGN);
-	if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
-		tmp = "/dev/shm";
-	else if (!tmp || !*tmp)
-		tmp = "/tmp";
-	snprintf(fuzz_dir, sizeof fuzz_dir, "%s/ujian-fuzz-http-XXXXXX", tmp);
-	if (!mkdtemp(fuzz_dir) || !null)
-		fuzz_fail("mkdtemp %s failed", fuzz_dir);
+	fuzz_scratch(fuzz_dir, sizeof fuzz_dir, "http");
+	if (!null)
+		fuzz_fail("cannot open /dev/null");
 	dbp = fuzz_path("f.db");
 	keyp = fuzz_path("f.db.key");
 	bank = fuzz_path("bank.json");

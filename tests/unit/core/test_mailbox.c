@@ -1,5 +1,6 @@
 /* test_mailbox.c - cross-thread work queue for the event loop (server/core/mailbox.c). */
 #include "unit.h"
+#include "unit_loop.h"
 
 #include "core/mailbox.h"
 
@@ -13,16 +14,8 @@
 #define N_THREADS 4
 #define N_PER_THREAD 10000
 #define N_TOTAL (N_THREADS * N_PER_THREAD)
-#define DEADLINE_MS 60000 /* generous: the work itself takes milliseconds */
 
 /* ---- helpers ---- */
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A record of which fns ran, in which order, on which thread. */
 static int run_log[256];
@@ -58,25 +51,6 @@ static void log_negated_fn(void *arg)
 static void break_fn(void *arg)
 {
 	event_base_loopbreak(arg);
-}
-
-/* A persistent do-nothing timer: it only makes EVLOOP_ONCE return now and
- * then, so a missing wake-up shows as a failed deadline instead of a hang.
- * It never drains the mailbox. */
-static void tick_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-}
-
-static struct event *add_tick(struct event_base *base, long usec)
-{
-	struct timeval tv = { usec / 1000000, usec % 1000000 };
-	struct event *ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
-	assert_non_null(ev);
-	assert_int_equal(event_add(ev, &tv), 0);
-	return ev;
 }
 
 /* Stops a dispatch that would otherwise never end. */
@@ -233,14 +207,14 @@ static void test_wakeup_loop_once(void **state)
 	assert_non_null(base);
 	mb = mailbox_new(base);
 	assert_non_null(mb);
-	tick = add_tick(base, 100000);
+	tick = unit_add_tick(base, 100000);
 	reset_log();
 
 	for (int i = 0; i < 3; i++)
 		mailbox_post(mb, log_fn, &ids[i]);
 	assert_int_equal(n_run, 0);
-	deadline = mono_ms() + DEADLINE_MS;
-	while (n_run < 3 && mono_ms() < deadline)
+	deadline = unit_mono_ms() + UNIT_DEADLINE_MS;
+	while (n_run < 3 && unit_mono_ms() < deadline)
 		assert_true(event_base_loop(base, EVLOOP_ONCE) >= 0);
 	assert_int_equal(n_run, 3);
 	assert_int_equal(run_log[0], 10);
@@ -287,7 +261,7 @@ static void test_wakeup_dispatch_from_thread(void **state)
 	(void)state;
 	static int ids[50];
 	struct event_base *base = event_base_new();
-	struct timeval wd_tv = { DEADLINE_MS / 1000, 0 }, now_tv = { 0, 0 };
+	struct timeval wd_tv = { UNIT_DEADLINE_MS / 1000, 0 }, now_tv = { 0, 0 };
 	struct event *wd;
 	struct mailbox *mb;
 	struct poster p;
@@ -340,12 +314,12 @@ static void test_post_from_posted_fn(void **state)
 	assert_non_null(base);
 	repost_mb = mailbox_new(base);
 	assert_non_null(repost_mb);
-	tick = add_tick(base, 100000);
+	tick = unit_add_tick(base, 100000);
 	reset_log();
 
 	mailbox_post(repost_mb, repost_fn, &repost_ids[0]);
-	deadline = mono_ms() + DEADLINE_MS;
-	while (n_run < 2 && mono_ms() < deadline)
+	deadline = unit_mono_ms() + UNIT_DEADLINE_MS;
+	while (n_run < 2 && unit_mono_ms() < deadline)
 		assert_true(event_base_loop(base, EVLOOP_ONCE) >= 0);
 	assert_int_equal(n_run, 2);
 	assert_int_equal(run_log[0], 1);
@@ -458,8 +432,8 @@ static void test_threads_drain(void **state)
 	reset_recs();
 
 	start_workers(mb, th, w);
-	deadline = mono_ms() + DEADLINE_MS;
-	while (n_seen < N_TOTAL && mono_ms() < deadline) {
+	deadline = unit_mono_ms() + UNIT_DEADLINE_MS;
+	while (n_seen < N_TOTAL && unit_mono_ms() < deadline) {
 		mailbox_drain(mb);
 		sched_yield();
 	}
@@ -486,12 +460,12 @@ static void test_threads_event_loop(void **state)
 	assert_non_null(base);
 	mb = mailbox_new(base);
 	assert_non_null(mb);
-	tick = add_tick(base, 100000);
+	tick = unit_add_tick(base, 100000);
 	reset_recs();
 
 	start_workers(mb, th, w);
-	deadline = mono_ms() + DEADLINE_MS;
-	while (n_seen < N_TOTAL && mono_ms() < deadline)
+	deadline = unit_mono_ms() + UNIT_DEADLINE_MS;
+	while (n_seen < N_TOTAL && unit_mono_ms() < deadline)
 		assert_true(event_base_loop(base, EVLOOP_ONCE) >= 0);
 	join_workers(th);
 	assert_int_equal(n_seen, N_TOTAL); /* before any explicit drain */

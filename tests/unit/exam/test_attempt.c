@@ -7,6 +7,7 @@
  * catalog rows the foreign keys need) and written by a real writer thread, or
  * by wr_apply_now during recovery (writer not running). */
 #include "unit.h"
+#include "unit_loop.h"
 
 #include "core/clock.h"
 #include "core/mailbox.h"
@@ -24,29 +25,6 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-#define DEADLINE_MS 60000 /* generous: the work itself takes milliseconds */
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void tick_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-}
-
-#define WAIT_FOR(base, expr)                                                   \
-	do {                                                                   \
-		int64_t dl_ = mono_ms() + DEADLINE_MS;                         \
-		while (!(expr) && mono_ms() < dl_)                             \
-			assert_true(event_base_loop((base), EVLOOP_ONCE) >= 0); \
-	} while (0)
 
 /* ---- the exam: two sections, four questions ----
  *
@@ -174,7 +152,7 @@ static void fx_open(struct fx *f, int with_writer)
 	assert_non_null(f->base);
 	f->mb = mailbox_new(f->base);
 	assert_non_null(f->mb);
-	f->tick = event_new(f->base, -1, EV_PERSIST, tick_cb, NULL);
+	f->tick = event_new(f->base, -1, EV_PERSIST, unit_tick_cb, NULL);
 	assert_non_null(f->tick);
 	assert_int_equal(event_add(f->tick, &tv), 0);
 
@@ -310,7 +288,7 @@ static void start_durable(struct fx *f, struct rt_candidate *c, int64_t now)
 {
 	struct then_rec t = { 0 };
 	attempt_start(&f->x, c, now, then_cb, &t);
-	WAIT_FOR(f->base, t.runs == 1);
+	UNIT_WAIT_FOR(f->base, t.runs == 1);
 	assert_int_equal(t.runs, 1);
 	assert_int_equal(t.ok, 1);
 }
@@ -321,7 +299,7 @@ static void answer_durable(struct fx *f, struct rt_candidate *c, int n, int labe
 	struct then_rec t = { 0 };
 	struct answer_rec rec = { .n = n, .label = label, .flagged = 0, .rev = rev };
 	attempt_answer(&f->x, c, &rec, clock_now_ms(), then_cb, &t);
-	WAIT_FOR(f->base, t.runs == 1);
+	UNIT_WAIT_FOR(f->base, t.runs == 1);
 	assert_int_equal(t.runs, 1);
 	assert_int_equal(t.ok, 1);
 }
@@ -330,7 +308,7 @@ static void wait_durable(struct fx *f, struct rt_candidate *c)
 {
 	struct then_rec t = { 0 };
 	attempt_when_durable(&f->x, c, then_cb, &t);
-	WAIT_FOR(f->base, t.runs == 1);
+	UNIT_WAIT_FOR(f->base, t.runs == 1);
 	assert_int_equal(t.runs, 1);
 	assert_int_equal(c->pending, 0);
 }
@@ -388,7 +366,7 @@ static void test_start(void **state)
 	int64_t left = timer_left_ms(c->deadline_ev);
 	assert_true(left > 3600000 - 10000 && left <= 3600000 + 1000);
 
-	WAIT_FOR(f.base, t.runs == 1);
+	UNIT_WAIT_FOR(f.base, t.runs == 1);
 	assert_int_equal(t.runs, 1);
 	assert_int_equal(t.pending, 0);
 	assert_int_equal(t.att_rows, 1); /* durable when then runs */
@@ -434,7 +412,7 @@ static void test_answer_revisions(void **state)
 	assert_int_equal(c->ans[1].rev, 5);
 	assert_int_equal(c->pending, 1);
 	assert_int_equal(t1.runs, 0);
-	WAIT_FOR(f.base, t1.runs == 1);
+	UNIT_WAIT_FOR(f.base, t1.runs == 1);
 	assert_int_equal(t1.runs, 1);
 	assert_int_equal(t1.ans_rev, 5);
 	assert_int_equal(r1.label, 3);
@@ -485,7 +463,7 @@ static void test_answer_revisions(void **state)
 	assert_int_equal(r5.flagged, 0);
 	assert_int_equal(r5.rev, 7);
 	assert_int_equal(t5.runs, 0); /* rev 7 is still in flight */
-	WAIT_FOR(f.base, t4.runs == 1 && t5.runs == 1);
+	UNIT_WAIT_FOR(f.base, t4.runs == 1 && t5.runs == 1);
 	assert_int_equal(t4.runs, 1);
 	assert_int_equal(t5.runs, 1);
 	assert_int_equal(t4.order, 1);
@@ -504,7 +482,7 @@ static void test_answer_revisions(void **state)
 	struct answer_rec r6 = { .n = 4, .label = 4, .flagged = 2, .rev = 1 };
 	attempt_answer(&f.x, c, &r6, clock_now_ms(), then_cb, &t6);
 	assert_int_equal(c->ans[3].flagged, 1);
-	WAIT_FOR(f.base, t6.runs == 1);
+	UNIT_WAIT_FOR(f.base, t6.runs == 1);
 	assert_qs(f.ro, "E", "SELECT label FROM answers WHERE candidate_id = 1 AND n = 4");
 	assert_int_equal(qi(f.ro, -1, "SELECT flagged FROM answers WHERE candidate_id = 1 AND n = 4"), 1);
 	assert_int_equal(qi(f.ro, -1, "SELECT flagged FROM events WHERE kind = 'answer' AND n = 4"), 1);
@@ -527,7 +505,7 @@ static void test_position(void **state)
 	attempt_position(&f.x, c, 3, clock_now_ms(), then_cb, &t);
 	assert_int_equal(c->position, 3);
 	assert_int_equal(c->pending, 1);
-	WAIT_FOR(f.base, t.runs == 1);
+	UNIT_WAIT_FOR(f.base, t.runs == 1);
 	assert_int_equal(t.runs, 1);
 	assert_int_equal(t.position, 3);
 	attempt_position(&f.x, c, 4, clock_now_ms(), NULL, NULL); /* then may be NULL */
@@ -572,7 +550,7 @@ static void test_finish_submitted(void **state)
 	assert_int_equal(c->max_total, 20);
 	assert_int_equal(c->passed, 1);
 	assert_int_equal(t.runs, 0);
-	WAIT_FOR(f.base, t.runs == 1);
+	UNIT_WAIT_FOR(f.base, t.runs == 1);
 	assert_int_equal(t.runs, 1);
 	assert_int_equal(t.pending, 0);
 
@@ -690,7 +668,7 @@ static void test_deadline_timer(void **state)
 	assert_non_null(a->deadline_ev);
 	assert_true(timer_left_ms(a->deadline_ev) <= 1000 + 50);
 	assert_true(timer_left_ms(b->deadline_ev) > 1500); /* its extra second counts */
-	WAIT_FOR(f.base, a->status == ATT_FINISHED && b->status == ATT_FINISHED && a->pending == 0 &&
+	UNIT_WAIT_FOR(f.base, a->status == ATT_FINISHED && b->status == ATT_FINISHED && a->pending == 0 &&
 				 b->pending == 0);
 	assert_int_equal(a->status, ATT_FINISHED);
 	assert_int_equal(b->status, ATT_FINISHED);
@@ -741,7 +719,7 @@ static void test_when_durable(void **state)
 	attempt_when_durable(&f.x, c, then_cb, &td);
 	assert_int_equal(td.runs, 0);
 	assert_int_equal(c->pending, 2);
-	WAIT_FOR(f.base, td.runs == 1);
+	UNIT_WAIT_FOR(f.base, td.runs == 1);
 	assert_int_equal(tp.runs, 1);
 	assert_int_equal(td.runs, 1);
 	assert_int_equal(tp.order, 1);
@@ -1019,7 +997,7 @@ static void test_failed_write_breaks_candidate(void **state)
 	fx_open(&f, 1);
 	ghost = add_candidate(&f.x.reg, f.e, 77, "0077", 0); /* RAM only */
 	attempt_start(&f.x, ghost, clock_now_ms(), then_cb, &t);
-	WAIT_FOR(f.base, t.runs == 1);
+	UNIT_WAIT_FOR(f.base, t.runs == 1);
 	assert_int_equal(t.runs, 1);
 	assert_int_equal(t.ok, 0);
 	assert_int_equal(ghost->broken, 1);

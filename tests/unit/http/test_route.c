@@ -7,6 +7,7 @@
  * calls route_dispatch with a fake table, and an evhttp client on the same
  * event_base. */
 #include "unit.h"
+#include "unit_loop.h"
 
 #include "api/api.h"
 #include "auth/principal.h"
@@ -23,15 +24,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
-
-#define DEADLINE_MS 60000
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Every principal the matrix walks: anonymous, a candidate, staff with no
  * role, with each single role, with all roles. */
@@ -346,6 +338,8 @@ static const char *fake_auth(void *app, struct evhttp_request *req, int cookie,
 		return "unauthorized";
 	if (strcmp(who, "replaced") == 0)
 		return "session_replaced";
+	if (strcmp(who, "broken") == 0)
+		return "internal"; /* a principal that exists but cannot be served */
 	if (strcmp(who, "candidate") == 0) {
 		p->kind = PRINCIPAL_CANDIDATE;
 		p->actor = actor_candidate(42);
@@ -529,7 +523,7 @@ static void request(struct http_fx *h, enum evhttp_cmd_type m, const char *uri, 
 		    struct resp *r)
 {
 	struct evhttp_request *req;
-	int64_t dl = mono_ms() + DEADLINE_MS;
+	int64_t dl = unit_mono_ms() + UNIT_DEADLINE_MS;
 	memset(r, 0, sizeof *r);
 	req = evhttp_request_new(resp_cb, r);
 	assert_non_null(req);
@@ -537,7 +531,7 @@ static void request(struct http_fx *h, enum evhttp_cmd_type m, const char *uri, 
 	if (who)
 		evhttp_add_header(evhttp_request_get_output_headers(req), "X-Who", who);
 	assert_int_equal(evhttp_make_request(h->conn, req, m, uri), 0);
-	while (!r->done && mono_ms() < dl)
+	while (!r->done && unit_mono_ms() < dl)
 		assert_true(event_base_loop(h->base, EVLOOP_ONCE) >= 0);
 	assert_true(r->done);
 }
@@ -641,8 +635,10 @@ static void test_dispatch_candidate(void **state)
 	assert_error(&r, 401, "session_replaced");
 	request(&h, GET, "/api/v1/mine", "staff:31", &r);
 	assert_error(&r, 403, "forbidden");
+	request(&h, GET, "/api/v1/mine", "broken", &r);
+	assert_error(&r, 500, "internal");
 	assert_int_equal(hd.n, 0);
-	assert_int_equal(n_auth, 3);
+	assert_int_equal(n_auth, 4);
 	assert_ptr_equal(auth_app, &app_token);
 	assert_int_equal(auth_cookie, 0);
 

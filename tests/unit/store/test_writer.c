@@ -9,6 +9,7 @@
  * with the same count were applied in the same transaction. A read-only
  * second connection checks, from the done callbacks, that rows are durable. */
 #include "unit.h"
+#include "unit_loop.h"
 
 #include "bounds.h"
 #include "core/clock.h"
@@ -27,43 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEADLINE_MS 60000 /* generous: the work itself takes milliseconds */
 #define POOL_MAX 2100
 
 /* ---- helpers ---- */
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void tick_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-}
-
-/* A persistent do-nothing timer: EVLOOP_ONCE returns now and then, so a
- * completion that never comes shows as a failed deadline, not a hang. */
-static struct event *add_tick(struct event_base *base)
-{
-	struct timeval tv = { 0, 10000 };
-	struct event *ev = event_new(base, -1, EV_PERSIST, tick_cb, NULL);
-	assert_non_null(ev);
-	assert_int_equal(event_add(ev, &tv), 0);
-	return ev;
-}
-
-/* Run base until expr holds or DEADLINE_MS passed. */
-#define WAIT_FOR(base, expr)                                                   \
-	do {                                                                   \
-		int64_t dl_ = mono_ms() + DEADLINE_MS;                         \
-		while (!(expr) && mono_ms() < dl_)                             \
-			assert_true(event_base_loop((base), EVLOOP_ONCE) >= 0); \
-	} while (0)
 
 /* A temporary database with the schema and a table t, a loop, a mailbox and
  * a read-only observer connection. */
@@ -100,7 +67,7 @@ static void fx_open(struct fx *f)
 	assert_non_null(f->base);
 	f->mb = mailbox_new(f->base);
 	assert_non_null(f->mb);
-	f->tick = add_tick(f->base);
+	f->tick = unit_add_tick(f->base, 10000);
 }
 
 static void fx_close(struct fx *f)
@@ -182,13 +149,13 @@ static void gate_pass(void)
 	pthread_mutex_unlock(&gate_mu);
 }
 
-/* Test thread: 1 once the writer is held at the gate (deadline DEADLINE_MS). */
+/* Test thread: 1 once the writer is held at the gate (deadline UNIT_DEADLINE_MS). */
 static int gate_wait_entered(void)
 {
 	struct timespec ts;
 	int r;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += DEADLINE_MS / 1000;
+	ts.tv_sec += UNIT_DEADLINE_MS / 1000;
 	pthread_mutex_lock(&gate_mu);
 	while (!gate_entered)
 		if (pthread_cond_timedwait(&gate_cv, &gate_mu, &ts) == ETIMEDOUT)
@@ -416,7 +383,7 @@ static void test_completes_in_order_after_commit(void **state)
 		}
 		assert_true(event_base_loop(f.base, EVLOOP_NONBLOCK) >= 0); /* vary the batches */
 	}
-	WAIT_FOR(f.base, n_done == 60);
+	UNIT_WAIT_FOR(f.base, n_done == 60);
 	assert_done_in_order(60);
 	for (int i = 0; i < 60; i++) {
 		struct top *t = &pool[i];
@@ -470,7 +437,7 @@ static void test_group_commit_while_locked(void **state)
 	assert_int_equal(n_rows(f.ro), 0);
 
 	assert_int_equal(db_exec(lock, "COMMIT", err, sizeof err), 0);
-	WAIT_FOR(f.base, n_done == N);
+	UNIT_WAIT_FOR(f.base, n_done == N);
 	assert_done_in_order(N);
 
 	memset(size, 0, sizeof size);
@@ -528,7 +495,7 @@ static void test_constraint_failure_isolated(void **state)
 		writer_submit(w, &t->op);
 	}
 	gate_open();
-	WAIT_FOR(f.base, n_done == 10);
+	UNIT_WAIT_FOR(f.base, n_done == 10);
 	assert_done_in_order(10);
 
 	for (int i = 1; i <= 9; i++) {
@@ -571,7 +538,7 @@ static void test_plain_failure_isolated(void **state)
 	for (int i = 1; i <= 5; i++)
 		writer_submit(w, &top_new(modes[i - 1], 20 + i, 200 + i)->op);
 	gate_open();
-	WAIT_FOR(f.base, n_done == 6);
+	UNIT_WAIT_FOR(f.base, n_done == 6);
 	assert_done_in_order(6);
 
 	assert_int_equal(pool[0].op.failed, 0);
@@ -592,7 +559,7 @@ static void test_plain_failure_isolated(void **state)
 
 	/* The writer goes on normally afterwards. */
 	writer_submit(w, &top_new(T_INSERT, 30, 300)->op);
-	WAIT_FOR(f.base, n_done == 7);
+	UNIT_WAIT_FOR(f.base, n_done == 7);
 	assert_int_equal(pool[6].op.failed, 0);
 	assert_true(pool[6].visible_at_done);
 	stop_writer(&f, w);
@@ -617,7 +584,7 @@ static void test_barrier(void **state)
 	writer_submit(w, &top_new(T_INSERT, 4, 40)->op);     /* 4 */
 	writer_submit(w, &barrier_new()->op);                /* 5 */
 	gate_open();
-	WAIT_FOR(f.base, n_done == 6);
+	UNIT_WAIT_FOR(f.base, n_done == 6);
 	assert_done_in_order(6);
 	assert_int_equal(pool[2].n_done_before, 2);
 	assert_true(pool[2].prior_all_visible);
@@ -627,7 +594,7 @@ static void test_barrier(void **state)
 	assert_int_equal(pool[5].op.failed, 0);
 
 	writer_submit(w, &barrier_new()->op); /* 6: nothing before it in flight */
-	WAIT_FOR(f.base, n_done == 7);
+	UNIT_WAIT_FOR(f.base, n_done == 7);
 	assert_int_equal(done_log[6], 6);
 	assert_true(pool[6].prior_all_visible);
 	assert_int_equal(pool[6].op.failed, 0);
@@ -663,7 +630,7 @@ static void test_pending_counter(void **state)
 	writer_submit(w, &top_new(T_INSERT, 50, 5)->op); /* op 10: no counter */
 	assert_int_equal(pending, 10);
 	gate_open();
-	WAIT_FOR(f.base, n_done == 11);
+	UNIT_WAIT_FOR(f.base, n_done == 11);
 	assert_done_in_order(11);
 	for (int i = 0; i <= 9; i++)
 		assert_int_equal(pool[i].pending_at_done, 9 - i);
@@ -703,7 +670,7 @@ static void test_queue_cap(void **state)
 	assert_int_equal(writer_room(w), 0);
 
 	assert_int_equal(db_exec(lock, "ROLLBACK", err, sizeof err), 0);
-	WAIT_FOR(f.base, n_done == 8);
+	UNIT_WAIT_FOR(f.base, n_done == 8);
 	assert_done_in_order(8);
 	assert_int_equal(writer_room(w), 1);
 	assert_int_equal(writer_backlog(w), 0);
@@ -734,17 +701,17 @@ static void test_heartbeat(void **state)
 
 	for (int i = 0; i < 5; i++)
 		writer_submit(wb, &top_new(T_INSERT, i + 1, i + 1)->op);
-	WAIT_FOR(b.base, n_done == 5);
+	UNIT_WAIT_FOR(b.base, n_done == 5);
 	assert_int_equal(n_done, 5);
 	b_commit = writer_last_commit_ms(wb);
 
-	WAIT_FOR(a.base, db_meta_get(a.ro, "heartbeat_ms") != 0);
+	UNIT_WAIT_FOR(a.base, db_meta_get(a.ro, "heartbeat_ms") != 0);
 	h1 = db_meta_get(a.ro, "heartbeat_ms");
 	assert_true(h1 >= t_start && h1 <= clock_now_ms());
-	WAIT_FOR(a.base, db_meta_get(a.ro, "heartbeat_ms") > h1);
+	UNIT_WAIT_FOR(a.base, db_meta_get(a.ro, "heartbeat_ms") > h1);
 	h2 = db_meta_get(a.ro, "heartbeat_ms");
 	assert_true(h2 > h1);
-	WAIT_FOR(a.base, db_meta_get(a.ro, "heartbeat_ms") > h2); /* twice idle */
+	UNIT_WAIT_FOR(a.base, db_meta_get(a.ro, "heartbeat_ms") > h2); /* twice idle */
 	h3 = db_meta_get(a.ro, "heartbeat_ms");
 	assert_true(h3 > h2 && h3 <= clock_now_ms());
 	a_commit = writer_last_commit_ms(wa); /* heartbeats are commits */
@@ -867,7 +834,7 @@ static void test_two_mailboxes(void **state)
 	assert_non_null(base2);
 	mb2 = mailbox_new(base2);
 	assert_non_null(mb2);
-	tick2 = add_tick(base2);
+	tick2 = unit_add_tick(base2, 10000);
 	w = g_w = start_writer(&f, 0, 0);
 
 	for (int i = 0; i < N; i++) {
@@ -879,8 +846,8 @@ static void test_two_mailboxes(void **state)
 			assert_true(event_base_loop(f.base, EVLOOP_NONBLOCK) >= 0);
 	}
 	{
-		int64_t dl = mono_ms() + DEADLINE_MS;
-		while (n_done < N && mono_ms() < dl) {
+		int64_t dl = unit_mono_ms() + UNIT_DEADLINE_MS;
+		while (n_done < N && unit_mono_ms() < dl) {
 			cur_loop = 1;
 			assert_true(event_base_loop(f.base, EVLOOP_ONCE) >= 0);
 			cur_loop = 2;
@@ -925,11 +892,11 @@ static void test_last_commit(void **state)
 	w = g_w = start_writer(&f, 0, 0);
 	t0 = writer_last_commit_ms(w);
 	assert_true(t0 >= before && t0 <= clock_now_ms());
-	WAIT_FOR(f.base, clock_now_ms() > t0 + 1);
+	UNIT_WAIT_FOR(f.base, clock_now_ms() > t0 + 1);
 	assert_int_equal(writer_last_commit_ms(w), t0); /* idle, no heartbeat: no commit */
 
 	writer_submit(w, &top_new(T_INSERT, 1, 1)->op);
-	WAIT_FOR(f.base, n_done == 1);
+	UNIT_WAIT_FOR(f.base, n_done == 1);
 	assert_int_equal(n_done, 1);
 	t1 = writer_last_commit_ms(w);
 	assert_true(t1 > t0 + 1);
@@ -1008,7 +975,7 @@ static void test_returning_statement_completes(void **state)
 	w = g_w = start_writer(&f, 0, 0);
 	for (int i = 0; i < 3; i++)
 		writer_submit(w, &top_new(T_RETURNING, i + 1, 500 + i)->op);
-	WAIT_FOR(f.base, n_done == 3);
+	UNIT_WAIT_FOR(f.base, n_done == 3);
 	assert_done_in_order(3);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(pool[i].op.failed, 0);
