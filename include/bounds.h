@@ -66,6 +66,32 @@
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
 #define UJ_RATELIMIT_KEYS    100000 /* keys each failed-login limiter remembers */
 
+/* Server settings: defaults and the ranges the command line accepts. */
+#define UJ_BODY_MIN          1024
+#define UJ_BODY_MAX          (16 * 1024 * 1024)
+#define UJ_IDLE_TIMEOUT_S    60     /* default --idle-timeout */
+#define UJ_IDLE_TIMEOUT_MAX_S 3600
+#define UJ_BACKLOG_DEFAULT   4096
+#define UJ_BACKLOG_MIN       16
+#define UJ_BACKLOG_MAX       65535
+#define UJ_LOGIN_FAIL_REGNO  5      /* default --login-limit 5/300 */
+#define UJ_LOGIN_WINDOW_REGNO_S 300
+#define UJ_LOGIN_FAIL_ADDR   50     /* default --addr-limit 50/60 */
+#define UJ_LOGIN_WINDOW_ADDR_S 60
+#define UJ_RATE_COUNT_MAX    100000 /* N of --login-limit/--addr-limit N/SECONDS */
+#define UJ_RATE_WINDOW_MAX_S 86400
+#define UJ_CATALOG_POLL_MS   1000   /* default --catalog-poll-ms */
+#define UJ_CATALOG_POLL_MIN_MS 50
+#define UJ_CATALOG_POLL_MAX_MS 60000
+#define UJ_WRITER_QUEUE_LIMIT 10000000 /* largest --writer-queue */
+
+/* Descriptor pressure (accept() failing with EMFILE). */
+#define UJ_ACCEPT_BACKOFF_MS 100    /* stop accepting this long */
+#define UJ_PRESSURE_MS       10000  /* then close connections after each reply this long */
+
+/* Image capabilities: hex digits of the per-candidate tag in image URLs. */
+#define UJ_IMAGE_TAG_LEN     16
+
 /* Writer thread. */
 #define UJ_BATCH_MAX         512    /* operations per transaction */
 #define UJ_WRITER_QUEUE_MAX  100000 /* queued operations before requests get 503 server_busy */

@@ -71,8 +71,8 @@ void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, sess
  * fills p, or the error code ("unauthorized", "session_replaced"). */
 const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 				 struct principal *p);
-/* The opaque per-candidate tag in image URLs (16 hex digits + NUL): a
- * capability derived from the server key, naming no bank item. */
-void session_image_tag(const struct auth_rt *a, int64_t cand_id, char out[17]);
+/* The opaque per-candidate tag in image URLs (UJ_IMAGE_TAG_LEN hex digits +
+ * NUL): a capability derived from the server key, naming no bank item. */
+void session_image_tag(const struct auth_rt *a, int64_t cand_id, char out[UJ_IMAGE_TAG_LEN + 1]);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef UJIAN_RENDER_H
 #define UJIAN_RENDER_H
 
+#include "bounds.h"
 #include "exam/registry.h"
 
 #include <event2/buffer.h>
@@ -16,7 +17,7 @@
 /* An RFC 3339 time string. */
 json_t *render_time(int64_t ms);
 /* The Paper document of c at now into out; tag is c's image capability
- * (16 hex digits). */
+ * (UJ_IMAGE_TAG_LEN hex digits). */
 void render_paper(const struct rt_candidate *c, const char *tag, int64_t now, struct evbuffer *out);
 /* {"status","started_at","deadline","remaining_ms","server_time"} of a
  * started attempt. */

@@ -22,7 +22,7 @@
 static void api_reply_paper(struct api *a, struct evhttp_request *req, const struct rt_candidate *c)
 {
 	struct evbuffer *buf = evbuffer_new();
-	char tag[17];
+	char tag[UJ_IMAGE_TAG_LEN + 1];
 	session_image_tag(a->auth, c->id, tag);
 	render_paper(c, tag, clock_now_ms(), buf);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
@@ -460,13 +460,13 @@ void api_image(void *app, struct evhttp_request *req, const struct principal *p,
 	const struct rt_candidate *c = p->cand;
 	const struct rt_asset *img = NULL;
 	const char *end;
-	char tag[17];
+	char tag[UJ_IMAGE_TAG_LEN + 1];
 	int n;
 
 	session_image_tag(a->auth, c->id, tag);
-	if (strncmp(rest, tag, 16) != 0 || rest[16] != '/')
+	if (strncmp(rest, tag, UJ_IMAGE_TAG_LEN) != 0 || rest[UJ_IMAGE_TAG_LEN] != '/')
 		goto notfound;
-	n = api_parse_n(rest + 17, c->n, &end);
+	n = api_parse_n(rest + UJ_IMAGE_TAG_LEN + 1, c->n, &end);
 	if (n < 0 || *end != '/' || !(img = render_image(c, n, end + 1)))
 		goto notfound;
 	{

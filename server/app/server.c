@@ -26,14 +26,14 @@ void server_config_defaults(struct server_config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->listen = "127.0.0.1:8080";
 	cfg->max_body = UJ_BODY_DEFAULT;
-	cfg->idle_timeout_s = 60;
-	cfg->backlog = 4096;
-	cfg->login_fail_regno = 5;
-	cfg->login_window_regno_s = 300;
-	cfg->login_fail_addr = 50;
-	cfg->login_window_addr_s = 60;
+	cfg->idle_timeout_s = UJ_IDLE_TIMEOUT_S;
+	cfg->backlog = UJ_BACKLOG_DEFAULT;
+	cfg->login_fail_regno = UJ_LOGIN_FAIL_REGNO;
+	cfg->login_window_regno_s = UJ_LOGIN_WINDOW_REGNO_S;
+	cfg->login_fail_addr = UJ_LOGIN_FAIL_ADDR;
+	cfg->login_window_addr_s = UJ_LOGIN_WINDOW_ADDR_S;
 	cfg->outage_credit = 1;
-	cfg->catalog_poll_ms = 1000;
+	cfg->catalog_poll_ms = UJ_CATALOG_POLL_MS;
 	cfg->writer_queue_max = UJ_WRITER_QUEUE_MAX;
 	cfg->watcher = 1;
 }

@@ -289,12 +289,13 @@ const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 	return NULL;
 }
 
-void session_image_tag(const struct auth_rt *a, int64_t cand_id, char out[17])
+void session_image_tag(const struct auth_rt *a, int64_t cand_id, char out[UJ_IMAGE_TAG_LEN + 1])
 {
 	unsigned char mac[32];
 	unsigned int len = sizeof mac;
 	char msg[32];
 	int n = snprintf(msg, sizeof msg, "img:%lld", (long long)cand_id);
 	HMAC(EVP_sha256(), a->image_key, CRED_KEY_LEN, (unsigned char *)msg, (size_t)n, mac, &len);
-	cred_hex(mac, 8, out);
+	_Static_assert(UJ_IMAGE_TAG_LEN % 2 == 0 && UJ_IMAGE_TAG_LEN / 2 <= sizeof mac, "tag fits");
+	cred_hex(mac, UJ_IMAGE_TAG_LEN / 2, out);
 }

@@ -150,7 +150,8 @@ static int cli_rate(const char *cmd, const char *opt, const char *v, int *n, int
 		return -1;
 	}
 	*slash = '\0';
-	if (cli_int(cmd, opt, buf, 1, 100000, &a) || cli_int(cmd, opt, slash + 1, 1, 86400, &b))
+	if (cli_int(cmd, opt, buf, 1, UJ_RATE_COUNT_MAX, &a) ||
+	    cli_int(cmd, opt, slash + 1, 1, UJ_RATE_WINDOW_MAX_S, &b))
 		return -1;
 	*n = (int)a;
 	*secs = (int)b;
@@ -372,27 +373,28 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 		return 2;
 	cfg->bench_route = bench;
 	if (maxbody) {
-		if (cli_int(cmd, "max-body", maxbody, 1024, 16 * 1024 * 1024, &v))
+		if (cli_int(cmd, "max-body", maxbody, UJ_BODY_MIN, UJ_BODY_MAX, &v))
 			return 2;
 		cfg->max_body = (size_t)v;
 	}
 	if (idle) {
-		if (cli_int(cmd, "idle-timeout", idle, 1, 3600, &v))
+		if (cli_int(cmd, "idle-timeout", idle, 1, UJ_IDLE_TIMEOUT_MAX_S, &v))
 			return 2;
 		cfg->idle_timeout_s = (int)v;
 	}
 	if (backlog) {
-		if (cli_int(cmd, "backlog", backlog, 16, 65535, &v))
+		if (cli_int(cmd, "backlog", backlog, UJ_BACKLOG_MIN, UJ_BACKLOG_MAX, &v))
 			return 2;
 		cfg->backlog = (int)v;
 	}
 	if (poll) {
-		if (cli_int(cmd, "catalog-poll-ms", poll, 50, 60000, &v))
+		if (cli_int(cmd, "catalog-poll-ms", poll, UJ_CATALOG_POLL_MIN_MS, UJ_CATALOG_POLL_MAX_MS,
+			    &v))
 			return 2;
 		cfg->catalog_poll_ms = (int)v;
 	}
 	if (wq) {
-		if (cli_int(cmd, "writer-queue", wq, 1, 10000000, &v))
+		if (cli_int(cmd, "writer-queue", wq, 1, UJ_WRITER_QUEUE_LIMIT, &v))
 			return 2;
 		cfg->writer_queue_max = v;
 	}

@@ -73,7 +73,7 @@ static void render_int(struct evbuffer *out, long v)
 static void render_image_base(struct evbuffer *out, const char *tag, int n)
 {
 	render_lit(out, "\"" RENDER_IMAGE_PREFIX);
-	evbuffer_add(out, tag, 16);
+	evbuffer_add(out, tag, UJ_IMAGE_TAG_LEN);
 	render_lit(out, "/");
 	render_int(out, n);
 	render_lit(out, "/");

@@ -88,7 +88,7 @@ static void httpd_accept_error(struct evconnlistener *l, void *arg)
 {
 	struct httpd *h = httpd_front_get(arg);
 	int err = EVUTIL_SOCKET_ERROR();
-	struct timeval tv = { 0, 100000 };
+	struct timeval tv = { 0, UJ_ACCEPT_BACKOFF_MS * 1000 };
 	if (!h)
 		return; /* not ours: cannot happen */
 	if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
@@ -96,7 +96,7 @@ static void httpd_accept_error(struct evconnlistener *l, void *arg)
 			log_warn("accept failed: %s (%ld times); pausing new connections for 100 ms and "
 				 "closing connections after each reply for 10 s",
 				 evutil_socket_error_to_string(err), h->emfile_count);
-		h->pressure_until = clock_now_ms() + 10000;
+		h->pressure_until = clock_now_ms() + UJ_PRESSURE_MS;
 		evconnlistener_disable(l);
 		event_add(h->resume_ev, &tv);
 		return;
