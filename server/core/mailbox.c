@@ -84,6 +84,13 @@ void mailbox_free(struct mailbox *mb)
 {
 	if (!mb)
 		return;
+	/* Posts never drained are dropped (their fns do not run); the owner
+	 * drains first when they matter (app/server.c does). */
+	while (mb->head) {
+		struct mail *next = mb->head->next;
+		free(mb->head);
+		mb->head = next;
+	}
 	if (mb->ev)
 		event_free(mb->ev);
 	if (mb->fd >= 0)
