@@ -127,8 +127,9 @@ static void session_op_done(struct wr_op *op)
 		s->then(s->c, !s->c->broken, s->arg);
 }
 
-static void session_submit(struct auth_rt *a, struct rt_candidate *c, enum session_op_kind kind,
-			   int64_t now, struct session_op **out)
+/* A new operation of kind for candidate c at now (not yet submitted). */
+static struct session_op *session_op_new(struct rt_candidate *c, enum session_op_kind kind,
+					 int64_t now)
 {
 	struct session_op *s = xcalloc(1, sizeof *s);
 	wr_op_init(&s->op, session_apply, actor_candidate(c->id), now);
@@ -137,8 +138,7 @@ static void session_submit(struct auth_rt *a, struct rt_candidate *c, enum sessi
 	s->kind = kind;
 	s->cand_id = c->id;
 	s->c = c;
-	*out = s;
-	(void)a;
+	return s;
 }
 
 /* ---- login --------------------------------------------------------------- */
@@ -192,8 +192,7 @@ static void session_failed(struct auth_rt *a, const struct login_req *r, const c
 	if (rlen)
 		ratelimit_fail(&a->rl_regno, rkey, rlen, now);
 	if (c) {
-		struct session_op *s;
-		session_submit(a, c, SOP_LOGIN_FAILED, now, &s);
+		struct session_op *s = session_op_new(c, SOP_LOGIN_FAILED, now);
 		str_copy(s->peer, sizeof s->peer, r->peer);
 		s->why = why;
 		writer_submit(a->x->w, &s->op);
@@ -240,7 +239,7 @@ enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, i
 			return LOGIN_TOKEN_INVALID;
 		}
 	}
-	session_submit(a, c, SOP_LOGIN, now, &s);
+	s = session_op_new(c, SOP_LOGIN, now);
 	cred_new_token(token, s->hash);
 	s->replaced = c->session != NULL;
 	str_copy(s->peer, sizeof s->peer, r->peer);
@@ -258,7 +257,7 @@ void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, sess
 {
 	struct session_op *s;
 	assert(c->session);
-	session_submit(a, c, SOP_LOGOUT, now, &s);
+	s = session_op_new(c, SOP_LOGOUT, now);
 	memcpy(s->hash, c->session->hash, CRED_HASH_LEN);
 	s->then = then;
 	s->arg = arg;
