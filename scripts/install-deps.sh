@@ -28,7 +28,8 @@ if [ "$MODE" = all ]; then
 	# clang with its runtime libraries: libFuzzer and the sanitizers for the
 	# fuzz targets (make fuzz-build, fuzz-smoke inside make test, make fuzz).
 	PACKAGES="$PACKAGES clang libclang-rt-14-dev"
-	# Node.js runs the browser tests (playwright-core needs Node >= 20).
+	# Node.js runs the browser tests (Debian 12's own nodejs 18 is enough:
+	# playwright-core is pinned to 1.61, the last release that runs on 18).
 	# Debian's nodejs package is only installed when no node is present.
 	command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 fi
@@ -58,12 +59,12 @@ fi
 
 [ "$MODE" = all ] || exit 0
 
-# The browser test tools need Node >= 20 (Debian 12's own nodejs is 18): say
-# so plainly instead of letting the browser tests fail obscurely later.
+# The browser test tools need Node >= 18 (Debian 12's own nodejs): say so
+# plainly instead of letting the browser tests fail obscurely later.
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$NODE_MAJOR" -lt 20 ]; then
+if [ "$NODE_MAJOR" -lt 18 ]; then
 	echo "install-deps: Node.js $(node --version 2>/dev/null || echo '(none)') found; the browser" \
-		"tests need Node.js 20 or newer (playwright-core 1.64). Install Node.js 20+ and run" \
+		"tests need Node.js 18 or newer (Debian 12's nodejs package). Install it and run" \
 		"again." >&2
 	exit 1
 fi

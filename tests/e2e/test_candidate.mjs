@@ -323,7 +323,10 @@ worldTest('keyboard only: log in, answer, flag, navigate, finish', async (w) => 
 });
 
 test('the time left read out: hours, minutes, seconds, never more than is left', async () => {
-  const { spokenParts } = await import('../../client-web/candidate/clock.js');
+  // clock.js is an ES module without imports of its own, served as .js; Node
+  // 18 loads such a file as a module only from a data: URL (Node 20 detects it).
+  const src = readFileSync(new URL('../../client-web/candidate/clock.js', import.meta.url), 'utf8');
+  const { spokenParts } = await import('data:text/javascript,' + encodeURIComponent(src));
   const cases = [
     [6000 * 1000, [[1, 'hour'], [40, 'minute']]],
     [3600 * 1000, [[1, 'hour']]],
