@@ -390,5 +390,49 @@ class WriterQueueCapTest(unittest.TestCase):
             w.close()
 
 
+class TamperedDatabaseTest(unittest.TestCase):
+    def test_a_write_that_cannot_be_stored_is_never_acknowledged(self):
+        """Someone deletes a running candidate's rows behind the server's
+        back. The candidate's next answer cannot be stored (foreign key): it
+        is answered 500 internal, not 200; every later request of that
+        candidate, a new login included, gets 500 (RAM no longer matches the
+        database) while the other candidates carry on; the log names the
+        candidate; after a restart the server serves from the database again."""
+        import sqlite3
+        w = World(n_candidates=2)
+        try:
+            w.serve()
+            a, b = w.logged_in("C001"), w.logged_in("C002")
+            for c in (a, b):
+                self.assertEqual(c.post("/api/v1/attempt/start").status, 200)
+            self.assertEqual(a.answer(1, "A", 1).status, 200)
+            con = sqlite3.connect(w.db, isolation_level=None, timeout=30)
+            con.execute("PRAGMA foreign_keys = OFF")
+            con.execute("BEGIN IMMEDIATE")
+            cid = con.execute("SELECT id FROM candidates WHERE registration_no = 'C001'").fetchone()[0]
+            for table in ("answers", "attempts", "sessions", "papers", "events"):
+                con.execute("DELETE FROM %s WHERE candidate_id = ?" % table, (cid,))
+            con.execute("DELETE FROM candidates WHERE id = ?", (cid,))
+            con.execute("COMMIT")
+            con.close()
+            r = a.answer(2, "B", 1)
+            self.assertEqual((r.status, r.error), (500, "internal"))
+            self.assertEqual(w.sql("SELECT count(*) FROM answers WHERE candidate_id = ?", cid), [(0,)])
+            r = a.get("/api/v1/attempt")
+            self.assertEqual((r.status, r.error), (500, "internal"))
+            r = w.client().login("EX", "C001", w.password("C001"))
+            self.assertEqual((r.status, r.error), (500, "internal"))
+            self.assertEqual(b.answer(1, "C", 1).status, 200)
+            self.assertIn("the answer of candidate C001 was not stored", w.server.read_log())
+            w.server.stop()
+            w.serve()
+            r = w.client().login("EX", "C001", w.password("C001"))
+            self.assertEqual((r.status, r.error), (401, "invalid_credentials"))
+            c = w.logged_in("C002")
+            self.assertEqual(c.answer(2, "D", 1).status, 200)
+        finally:
+            w.close()
+
+
 if __name__ == "__main__":
     harness.main()
