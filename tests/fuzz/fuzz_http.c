@@ -104,16 +104,21 @@ static char *fuzz_exchange(const void *data, size_t size, size_t *len)
 	sa.sin_port = htons((uint16_t)fuzz_port);
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-		fuzz_fail("connect: %s", strerror(errno));
+	/* Non-blocking from the start: libFuzzer's timer signals (SIGALRM) can
+	 * interrupt any call here; an interrupted or pending connect completes
+	 * in the kernel (loopback), and every call below is retried. */
 	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS &&
+	    errno != EINTR)
+		fuzz_fail("connect: %s", strerror(errno));
 	while (!eof && clock_now_ms() < until) {
 		ssize_t n;
 		if (sent < size) {
 			n = send(fd, (const char *)data + sent, size - sent, MSG_NOSIGNAL);
 			if (n > 0)
 				sent += (size_t)n;
-			else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+				 errno != ENOTCONN)
 				sent = size; /* the server closed early: stop sending */
 			if (sent == size)
 				shutdown(fd, SHUT_WR);
@@ -131,7 +136,8 @@ static char *fuzz_exchange(const void *data, size_t size, size_t *len)
 				got += (size_t)n;
 				continue;
 			}
-			if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+				       errno != ENOTCONN))
 				eof = 1;
 			break;
 		}
