@@ -34,6 +34,7 @@ struct server_config {
 	int catalog_poll_ms;    /* how often to look for new exams/candidates */
 	long writer_queue_max;  /* writer backlog beyond which requests get 503 */
 	int watcher;            /* run the catalog watcher (default on) */
+	int dblock_fd;          /* the database lock already held (demo), or -1: take it */
 	int quiet;              /* no banner */
 	int bench_route;        /* serve GET /api/v1/_bench/ping (benchmarks only) */
 };
@@ -45,6 +46,7 @@ struct watcher;
 
 struct server {
 	struct server_config cfg;
+	int dblock;             /* the one-server-per-database lock (store/dblock.h) */
 	struct event_base *base;
 	struct mailbox *mb;
 	struct writer *w;
@@ -61,8 +63,10 @@ struct server {
 	int64_t writer_warned_at;    /* ms of the last stall warning */
 };
 
-/* Load, recover and assemble a server on its own event loop, listening if
- * cfg->listen is set. s must stay at its address until server_close.
+/* Take the database's lock (unless cfg->dblock_fd holds it already), then
+ * load, recover and assemble a server on its own event loop and listen.
+ * A second server on the same database is refused here, before anything is
+ * read or written. s must stay at its address until server_close.
  * Returns 0, or -1 with err (s is then safe to close). */
 int server_open(struct server *s, const struct server_config *cfg, char *err, size_t errlen);
 /* Stop the watcher and the writer (committing what is queued, then running

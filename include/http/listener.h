@@ -44,6 +44,9 @@ struct httpd {
  * cfg, EMFILE back-off). Returns 0 or -1 with err; h is then safe to stop. */
 int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_config *cfg,
 		httpd_dispatch_fn dispatch, void *app, char *err, size_t errlen);
+/* Check that spec ("ADDR:PORT") can be listened on now, by binding a socket
+ * the way httpd_start will and closing it. Returns 0, or -1 with err. */
+int httpd_probe_listen(const char *spec, char *err, size_t errlen);
 /* Stop accepting and free evhttp (and with it every connection). */
 void httpd_stop(struct httpd *h);
 

@@ -7,6 +7,7 @@
 #include "core/mem.h"
 #include "http/reply.h"
 #include "store/db.h"
+#include "store/dblock.h"
 #include "version.h"
 
 #include <errno.h>
@@ -36,6 +37,7 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->catalog_poll_ms = UJ_CATALOG_POLL_MS;
 	cfg->writer_queue_max = UJ_WRITER_QUEUE_MAX;
 	cfg->watcher = 1;
+	cfg->dblock_fd = -1;
 }
 
 /* The web root: --web-root, else client-web beside the binary's folder, else
@@ -139,6 +141,17 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->cfg = *cfg;
 	registry_init(&s->x.reg);
 	loader_init(&s->loader);
+	/* First, before the database is read or written: one server per
+	 * database (a second start would credit a false outage to everyone). */
+	if (cfg->dblock_fd < 0 && access(cfg->db_path, F_OK) != 0) {
+		snprintf(err, errlen, "%s: no such database (create it with 'ujian init --db %s')",
+			 cfg->db_path, cfg->db_path);
+		s->dblock = -1;
+		goto out;
+	}
+	s->dblock = cfg->dblock_fd >= 0 ? cfg->dblock_fd : dblock_acquire(cfg->db_path, err, errlen);
+	if (s->dblock < 0)
+		goto out;
 	s->x.outage_credit = cfg->outage_credit;
 	http_errors_add(&attempt_errors);
 	http_errors_add(&session_errors);
@@ -228,7 +241,9 @@ void server_close(struct server *s)
 		event_base_free(s->base);
 	session_free(&s->auth);
 	free(s->web_root);
+	dblock_release(s->dblock); /* last: everything is committed and closed */
 	memset(s, 0, sizeof *s);
+	s->dblock = -1;
 }
 
 int server_run(const struct server_config *cfg)

@@ -2,7 +2,9 @@
 #include "cli/demo.h"
 #include "catalog/catalog.h"
 #include "auth/cred.h"
+#include "http/listener.h"
 #include "store/db.h"
+#include "store/dblock.h"
 #include "catalog/enrol.h"
 #include "core/mem.h"
 
@@ -118,10 +120,17 @@ int demo_run(struct server_config *cfg, int fresh)
 {
 	char err[2048], *dir = demo_sample_dir();
 	char *keyp = cfg->key_path ? xstrdup(cfg->key_path) : cred_key_path(cfg->db_path);
-	int rc = 1;
+	int rc = 1, lock = -1;
 
 	if (!dir) {
 		fprintf(stderr, "ujian demo: cannot find question-bank/skd-sample (run from the source tree)\n");
+		goto out;
+	}
+	/* Before anything is printed or written: the port must be free and no
+	 * other server may be using this database (which --fresh would delete). */
+	if (httpd_probe_listen(cfg->listen, err, sizeof err) ||
+	    (lock = dblock_acquire(cfg->db_path, err, sizeof err)) < 0) {
+		fprintf(stderr, "ujian demo: %s\n", err);
 		goto out;
 	}
 	if (fresh || access(cfg->db_path, F_OK) != 0) {
@@ -138,8 +147,11 @@ int demo_run(struct server_config *cfg, int fresh)
 	demo_print_logins(cfg->db_path, 5);
 	printf("\n");
 	fflush(stdout);
+	cfg->dblock_fd = lock; /* the server holds it from here and releases it */
+	lock = -1;
 	rc = server_run(cfg);
 out:
+	dblock_release(lock);
 	free(dir);
 	free(keyp);
 	return rc;

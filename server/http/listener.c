@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 /* evhttp's callback for every request: API or static file. Under descriptor
  * pressure, the reply asks the client to close so descriptors come back. */
@@ -123,6 +124,32 @@ static int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss, int
 	if (any)
 		((struct sockaddr_in *)ss)->sin_port = 0; /* same offset for IPv6 */
 	return 0;
+}
+
+int httpd_probe_listen(const char *spec, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	int sslen = sizeof ss, fd, one = 1, rc = -1;
+
+	memset(&ss, 0, sizeof ss);
+	if (httpd_parse_listen(spec, &ss, &sslen) != 0) {
+		snprintf(err, errlen, "--listen \"%s\": expected ADDRESS:PORT, e.g. 127.0.0.1:8080", spec);
+		return -1;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", spec, strerror(errno));
+		return -1;
+	}
+	/* As evconnlistener with LEV_OPT_REUSEABLE: TIME_WAIT leftovers do not
+	 * count as busy, a listening socket does. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&ss, (socklen_t)sslen) != 0 || listen(fd, 1) != 0)
+		snprintf(err, errlen, "cannot listen on %s: %s", spec, strerror(errno));
+	else
+		rc = 0;
+	close(fd);
+	return rc;
 }
 
 /* The address the listener actually bound, as "host:port", into h->bound. */

@@ -434,5 +434,72 @@ class TamperedDatabaseTest(unittest.TestCase):
             w.close()
 
 
+class OneServerPerDatabaseTest(unittest.TestCase):
+    def test_second_server_refused_before_touching_the_database(self):
+        """A second `serve` on a database that a running server serves is
+        refused at once, naming the other process, and writes nothing (no
+        false outage credit, no event, no heartbeat); a `demo` on the same
+        database is refused before it prints or deletes anything; the first
+        server keeps serving; after it is killed, the database can be served
+        again at once (the kernel drops the lock)."""
+        import subprocess
+        w = World(n_candidates=1)
+        try:
+            w.serve()
+            c = w.logged_in("C001")
+            self.assertEqual(c.post("/api/v1/attempt/start").status, 200)
+            self.assertEqual(c.answer(1, "A", 1).status, 200)
+            before = w.sql("SELECT (SELECT count(*) FROM time_ledger), (SELECT count(*) FROM events),"
+                           " (SELECT credit_ms FROM attempts)")
+            beat = w.sql("SELECT value FROM meta WHERE key = 'heartbeat_ms'")
+            p = subprocess.run([harness.UJIAN, "serve", "--db", w.db, "--listen", "127.0.0.1:0"],
+                               capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("already served by another ujian (process %d" % w.server.proc.pid,
+                          p.stderr)
+            self.assertEqual(p.stdout, "")
+            p = subprocess.run([harness.UJIAN, "demo", "--fresh", "--db", w.db, "--listen",
+                                "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("already served by another ujian", p.stderr)
+            self.assertNotIn("Open http", p.stdout)
+            self.assertEqual(w.sql("SELECT (SELECT count(*) FROM time_ledger), (SELECT count(*) "
+                                   "FROM events), (SELECT credit_ms FROM attempts)"), before)
+            # The heartbeat is the first server's own (it may have moved on,
+            # never back, and nobody else wrote one).
+            self.assertGreaterEqual(w.sql("SELECT value FROM meta WHERE key = 'heartbeat_ms'"), beat)
+            self.assertEqual(c.answer(2, "B", 1).status, 200)
+            w.server.kill9()
+            w.serve()
+            c = w.logged_in("C001")
+            self.assertEqual(c.get("/api/v1/attempt").status, 200)
+        finally:
+            w.close()
+
+    def test_demo_checks_its_port_before_anything(self):
+        """`ujian demo` on a port that is taken stops with an error naming the
+        address before it prints a URL or creates a database."""
+        import socket
+        import subprocess
+        import tempfile
+        d = tempfile.mkdtemp(prefix="ujian-demo-port-")
+        busy = socket.socket()
+        try:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen(1)
+            port = busy.getsockname()[1]
+            db = os.path.join(d, "demo.db")
+            p = subprocess.run([harness.UJIAN, "demo", "--db", db, "--listen",
+                                "127.0.0.1:%d" % port], capture_output=True, text=True, timeout=60)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("cannot listen on 127.0.0.1:%d" % port, p.stderr)
+            self.assertEqual(p.stdout, "")
+            self.assertFalse(os.path.exists(db))
+        finally:
+            busy.close()
+            import shutil
+            shutil.rmtree(d, ignore_errors=True)
+
+
 if __name__ == "__main__":
     harness.main()
