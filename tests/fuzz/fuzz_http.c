@@ -195,8 +195,8 @@ static void fuzz_rotate(void)
 
 static void fuzz_cleanup(void)
 {
-	static const char *const names[] = { "f.db", "f.db-wal", "f.db-shm", "f.db.key", "bank.json",
-					     "exam.json", "c.csv" };
+	static const char *const names[] = { "f.db",      "f.db-wal",  "f.db-shm",  "f.db.key",
+					     "f.db.lock", "bank.json", "exam.json", "c.csv" };
 	server_close(&fuzz_srv);
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		char *p = fuzz_path(names[i]);
