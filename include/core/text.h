@@ -8,6 +8,10 @@
 int text_utf8_valid(const char *s, size_t n);
 /* Number of code points in valid UTF-8 s. */
 size_t text_utf8_chars(const char *s);
+/* Make s valid UTF-8 in place: every byte that does not belong to a valid
+ * sequence (a stray continuation, a sequence cut short, an overlong form)
+ * becomes '?'. For text built from input bytes before it goes into JSON. */
+void text_utf8_scrub(char *s);
 /* 1 if s holds a control character (C0, DEL or C1 U+0080..U+009F) other
  * than allowed ones; allow_newlines permits '\n', '\r' and '\t'. */
 int text_has_control(const char *s, int allow_newlines);

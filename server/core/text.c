@@ -94,3 +94,17 @@ int text_is_ident(const char *s, size_t maxlen, const char *classes, int first_a
 			return 0;
 	return 1;
 }
+
+void text_utf8_scrub(char *s)
+{
+	size_t n = strlen(s), i = 0;
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		if (k && i + k <= n && text_utf8_valid(s + i, k)) {
+			i += k;
+			continue;
+		}
+		s[i++] = '?';
+	}
+}

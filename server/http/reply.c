@@ -2,7 +2,9 @@
 #include "http/reply.h"
 #include "bounds.h"
 #include "core/jcheck.h"
+#include "core/log.h"
 #include "core/mem.h"
+#include "core/text.h"
 
 #include <assert.h>
 #include <event2/keyvalq_struct.h>
@@ -84,12 +86,22 @@ void http_reply_buffer(struct evhttp_request *req, int status, struct evbuffer *
 	evhttp_send_reply(req, status, http_reason(status), buf);
 }
 
+/* What goes out when a reply body could not be built (a bug: every text put
+ * into a reply must be valid UTF-8); never an abort on a request's input. */
+static const char http_fallback_body[] =
+	"{\"error\":{\"code\":\"internal\",\"message\":\"Terjadi kesalahan pada server.\"}}";
+
 void http_reply_json(struct evhttp_request *req, int status, json_t *body)
 {
 	struct evbuffer *buf = evbuffer_new();
-	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!buf || !text)
+	char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (!buf)
 		abort(); /* out of memory */
+	if (!text) {
+		log_error("http: a reply body could not be built (status %d); answering 500", status);
+		status = 500;
+		text = xstrdup(http_fallback_body);
+	}
 	evbuffer_add(buf, text, strlen(text));
 	free(text);
 	json_decref(body);
@@ -118,6 +130,9 @@ void http_reply_error(struct evhttp_request *req, int status, const char *code,
 	const char *base = http_error_message(code);
 	char *msg = detail ? xasprintf("%s %s", base, detail) : xstrdup(base);
 	assert(status >= 400 && status <= 599);
+	/* Details quote input (a JSON parser's complaint, a cut-off field name):
+	 * keep the message valid UTF-8 whatever the bytes were. */
+	text_utf8_scrub(msg);
 	http_reply_json(req, status,
 			json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg));
 	free(msg);

@@ -157,6 +157,15 @@ class ApiTest(unittest.TestCase):
              400, "invalid_request"),
             ("binary bearer token", b"GET /api/v1/attempt HTTP/1.1\r\nHost: t\r\n"
              b"Authorization: Bearer \xff\xfe\x00abc\r\n\r\n", 401, "unauthorized"),
+            # Found by fuzz_http: the parser's complaint quotes the broken
+            # bytes; the reply once could not be built and the server aborted.
+            ("broken UTF-8 quoted in the JSON error",
+             put1(b'{"exam":true,"x":"F00\\u000\xd0\x8c\x8c\x86ord"}'), 400, "bad_json"),
+            # An unknown field's name cut to 40 bytes in the middle of a
+            # two-byte character (the same abort, through another message).
+            ("unknown field cut mid-character",
+             put1(b'{"option":"A","flagged":false,"rev":1,"' + b"a" * 39 + "\u00e9".encode() +
+                  b'":1}'), 400, "invalid_request"),
         ]
         for what, data, status, code in cases:
             s = socket.create_connection(("127.0.0.1", self.w.server.port), timeout=10)

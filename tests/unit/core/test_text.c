@@ -3,6 +3,8 @@
 
 #include "core/text.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 static int valid(const char *s)
@@ -129,6 +131,33 @@ static void test_is_ident(void **state)
 	assert_false(text_is_ident("12a", 40, "0", 1));
 }
 
+/* Scrubbing keeps valid text byte for byte and turns every byte outside a
+ * valid sequence into '?', so the result is always valid UTF-8. */
+static void test_utf8_scrub(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "Soal nomor 3", "Soal nomor 3" },
+		{ "Bahasa \xc3\xa9t\xc3\xa9 \xe2\x80\x93 \xf0\x9f\x99\x82", "Bahasa \xc3\xa9t\xc3\xa9 \xe2\x80\x93 \xf0\x9f\x99\x82" },
+		{ "F00\xd0\x8c\x8c\x86ord", "F00\xd0\x8c??ord" },      /* a 2-byte sequence, then strays */
+		{ "cut \xc3", "cut ?" },                                 /* cut short at the end */
+		{ "cut \xe2\x80", "cut ??" },
+		{ "\xc0\xaf over", "?? over" },                          /* overlong '/' */
+		{ "\xed\xa0\x80 sur", "??? sur" },                      /* a surrogate */
+		{ "\xff\xfe", "??" },
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s", cases[i].in);
+		text_utf8_scrub(buf);
+		assert_string_equal(buf, cases[i].out);
+		assert_true(text_utf8_valid(buf, strlen(buf)));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_has_control),
 		cmocka_unit_test(test_has_control_c1),
 		cmocka_unit_test(test_is_ident),
+		cmocka_unit_test(test_utf8_scrub),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
