@@ -8,6 +8,7 @@
  * by wr_apply_now during recovery (writer not running). */
 #include "unit.h"
 #include "unit_loop.h"
+#include "unit_exam.h"
 
 #include "core/clock.h"
 #include "core/mailbox.h"
@@ -48,11 +49,7 @@ static const uint8_t perms[4][UJ_OPTIONS_MAX] = {
 
 static struct rt_exam *add_exam(struct registry *r, int64_t id, const char *code, int duration_s)
 {
-	struct rt_exam *e = xcalloc(1, sizeof *e);
-	e->id = id;
-	assert_int_equal(str_copy(e->def.code, sizeof e->def.code, code), 0);
-	e->def.duration_s = duration_s;
-	e->def.n_sections = 2;
+	struct rt_exam *e = unit_exam_add(r, id, code, duration_s, 2, 4);
 	str_copy(e->def.sec[0].code, sizeof e->def.sec[0].code, "TWK");
 	str_copy(e->def.sec[1].code, sizeof e->def.sec[1].code, "TKP");
 	/* Pass: total >= 12 and TKP >= 6. */
@@ -63,43 +60,23 @@ static struct rt_exam *add_exam(struct registry *r, int64_t id, const char *code
 	e->def.rules[0].n_min = 1;
 	e->def.rules[0].min_section[0] = 1;
 	e->def.rules[0].min_value[0] = 6;
-	e->title_json = xstrdup("\"Exam\"");
-	e->section_title[0] = xstrdup("TWK");
-	e->section_title[1] = xstrdup("TKP");
-	e->paper_len = 4;
-	e->section_from[0] = 1;
 	e->section_from[1] = 3;
-	hmap_init(&e->candidates);
-	assert_null(hmap_puts(&r->exams, e->def.code, e));
 	return e;
 }
 
 static struct rt_candidate *add_candidate(struct registry *r, struct rt_exam *e, int64_t id,
 					  const char *regno, int extra_s)
 {
-	struct rt_candidate *c = xcalloc(1, sizeof *c);
-	c->id = id;
-	c->exam = e;
-	assert_int_equal(str_copy(c->regno, sizeof c->regno, regno), 0);
-	c->name = xstrdup("Candidate");
+	struct rt_candidate *c = unit_candidate_add(r, e, id, regno, extra_s);
 	str_copy(c->track, sizeof c->track, "umum");
-	c->extra_s = extra_s;
 	c->rule = &e->def.rules[0];
-	c->n = e->paper_len;
-	c->q = xcalloc((size_t)c->n, sizeof *c->q);
-	c->ans = xcalloc((size_t)c->n, sizeof *c->ans);
 	for (int i = 0; i < c->n; i++) {
 		c->q[i].item = &items[i];
 		c->q[i].section = (uint8_t)(i < 2 ? 0 : 1);
 		c->q[i].rule = &rules[c->q[i].section];
 		c->q[i].n_options = (uint8_t)items[i].n_options;
 		memcpy(c->q[i].perm, perms[i], sizeof c->q[i].perm);
-		c->ans[i].label = -1;
 	}
-	assert_null(hmap_puts(&e->candidates, c->regno, c));
-	c->all_next = r->all;
-	r->all = c;
-	r->n_candidates++;
 	return c;
 }
 

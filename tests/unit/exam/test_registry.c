@@ -1,5 +1,6 @@
 /* test_registry.c - in-RAM exams, candidates and sessions (server/exam/registry.c). */
 #include "unit.h"
+#include "unit_exam.h"
 
 #include "exam/registry.h"
 #include "core/mem.h"
@@ -11,39 +12,13 @@
 
 static struct rt_exam *add_exam(struct registry *r, int64_t id, const char *code, int duration_s)
 {
-	struct rt_exam *e = xcalloc(1, sizeof *e);
-	e->id = id;
-	assert_int_equal(str_copy(e->def.code, sizeof e->def.code, code), 0);
-	e->def.duration_s = duration_s;
-	e->def.n_sections = 1;
-	e->title_json = xstrdup("\"Exam\"");
-	e->section_title[0] = xstrdup("Section");
-	e->paper_len = 2;
-	e->section_from[0] = 1;
-	hmap_init(&e->candidates);
-	assert_null(hmap_puts(&r->exams, e->def.code, e));
-	return e;
+	return unit_exam_add(r, id, code, duration_s, 1, 2);
 }
 
 static struct rt_candidate *add_candidate(struct registry *r, struct rt_exam *e, int64_t id,
 					  const char *regno, int extra_s)
 {
-	struct rt_candidate *c = xcalloc(1, sizeof *c);
-	c->id = id;
-	c->exam = e;
-	assert_int_equal(str_copy(c->regno, sizeof c->regno, regno), 0);
-	c->name = xstrdup("Candidate");
-	c->extra_s = extra_s;
-	c->n = e->paper_len;
-	c->q = xcalloc((size_t)c->n, sizeof *c->q);
-	c->ans = xcalloc((size_t)c->n, sizeof *c->ans);
-	for (int i = 0; i < c->n; i++)
-		c->ans[i].label = -1;
-	assert_null(hmap_puts(&e->candidates, c->regno, c));
-	c->all_next = r->all;
-	r->all = c;
-	r->n_candidates++;
-	return c;
+	return unit_candidate_add(r, e, id, regno, extra_s);
 }
 
 /* A distinct, deterministic token hash per (tag, i). */
