@@ -32,7 +32,7 @@ struct httpd {
 	struct evhttp *http;
 	struct evconnlistener *listener;
 	struct event *resume_ev;
-	const char *web_root;
+	int web_root_fd;      /* the web root, opened once (http/static.h); -1: none */
 	httpd_dispatch_fn dispatch;
 	void *app;
 	int64_t pressure_until; /* ms: after EMFILE, replies close their connection */
@@ -47,7 +47,8 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 /* Check that spec ("ADDR:PORT") can be listened on now, by binding a socket
  * the way httpd_start will and closing it. Returns 0, or -1 with err. */
 int httpd_probe_listen(const char *spec, char *err, size_t errlen);
-/* Stop accepting and free evhttp (and with it every connection). */
+/* Stop accepting and free evhttp (and with it every connection). Safe on a
+ * front whose start failed, and on a zeroed one with web_root_fd = -1. */
 void httpd_stop(struct httpd *h);
 
 #endif

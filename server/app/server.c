@@ -63,6 +63,54 @@ static char *server_find_web_root(const char *given)
 	return realpath("client-web", NULL);
 }
 
+/* 1 (with err) if path, resolved, lies inside the folder root. path need
+ * not exist: its folder is resolved and its name appended. */
+static int server_inside(const char *root, const char *path)
+{
+	char *copy = xstrdup(path), *copy2 = xstrdup(path), *dir, *real, *full;
+	size_t n = strlen(root);
+	int inside;
+
+	real = realpath(path, NULL);
+	if (!real) {
+		dir = realpath(dirname(copy), NULL);
+		real = dir ? xasprintf("%s/%s", dir, basename(copy2)) : NULL;
+		free(dir);
+	}
+	full = real ? real : xstrdup(path);
+	inside = strncmp(full, root, n) == 0 && (full[n] == '/' || full[n] == '\0');
+	free(full);
+	free(copy);
+	free(copy2);
+	return inside;
+}
+
+/* Refuse (1, with err) a web root that holds the database, its WAL or
+ * shared memory, its lock file or the key: they would be served to anyone,
+ * and a second descriptor on the database file drops SQLite's locks. */
+static int server_web_root_holds(const char *web_root, const char *db_path, const char *keypath,
+				 char *err, size_t errlen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", ".lock" };
+	if (!web_root)
+		return 0;
+	for (size_t i = 0; i <= sizeof suffix / sizeof *suffix; i++) {
+		char *p = i < sizeof suffix / sizeof *suffix ? xasprintf("%s%s", db_path, suffix[i])
+							       : xstrdup(keypath);
+		int inside = server_inside(web_root, p);
+		if (inside)
+			snprintf(err, errlen,
+				 "the web root %s holds %s: it would be served to anyone (and reading "
+				 "it there breaks the database's locks); keep the database and its "
+				 "key outside the web root",
+				 web_root, p);
+		free(p);
+		if (inside)
+			return 1;
+	}
+	return 0;
+}
+
 static void server_raise_nofile(void)
 {
 	struct rlimit rl;
@@ -139,14 +187,24 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
+	s->http.web_root_fd = -1; /* httpd_stop is safe before httpd_start */
 	registry_init(&s->x.reg);
 	loader_init(&s->loader);
-	/* First, before the database is read or written: one server per
-	 * database (a second start would credit a false outage to everyone). */
+	s->dblock = -1;
+	keypath = cfg->key_path ? xstrdup(cfg->key_path) : cred_key_path(cfg->db_path);
+	s->web_root = server_find_web_root(cfg->web_root);
+	if (cfg->web_root && !s->web_root) {
+		snprintf(err, errlen, "--web-root %s: %s", cfg->web_root, strerror(errno));
+		goto out;
+	}
+	/* Before the database is read or written: nothing of it may be
+	 * servable, and one server per database (a second start would credit a
+	 * false outage to everyone). */
+	if (server_web_root_holds(s->web_root, cfg->db_path, keypath, err, errlen))
+		goto out;
 	if (cfg->dblock_fd < 0 && access(cfg->db_path, F_OK) != 0) {
 		snprintf(err, errlen, "%s: no such database (create it with 'ujian init --db %s')",
 			 cfg->db_path, cfg->db_path);
-		s->dblock = -1;
 		goto out;
 	}
 	s->dblock = cfg->dblock_fd >= 0 ? cfg->dblock_fd : dblock_acquire(cfg->db_path, err, errlen);
@@ -156,17 +214,11 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	http_errors_add(&attempt_errors);
 	http_errors_add(&session_errors);
 
-	keypath = cfg->key_path ? xstrdup(cfg->key_path) : cred_key_path(cfg->db_path);
 	if (cred_key_load(keypath, key, err, errlen))
 		goto out;
 	session_init(&s->auth, key, &s->x, cfg->login_fail_regno, cfg->login_window_regno_s,
 		     cfg->login_fail_addr, cfg->login_window_addr_s);
 	OPENSSL_cleanse(key, sizeof key);
-	s->web_root = server_find_web_root(cfg->web_root);
-	if (cfg->web_root && !s->web_root) {
-		snprintf(err, errlen, "--web-root %s: %s", cfg->web_root, strerror(errno));
-		goto out;
-	}
 	s->base = event_base_new();
 	if (!s->base) {
 		snprintf(err, errlen, "cannot create the event loop");
@@ -244,6 +296,7 @@ void server_close(struct server *s)
 	dblock_release(s->dblock); /* last: everything is committed and closed */
 	memset(s, 0, sizeof *s);
 	s->dblock = -1;
+	s->http.web_root_fd = -1;
 }
 
 int server_run(const struct server_config *cfg)

@@ -35,7 +35,7 @@ static void httpd_route(struct evhttp_request *req, void *arg)
 		h->dispatch(h->app, req, path);
 		return;
 	}
-	http_static(h->web_root, req, path);
+	http_static(h->web_root_fd, req, path);
 }
 
 static void httpd_resume(evutil_socket_t fd, short what, void *arg)
@@ -181,7 +181,11 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 	h->base = base;
 	h->dispatch = dispatch;
 	h->app = app;
-	h->web_root = cfg->web_root;
+	h->web_root_fd = http_web_root_open(cfg->web_root);
+	if (cfg->web_root && h->web_root_fd < 0) {
+		snprintf(err, errlen, "web root %s: %s", cfg->web_root, strerror(errno));
+		return -1;
+	}
 	memset(&ss, 0, sizeof ss);
 	if (cfg->listen && httpd_parse_listen(cfg->listen, &ss, &sslen) != 0) {
 		snprintf(err, errlen, "--listen \"%s\": expected ADDRESS:PORT, e.g. 127.0.0.1:8080",
@@ -241,4 +245,7 @@ void httpd_stop(struct httpd *h)
 	if (h->resume_ev)
 		event_free(h->resume_ev);
 	h->resume_ev = NULL;
+	if (h->web_root_fd >= 0)
+		close(h->web_root_fd);
+	h->web_root_fd = -1;
 }

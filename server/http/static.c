@@ -1,15 +1,19 @@
-/* static.c - serving the client's files, with safe paths and MIME types. */
+/* static.c - serving the client's files: safe paths, containment in the web
+ * root, MIME types. */
 #include "http/static.h"
 #include "bounds.h"
 #include "core/mem.h"
 #include "http/reply.h"
 
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char *http_mime(const char *path)
@@ -57,10 +61,28 @@ static int http_path_safe(const char *p)
 	return 1;
 }
 
-void http_static(const char *web_root, struct evhttp_request *req, const char *raw_path)
+int http_web_root_open(const char *web_root)
+{
+	return web_root ? open(web_root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+}
+
+/* Open rel (no leading slash; "" is the root itself) below the web root for
+ * reading, never leaving it: openat2 with RESOLVE_BENEATH refuses "..",
+ * absolute paths and symbolic links that resolve outside the root (links
+ * inside it are followed). Returns a descriptor or -1. */
+static int http_open_beneath(int root_fd, const char *rel)
+{
+	struct open_how how;
+	memset(&how, 0, sizeof how);
+	how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	return (int)syscall(SYS_openat2, root_fd, *rel ? rel : ".", &how, sizeof how);
+}
+
+void http_static(int root_fd, struct evhttp_request *req, const char *raw_path)
 {
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
-	char *path = NULL, *file = NULL;
+	char *path = NULL, *index = NULL;
 	struct stat stt;
 	int fd = -1;
 
@@ -69,24 +91,31 @@ void http_static(const char *web_root, struct evhttp_request *req, const char *r
 		return;
 	}
 	path = evhttp_uridecode(raw_path, 0, NULL);
-	if (!path || !http_path_safe(path) || !web_root)
+	if (!path || !http_path_safe(path) || root_fd < 0)
 		goto notfound;
-	file = xasprintf("%s%s%s", web_root, path, path[strlen(path) - 1] == '/' ? "index.html" : "");
-	if (stat(file, &stt) == 0 && S_ISDIR(stt.st_mode)) {
-		/* Directory without a slash: redirect so relative URLs work. */
-		char *loc = xasprintf("%s/", path);
-		http_reply_redirect(req, loc);
-		free(loc);
-		goto out;
+	fd = http_open_beneath(root_fd, path + 1);
+	if (fd < 0 || fstat(fd, &stt) != 0)
+		goto notfound;
+	if (S_ISDIR(stt.st_mode)) {
+		if (path[strlen(path) - 1] != '/') {
+			/* Directory without a slash: redirect so relative URLs work. */
+			char *loc = xasprintf("%s/", path);
+			http_reply_redirect(req, loc);
+			free(loc);
+			goto out;
+		}
+		close(fd);
+		index = xasprintf("%sindex.html", path + 1);
+		fd = http_open_beneath(root_fd, index);
+		if (fd < 0 || fstat(fd, &stt) != 0)
+			goto notfound;
 	}
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &stt) != 0 || !S_ISREG(stt.st_mode) ||
-	    stt.st_size > UJ_STATIC_FILE_MAX)
+	if (!S_ISREG(stt.st_mode) || stt.st_size > UJ_STATIC_FILE_MAX)
 		goto notfound;
 	{
 		struct evbuffer *buf = evbuffer_new();
 		struct evkeyvalq *h = evhttp_request_get_output_headers(req);
-		const char *mime = http_mime(file);
+		const char *mime = http_mime(index ? index : path);
 		evhttp_add_header(h, "Cache-Control", "no-cache");
 		if (strncmp(mime, "text/html", 9) == 0)
 			evhttp_add_header(h, "Content-Security-Policy",
@@ -107,6 +136,6 @@ notfound:
 out:
 	if (fd >= 0)
 		close(fd);
-	free(file);
+	free(index);
 	free(path);
 }

@@ -501,5 +501,67 @@ class OneServerPerDatabaseTest(unittest.TestCase):
             shutil.rmtree(d, ignore_errors=True)
 
 
+class WebRootContainmentTest(unittest.TestCase):
+    def test_web_root_cannot_serve_the_database(self):
+        """The loss of the hardening issue: with the web root set to the
+        database's folder, GET /t.db served the database (and its key), and
+        reading it through a second descriptor dropped SQLite's locks. Now
+        the server refuses to start with such a web root (before it takes
+        its lock or touches the database); and in a web root of its own, a
+        symbolic link to the database, to its key or to any file outside is
+        not followed (404), nor is any absolute link, while files and
+        relative links inside are served."""
+        import subprocess
+        w = World(n_candidates=1)
+        try:
+            folder = os.path.dirname(w.db)
+            beat = w.sql("SELECT value FROM meta WHERE key = 'heartbeat_ms'")
+            p = subprocess.run([harness.UJIAN, "serve", "--db", w.db, "--listen", "127.0.0.1:0",
+                                "--web-root", folder], capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("the web root %s holds %s" % (os.path.realpath(folder),
+                                                          os.path.realpath(w.db)), p.stderr)
+            self.assertFalse(os.path.exists(w.db + ".lock"))
+            self.assertEqual(w.sql("SELECT value FROM meta WHERE key = 'heartbeat_ms'"), beat)
+            # A key file inside the web root is refused the same way.
+            root = os.path.join(w.dir, "www")
+            os.mkdir(root)
+            p = subprocess.run([harness.UJIAN, "serve", "--db", w.db, "--listen", "127.0.0.1:0",
+                                "--web-root", root, "--key", os.path.join(root, "k.key")],
+                               capture_output=True, text=True, timeout=30)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("k.key", p.stderr)
+            # A web root of its own, with links in and out.
+            with open(os.path.join(root, "index.html"), "w") as f:
+                f.write("<!doctype html><title>ok</title>")
+            os.mkdir(os.path.join(root, "sub"))
+            with open(os.path.join(root, "sub", "a.txt"), "w") as f:
+                f.write("inside")
+            os.symlink(w.db, os.path.join(root, "exam.db"))
+            os.symlink(w.db + ".key", os.path.join(root, "exam.db.key"))
+            os.symlink("/etc/passwd", os.path.join(root, "passwd.txt"))
+            os.symlink(os.path.join(root, "sub", "a.txt"), os.path.join(root, "link-in.txt"))
+            os.symlink("sub/a.txt", os.path.join(root, "rel-in.txt"))
+            os.symlink("..", os.path.join(root, "up"))
+            w.serve("--web-root", root)
+            c = w.client()
+            self.assertEqual(c.get("/").status, 200)
+            self.assertEqual(c.get("/sub/a.txt").raw, b"inside")
+            r = c.get("/rel-in.txt")  # a relative link that stays inside
+            self.assertEqual((r.status, r.raw), (200, b"inside"))
+            # An absolute link is never followed, even to a file inside
+            # (RESOLVE_BENEATH), like every way out.
+            for outside in ("/link-in.txt", "/exam.db", "/exam.db.key", "/passwd.txt", "/up/t.db", "/up/www/",
+                            "/%2e%2e/t.db", "/sub/../../t.db"):
+                r = c.get(outside)
+                self.assertEqual((r.status, r.error), (404, "not_found"), outside)
+            # The server still works and its database is intact.
+            cand = w.logged_in("C001")
+            self.assertEqual(cand.post("/api/v1/attempt/start").status, 200)
+            self.assertEqual(cand.answer(1, "A", 1).status, 200)
+        finally:
+            w.close()
+
+
 if __name__ == "__main__":
     harness.main()
