@@ -14,8 +14,19 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+/* How many headers named name (any case) h holds. */
+static int httpd_header_count(struct evkeyvalq *h, const char *name)
+{
+	int n = 0;
+	for (struct evkeyval *kv = h->tqh_first; kv; kv = kv->next.tqe_next)
+		if (strcasecmp(kv->key, name) == 0)
+			n++;
+	return n;
+}
 
 /* evhttp's callback for every request: API or static file. Under descriptor
  * pressure, the reply asks the client to close so descriptors come back. */
@@ -29,6 +40,12 @@ static void httpd_route(struct evhttp_request *req, void *arg)
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 	if (!path || !*path) {
 		http_reply_error(req, 404, "not_found", NULL);
+		return;
+	}
+	if (httpd_header_count(evhttp_request_get_input_headers(req), "Content-Length") > 1) {
+		/* Two lengths: which body is meant is ambiguous (request smuggling
+		 * behind a proxy that reads the other one). */
+		http_reply_error(req, 400, "invalid_request", "Header Content-Length ganda.");
 		return;
 	}
 	if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0) {

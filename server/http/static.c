@@ -40,7 +40,9 @@ static const char *http_mime(const char *path)
 	return "application/octet-stream";
 }
 
-/* 1 if every segment of a decoded URL path is an ordinary name. */
+/* 1 if every segment of a decoded URL path is an ordinary name: no ".",
+ * "..", hidden or empty segments ("//x" would redirect to the
+ * protocol-relative "//x/"), no control characters or backslashes. */
 static int http_path_safe(const char *p)
 {
 	if (p[0] != '/' || strlen(p) > UJ_URL_PATH_MAX)
@@ -54,6 +56,8 @@ static int http_path_safe(const char *p)
 		size_t n = end ? (size_t)(end - seg) : strlen(seg);
 		if (n > 0 && seg[0] == '.')
 			return 0; /* ".", "..", hidden files */
+		if (n == 0 && end)
+			return 0; /* an empty segment: "//" */
 		if (!end)
 			break;
 		seg = end + 1;
@@ -83,6 +87,7 @@ void http_static(int root_fd, struct evhttp_request *req, const char *raw_path)
 {
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	char *path = NULL, *index = NULL;
+	size_t decoded = 0;
 	struct stat stt;
 	int fd = -1;
 
@@ -90,8 +95,10 @@ void http_static(int root_fd, struct evhttp_request *req, const char *raw_path)
 		http_reply_error(req, 405, "method_not_allowed", NULL);
 		return;
 	}
-	path = evhttp_uridecode(raw_path, 0, NULL);
-	if (!path || !http_path_safe(path) || root_fd < 0)
+	path = evhttp_uridecode(raw_path, 0, &decoded);
+	/* An encoded NUL ("%00") would cut the name short ("/index.html%00.png"
+	 * would serve index.html). */
+	if (!path || decoded != strlen(path) || !http_path_safe(path) || root_fd < 0)
 		goto notfound;
 	fd = http_open_beneath(root_fd, path + 1);
 	if (fd < 0 || fstat(fd, &stt) != 0)

@@ -699,6 +699,36 @@ class StaticFilesTest(unittest.TestCase):
             self.assertEqual(r.status, 404, p)
             self.assertNotIn(b"secret", r.raw)
 
+    def test_http_strictness(self):
+        """No protocol-relative redirect (a path starting with two slashes is
+        404, never 301 to //host), an encoded NUL never cuts a name short,
+        and two Content-Length headers are refused (400) instead of the
+        first one winning."""
+        import socket
+        c = self.w.client()
+        for p in ("/%2fsub", "//sub", "/sub//a.js", "/index.html%00.png", "/sub/a.js%00"):
+            r = c.get(p)
+            self.assertEqual(r.status, 404, p)
+            self.assertNotIn("location", r.headers, p)
+        self.assertEqual(c.get("/sub").headers.get("location"), "/sub/")
+        body = b'{"exam":"X","registration_no":"Y","password":"z"}'
+        req = (b"POST /api/v1/candidate/login HTTP/1.1\r\nHost: t\r\n"
+               b"Content-Type: application/json\r\nContent-Length: %d\r\n"
+               b"Content-Length: 5\r\nConnection: close\r\n\r\n" % len(body) + body)
+        s = socket.create_connection(("127.0.0.1", self.w.server.port), timeout=10)
+        try:
+            s.sendall(req)
+            reply = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+        finally:
+            s.close()
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 "), reply[:80])
+        self.assertIn(b'"invalid_request"', reply)
+
 
 if __name__ == "__main__":
     harness.main()
