@@ -81,6 +81,18 @@ int cred_key_load(const char *path, uint8_t key[CRED_KEY_LEN], char *err, size_t
 			 strerror(errno));
 		return -1;
 	}
+	{
+		/* The key decides every password: refuse one others may read or
+		 * change (a copy made without -p, an unpacked backup ...). */
+		struct stat st;
+		if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077)) {
+			snprintf(err, errlen,
+				 "%s: the key file may be read or changed by others (mode %03o); "
+				 "make it private: chmod 600 %s",
+				 path, (unsigned)(st.st_mode & 0777), path);
+			goto out;
+		}
+	}
 	n = fread(buf, 1, sizeof buf - 1, f);
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))

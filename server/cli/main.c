@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char ujian_usage[] =
 	"Ujian " UJIAN_VERSION " - exam server for civil-service CAT exams\n"
@@ -445,6 +446,9 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "help";
 
+	/* Every file ujian creates (database, WAL, lock, key, credentials) is
+	 * private to its user: they hold answers, password hashes and logins. */
+	umask(077);
 	/* Before any thread starts: process-wide hash keys. */
 	hmap_seed();
 	json_object_seed(0);

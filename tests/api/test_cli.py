@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -347,6 +348,44 @@ class DemoTest(unittest.TestCase):
             self.assertEqual(len(out.strip().split("\n")), 51)
         finally:
             shutil.rmtree(d, ignore_errors=True)
+
+
+class FilePrivacyTest(unittest.TestCase):
+    def test_files_are_private_and_a_shared_key_is_refused(self):
+        """Everything ujian creates is mode 0600 whatever the caller's umask
+        (database, WAL, shared memory, lock, key, the demo's credentials);
+        a key file others may read is refused with the fix in the message."""
+        old = os.umask(0o022)
+        w = harness.World(n_candidates=1)
+        try:
+            w.serve()
+            c = w.logged_in("C001")
+            self.assertEqual(c.post("/api/v1/attempt/start").status, 200)
+            for suffix in ("", "-wal", "-shm", ".lock", ".key"):
+                self.assertEqual(os.stat(w.db + suffix).st_mode & 0o777, 0o600, suffix)
+            w.server.stop()
+            os.chmod(w.db + ".key", 0o644)
+            p = harness.run("serve", "--db", w.db, "--listen", "127.0.0.1:0", check=False)
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("may be read or changed by others (mode 644)", p.stderr)
+            self.assertIn("chmod 600", p.stderr)
+            demo = os.path.join(w.dir, "demo.db")
+            p = subprocess.Popen([harness.UJIAN, "demo", "--db", demo, "--listen", "127.0.0.1:0"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            try:
+                for line in p.stdout:
+                    if "listening on http://" in line:
+                        break
+                for f in (demo, demo + ".key", demo + ".credentials.csv", demo + ".lock"):
+                    self.assertEqual(os.stat(f).st_mode & 0o777, 0o600, f)
+            finally:
+                p.terminate()
+                p.wait(timeout=30)
+                p.stdout.close()
+                p.stderr.close()
+        finally:
+            os.umask(old)
+            w.close()
 
 
 if __name__ == "__main__":

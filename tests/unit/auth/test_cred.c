@@ -146,12 +146,14 @@ static void test_hex_and_key_path(void **state)
 	free(p);
 }
 
+/* Write a private file (mode 0600, as ujian creates its key). */
 static void write_file(const char *path, const char *content)
 {
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	assert_int_equal(fwrite(content, 1, strlen(content), f), strlen(content));
 	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0600), 0);
 }
 
 static size_t read_file(const char *path, char *buf, size_t n)
@@ -255,6 +257,33 @@ static void test_key_load_rejects(void **state)
 	rmdir(dir);
 }
 
+/* A key file others may read or change is refused, naming the mode and the
+ * fix; the same file made private loads. */
+static void test_key_load_refuses_shared_file(void **state)
+{
+	(void)state;
+	static const mode_t shared[] = { 0644, 0640, 0604, 0620, 0602, 0660 };
+	char dir[] = "/tmp/ujian-cred-XXXXXX", path[64], err[256];
+	uint8_t key[CRED_KEY_LEN];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/k", dir);
+	write_file(path, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n");
+	for (size_t i = 0; i < sizeof shared / sizeof *shared; i++) {
+		char mode[8];
+		assert_int_equal(chmod(path, shared[i]), 0);
+		err[0] = '\0';
+		assert_int_equal(cred_key_load(path, key, err, sizeof err), -1);
+		snprintf(mode, sizeof mode, "%03o", (unsigned)shared[i]);
+		assert_non_null(strstr(err, mode));
+		assert_non_null(strstr(err, "chmod 600"));
+	}
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(cred_key_load(path, key, err, sizeof err), 0);
+	assert_int_equal(key[31], 0x1f);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_key_ensure_error),
 		cmocka_unit_test(test_key_load_uppercase),
 		cmocka_unit_test(test_key_load_rejects),
+		cmocka_unit_test(test_key_load_refuses_shared_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
