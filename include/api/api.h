@@ -44,6 +44,9 @@ void api_finish(void *app, struct evhttp_request *req, const struct principal *p
 void api_result(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
 void api_image(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
 
+/* The detail of the 500 a broken candidate gets (exam/registry.h). */
+extern const char api_broken_detail[];
+
 /* The session cookie that authorizes image requests. */
 #define API_COOKIE "ujian_img"
 

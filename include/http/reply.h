@@ -47,6 +47,8 @@ int http_body_json(struct evhttp_request *req, size_t max_body, json_t **out);
 /* Reply 400 invalid_request naming the first key of body that is not in the
  * NULL-terminated allowed list; returns 1 if it replied. */
 int http_unknown_field(struct evhttp_request *req, json_t *body, const char *const *allowed);
+/* Reply 400 invalid_request: the field key is not known. */
+void http_reply_unknown_field(struct evhttp_request *req, const char *key);
 /* Client address as text ("127.0.0.1"), sanitized for logs (n bytes). */
 void http_peer(struct evhttp_request *req, char *buf, size_t n);
 

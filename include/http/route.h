@@ -35,12 +35,17 @@ struct route {
 	route_handler fn;
 };
 
+/* Why a request's credentials were refused: the reply to send. */
+struct route_refusal {
+	int status;         /* 401, or 500 for a principal that cannot be served */
+	const char *code;   /* "unauthorized", "session_replaced" ... */
+	const char *detail; /* appended to the code's message; may be NULL */
+};
+
 /* Resolve the request's credentials into *p (cookie: a session cookie is
- * accepted too). Returns NULL, or the error code of the refusal: "internal"
- * (the principal exists but cannot be served now) is answered 500, any
- * other code ("unauthorized", "session_replaced") 401. */
-typedef const char *(*route_auth_fn)(void *app, struct evhttp_request *req, int cookie,
-				     struct principal *p);
+ * accepted too). Returns NULL, or the refusal to answer with. */
+typedef const struct route_refusal *(*route_auth_fn)(void *app, struct evhttp_request *req,
+						     int cookie, struct principal *p);
 /* 1 if the writer can take more work now. */
 typedef int (*route_room_fn)(void *app);
 

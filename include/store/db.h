@@ -19,6 +19,8 @@ enum db_open_mode {
 };
 
 /* Open path. Returns the connection, or NULL with err. */
+/* 0 if the database file exists, else -1 with err saying how to create it. */
+int db_exists(const char *path, char *err, size_t errlen);
 sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t errlen);
 /* Apply pending migrations in one transaction each. Returns 0 or -1 with err. */
 int db_migrate(sqlite3 *db, char *err, size_t errlen);

@@ -88,6 +88,8 @@ void writer_stop(struct writer *w);
 sqlite3_stmt *wr_stmt(struct wr_tx *tx, const char *sql);
 /* Step a write statement to completion: 0, or -1. */
 int wr_step(sqlite3_stmt *st);
+/* Write meta.heartbeat_ms = at (the server was alive then) in tx: 0 or -1. */
+int wr_heartbeat(struct wr_tx *tx, int64_t at);
 
 /* Apply ops (linked through next) in one transaction on db, synchronously on
  * the calling thread, with the same apply functions the writer uses: for

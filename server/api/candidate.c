@@ -35,7 +35,7 @@ static void api_reply_paper(struct api *a, struct evhttp_request *req, const str
  * route table refuses its later requests the same way). */
 static void api_broken(struct evhttp_request *req)
 {
-	http_reply_error(req, 500, "internal", "Silakan hubungi pengawas.");
+	http_reply_error(req, 500, "internal", api_broken_detail);
 }
 
 /* A request and the api it belongs to, for completions that need both. */
@@ -187,8 +187,7 @@ void api_login(void *app, struct evhttp_request *req, const struct principal *p,
 				f[i] = json_is_string(v) ? json_string_value(v) : NULL;
 			}
 		if (!known) {
-			const char *const allowed[] = { keys[0], keys[1], keys[2], keys[3], NULL };
-			http_unknown_field(req, body, allowed);
+			http_reply_unknown_field(req, key);
 			goto out;
 		}
 	}

@@ -57,21 +57,28 @@ static size_t api_presented_token(struct evhttp_request *req, int cookie_ok, con
 	return 0;
 }
 
-static const char *api_authenticate(void *app, struct evhttp_request *req, int cookie,
-				    struct principal *p)
+const char api_broken_detail[] = "Silakan hubungi pengawas.";
+
+static const struct route_refusal api_unauthorized = { 401, "unauthorized", NULL };
+static const struct route_refusal api_replaced = { 401, "session_replaced", NULL };
+static const struct route_refusal api_broken = { 500, "internal", api_broken_detail };
+
+static const struct route_refusal *api_authenticate(void *app, struct evhttp_request *req,
+						    int cookie, struct principal *p)
 {
 	struct api *a = app;
-	const char *tok = NULL;
+	const char *tok = NULL, *refused;
 	size_t len = api_presented_token(req, cookie, &tok);
-	const char *refused;
 	if (len == 0)
-		return "unauthorized";
+		return &api_unauthorized;
 	refused = session_authenticate(a->auth, tok, len, p);
+	if (refused)
+		return strcmp(refused, "session_replaced") == 0 ? &api_replaced : &api_unauthorized;
 	/* A candidate whose write was left out is served nothing until a
 	 * restart (exam/registry.h: broken). */
-	if (!refused && p->kind == PRINCIPAL_CANDIDATE && p->cand->broken)
-		refused = "internal";
-	return refused;
+	if (p->kind == PRINCIPAL_CANDIDATE && p->cand->broken)
+		return &api_broken;
+	return NULL;
 }
 
 static int api_room(void *app)

@@ -202,11 +202,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	 * false outage to everyone). */
 	if (server_web_root_holds(s->web_root, cfg->db_path, keypath, err, errlen))
 		goto out;
-	if (cfg->dblock_fd < 0 && access(cfg->db_path, F_OK) != 0) {
-		snprintf(err, errlen, "%s: no such database (create it with 'ujian init --db %s')",
-			 cfg->db_path, cfg->db_path);
+	if (cfg->dblock_fd < 0 && db_exists(cfg->db_path, err, errlen))
 		goto out;
-	}
 	s->dblock = cfg->dblock_fd >= 0 ? cfg->dblock_fd : dblock_acquire(cfg->db_path, err, errlen);
 	if (s->dblock < 0)
 		goto out;

@@ -423,17 +423,9 @@ static int64_t attempt_last_alive(sqlite3 *db)
 }
 
 /* The heartbeat of recovery itself, applied with the recovery operations. */
-static const char sql_recovery_beat[] =
-	"INSERT INTO meta (key, value) VALUES ('heartbeat_ms', ?1)"
-	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-
 static int attempt_apply_beat(struct wr_tx *tx, struct wr_op *op)
 {
-	sqlite3_stmt *st = wr_stmt(tx, sql_recovery_beat);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, op->at);
-	return wr_step(st);
+	return wr_heartbeat(tx, op->at);
 }
 
 int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)

@@ -177,14 +177,19 @@ int http_body_json(struct evhttp_request *req, size_t max_body, json_t **out)
 	return 0;
 }
 
+void http_reply_unknown_field(struct evhttp_request *req, const char *key)
+{
+	char d[128];
+	snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
+	http_reply_error(req, 400, "invalid_request", d);
+}
+
 int http_unknown_field(struct evhttp_request *req, json_t *body, const char *const *allowed)
 {
 	const char *key = jc_unknown_key(body, allowed);
-	char d[128];
 	if (!key)
 		return 0;
-	snprintf(d, sizeof d, "Isian \"%.40s\" tidak dikenal.", key);
-	http_reply_error(req, 400, "invalid_request", d);
+	http_reply_unknown_field(req, key);
 	return 1;
 }
 

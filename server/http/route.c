@@ -45,7 +45,8 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 		    const char *path)
 {
 	struct principal p = { .kind = PRINCIPAL_ANONYMOUS };
-	const char *rest = "", *refused;
+	const char *rest = "";
+	const struct route_refusal *refused;
 	int known;
 	const struct route *r = route_find(t, evhttp_request_get_command(req), path, &rest, &known);
 
@@ -59,9 +60,7 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 	if (r->need != PRINCIPAL_ANONYMOUS) {
 		refused = t->authenticate(app, req, r->cookie, &p);
 		if (refused) {
-			int internal = strcmp(refused, "internal") == 0;
-			http_reply_error(req, internal ? 500 : 401, refused,
-					 internal ? "Silakan hubungi pengawas." : NULL);
+			http_reply_error(req, refused->status, refused->code, refused->detail);
 			return;
 		}
 		if (!route_allows(r, &p)) {

@@ -78,17 +78,23 @@ static int db_user_version(sqlite3 *db)
 	return v;
 }
 
+int db_exists(const char *path, char *err, size_t errlen)
+{
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: no such database (create it with 'ujian init --db %s')", path,
+		 path);
+	return -1;
+}
+
 sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
 	int flags = SQLITE_OPEN_NOMUTEX;
 	int v;
 
-	if (mode != DB_OPEN_CREATE && access(path, F_OK) != 0) {
-		snprintf(err, errlen, "%s: no such database (create it with 'ujian init --db %s')",
-			 path, path);
+	if (mode != DB_OPEN_CREATE && db_exists(path, err, errlen))
 		return NULL;
-	}
 	flags |= mode == DB_OPEN_READONLY ? SQLITE_OPEN_READONLY
 					  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {

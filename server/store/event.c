@@ -10,12 +10,6 @@ static const char event_sql[] =
 
 static const char event_labels[] = "ABCDEF";
 
-const char *const actor_kind_names[ACTOR_KIND_MAX] = {
-	[ACTOR_SYSTEM] = "system",
-	[ACTOR_CANDIDATE] = "candidate",
-	[ACTOR_STAFF] = "staff",
-};
-
 char *event_encode(const json_t *detail)
 {
 	if (!detail)

@@ -149,12 +149,12 @@ static int wr_busy(int rc)
 	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
-static int wr_heartbeat(struct wr_tx *tx)
+int wr_heartbeat(struct wr_tx *tx, int64_t at)
 {
 	sqlite3_stmt *st = wr_stmt(tx, wr_heartbeat_sql);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, clock_now_ms());
+	sqlite3_bind_int64(st, 1, at);
 	return wr_step(st);
 }
 
@@ -189,7 +189,7 @@ static int wr_try(struct wr_tx *tx, struct wr_op *batch, int heartbeat, struct w
 			*bad = op;
 		}
 	}
-	if (rc == SQLITE_OK && heartbeat && wr_heartbeat(tx) != 0)
+	if (rc == SQLITE_OK && heartbeat && wr_heartbeat(tx, clock_now_ms()) != 0)
 		rc = sqlite3_extended_errcode(tx->db);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(tx->db, "COMMIT", NULL, NULL, NULL);

@@ -327,19 +327,24 @@ static void *auth_app, *room_app;
 
 /* Who the request is comes in X-Who: absent -> "unauthorized",
  * "replaced" -> "session_replaced", "candidate", "staff:<roles>". */
-static const char *fake_auth(void *app, struct evhttp_request *req, int cookie,
-			     struct principal *p)
+static const struct route_refusal fake_unauthorized = { 401, "unauthorized", NULL };
+static const struct route_refusal fake_replaced = { 401, "session_replaced", NULL };
+/* a principal that exists but cannot be served */
+static const struct route_refusal fake_broken = { 500, "internal", NULL };
+
+static const struct route_refusal *fake_auth(void *app, struct evhttp_request *req, int cookie,
+					     struct principal *p)
 {
 	const char *who = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Who");
 	n_auth++;
 	auth_cookie = cookie;
 	auth_app = app;
 	if (!who)
-		return "unauthorized";
+		return &fake_unauthorized;
 	if (strcmp(who, "replaced") == 0)
-		return "session_replaced";
+		return &fake_replaced;
 	if (strcmp(who, "broken") == 0)
-		return "internal"; /* a principal that exists but cannot be served */
+		return &fake_broken;
 	if (strcmp(who, "candidate") == 0) {
 		p->kind = PRINCIPAL_CANDIDATE;
 		p->actor = actor_candidate(42);
@@ -351,7 +356,7 @@ static const char *fake_auth(void *app, struct evhttp_request *req, int cookie,
 		p->actor = (struct actor){ ACTOR_STAFF, 9 };
 		return NULL;
 	}
-	return "unauthorized";
+	return &fake_unauthorized;
 }
 
 static int fake_room(void *app)
