@@ -57,6 +57,19 @@ function bestLabel(w, q) {
   return best;
 }
 
+// Cuts the browser off the network. Chromium's offline emulation alone
+// has let a request made right after it through on a busy machine, so the
+// API is also refused at the route level (installed first, so nothing slips).
+async function cutNetwork(ctx) {
+  await ctx.route('**/api/**', (route) => route.abort('internetdisconnected'));
+  await ctx.setOffline(true);
+}
+
+async function restoreNetwork(ctx) {
+  await ctx.unroute('**/api/**');
+  await ctx.setOffline(false);
+}
+
 async function savedStatus(page) {
   return page.getAttribute('#save-status', 'data-status');
 }
@@ -112,7 +125,7 @@ worldTest('network cut: answers wait unsaved and are saved when the network retu
   await login(page, w, 'P001');
   await page.click('#options [data-label="A"]');
   await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'first answer saved');
-  await page.context().setOffline(true);
+  await cutNetwork(page.context());
   await page.click('#next-button');
   await page.click('#options [data-label="C"]');
   await page.click('#next-button');
@@ -123,7 +136,7 @@ worldTest('network cut: answers wait unsaved and are saved when the network retu
   assertEqual(await savedStatus(page), 'unsaved', 'current question unsaved');
   assertEqual(await page.getAttribute('#nav-grid [data-n="2"]', 'data-saved'), 'false', 'q2 unsaved');
   assertEqual(w.answers('P001').map((a) => a.n), [1], 'only question 1 reached the server');
-  await page.context().setOffline(false);
+  await restoreNetwork(page.context());
   await waitUntil(async () => w.answers('P001').length === 3, 15000, 'the queued answers to reach the server');
   const stored = w.answers('P001').map((a) => [a.n, a.label, a.flagged]);
   assertEqual(stored, [[1, 'A', 0], [2, 'C', 0], [3, 'D', 1]], 'stored answers');
@@ -137,7 +150,7 @@ worldTest('unsent answers survive closing the page and are sent from localStorag
   await login(page, w, 'P001');
   await page.click('#options [data-label="A"]');
   await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000 * SLOW, 'first answer saved');
-  await ctx.setOffline(true);
+  await cutNetwork(ctx);
   await page.click('#next-button');
   await page.click('#options [data-label="C"]');
   await page.click('#options [data-label="E"]'); // changed its mind: E is the answer
@@ -147,7 +160,7 @@ worldTest('unsent answers survive closing the page and are sent from localStorag
   // The power goes: the page is gone with its unsent answers in localStorage.
   await page.close();
   assertEqual(w.answers('P001').map((a) => a.n), [1], 'nothing else reached the server');
-  await ctx.setOffline(false);
+  await restoreNetwork(ctx);
   const again = await ctx.newPage();
   await again.goto(`${w.url}/candidate/?exam=E2E`);
   await again.waitForSelector('#screen-exam:visible');
@@ -419,10 +432,10 @@ worldTest('phone width: the time left stays in view while the page scrolls', asy
   assert(!s2.shown || s2.card >= s2.height - 1, `question card at ${s2.card}px under a ${s2.height}px bar`);
   // Going offline shows in the bar too.
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  await page.context().setOffline(true);
+  await cutNetwork(page.context());
   await page.click('#options [data-label="A"]');
   await waitUntil(async () => (await state()).online === 'false', 10000 * SLOW, 'mini bar offline');
-  await page.context().setOffline(false);
+  await restoreNetwork(page.context());
   await waitUntil(async () => (await state()).online === 'true', 15000 * SLOW, 'mini bar back online');
   await page.evaluate(() => window.scrollTo(0, 0));
   await waitUntil(async () => !(await state()).shown, 3000, 'mini bar gone at the top');
