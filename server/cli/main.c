@@ -8,6 +8,8 @@
 #include "auth/cred.h"
 #include "store/db.h"
 #include "cli/demo.h"
+#include "cli/commands.h"
+#include "cli/opts.h"
 #include "catalog/enrol.h"
 #include "core/hmap.h"
 #include "core/log.h"
@@ -71,103 +73,6 @@ static const char ujian_usage[] =
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
 
-struct cli_opt {
-	const char *name;
-	const char **value; /* NULL: a flag */
-	int *flag;
-};
-
-/* Parse argv[from..] against opts; positional arguments go to pos. Returns 0
- * or prints an error naming the command and returns -1. */
-static int cli_parse(const char *cmd, int argc, char **argv, int from, struct cli_opt *opts,
-		     const char **pos, int npos)
-{
-	int got = 0;
-	for (int i = from; i < argc; i++) {
-		const char *a = argv[i];
-		if (strncmp(a, "--", 2) == 0) {
-			struct cli_opt *o = NULL;
-			for (struct cli_opt *k = opts; k && k->name; k++)
-				if (strcmp(k->name, a + 2) == 0)
-					o = k;
-			if (!o) {
-				fprintf(stderr, "ujian %s: unknown option %s (see 'ujian help')\n", cmd, a);
-				return -1;
-			}
-			if (o->flag) {
-				*o->flag = 1;
-				continue;
-			}
-			if (i + 1 >= argc) {
-				fprintf(stderr, "ujian %s: option %s needs a value\n", cmd, a);
-				return -1;
-			}
-			*o->value = argv[++i];
-			continue;
-		}
-		if (got >= npos) {
-			fprintf(stderr, "ujian %s: unexpected argument \"%s\" (see 'ujian help')\n", cmd, a);
-			return -1;
-		}
-		pos[got++] = a;
-	}
-	if (got < npos) {
-		fprintf(stderr, "ujian %s: missing argument (see 'ujian help')\n", cmd);
-		return -1;
-	}
-	return 0;
-}
-
-static int cli_need(const char *cmd, const char *opt, const char *value)
-{
-	if (!value) {
-		fprintf(stderr, "ujian %s: --%s is required\n", cmd, opt);
-		return -1;
-	}
-	return 0;
-}
-
-static int cli_int(const char *cmd, const char *opt, const char *v, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long x = strtol(v, &end, 10);
-	if (errno || *end || end == v || x < min || x > max) {
-		fprintf(stderr, "ujian %s: --%s \"%s\": expected a whole number %ld-%ld\n", cmd, opt, v,
-			min, max);
-		return -1;
-	}
-	*out = x;
-	return 0;
-}
-
-/* "N/SECONDS" */
-static int cli_rate(const char *cmd, const char *opt, const char *v, int *n, int *secs)
-{
-	char buf[64], *slash;
-	long a, b;
-	if (strlen(v) >= sizeof buf || !(slash = strchr(strcpy(buf, v), '/'))) {
-		fprintf(stderr, "ujian %s: --%s \"%s\": expected N/SECONDS, e.g. 5/300\n", cmd, opt, v);
-		return -1;
-	}
-	*slash = '\0';
-	if (cli_int(cmd, opt, buf, 1, UJ_RATE_COUNT_MAX, &a) ||
-	    cli_int(cmd, opt, slash + 1, 1, UJ_RATE_WINDOW_MAX_S, &b))
-		return -1;
-	*n = (int)a;
-	*secs = (int)b;
-	return 0;
-}
-
-static sqlite3 *cli_open(const char *cmd, const char *path, enum db_open_mode mode)
-{
-	char err[1024];
-	sqlite3 *db = db_open(path, mode, err, sizeof err);
-	if (!db)
-		fprintf(stderr, "ujian %s: %s\n", cmd, err);
-	return db;
-}
-
 static int cmd_init(int argc, char **argv)
 {
 	const char *dbp = NULL, *keyp = NULL;
@@ -229,10 +134,6 @@ static int cmd_catalog(const struct catalog_cmd *cc, int argc, char **argv)
 	return rc ? 1 : 0;
 }
 
-static const struct catalog_cmd cmd_bank = { "bank", "import", catalog_bank_import,
-					     catalog_bank_list };
-static const struct catalog_cmd cmd_exam = { "exam", "create", catalog_exam_create,
-					     catalog_exam_list };
 
 static int cmd_candidates(int argc, char **argv)
 {
@@ -442,6 +343,50 @@ static int cmd_demo(int argc, char **argv)
 	return demo_run(&cfg, fresh);
 }
 
+static int cmd_routes(int argc, char **argv)
+{
+	json_t *t;
+	(void)argc;
+	(void)argv;
+	t = route_table_json(&api_table);
+	json_dumpf(t, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(t);
+	return 0;
+}
+
+static int cmd_bank(int argc, char **argv)
+{
+	static const struct catalog_cmd cc = { "bank", "import", catalog_bank_import,
+					       catalog_bank_list };
+	return cmd_catalog(&cc, argc, argv);
+}
+
+static int cmd_exam(int argc, char **argv)
+{
+	static const struct catalog_cmd cc = { "exam", "create", catalog_exam_create,
+					       catalog_exam_list };
+	return cmd_catalog(&cc, argc, argv);
+}
+
+/* The subcommands; each further one lives in server/cli/cmd_<name>.c and is
+ * declared in cli/commands.h. */
+static const struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cli_cmds[] = {
+	{ "init", cmd_init },
+	{ "bank", cmd_bank },
+	{ "exam", cmd_exam },
+	{ "candidates", cmd_candidates },
+	{ "results", cmd_results },
+	{ "verify", cmd_verify },
+	{ "serve", cmd_serve },
+	{ "demo", cmd_demo },
+	{ "routes", cmd_routes },
+	{ NULL, NULL },
+};
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "help";
@@ -463,29 +408,9 @@ int main(int argc, char **argv)
 		printf("ujian %s\n", UJIAN_VERSION);
 		return 0;
 	}
-	if (strcmp(cmd, "routes") == 0) {
-		json_t *t = route_table_json(&api_table);
-		json_dumpf(t, stdout, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		putchar('\n');
-		json_decref(t);
-		return 0;
-	}
-	if (strcmp(cmd, "init") == 0)
-		return cmd_init(argc, argv);
-	if (strcmp(cmd, "bank") == 0)
-		return cmd_catalog(&cmd_bank, argc, argv);
-	if (strcmp(cmd, "exam") == 0)
-		return cmd_catalog(&cmd_exam, argc, argv);
-	if (strcmp(cmd, "candidates") == 0)
-		return cmd_candidates(argc, argv);
-	if (strcmp(cmd, "results") == 0)
-		return cmd_results(argc, argv);
-	if (strcmp(cmd, "verify") == 0)
-		return cmd_verify(argc, argv);
-	if (strcmp(cmd, "serve") == 0)
-		return cmd_serve(argc, argv);
-	if (strcmp(cmd, "demo") == 0)
-		return cmd_demo(argc, argv);
+	for (const struct cli_cmd *c = cli_cmds; c->name; c++)
+		if (strcmp(cmd, c->name) == 0)
+			return c->fn(argc, argv);
 	fprintf(stderr, "ujian: unknown command \"%s\" (see 'ujian help')\n", cmd);
 	return 2;
 }

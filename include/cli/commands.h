@@ -1,0 +1,7 @@
+/* commands.h - subcommands that live in their own files (server/cli/cmd_*.c).
+ * Each takes main's argc/argv (argv[1] is the command name) and returns the
+ * exit code: 0 success, 1 failure or bad input, 2 usage error. */
+#ifndef UJIAN_CLI_COMMANDS_H
+#define UJIAN_CLI_COMMANDS_H
+
+#endif
