@@ -1,0 +1,320 @@
+// app.js - entry module of the administration pages: the session (GET /me on
+// load; the login form when there is none), the top bar and the menu by role,
+// and the hash router that renders one page module at a time into
+// #screen-page. Pages live in pages/*.js; see docs/CLIENT.md ("The
+// administration web") for how to add one.
+
+import { api, setCsrf, setSessionLostHandler } from './api.js';
+import { loadLang, setLang, getLang, t, applyStatic, errorText, label } from './i18n/index.js';
+import { h, fill } from './dom.js';
+import { confirmDialog } from './dialog.js';
+import * as examsPage from './pages/exams.js';
+import * as candidatesPage from './pages/candidates.js';
+import * as cardsPage from './pages/cards.js';
+import * as resultsPage from './pages/results.js';
+import * as accountsPage from './pages/accounts.js';
+import * as auditPage from './pages/audit.js';
+import * as minePage from './pages/mine.js';
+
+const $ = (id) => document.getElementById(id);
+const ALL = ['admin', 'author', 'proctor', 'committee', 'observer'];
+
+// path pattern (after '#'), page module, roles that may open it, menu label
+// key (pages without one are reached from other pages).
+const ROUTES = [
+  { re: /^\/ujian$/, page: examsPage, roles: ALL, menu: 'navExams', href: '#/ujian' },
+  { re: /^\/ujian\/([^/]+)\/peserta$/, page: candidatesPage, roles: ['admin', 'proctor', 'observer'] },
+  { re: /^\/ujian\/([^/]+)\/kartu$/, page: cardsPage, roles: ['admin'] },
+  { re: /^\/hasil\/([^/]+)$/, page: resultsPage, roles: ['admin', 'committee'] },
+  { re: /^\/akun$/, page: accountsPage, roles: ['admin'], menu: 'navAccounts', href: '#/akun' },
+  { re: /^\/audit$/, page: auditPage, roles: ['admin'], menu: 'navAudit', href: '#/audit' },
+  { re: /^\/saya$/, page: minePage, roles: ALL, menu: 'navMine', href: '#/saya' },
+];
+const HOME = '#/ujian';
+
+const state = {
+  me: null, // the /me object: {username, name, roles, exams, csrf, ...}
+  render: 0, // bumped on every route change; stale async renders give up
+  issued: null, // credentials issued in this page's life: {exam, title, opens_at, list}
+  loginMessage: '',
+};
+
+/* ---- roles -------------------------------------------------------------- */
+
+function hasRole() {
+  const roles = (state.me && state.me.roles) || [];
+  for (let i = 0; i < arguments.length; i++) if (roles.indexOf(arguments[i]) >= 0) return true;
+  return false;
+}
+
+function allowed(route) {
+  return hasRole.apply(null, route.roles);
+}
+
+/* ---- screens ------------------------------------------------------------ */
+
+function showScreen(name) {
+  ['loading', 'login', 'page'].forEach((s) => {
+    $('screen-' + s).hidden = s !== name;
+  });
+  const inside = name === 'page';
+  $('sidenav').hidden = !inside;
+  $('account').hidden = !inside;
+  $('logout-button').hidden = !inside;
+  document.documentElement.classList.toggle('signed-in', inside);
+}
+
+function showLogin(message) {
+  state.me = null;
+  setCsrf(null);
+  showScreen('login');
+  document.title = t('loginTitle') + ' — Ujian';
+  $('login-error').textContent = message || '';
+  $('login-password').value = '';
+  const user = $('login-username');
+  (user.value ? $('login-password') : user).focus();
+}
+
+function setMe(me) {
+  state.me = me;
+  setCsrf(me.csrf);
+  $('account-name').textContent = me.name || me.username;
+  $('account-roles').textContent = (me.roles || []).map((r) => label('role_', r)).join(', ');
+  renderMenu();
+}
+
+function renderMenu() {
+  const items = [];
+  const current = currentPath();
+  for (let i = 0; i < ROUTES.length; i++) {
+    const r = ROUTES[i];
+    if (!r.menu || !allowed(r)) continue;
+    const here = current === r.href.slice(1) || (r.href === HOME && /^\/(ujian|hasil)\//.test(current));
+    items.push(h('li', null, h('a', { href: r.href, 'aria-current': here ? 'page' : null, dataset: { nav: r.href.slice(2) } }, t(r.menu))));
+  }
+  fill($('menu'), items);
+}
+
+/* ---- router ------------------------------------------------------------- */
+
+function currentPath() {
+  const hash = window.location.hash || '';
+  return hash.indexOf('#') === 0 ? hash.slice(1) : hash;
+}
+
+function navigate(href) {
+  if (window.location.hash === href) route();
+  else window.location.hash = href;
+}
+
+async function route() {
+  if (!state.me) return;
+  const path = currentPath();
+  if (!path || path === '/') {
+    window.location.replace(HOME);
+    return;
+  }
+  state.render += 1;
+  const token = state.render;
+  renderMenu();
+  showScreen('page');
+  const root = $('screen-page');
+  fill(root);
+  let found = null;
+  let params = [];
+  for (let i = 0; i < ROUTES.length; i++) {
+    const m = ROUTES[i].re.exec(path);
+    if (m) {
+      found = ROUTES[i];
+      params = m.slice(1).map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch (e) {
+          return p;
+        }
+      });
+      break;
+    }
+  }
+  const ctx = makeContext(token, root);
+  if (!found) {
+    ctx.problem('notFoundTitle', t('notFoundText'));
+    return;
+  }
+  if (!allowed(found)) {
+    ctx.forbidden();
+    return;
+  }
+  try {
+    await found.page.render(ctx, root, params);
+  } catch (e) {
+    if (!ctx.alive()) return;
+    ctx.showError(e);
+  }
+}
+
+/** What a page gets: the account, role checks, messages, navigation and the
+ *  credentials issued in this page's life (for the exam cards). */
+function makeContext(token, root) {
+  const ctx = {
+    me: state.me,
+    hasRole: hasRole,
+    alive: () => token === state.render && !!state.me,
+    navigate: navigate,
+    confirm: confirmDialog,
+    announce: announce,
+    issued: () => state.issued,
+    /** The session ended (e.g. "log out everywhere"): the login form, with a message. */
+    signedOut: (key) => showLogin(t(key)),
+    setIssued: (v) => {
+      state.issued = v;
+    },
+    /** The page's title (h1, focused so keyboard and screen reader users land on it) and the document title. */
+    title: (text, sub) => {
+      document.title = text + ' — Ujian';
+      const h1 = h('h1', { class: 'page-title', id: 'page-title', tabindex: '-1' }, text);
+      const head = h('div', { class: 'page-head' }, h('div', null, sub ? h('p', { class: 'page-kicker' }, sub) : null, h1));
+      root.appendChild(head);
+      if (document.activeElement === document.body || !document.activeElement || document.activeElement.closest('.sidenav, .page-head, #screen-login') ||
+        document.activeElement.tagName === 'MAIN') h1.focus();
+      return head;
+    },
+    problem: (titleKey, text) => {
+      fill(root);
+      ctx.title(t(titleKey));
+      root.appendChild(h('div', { class: 'panel problem', dataset: { problem: titleKey } },
+        h('p', null, text),
+        h('p', null, h('a', { href: HOME }, t('backToExams')))));
+    },
+    forbidden: () => {
+      const roles = (state.me.roles || []).map((r) => label('role_', r)).join(', ') || '—';
+      ctx.problem('forbiddenTitle', t('forbiddenText', { roles: roles }));
+    },
+    /** A failed load: 403 is the forbidden page, 404 not found, anything else a message with retry. */
+    showError: (e) => {
+      if (!ctx.alive()) return;
+      if (e && e.status === 401) return; // the session-lost handler took over
+      if (e && e.code === 'forbidden') {
+        ctx.forbidden();
+        return;
+      }
+      if (e && e.status === 404) {
+        ctx.problem('notFoundTitle', t('notFoundText'));
+        return;
+      }
+      fill(root);
+      ctx.title(t('loadErrorTitle'));
+      root.appendChild(h('div', { class: 'panel' },
+        h('p', { class: 'message', dataset: { state: 'error' }, role: 'alert' }, errorText(e)),
+        h('button', { type: 'button', class: 'button', on: { click: route } }, t('retry'))));
+    },
+  };
+  return ctx;
+}
+
+function announce(text) {
+  const live = $('live');
+  live.textContent = '';
+  setTimeout(() => {
+    live.textContent = text;
+  }, 50);
+}
+
+/* ---- session ------------------------------------------------------------ */
+
+async function boot() {
+  showScreen('loading');
+  $('loading-retry').hidden = true;
+  $('loading-text').textContent = t('loadingText');
+  try {
+    const me = await api.me();
+    setMe(me);
+    route();
+  } catch (e) {
+    if (e.status === 401) {
+      showLogin(e.code === 'session_expired' ? t('sessionExpired') : '');
+      return;
+    }
+    $('loading-text').textContent = errorText(e);
+    $('loading-retry').hidden = false;
+  }
+}
+
+async function onLogin(ev) {
+  ev.preventDefault();
+  const username = $('login-username').value.trim();
+  const password = $('login-password').value;
+  const err = $('login-error');
+  if (!username) {
+    err.textContent = t('missingUsername');
+    $('login-username').focus();
+    return;
+  }
+  if (!password) {
+    err.textContent = t('missingPassword');
+    $('login-password').focus();
+    return;
+  }
+  const button = $('login-submit');
+  button.disabled = true;
+  button.textContent = t('loginBusy');
+  err.textContent = '';
+  try {
+    const me = await api.login(username, password);
+    $('login-password').value = '';
+    setMe(me);
+    if (!currentPath() || currentPath() === '/') window.location.replace(HOME);
+    route();
+  } catch (e) {
+    err.textContent = errorText(e);
+    $('login-password').value = '';
+    $('login-password').focus();
+  } finally {
+    button.disabled = false;
+    button.textContent = t('loginSubmit');
+  }
+}
+
+async function onLogout() {
+  try {
+    await api.logout();
+  } catch (e) {
+    /* the session ends on the server anyway when it expires; the form is shown */
+  }
+  state.issued = null;
+  showLogin(t('loggedOut'));
+}
+
+function relabel() {
+  applyStatic();
+  const buttons = document.querySelectorAll('.lang-toggle [data-lang]');
+  for (let i = 0; i < buttons.length; i++) buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-lang') === getLang()));
+  if (state.me) {
+    setMe(state.me);
+    route();
+  } else {
+    document.title = t('loginTitle') + ' — Ujian';
+  }
+}
+
+function init() {
+  loadLang();
+  relabel();
+  const buttons = document.querySelectorAll('.lang-toggle [data-lang]');
+  for (let i = 0; i < buttons.length; i++) {
+    buttons[i].addEventListener('click', () => {
+      if (setLang(buttons[i].getAttribute('data-lang'))) relabel();
+    });
+  }
+  $('login-form').addEventListener('submit', onLogin);
+  $('logout-button').addEventListener('click', onLogout);
+  $('loading-retry').addEventListener('click', boot);
+  window.addEventListener('hashchange', route);
+  setSessionLostHandler((code) => {
+    if (!state.me) return;
+    showLogin(code === 'session_expired' ? t('sessionExpired') : t('sessionEnded'));
+  });
+  boot();
+}
+
+init();

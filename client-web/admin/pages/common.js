@@ -1,0 +1,56 @@
+// pages/common.js - pieces the pages share: a scrollable data table, status
+// messages, the "shown once" password box, and the list of issued
+// credentials.
+
+import { h } from '../dom.js';
+import { t } from '../i18n/index.js';
+
+/**
+ * A table inside a box that scrolls horizontally on narrow screens.
+ * cols: [{label, num (right-aligned)}]; rows: arrays of cells (text or nodes);
+ * opts: {caption, id, rowAttrs(i) → attrs, empty (text when no rows)}.
+ */
+export function table(cols, rows, opts) {
+  const o = opts || {};
+  const head = h('tr', null, cols.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)));
+  const body = rows.map((cells, i) => h('tr', o.rowAttrs ? o.rowAttrs(i) : null,
+    cells.map((c, j) => (j === 0 && o.rowHeader !== false
+      ? h('th', { scope: 'row', class: cols[j].num ? 'num' : null }, c)
+      : h('td', { class: cols[j] && cols[j].num ? 'num' : null }, c)))));
+  const tbl = h('table', { class: 'data-table', id: o.id || null },
+    o.caption ? h('caption', { class: o.captionHidden ? 'visually-hidden' : null }, o.caption) : null,
+    h('thead', null, head),
+    h('tbody', null, body));
+  const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': o.caption || t('table') }, tbl);
+  if (!rows.length && o.empty) return h('div', null, wrap, h('p', { class: 'message empty' }, o.empty));
+  return wrap;
+}
+
+/** A status line: state 'ok' | 'error' | 'info'. Errors are alerts. */
+export function message(text, kind) {
+  return h('p', { class: 'message', role: kind === 'error' ? 'alert' : 'status', dataset: { state: kind || 'info' } }, text);
+}
+
+/** The box that shows a generated password once, with the warning. */
+export function secretBox(title, rows) {
+  return h('div', { class: 'panel secret', role: 'status' },
+    h('h2', { class: 'panel-title' }, title),
+    h('dl', { class: 'facts' }, rows.map((r) => [h('dt', null, r[0]), h('dd', { class: r[2] ? 'secret-value' : null, dataset: r[2] ? { secret: '1' } : null }, r[1])])),
+    h('p', { class: 'hint' }, t('shownOnce')));
+}
+
+/** A labelled field: label, control, optional hint and error paragraph. */
+export function field(id, label, control, hint) {
+  control.id = id;
+  const hintId = hint ? id + '-hint' : null;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  return h('div', { class: 'field' },
+    h('label', { for: id }, label),
+    control,
+    hint ? h('p', { class: 'field-hint', id: hintId }, hint) : null);
+}
+
+export function button(label, onClick, opts) {
+  const o = opts || {};
+  return h('button', { type: o.submit ? 'submit' : 'button', class: 'button ' + (o.kind || ''), on: onClick ? { click: onClick } : null, dataset: o.data || null, 'aria-label': o.aria || null }, label);
+}
