@@ -85,6 +85,32 @@
 #define UJ_CATALOG_POLL_MAX_MS 60000
 #define UJ_WRITER_QUEUE_LIMIT 10000000 /* largest --writer-queue */
 
+/* Staff accounts and sessions (auth/staff.h). */
+#define UJ_USERNAME_MIN      3
+#define UJ_USERNAME_MAX      32
+#define UJ_STAFF_NAME_MAX    120    /* bytes of a staff member's display name */
+#define UJ_STAFF_PW_MIN      12     /* a staff password's least length */
+#define UJ_STAFF_PW_MAX      128
+#define UJ_STAFF_PW_GEN      16     /* characters of a generated staff password */
+#define UJ_CSRF_LEN          43     /* a CSRF token: base64url of 32 bytes */
+#define UJ_STAFF_SCOPE_MAX   64     /* exams one staff account is assigned to */
+#define UJ_STAFF_SESSIONS_LIST 50   /* sessions the session list shows */
+#define UJ_PWHASH_TEXT_MAX   160    /* stored scrypt hash text */
+#define UJ_SCRYPT_LOG2_N     15     /* scrypt N = 2^15, r 8, p 1 (about 32 MiB) */
+#define UJ_SCRYPT_R          8
+#define UJ_SCRYPT_P          1
+#define UJ_STAFF_IDLE_S      1800   /* default --staff-idle (30 min) */
+#define UJ_STAFF_MAX_AGE_S   43200  /* default --staff-max-age (12 h) */
+#define UJ_STAFF_SEEN_EVERY_MS 60000 /* persist a session's last_seen at most this often */
+#define UJ_STAFF_LOGIN_FAIL_USER 5  /* failed staff logins per username ... */
+#define UJ_STAFF_LOGIN_WINDOW_S 300 /* ... within this window */
+#define UJ_CAND_SESSION_AFTER_S 3600 /* default --session-after: candidate tokens end this long
+				      * after their attempt finished or the exam closed */
+#define UJ_WORKERS           2      /* worker threads: password hashing, heavy reads */
+#define UJ_WORKER_QUEUE_MAX  256    /* jobs waiting for a worker before 503 server_busy */
+#define UJ_ERRORS_MAX        50     /* errors of one file or body reported at once */
+#define UJ_EXTRA_TIME_MAX_MIN 240   /* extra time a proctor may give, minutes */
+
 /* Descriptor pressure (accept() failing with EMFILE). */
 #define UJ_ACCEPT_BACKOFF_MS 100    /* stop accepting this long */
 #define UJ_PRESSURE_MS       10000  /* then close connections after each reply this long */
@@ -95,7 +121,7 @@
 /* Writer thread. */
 #define UJ_BATCH_MAX         512    /* operations per transaction */
 #define UJ_WRITER_QUEUE_MAX  100000 /* queued operations before requests get 503 server_busy */
-#define UJ_WRITER_STMTS_MAX  32     /* distinct statements the writer keeps prepared */
+#define UJ_WRITER_STMTS_MAX  96     /* distinct statements the writer keeps prepared */
 #define UJ_WRITER_HEARTBEAT_MS 500  /* idle heartbeat: half the 1 s outage-credit accuracy */
 #define UJ_BUSY_RETRY_AFTER_S 2     /* Retry-After of a 503 server_busy */
 #define UJ_WRITER_STALL_MS   5000   /* work waiting this long without a commit: log a warning */

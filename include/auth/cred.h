@@ -15,6 +15,7 @@
 #define CRED_KEY_LEN 32
 #define CRED_HASH_LEN UJ_HASH_LEN
 #define CRED_TOKEN_LEN 43 /* base64url of 32 bytes, no padding */
+_Static_assert(CRED_TOKEN_LEN == UJ_CSRF_LEN, "a CSRF token is made like a session token");
 #define CRED_PASSWORD_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 /* Default key path for a database: "<db>.key". Caller frees. */

@@ -8,7 +8,10 @@
 #ifndef UJIAN_PRINCIPAL_H
 #define UJIAN_PRINCIPAL_H
 
+#include "bounds.h"
 #include "core/actor.h"
+
+#include <stdint.h>
 
 enum principal_kind {
 	PRINCIPAL_ANONYMOUS, /* no credentials needed */
@@ -35,12 +38,23 @@ extern const char *const staff_role_names[PRINCIPAL_ROLES_MAX]; /* by bit index 
 struct rt_candidate;
 struct rt_session;
 
+/* A staff principal's account and session (auth/staffauth.h). */
+struct principal_staff {
+	char username[UJ_USERNAME_MAX + 1];
+	uint8_t session_hash[UJ_HASH_LEN];
+	char csrf[UJ_CSRF_LEN + 1]; /* the session's CSRF token */
+	int via_cookie;     /* authenticated by cookie: writes need the CSRF header */
+	int n_exams;        /* assigned exams (auth/staff.h: scope) */
+	int64_t exams[UJ_STAFF_SCOPE_MAX];
+};
+
 struct principal {
 	enum principal_kind kind;
 	unsigned roles;            /* staff only: enum staff_role bits */
 	struct actor actor;        /* as recorded with the changes it makes */
 	struct rt_candidate *cand; /* candidate only */
 	struct rt_session *session;
+	struct principal_staff staff; /* staff only */
 };
 
 #endif

@@ -28,5 +28,7 @@ void ratelimit_free(struct ratelimit *rl);
 int ratelimit_blocked(struct ratelimit *rl, const char *key, size_t klen, int64_t now);
 /* Record a failure for key at now. */
 void ratelimit_fail(struct ratelimit *rl, const char *key, size_t klen, int64_t now);
+/* Forget key's failures (a proctor unlocking a candidate). */
+void ratelimit_clear(struct ratelimit *rl, const char *key, size_t klen);
 
 #endif

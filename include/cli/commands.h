@@ -4,4 +4,7 @@
 #ifndef UJIAN_CLI_COMMANDS_H
 #define UJIAN_CLI_COMMANDS_H
 
+/* 'ujian staff add|list|passwd|disable|enable|assign' (cmd_staff.c) */
+int cmd_staff(int argc, char **argv);
+
 #endif

@@ -88,6 +88,9 @@ void writer_stop(struct writer *w);
 sqlite3_stmt *wr_stmt(struct wr_tx *tx, const char *sql);
 /* Step a write statement to completion: 0, or -1. */
 int wr_step(sqlite3_stmt *st);
+/* The rowid of the last INSERT in tx; rows changed by the last statement. */
+int64_t wr_last_id(struct wr_tx *tx);
+int wr_changes(struct wr_tx *tx);
 /* Write meta.heartbeat_ms = at (the server was alive then) in tx: 0 or -1. */
 int wr_heartbeat(struct wr_tx *tx, int64_t at);
 

@@ -104,3 +104,10 @@ void ratelimit_fail(struct ratelimit *rl, const char *key, size_t klen, int64_t 
 	if (e->count < slots)
 		e->count++;
 }
+
+void ratelimit_clear(struct ratelimit *rl, const char *key, size_t klen)
+{
+	struct rl_entry *e = hmap_del(&rl->map, key, klen);
+	if (e)
+		rl_entry_free(e);
+}

@@ -51,6 +51,16 @@ static const char ujian_usage[] =
 	"  demo [--listen ADDR:PORT] [--db FILE] [--fresh]\n"
 	"      create a demo database (sample bank, exam SKD-DEMO, 50 candidates)\n"
 	"      and serve it\n"
+	"  staff add --db FILE --username U --role R[,R] [--name N] [--exam C[,C]]\n"
+	"            [--password-stdin]\n"
+	"      add a staff account (roles: admin, author, proctor, committee, observer);\n"
+	"      prints a generated password once unless --password-stdin\n"
+	"  staff list --db FILE\n"
+	"  staff passwd --db FILE --username U [--password-stdin]\n"
+	"      set a new password (generated unless --password-stdin); ends its sessions\n"
+	"  staff disable|enable --db FILE --username U\n"
+	"  staff assign --db FILE --username U --exam C[,C]   the exams it may act on\n"
+	"      (\"\" for none)\n"
 	"  routes\n"
 	"      the API's route table as JSON: method, path, who may call it\n"
 	"  help | version\n"
@@ -384,6 +394,7 @@ static const struct cli_cmd {
 	{ "serve", cmd_serve },
 	{ "demo", cmd_demo },
 	{ "routes", cmd_routes },
+	{ "staff", cmd_staff },
 	{ NULL, NULL },
 };
 

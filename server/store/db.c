@@ -60,6 +60,19 @@ static const char *const db_migrations[] = {
 	/* 3: who caused each event (system, candidate or staff); NULL before v3 */
 	("ALTER TABLE events ADD COLUMN actor_kind TEXT;"
 	 "ALTER TABLE events ADD COLUMN actor_id INTEGER;"),
+	/* 4: staff accounts, their exam scope and their sessions */
+	("CREATE TABLE staff (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
+	 " name TEXT NOT NULL, roles INTEGER NOT NULL, pw_hash TEXT NOT NULL,"
+	 " disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+	 " pw_changed_at INTEGER NOT NULL, last_login_at INTEGER);"
+	 "CREATE TABLE staff_scope (staff_id INTEGER NOT NULL REFERENCES staff(id),"
+	 " exam_id INTEGER NOT NULL REFERENCES exams(id), PRIMARY KEY (staff_id, exam_id))"
+	 " WITHOUT ROWID;"
+	 "CREATE TABLE staff_sessions (token_hash BLOB PRIMARY KEY,"
+	 " staff_id INTEGER NOT NULL REFERENCES staff(id), csrf TEXT NOT NULL,"
+	 " created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, ended_at INTEGER,"
+	 " ended_why TEXT, peer TEXT NOT NULL);"
+	 "CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id, created_at);"),
 };
 
 #define DB_N_MIGRATIONS ((int)(sizeof db_migrations / sizeof *db_migrations))

@@ -108,6 +108,16 @@ sqlite3_stmt *wr_stmt(struct wr_tx *tx, const char *sql)
 	return st;
 }
 
+int64_t wr_last_id(struct wr_tx *tx)
+{
+	return sqlite3_last_insert_rowid(tx->db);
+}
+
+int wr_changes(struct wr_tx *tx)
+{
+	return sqlite3_changes(tx->db);
+}
+
 int wr_step(sqlite3_stmt *st)
 {
 	int rc;
