@@ -1,8 +1,10 @@
-// screenshots.mjs - regenerate docs/screenshots/{login,exam,result}.png from
-// the real server with the shipped SKD sample bank (run by `make screenshots`).
+// screenshots.mjs - regenerate docs/screenshots/{login,exam,result}.png (the
+// candidate client) and docs/screenshots/admin-PAGE-WIDTH.png (every page of
+// the administration web at 1366, 1024 and 390 px wide) from the real server
+// with the shipped SKD sample bank (run by `make screenshots`).
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,8 +57,125 @@ try {
   await page.waitForSelector('#screen-result:visible');
   await page.screenshot({ path: join(OUT, 'result.png') });
   console.log('wrote', ['login', 'exam', 'result'].map((s) => join(OUT, s + '.png')).join(' '));
+  await adminShots();
 } finally {
   await browser.close();
   server.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------
+// The administration web. Staff accounts are made with the CLI; a few demo
+// candidates finish (through the candidate API) so the results have rows; one
+// is locked out by failed logins and one gets extra time.
+
+async function adminShots() {
+  const staff = (user, roles, name, exams) => {
+    const args = ['staff', 'add', '--db', db, '--username', user, '--role', roles, '--name', name, '--password-stdin'];
+    if (exams) args.push('--exam', exams);
+    execFileSync(UJIAN, args, { input: `sandi-${user}-demo\n`, stdio: ['pipe', 'ignore', 'inherit'] });
+  };
+  staff('admin', 'admin', 'Rahmat Hidayat');
+  staff('pengawas1', 'proctor', 'Siti Aminah', 'SKD-DEMO');
+  staff('panitia', 'committee', 'Dr. Bambang Sutrisno');
+  const post = async (path, body, token) => {
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = 'Bearer ' + token;
+    const r = await fetch(url + path, { method: body === undefined ? 'POST' : 'PUT', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return r.json();
+  };
+  const login = (regno, password) => fetch(url + '/api/v1/candidate/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ exam: 'SKD-DEMO', registration_no: regno, password }),
+  }).then((r) => r.json());
+  for (let i = 2; i <= 7; i++) {
+    const regno = '202600000' + i;
+    const lg = await login(regno, 'demo000' + i);
+    if (!lg.token) continue;
+    await post('/api/v1/attempt/start', undefined, lg.token);
+    for (let n = 1; n <= 110; n++) {
+      await post('/api/v1/attempt/answers/' + n, { option: 'ABCDE'[(n * (i + 3)) % 5], flagged: false, rev: 1 }, lg.token);
+    }
+    if (i <= 5) await post('/api/v1/attempt/finish', undefined, lg.token);
+  }
+  for (let k = 0; k < 8; k++) await login('2026000009', 'salah');
+
+  const widths = [[1366, 768], [1024, 768], [390, 844]];
+  const shot = (page, name, w) => page.screenshot({ path: join(OUT, `admin-${name}-${w}.png`) });
+  const bad = join(dir, 'peserta-salah.csv');
+  writeFileSync(bad, '\uFEFFregistration_no;name;track\r\n2026100001;Rina Marlina;umum\r\n20261000x2;Dodi Kurniawan;umum\r\n2026100003;;umum\r\n2026100004;Wulan Sari;jalur-x\r\n');
+  const good = join(dir, 'peserta.csv');
+  const written = [];
+  for (const [w, h] of widths) {
+    const page = await newPage(browser, { viewport: { width: w, height: h } });
+    await page.goto(url + '/admin/');
+    await page.waitForSelector('#screen-login:visible');
+    await page.fill('#login-username', 'admin');
+    await shot(page, 'login', w);
+    await page.fill('#login-password', 'sandi-admin-demo');
+    await page.click('#login-submit');
+    await page.waitForSelector('#exams-table');
+    await shot(page, 'exams', w);
+    await page.goto(url + '/admin/#/ujian/SKD-DEMO/peserta');
+    await page.waitForSelector('#candidates-table');
+    await shot(page, 'candidates', w);
+    await page.click('#upload-panel > summary');
+    await page.setInputFiles('#upload-file', bad);
+    await page.click('[data-action="upload"]');
+    await page.waitForSelector('#upload-errors, #upload-result .message[data-state="error"]');
+    await page.locator('#upload-panel').scrollIntoViewIfNeeded();
+    await shot(page, 'upload-errors', w);
+    // A fresh batch per width (registration numbers must be new).
+    writeFileSync(good, `registration_no;name;track\r\n20261${w}1;Rina Marlina;umum\r\n20261${w}2;Dodi Kurniawan;umum\r\n20261${w}3;Wulan Sari;umum\r\n20261${w}4;Yusuf Maulana;umum\r\n`);
+    await page.setInputFiles('#upload-file', good);
+    await page.click('[data-action="upload"]');
+    await page.waitForSelector('#credentials-table');
+    await page.locator('#upload-result').scrollIntoViewIfNeeded();
+    await shot(page, 'upload-done', w);
+    await page.click('#print-cards');
+    await page.waitForSelector('#cards');
+    await shot(page, 'cards', w);
+    await page.goto(url + '/admin/#/hasil/SKD-DEMO');
+    await page.waitForSelector('#results-table');
+    await shot(page, 'results', w);
+    await page.goto(url + '/admin/#/akun');
+    await page.waitForSelector('#accounts-table');
+    await shot(page, 'accounts', w);
+    await page.goto(url + '/admin/#/audit');
+    await page.waitForSelector('#audit-table');
+    await page.click('[data-action="verify"]');
+    await page.waitForSelector('#verify-result .message[data-state]');
+    await shot(page, 'audit', w);
+    await page.goto(url + '/admin/#/saya');
+    await page.waitForSelector('#sessions-table');
+    await shot(page, 'mine', w);
+    if (w === 1366) {
+      // Print previews (A4 at 96 dpi) of the exam cards and the results.
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.emulateMedia({ media: 'print' });
+      await page.goto(url + '/admin/#/ujian/SKD-DEMO/kartu');
+      await page.waitForSelector('#cards');
+      await page.screenshot({ path: join(OUT, 'admin-cards-print.png') });
+      await page.goto(url + '/admin/#/hasil/SKD-DEMO');
+      await page.waitForSelector('#results-table');
+      await page.screenshot({ path: join(OUT, 'admin-results-print.png') });
+      await page.emulateMedia({ media: 'screen' });
+    }
+    written.push(w);
+    await page.context().close();
+  }
+  // The committee's and the proctor's view, and the page refused by role.
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await page.goto(url + '/admin/');
+  await page.fill('#login-username', 'pengawas1');
+  await page.fill('#login-password', 'sandi-pengawas1-demo');
+  await page.click('#login-submit');
+  await page.waitForSelector('#exams-table');
+  await page.goto(url + '/admin/#/ujian/SKD-DEMO/peserta');
+  await page.waitForSelector('#candidates-table');
+  await page.screenshot({ path: join(OUT, 'admin-proctor-1366.png') });
+  await page.goto(url + '/admin/#/hasil/SKD-DEMO');
+  await page.waitForSelector('[data-problem="forbiddenTitle"]');
+  await page.screenshot({ path: join(OUT, 'admin-forbidden-1366.png') });
+  console.log('wrote admin screenshots at', written.join(', '), 'px');
 }

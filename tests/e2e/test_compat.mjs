@@ -76,9 +76,13 @@ test('the checker itself catches new syntax and new built-ins', async () => {
     'a property or comment named at is fine');
 });
 
-test('every script under client-web/ is ES2017 and avoids newer built-ins', async () => {
+test('every script under client-web/ (candidate and admin) is ES2017 and avoids newer built-ins', async () => {
   const files = scripts(WEB);
   assert(files.length >= 10, `found ${files.length} scripts under client-web/`);
+  // Both clients are covered: the candidate page and the administration pages.
+  for (const must of ['candidate/app.js', 'admin/app.js', 'admin/pages/candidates.js', 'admin/i18n/id.js']) {
+    assert(files.includes(join(WEB, must)), `client-web/${must} is checked`);
+  }
   const all = [];
   for (const f of files) all.push(...problems(f, readFileSync(f, 'utf8')));
   assertEqual(all, [], 'browser compatibility problems');

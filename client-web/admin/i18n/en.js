@@ -15,6 +15,7 @@ export default {
   loadingTitle: 'Loading…',
   loadingText: 'Contacting the server…',
   table: 'Table',
+  tableOf: 'Table: {name}',
   no: 'No',
   seconds: '{n} seconds',
   minutes: '{n} minutes',

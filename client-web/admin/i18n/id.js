@@ -15,6 +15,7 @@ export default {
   loadingTitle: 'Memuat…',
   loadingText: 'Menghubungi server…',
   table: 'Tabel',
+  tableOf: 'Tabel: {name}',
   no: 'Tidak',
   seconds: '{n} detik',
   minutes: '{n} menit',

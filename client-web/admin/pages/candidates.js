@@ -242,11 +242,11 @@ function uploadErrors(e, text) {
     const n = Number(er.line) || 0;
     let src = n > 0 && n <= lines.length ? lines[n - 1] : '';
     if (src.length > LINE_SHOWN) src = src.slice(0, LINE_SHOWN) + '…';
-    return [n ? String(n) : '—', h('code', { class: 'line-text' }, src), er.field || er.item || '', er.message || ''];
+    return [n ? String(n) : '—', er.field || er.item || '', er.message || '', h('code', { class: 'line-text' }, src)];
   });
   return h('div', { class: 'upload-errors' },
     message(t('uploadRefused', { n: list.length }), 'error'),
-    table([{ label: t('colLine'), num: true }, { label: t('colLineText') }, { label: t('colField') }, { label: t('colProblem') }], rows,
+    table([{ label: t('colLine'), num: true }, { label: t('colField') }, { label: t('colProblem') }, { label: t('colLineText') }], rows,
       { caption: t('uploadErrorsCaption'), id: 'upload-errors' }),
     list.length >= 50 ? h('p', { class: 'hint' }, t('uploadErrorsCapped')) : null);
 }

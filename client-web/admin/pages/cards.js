@@ -33,7 +33,7 @@ export async function render(ctx, root, params) {
   const cards = issued.list.map((c) => h('article', { class: 'card', dataset: { regno: c.registration_no } },
     h('header', { class: 'card-head' },
       h('span', { class: 'card-kind' }, t('cardKind')),
-      h('span', { class: 'card-exam' }, (issued.title ? issued.title + ' · ' : '') + code)),
+      h('span', { class: 'card-exam' }, issued.title ? issued.title + ' · ' : '', h('span', { class: 'card-code' }, code))),
     h('dl', { class: 'card-facts' },
       h('dt', null, t('colName')), h('dd', { class: 'card-name' }, c.name),
       h('dt', null, t('colRegno')), h('dd', { class: 'card-regno' }, c.registration_no),

@@ -21,7 +21,7 @@ export function table(cols, rows, opts) {
     o.caption ? h('caption', { class: o.captionHidden ? 'visually-hidden' : null }, o.caption) : null,
     h('thead', null, head),
     h('tbody', null, body));
-  const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': o.caption || t('table') }, tbl);
+  const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': o.caption ? t('tableOf', { name: o.caption }) : t('table') }, tbl);
   if (!rows.length && o.empty) return h('div', null, wrap, h('p', { class: 'message empty' }, o.empty));
   return wrap;
 }

@@ -1,0 +1,501 @@
+// test_admin.mjs - the administration web (client-web/admin/) in a real
+// Chromium against the real server and staff API: login and its errors, the
+// exams list, candidates (CSV upload with every refused line, issued
+// credentials and exam cards, password reset, unlock, extra time), results and
+// exports, staff accounts, the audit log, my account, pages refused by role,
+// the CSRF header on every state-changing request, English, and an
+// accessibility scan of every page at three widths.
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  launch, newPage, waitUntil, worldTest, run, assert, assertEqual, TOP, UJIAN,
+} from './harness.mjs';
+
+const AXE = readFileSync(join(TOP, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+let browser;
+
+// A staff account made with the CLI, as an operator would; returns its password.
+function addStaff(w, username, roles, opts = {}) {
+  const password = opts.password || `sandi-${username}-panjang`;
+  const args = ['staff', 'add', '--db', w.db, '--username', username, '--role', roles.join(','), '--password-stdin'];
+  if (opts.name) args.push('--name', opts.name);
+  if (opts.exams) args.push('--exam', opts.exams.join(','));
+  execFileSync(UJIAN, args, { input: password + '\n', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  return password;
+}
+
+// Log in through the form; waits for the exams page.
+async function staffLogin(page, w, username, password) {
+  await page.goto(`${w.url}/admin/`);
+  await page.waitForSelector('#screen-login:visible');
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#screen-page:visible');
+}
+
+async function go(page, w, hash, selector) {
+  await page.goto(`${w.url}/admin/${hash}`);
+  await page.waitForSelector(selector);
+}
+
+async function rowsOf(page, sel) {
+  return page.$$eval(`${sel} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.cells).map((c) => c.textContent.trim())));
+}
+
+async function axeScan(page, where) {
+  await page.evaluate(AXE);
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assertEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+    `serious/critical accessibility violations on ${where}`);
+}
+
+// The candidate API, to check what the admin pages did.
+async function candidateLogin(w, regno, password) {
+  const r = await fetch(`${w.url}/api/v1/candidate/login`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ exam: 'E2E', registration_no: regno, password }),
+  });
+  const body = await r.json();
+  return { status: r.status, code: body.error ? body.error.code : null, body };
+}
+
+worldTest('/admin/ serves the administration page; /admin redirects to it', async (w) => {
+  const r = await fetch(`${w.url}/admin/`);
+  assertEqual(r.status, 200, 'GET /admin/');
+  assert((await r.text()).includes('<script type="module" src="app.js"></script>'), 'the admin index.html');
+  const redirect = await fetch(`${w.url}/admin`, { redirect: 'manual' });
+  assert(redirect.status >= 300 && redirect.status < 400, `GET /admin is a redirect (${redirect.status})`);
+  assert(/\/admin\/$/.test(redirect.headers.get('location')), 'to /admin/');
+});
+
+worldTest('login errors: wrong password, disabled account, too many attempts (each in Indonesian)', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin'], { name: 'Admin Utama' });
+  addStaff(w, 'mantan', ['proctor']);
+  execFileSync(UJIAN, ['staff', 'disable', '--db', w.db, '--username', 'mantan'], { stdio: 'ignore' });
+  const page = await newPage(browser);
+  await page.goto(`${w.url}/admin/`);
+  await page.waitForSelector('#screen-login:visible');
+  assertEqual(await page.getAttribute('html', 'lang'), 'id', 'Indonesian by default');
+  // Empty form: said before anything is sent.
+  await page.click('#login-submit');
+  assertEqual(await page.textContent('#login-error'), 'Isi nama pengguna.', 'missing username');
+  await page.fill('#login-username', 'admin');
+  await page.fill('#login-password', 'salah-sekali');
+  await page.click('#login-submit');
+  await waitUntil(async () => (await page.textContent('#login-error')) !== '', 10000, 'login error');
+  assertEqual(await page.textContent('#login-error'), 'Nama pengguna atau kata sandi salah.', 'wrong password');
+  assertEqual(await page.inputValue('#login-password'), '', 'password field emptied');
+  await page.fill('#login-username', 'mantan');
+  await page.fill('#login-password', 'sandi-mantan-panjang');
+  await page.click('#login-submit');
+  await waitUntil(async () => (await page.textContent('#login-error')).includes('dinonaktifkan'), 10000, 'disabled');
+  assertEqual(await page.textContent('#login-error'), 'Akun ini dinonaktifkan. Hubungi administrator.', 'disabled account');
+  // Keep failing for one username until the server's rate limit answers 429.
+  let text = '';
+  for (let i = 0; i < 30 && !/Terlalu banyak/.test(text); i++) {
+    await page.fill('#login-username', 'admin');
+    await page.fill('#login-password', 'salah-' + i);
+    const reply = page.waitForResponse((r) => r.url().endsWith('/api/v1/staff/login'));
+    await page.click('#login-submit');
+    await reply;
+    await waitUntil(async () => !(await page.isDisabled('#login-submit')), 10000, 'form ready');
+    text = await page.textContent('#login-error');
+  }
+  assert(/^Terlalu banyak percobaan masuk yang gagal\. (Coba lagi setelah \d+ (menit|detik)|Tunggu beberapa menit)/.test(text),
+    'rate limit sentence: ' + text);
+  // The right password is refused too while the limit holds.
+  await page.fill('#login-password', pw);
+  await page.click('#login-submit');
+  await waitUntil(async () => !(await page.isDisabled('#login-submit')), 10000, 'form ready');
+  assert(/Terlalu banyak/.test(await page.textContent('#login-error')), 'still limited');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+worldTest('admin: exams list, candidates, CSV upload errors listed per line, import, cards, reset, unlock, extra time', { candidates: 3 }, async (w) => {
+  const pw = addStaff(w, 'admin', ['admin'], { name: 'Admin Utama' });
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await staffLogin(page, w, 'admin', pw);
+  // Top bar: name, roles, Keluar; the menu of an admin.
+  assertEqual(await page.textContent('#account-name'), 'Admin Utama', 'account name');
+  assertEqual(await page.textContent('#account-roles'), 'Administrator', 'roles');
+  assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)),
+    ['Ujian', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu');
+  await page.waitForSelector('#exams-table');
+  const exams = await rowsOf(page, '#exams-table');
+  assertEqual(exams.length, 1, 'one exam');
+  assertEqual(exams[0].slice(0, 2).concat(exams[0].slice(3, 7)), ['E2E', 'Ujian Uji Peramban', '60', '3', '0', '0'], 'exam row with counts');
+
+  // Candidates.
+  await page.click('#exams-table a[href="#/ujian/E2E/peserta"]');
+  await page.waitForSelector('#candidates-table');
+  assertEqual((await rowsOf(page, '#candidates-table')).map((r) => r.slice(0, 2)),
+    [['P001', 'Peserta Uji 1'], ['P002', 'Peserta Uji 2'], ['P003', 'Peserta Uji 3']], 'candidates');
+
+  // A CSV with three bad lines: every one is listed beside its text.
+  const bad = join(w.dir, 'bad.csv');
+  writeFileSync(bad, '\uFEFFregistration_no;name\r\nQ001;Budi Santoso\r\n;Tanpa Nomor\r\nQ003;\r\nQ004;Sari Dewi\r\nQ004;Dobel Nomor\r\n');
+  await page.click('#upload-panel > summary');
+  await page.setInputFiles('#upload-file', bad);
+  await page.click('[data-action="upload"]');
+  await page.waitForSelector('#upload-errors');
+  const errs = await rowsOf(page, '#upload-errors');
+  const lines = errs.map((r) => r[0]);
+  for (const n of ['3', '4', '6']) assert(lines.includes(n), `line ${n} listed (got ${JSON.stringify(errs)})`);
+  const line3 = errs.find((r) => r[0] === '3');
+  assertEqual(line3[3], ';Tanpa Nomor', 'the text of line 3 beside its error');
+  assert(errs.every((r) => r[2].length > 0), 'each error has a message');
+  assert(/^Berkas ditolak: \d+ kesalahan\./.test(await page.textContent('#upload-result .message')), 'refusal sentence');
+  assertEqual(w.sql("SELECT count(*) AS n FROM candidates WHERE registration_no LIKE 'Q%'")[0].n, 0, 'nothing imported');
+
+  // A good CSV (semicolons, BOM, CRLF): imported, passwords shown once, cards.
+  const good = join(w.dir, 'good.csv');
+  writeFileSync(good, '\uFEFFregistration_no;name\r\nQ001;Budi Santoso\r\nQ002;Sari Dewi\r\n');
+  await page.setInputFiles('#upload-file', good);
+  await page.click('[data-action="upload"]');
+  await page.waitForSelector('#credentials-table');
+  assert((await page.textContent('#upload-result .message')).includes('2 peserta diimpor. Pemisah terdeteksi: titik koma (;).'),
+    'import sentence: ' + await page.textContent('#upload-result .message'));
+  const creds = await rowsOf(page, '#credentials-table');
+  assertEqual(creds.map((r) => r.slice(0, 2)), [['Q001', 'Budi Santoso'], ['Q002', 'Sari Dewi']], 'issued credentials');
+  assertEqual((await candidateLogin(w, 'Q001', creds[0][2])).status, 200, 'an issued password logs the candidate in');
+  await waitUntil(async () => (await page.$$('#candidates-table tbody tr')).length === 5, 5000, 'table reloaded');
+  await page.click('#print-cards');
+  await page.waitForSelector('#cards');
+  const cards = await page.$$eval('#cards .card', (cs) => cs.map((c) => [c.querySelector('.card-name').textContent,
+    c.querySelector('.card-regno').textContent, c.querySelector('.card-password').textContent]));
+  assertEqual(cards, creds, 'one card per issued credential');
+  assert((await page.textContent('#cards .card')).includes('Ujian Uji Peramban'), 'exam title on the card');
+  await page.emulateMedia({ media: 'print' });
+  assertEqual(await page.isVisible('#topbar'), false, 'print: no top bar');
+  assertEqual(await page.isVisible('[data-action="print"]'), false, 'print: no buttons');
+  await page.emulateMedia({ media: 'screen' });
+
+  // Reset a password: shown once, the old one stops working, the new one works.
+  await page.click('text=Kembali ke daftar peserta');
+  await page.waitForSelector('#candidates-table');
+  await page.click('tr[data-regno="P001"] [data-action="reset"]');
+  await page.waitForSelector('#dialog:visible');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('#action-panel [data-secret]');
+  const newPw = (await page.textContent('#action-panel [data-secret]')).trim();
+  assertEqual((await candidateLogin(w, 'P001', w.passwords.P001)).status, 401, 'old password refused');
+  assertEqual((await candidateLogin(w, 'P001', newPw)).status, 200, 'new password works');
+  await page.click('#print-card');
+  await page.waitForSelector('#cards .card');
+  assertEqual(await page.textContent('#cards .card-password'), newPw, 'card of the reset password');
+
+  // Lock P002 out with failed logins, then unlock it from the page.
+  let locked = null;
+  for (let i = 0; i < 20 && !locked; i++) {
+    const r = await candidateLogin(w, 'P002', 'salah-' + i);
+    if (r.status === 429) locked = r;
+  }
+  assert(locked, 'the candidate got locked');
+  await go(page, w, '#/ujian/E2E/peserta', '#candidates-table');
+  assert((await page.textContent('tr[data-regno="P002"]')).includes('Terkunci'), 'shown locked');
+  await page.click('tr[data-regno="P002"] [data-action="unlock"]');
+  await waitUntil(async () => (await page.textContent('#action-panel')).includes('telah dibuka'), 5000, 'unlocked message');
+  assertEqual((await candidateLogin(w, 'P002', w.passwords.P002)).status, 200, 'unlocked candidate logs in');
+  await waitUntil(async () => !(await page.textContent('tr[data-regno="P002"]')).includes('Terkunci'), 5000, 'lock gone');
+
+  // Extra time: a wrong value is refused in the dialog; 15 is stored.
+  await page.click('tr[data-regno="P003"] [data-action="extra"]');
+  await page.waitForSelector('#dialog:visible');
+  await page.fill('#extra-minutes', '999');
+  await page.click('#dialog-confirm');
+  assertEqual(await page.textContent('#dialog-error'), 'Isi bilangan bulat 0 sampai 240.', 'range error in the dialog');
+  await page.fill('#extra-minutes', '15');
+  await page.press('#extra-minutes', 'Enter');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  await waitUntil(async () => (await page.textContent('#action-panel')).includes('15 menit'), 5000, 'saved message');
+  assertEqual(w.sql("SELECT extra_time_s FROM candidates WHERE registration_no = 'P003'")[0].extra_time_s, 900, 'stored extra time');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+worldTest('CSRF: every state-changing request carries the token; without it the server refuses', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin']);
+  const page = await newPage(browser);
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/v1/staff/') && r.method() !== 'GET') sent.push({ url: r.url(), method: r.method(), csrf: r.headers()['x-csrf-token'] || null });
+  });
+  await staffLogin(page, w, 'admin', pw);
+  const csrf = await page.evaluate(async () => (await (await fetch('/api/v1/staff/me')).json()).csrf);
+  assert(typeof csrf === 'string' && csrf.length >= 16, 'a CSRF token from /me');
+  await go(page, w, '#/ujian/E2E/peserta', '#candidates-table');
+  await page.click('tr[data-regno="P001"] [data-action="extra"]');
+  await page.fill('#extra-minutes', '5');
+  await page.click('#dialog-confirm');
+  await waitUntil(async () => (await page.textContent('#action-panel')).includes('5 menit'), 5000, 'extra time saved');
+  const put = sent.filter((s) => s.method === 'PUT');
+  assertEqual(put.length, 1, 'one PUT');
+  assertEqual(put[0].csrf, csrf, 'the PUT carried the session\'s CSRF token');
+  assert(sent.filter((s) => !s.url.endsWith('/login')).every((s) => s.csrf === csrf), 'every POST/PUT carried it: ' + JSON.stringify(sent));
+  // The same request from the page without the header is refused (the cookie alone is not enough).
+  const r = await page.evaluate(async () => {
+    const res = await fetch('/api/v1/staff/exams/E2E/candidates/P001/extra-time', {
+      method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ minutes: 30 }),
+    });
+    return { status: res.status, body: await res.json() };
+  });
+  assertEqual([r.status, r.body.error.code], [403, 'csrf'], 'no header → 403 csrf');
+  assertEqual(w.sql("SELECT extra_time_s FROM candidates WHERE registration_no = 'P001'")[0].extra_time_s, 300, 'unchanged');
+});
+
+worldTest('roles: committee sees results and exports, proctor sees candidates; other pages say access denied', async (w) => {
+  const cpw = addStaff(w, 'panitia', ['committee'], { name: 'Sri Panitia' });
+  const ppw = addStaff(w, 'pengawas', ['proctor'], { name: 'Budi Pengawas', exams: ['E2E'] });
+  const opw = addStaff(w, 'pengawas2', ['proctor'], { exams: ['LAIN'] });
+  // Finish one attempt so the results have a row.
+  const lg = await candidateLogin(w, 'P001', w.passwords.P001);
+  const auth = { Authorization: 'Bearer ' + lg.body.token };
+  await fetch(`${w.url}/api/v1/attempt/start`, { method: 'POST', headers: auth });
+  await fetch(`${w.url}/api/v1/attempt/finish`, { method: 'POST', headers: auth });
+
+  const page = await newPage(browser);
+  await staffLogin(page, w, 'panitia', cpw);
+  assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)), ['Ujian', 'Akun saya'], 'committee menu');
+  await page.waitForSelector('#exams-table');
+  assertEqual(await page.$$eval('#exams-table a', (as) => as.map((a) => a.textContent)), ['Hasil'], 'committee: results link only');
+  await page.click('#exams-table a[href="#/hasil/E2E"]');
+  await page.waitForSelector('#results-table');
+  const rows = await rowsOf(page, '#results-table');
+  assertEqual(rows.length, 1, 'one finished candidate');
+  assertEqual(rows[0].slice(0, 3), ['1', 'P001', 'Peserta Uji 1'], 'ranked row');
+  // Exports: ';' by default, ',' on request, xlsx; fetched with the page's cookie.
+  const fetchHref = (sel) => page.evaluate(async (s) => {
+    const res = await fetch(document.querySelector(s).href);
+    const buf = new Uint8Array(await res.arrayBuffer());
+    return { status: res.status, type: res.headers.get('content-type'), head: Array.from(buf.slice(0, 4)), text: new TextDecoder().decode(buf) };
+  }, sel);
+  let csv = await fetchHref('#export-csv');
+  assertEqual(csv.status, 200, 'CSV download');
+  assertEqual(csv.head.slice(0, 3), [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+  assert(csv.text.split(/\r?\n/)[0].includes(';'), 'semicolon-separated header: ' + csv.text.split('\n')[0]);
+  assert(csv.text.includes('P001'), 'the row');
+  await page.check('#sep-comma');
+  csv = await fetchHref('#export-csv');
+  assert(!csv.text.split(/\r?\n/)[0].includes(';') && csv.text.split(/\r?\n/)[0].includes(','), 'comma-separated on request');
+  await page.check('#export-all');
+  assert((await page.getAttribute('#export-csv', 'href')).includes('all=1'), 'all=1 when absent candidates are included');
+  csv = await fetchHref('#export-csv');
+  assert(csv.text.includes('P002') && csv.text.includes('P003'), 'absent candidates included');
+  const xlsx = await fetchHref('#export-xlsx');
+  assertEqual([xlsx.status, xlsx.head.slice(0, 2)], [200, [0x50, 0x4b]], 'xlsx is a zip (PK)');
+  // Not for a committee member: candidates, accounts, audit.
+  for (const hash of ['#/ujian/E2E/peserta', '#/akun', '#/audit']) {
+    await go(page, w, hash, '[data-problem="forbiddenTitle"]');
+    assertEqual(await page.textContent('#page-title'), 'Akses ditolak', `forbidden page for ${hash}`);
+  }
+
+  // A proctor: candidates of the assigned exam with unlock/extra time, but no reset or upload.
+  const p2 = await newPage(browser);
+  await staffLogin(p2, w, 'pengawas', ppw);
+  await p2.waitForSelector('#exams-table');
+  assertEqual(await p2.$$eval('#exams-table a', (as) => as.map((a) => a.textContent)), ['Peserta'], 'proctor: candidates link only');
+  await go(p2, w, '#/ujian/E2E/peserta', '#candidates-table');
+  assertEqual(await p2.$$('[data-action="reset"]').then((x) => x.length), 0, 'no reset for a proctor');
+  assertEqual(await p2.$$('#upload-panel').then((x) => x.length), 0, 'no upload for a proctor');
+  assert((await p2.$$('[data-action="extra"]')).length > 0, 'extra time offered');
+  await go(p2, w, '#/hasil/E2E', '[data-problem="forbiddenTitle"]');
+
+  // A proctor of another exam: the server refuses E2E and the page says so.
+  const p3 = await newPage(browser);
+  await staffLogin(p3, w, 'pengawas2', opw);
+  await go(p3, w, '#/ujian/E2E/peserta', '[data-problem="forbiddenTitle"]');
+  assert((await p3.textContent('#screen-page')).includes('Pengawas'), 'the roles named');
+  for (const p of [page, p2, p3]) assertEqual(p.errors, [], 'page errors');
+});
+
+worldTest('staff accounts: add (password once), edit roles and scope, disable, enable, reset', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin']);
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await staffLogin(page, w, 'admin', pw);
+  await go(page, w, '#/akun', '#accounts-table');
+  await page.click('.add-panel > summary');
+  // A bad username is refused before sending.
+  await page.fill('#add-username', 'X');
+  await page.click('[data-action="add"]');
+  assert((await page.textContent('#add-error')).startsWith('Nama pengguna harus 3–32 karakter'), 'username rule');
+  await page.fill('#add-username', 'pengawas.baru');
+  await page.fill('#add-name', 'Rina Pengawas');
+  await page.check('.add-form input[value="E2E"]');
+  await page.click('[data-action="add"]');
+  await page.waitForSelector('#action-panel [data-secret]');
+  const newPw = (await page.textContent('#action-panel [data-secret]')).trim();
+  assert(newPw.length >= 12, 'generated password of at least 12 characters');
+  assert((await page.textContent('#action-panel')).includes('hanya ditampilkan sekali'), 'shown-once warning');
+  await waitUntil(async () => (await page.$$('tr[data-user="pengawas.baru"]')).length === 1, 5000, 'listed');
+  assertEqual((await rowsOf(page, '#accounts-table')).find((r) => r[0] === 'pengawas.baru').slice(0, 5),
+    ['pengawas.baru', 'Rina Pengawas', 'Pengawas', 'E2E', 'Aktif'], 'new row');
+  const apiLogin = (u, p) => fetch(`${w.url}/api/v1/staff/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: u, password: p }) });
+  assertEqual((await apiLogin('pengawas.baru', newPw)).status, 200, 'the new account logs in');
+  // Edit: add the observer role, drop the scope.
+  await page.click('tr[data-user="pengawas.baru"] [data-action="edit"]');
+  await page.waitForSelector('#dialog:visible');
+  await page.check('#dialog input[value="observer"]');
+  await page.uncheck('#dialog input[value="E2E"]');
+  await page.click('#dialog-confirm');
+  await waitUntil(async () => (await page.textContent('#action-panel')).includes('telah disimpan'), 5000, 'saved');
+  await waitUntil(async () => {
+    const r = (await rowsOf(page, '#accounts-table')).find((x) => x[0] === 'pengawas.baru');
+    return r[2] === 'Pengawas, Pemantau' && r[3] === 'Semua ujian';
+  }, 5000, 'edited row');
+  // Disable → login refused; enable → works again.
+  await page.click('tr[data-user="pengawas.baru"] [data-action="disable"]');
+  await page.click('#dialog-confirm');
+  await waitUntil(async () => (await page.textContent('tr[data-user="pengawas.baru"]')).includes('Nonaktif'), 5000, 'disabled');
+  const refused = await apiLogin('pengawas.baru', newPw);
+  assertEqual([refused.status, (await refused.json()).error.code], [401, 'account_disabled'], 'disabled login');
+  await page.click('tr[data-user="pengawas.baru"] [data-action="enable"]');
+  await page.click('#dialog-confirm');
+  await waitUntil(async () => (await page.textContent('tr[data-user="pengawas.baru"]')).includes('Aktif'), 5000, 'enabled');
+  // Reset: a new password, the old one refused.
+  await page.click('tr[data-user="pengawas.baru"] [data-action="reset"]');
+  await page.click('#dialog-confirm');
+  await waitUntil(async () => {
+    const s = await page.$('#action-panel [data-secret]');
+    return s && (await s.textContent()).trim() !== newPw;
+  }, 5000, 'new password shown');
+  const reset = (await page.textContent('#action-panel [data-secret]')).trim();
+  assertEqual((await apiLogin('pengawas.baru', newPw)).status, 401, 'old password refused');
+  assertEqual((await apiLogin('pengawas.baru', reset)).status, 200, 'reset password works');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+worldTest('audit log: head count and hash, verify, filter by actor, paging', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin']);
+  // More than a page (100) of entries: a candidate changes an answer 110 times.
+  const lg = await candidateLogin(w, 'P001', w.passwords.P001);
+  const headers = { Authorization: 'Bearer ' + lg.body.token, 'Content-Type': 'application/json' };
+  await fetch(`${w.url}/api/v1/attempt/start`, { method: 'POST', headers });
+  for (let rev = 1; rev <= 110; rev++) {
+    const r = await fetch(`${w.url}/api/v1/attempt/answers/1`, { method: 'PUT', headers, body: JSON.stringify({ option: rev % 2 ? 'A' : 'B', flagged: false, rev }) });
+    assertEqual(r.status, 200, 'answer ' + rev);
+  }
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await staffLogin(page, w, 'admin', pw);
+  await go(page, w, '#/audit', '#audit-table');
+  const count = Number(await page.textContent('#chain-count'));
+  assert(count > 0, 'entry count shown');
+  assert(/^[0-9a-f]{64}$/.test(await page.textContent('#chain-hash')), 'head hash shown');
+  // Paging: the first page holds the newest 100; "older" shows the rest, "newer" comes back.
+  const first = await rowsOf(page, '#audit-table');
+  assertEqual(first.length, 100, 'a full first page');
+  assertEqual(Number(first[0][0]), count, 'newest first');
+  assertEqual(await page.isDisabled('[data-action="newer"]'), true, 'no newer page at first');
+  await page.click('[data-action="older"]');
+  await waitUntil(async () => (await page.textContent('.page-no')) === 'Halaman 2', 5000, 'page 2');
+  const second = await rowsOf(page, '#audit-table');
+  assertEqual(Number(second[0][0]), Number(first[99][0]) - 1, 'page 2 continues where page 1 ended');
+  await page.click('[data-action="newer"]');
+  await waitUntil(async () => (await page.textContent('.page-no')) === 'Halaman 1', 5000, 'page 1 again');
+  await page.click('[data-action="verify"]');
+  await page.waitForSelector('#verify-result .message');
+  const v = await page.textContent('#verify-result .message');
+  assert(v.startsWith('Rantai utuh: ') && v.includes(await page.textContent('#chain-hash')), 'verified: ' + v);
+  // Filter by actor: only that actor's entries.
+  await page.fill('#audit-actor', 'admin');
+  await page.click('.filters [type="submit"]');
+  await waitUntil(async () => {
+    const rows = await rowsOf(page, '#audit-table');
+    return rows.length > 0 && rows.every((r) => r[2].endsWith('admin'));
+  }, 5000, 'admin entries only');
+  await page.fill('#audit-actor', 'tidak-ada');
+  await page.click('.filters [type="submit"]');
+  await waitUntil(async () => (await page.textContent('#audit-list')).includes('Tidak ada entri yang cocok.'), 5000, 'empty result');
+  assertEqual(await page.isDisabled('[data-action="older"]'), true, 'no older page');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+worldTest('my account: change password (wrong old one refused), sessions, log out everywhere', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin']);
+  const other = await newPage(browser);
+  await staffLogin(other, w, 'admin', pw);
+  const page = await newPage(browser);
+  await staffLogin(page, w, 'admin', pw);
+  await go(page, w, '#/saya', '#sessions-table');
+  const sessions = await rowsOf(page, '#sessions-table');
+  assertEqual(sessions.length, 2, 'two sessions');
+  assertEqual(sessions.filter((r) => r[0].includes('perangkat ini')).length, 1, 'this device marked');
+  await page.fill('#pw-old', 'bukan-yang-ini');
+  await page.fill('#pw-new', 'sandi-baru-yang-panjang');
+  await page.fill('#pw-again', 'sandi-baru-yang-panjang');
+  await page.click('[data-action="change-password"]');
+  await page.waitForSelector('#password-result .message');
+  assertEqual(await page.textContent('#password-result .message'), 'Kata sandi sekarang salah.', 'wrong old password');
+  await page.fill('#pw-old', pw);
+  await page.fill('#pw-new', 'pendek');
+  await page.fill('#pw-again', 'pendek');
+  await page.click('[data-action="change-password"]');
+  assertEqual(await page.textContent('#password-result .message'), 'Kata sandi baru harus paling sedikit 12 karakter.', 'too short');
+  await page.fill('#pw-new', 'sandi-baru-yang-panjang');
+  await page.fill('#pw-again', 'sandi-baru-yang-panjang');
+  await page.click('[data-action="change-password"]');
+  await waitUntil(async () => (await page.textContent('#password-result')) === 'Kata sandi telah diganti.', 10000, 'changed');
+  await page.click('[data-action="logout-all"]');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('#screen-login:visible');
+  assertEqual(await page.textContent('#login-error'), 'Anda telah keluar dari semua perangkat, termasuk perangkat ini.', 'told why');
+  // The other browser's session ended too: its next request shows the login form.
+  await other.click('#menu a[href="#/saya"]');
+  await other.waitForSelector('#screen-login:visible');
+  // The new password works.
+  await staffLogin(page, w, 'admin', 'sandi-baru-yang-panjang');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+worldTest('English, keyboard, and no serious axe violations on every page at three widths', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin'], { name: 'Admin Utama' });
+  const pages = [['#/ujian', '#exams-table'], ['#/ujian/E2E/peserta', '#candidates-table'], ['#/ujian/E2E/kartu', '#cards-none'],
+    ['#/hasil/E2E', '#results-table'], ['#/akun', '#accounts-table'], ['#/audit', '#audit-table'], ['#/saya', '#sessions-table']];
+  for (const viewport of [{ width: 1366, height: 768 }, { width: 1024, height: 768 }, { width: 390, height: 844 }]) {
+    const page = await newPage(browser, { viewport });
+    await page.goto(`${w.url}/admin/`);
+    await page.waitForSelector('#screen-login:visible');
+    await axeScan(page, `login (${viewport.width}px)`);
+    // Keyboard only: the username field has focus; type, Tab, type, Enter.
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(pw);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#exams-table');
+    for (const [hash, sel] of pages) {
+      await go(page, w, hash, sel);
+      await axeScan(page, `${hash} (${viewport.width}px)`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 1, `${hash}: page scrolls sideways by ${overflow}px at ${viewport.width}px`);
+    }
+    await go(page, w, '#/ujian/E2E/peserta', '#candidates-table');
+    await page.click('tr[data-regno="P001"] [data-action="reset"]');
+    await page.waitForSelector('#dialog:visible');
+    await axeScan(page, `dialog (${viewport.width}px)`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#dialog', { state: 'hidden' });
+    assertEqual(await page.evaluate(() => document.activeElement.dataset.action), 'reset', 'focus back on the button');
+    assertEqual(page.errors, [], 'page errors');
+  }
+  const page = await newPage(browser);
+  await staffLogin(page, w, 'admin', pw);
+  await page.click('.lang-toggle [data-lang="en"]');
+  await waitUntil(async () => (await page.getAttribute('html', 'lang')) === 'en', 3000, 'English');
+  assertEqual(await page.textContent('#page-title'), 'Exams', 'English title');
+  assertEqual(await page.textContent('#logout-button'), 'Sign out', 'English top bar');
+  await page.click('#logout-button');
+  await page.waitForSelector('#screen-login:visible');
+  assertEqual(await page.textContent('#login-error'), 'You have signed out.', 'English message');
+});
+
+browser = await launch();
+let code = 1;
+try {
+  code = await run();
+} finally {
+  await browser.close();
+}
+process.exit(code);
