@@ -145,7 +145,8 @@ bench: deps
 	$(MAKE) all
 	python3 tests/bench/run_bench.py --ujian $(BUILD)/ujian --bench $(BUILD)/ujian-bench
 
-# Regenerate docs/screenshots/{login,exam,result}.png in Debian's Chromium.
+# Regenerate docs/screenshots/ (candidate: login, exam, result; admin-*.png:
+# every administration page at 1366, 1024 and 390 px) in Debian's Chromium.
 screenshots: deps
 	$(MAKE) all
 	node tests/e2e/screenshots.mjs
