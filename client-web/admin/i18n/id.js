@@ -131,13 +131,14 @@ export default {
 
   // Upload
   uploadTitle: 'Unggah daftar peserta (CSV)',
-  uploadColumns: 'Kolom: registration_no, name, dan bila perlu track dan extra_time_s. Pemisah koma atau titik koma (CSV dari Excel berbahasa Indonesia memakai titik koma), dengan atau tanpa BOM. Kata sandi dibuat oleh server.',
+  uploadColumns: 'Kolom: registration_no, name, dan bila perlu password (kosong = dibuat server), track, extra_time_s. Pemisah koma atau titik koma (CSV dari Excel berbahasa Indonesia memakai titik koma), dengan atau tanpa BOM.',
   uploadFile: 'Berkas CSV',
   uploadHint: 'Semua baris diperiksa; bila ada kesalahan, tidak ada yang disimpan dan setiap baris yang salah ditampilkan.',
   uploadSubmit: 'Unggah',
   uploadNoFile: 'Pilih berkas CSV terlebih dahulu.',
   uploadBusy: 'Mengunggah dan memeriksa…',
-  uploadDone: '{n} peserta diimpor. Pemisah terdeteksi: {sep}.',
+  uploadDone: '{n} peserta diimpor.',
+  uploadSep: 'Pemisah terdeteksi: {sep}.',
   uploadRefused: 'Berkas ditolak: {n} kesalahan. Tidak ada peserta yang disimpan. Perbaiki baris berikut, lalu unggah lagi.',
   uploadErrorsCaption: 'Kesalahan per baris',
   uploadErrorsCapped: 'Hanya 50 kesalahan pertama yang ditampilkan.',

@@ -195,7 +195,8 @@ function uploadPanel(ctx, st, actions, reload) {
       const creds = r.credentials || [];
       ctx.setIssued({ exam: st.code, title: st.exam.title, opens_at: st.exam.opens_at, list: creds });
       fill(out,
-        message(t('uploadDone', { n: r.imported !== undefined ? r.imported : creds.length, sep: sepName(r.separator) }), 'ok'),
+        message(t('uploadDone', { n: r.imported !== undefined ? r.imported : creds.length }) +
+          (r.separator ? ' ' + t('uploadSep', { sep: sepName(r.separator) }) : ''), 'ok'),
         creds.length ? h('p', { class: 'hint' }, t('credentialsOnce')) : null,
         creds.length ? h('p', null, h('a', { class: 'button primary', href: '#/ujian/' + enc(st.code) + '/kartu', id: 'print-cards' }, t('printCards'))) : null,
         creds.length ? table([{ label: t('colRegno') }, { label: t('colName') }, { label: t('colPassword') }],
@@ -239,10 +240,16 @@ function uploadErrors(e, text) {
   if (!list.length) return message(errorText(e) + (e.serverMessage && e.code !== 'forbidden' ? ' ' + e.serverMessage : ''), 'error');
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
   const rows = list.map((er) => {
-    const n = Number(er.line) || 0;
+    // The line and column, from the error's fields or else from its message
+    // ("line 3 field \"name\": …", "berkas CSV:3: …").
+    const msg = String(er.message || '');
+    const m = /\b(?:line|baris)\s+(\d+)|:(\d+):/.exec(msg);
+    const fm = /\bfield\s+"([^"]+)"/.exec(msg);
+    const n = Number(er.line) || (m ? Number(m[1] || m[2]) : 0);
+    const col = er.field && er.field !== 'file' ? er.field : er.item || (fm ? fm[1] : '');
     let src = n > 0 && n <= lines.length ? lines[n - 1] : '';
     if (src.length > LINE_SHOWN) src = src.slice(0, LINE_SHOWN) + '…';
-    return [n ? String(n) : '—', er.field || er.item || '', er.message || '', h('code', { class: 'line-text' }, src)];
+    return [n ? String(n) : '—', col, msg, h('code', { class: 'line-text' }, src)];
   });
   return h('div', { class: 'upload-errors' },
     message(t('uploadRefused', { n: list.length }), 'error'),
