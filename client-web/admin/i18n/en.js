@@ -95,7 +95,7 @@ export default {
   colStatus: 'Status',
   colAnswered: 'Answered',
   colLocked: 'Locked',
-  colExtra: 'Extra time (min)',
+  colExtra: 'Extra (min)',
   colPassword: 'Password',
   lockedYes: 'Locked',
   status_not_started: 'Not started',

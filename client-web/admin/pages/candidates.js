@@ -6,7 +6,7 @@
 
 import { h, fill } from '../dom.js';
 import { api } from '../api.js';
-import { t, errorText, dateTime, label } from '../i18n/index.js';
+import { t, errorText, label } from '../i18n/index.js';
 import { table, message, secretBox, field, button } from './common.js';
 
 const enc = encodeURIComponent;
@@ -71,7 +71,7 @@ export async function render(ctx, root, params) {
     const shown = st.filter ? st.list.filter((c) => (c.registration_no + ' ' + c.name).toLowerCase().indexOf(st.filter) >= 0) : st.list;
     const cols = [
       { label: t('colRegno') }, { label: t('colName') }, { label: t('colTrack') }, { label: t('colStatus') },
-      { label: t('colAnswered'), num: true }, { label: t('colLocked') }, { label: t('colExtra'), num: true },
+      { label: t('colAnswered'), num: true }, { label: t('colExtra'), num: true },
     ];
     if (canAct) cols.push({ label: t('colActions') });
     const rows = shown.map((c) => {
@@ -79,9 +79,9 @@ export async function render(ctx, root, params) {
         c.registration_no,
         c.name,
         c.track || '',
-        statusText(c),
-        c.total === null || c.total === undefined ? '—' : (c.answered || 0) + '/' + c.total,
-        c.locked ? h('span', { class: 'badge warn' }, t('lockedYes')) : t('no'),
+        // A lock is shown in the status cell (one column less to scroll past).
+        [statusText(c), c.locked ? [' ', h('span', { class: 'badge warn' }, t('lockedYes'))] : null],
+        c.status === 'not_started' || !c.total ? '—' : (c.answered || 0) + '/' + c.total,
         String(Math.round((c.extra_time_s || 0) / 60)),
       ];
       if (canAct) {
@@ -159,7 +159,7 @@ function statusText(c) {
   if (c.status === 'in_progress') return t('status_in_progress');
   if (c.status === 'finished') {
     const reason = c.finish_reason ? label('reason_', c.finish_reason) : '';
-    return t('status_finished') + (reason ? ' (' + reason + ')' : '') + (c.finished_at ? ' ' + dateTime(c.finished_at) : '');
+    return t('status_finished') + (reason ? ' · ' + reason : '');
   }
   return t('status_not_started');
 }
