@@ -101,6 +101,7 @@
 #define UJ_SCRYPT_P          1
 #define UJ_STAFF_IDLE_S      1800   /* default --staff-idle (30 min) */
 #define UJ_STAFF_MAX_AGE_S   43200  /* default --staff-max-age (12 h) */
+#define UJ_STAFF_LIMIT_MAX_MIN 10080 /* largest --staff-idle/--staff-max-age (a week) */
 #define UJ_STAFF_SEEN_EVERY_MS 60000 /* persist a session's last_seen at most this often */
 #define UJ_STAFF_LOGIN_FAIL_USER 5  /* failed staff logins per username ... */
 #define UJ_STAFF_LOGIN_WINDOW_S 300 /* ... within this window */

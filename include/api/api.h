@@ -8,6 +8,7 @@
 #define UJIAN_API_H
 
 #include "auth/session.h"
+#include "auth/staffauth.h"
 #include "exam/attempt.h"
 #include "http/route.h"
 
@@ -17,6 +18,11 @@
 struct api {
 	struct exam_rt *x;
 	struct auth_rt *auth;
+	struct staff_rt *staff;   /* staff accounts and sessions */
+	struct worker_pool *pool; /* slow work: hashing, heavy reads (tctx: sqlite3 *) */
+	const char *db_path;      /* for the candidate import's own connection */
+	uint8_t key[CRED_KEY_LEN]; /* server key: candidate passwords at import */
+	int secure;               /* served over HTTPS: cookies get Secure */
 	size_t max_body;
 	int bench_route; /* serve GET /api/v1/_bench/ping (benchmarks only) */
 };
@@ -43,6 +49,48 @@ void api_position(void *app, struct evhttp_request *req, const struct principal 
 void api_finish(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
 void api_result(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
 void api_image(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
+
+/* Staff handlers: api/staff.c (sessions, accounts), api/admin.c (exams,
+ * candidates, results). */
+void api_staff_login(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_staff_logout(void *app, struct evhttp_request *req, const struct principal *p,
+		      const char *rest);
+void api_staff_me(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
+void api_staff_password(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_staff_sessions(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_staff_logout_all(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_staff_accounts(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_staff_account_add(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest);
+void api_staff_account_edit(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest);
+void api_staff_account_password(void *app, struct evhttp_request *req, const struct principal *p,
+				const char *rest);
+void api_admin_exams(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_admin_candidates(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_admin_import(void *app, struct evhttp_request *req, const struct principal *p,
+		      const char *rest);
+void api_admin_cand_password(void *app, struct evhttp_request *req, const struct principal *p,
+			     const char *rest);
+void api_admin_cand_unlock(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest);
+void api_admin_cand_extra(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_admin_results(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+void api_admin_results_csv(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest);
+
+/* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
+ * stolen): every problem of a body or file at once. */
+void api_staff_reply_invalid(struct evhttp_request *req, json_t *errors);
 
 /* The detail of the 500 a broken candidate gets (exam/registry.h). */
 extern const char api_broken_detail[];

@@ -2,13 +2,15 @@
  * layers (writer, exam and auth domains, API, HTTP front, catalog watcher).
  *
  * Threads: one event loop (HTTP, all in-RAM state), one writer, one catalog
- * watcher. Only the loop touches the registry and libevent objects. Nothing
+ * watcher, and a small worker pool (staff password hashing, heavy reads). Only the loop touches the registry and libevent objects. Nothing
  * below this layer sees struct server: each domain gets its own context. */
 #ifndef UJIAN_SERVER_H
 #define UJIAN_SERVER_H
 
 #include "api/api.h"
 #include "auth/session.h"
+#include "auth/staffauth.h"
+#include "core/worker.h"
 #include "catalog/loader.h"
 #include "core/mailbox.h"
 #include "exam/attempt.h"
@@ -37,6 +39,8 @@ struct server_config {
 	int dblock_fd;          /* the database lock already held (demo), or -1: take it */
 	int quiet;              /* no banner */
 	int bench_route;        /* serve GET /api/v1/_bench/ping (benchmarks only) */
+	int staff_idle_s;       /* staff sessions end after this long without a request */
+	int staff_max_age_s;    /* ... and this long after login */
 };
 
 /* Defaults for every field except db_path. */
@@ -52,6 +56,8 @@ struct server {
 	struct writer *w;
 	struct exam_rt x;
 	struct auth_rt auth;
+	struct staff_rt staff;
+	struct worker_pool *pool;
 	struct api api;
 	struct httpd http;
 	struct loader loader;

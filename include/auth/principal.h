@@ -51,6 +51,7 @@ struct principal_staff {
 struct principal {
 	enum principal_kind kind;
 	unsigned roles;            /* staff only: enum staff_role bits */
+	unsigned via_roles;        /* staff only: the roles of the route that admitted it */
 	struct actor actor;        /* as recorded with the changes it makes */
 	struct rt_candidate *cand; /* candidate only */
 	struct rt_session *session;

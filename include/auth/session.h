@@ -71,6 +71,16 @@ void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, sess
  * fills p, or the error code ("unauthorized", "session_replaced"). */
 const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 				 struct principal *p);
+/* 1 if c's failed logins lock it out now (too_many_attempts). */
+int session_locked(struct auth_rt *a, const struct rt_candidate *c, int64_t now);
+/* Forget c's failed logins (a proctor's unlock). The address limit stays. */
+void session_unlock(struct auth_rt *a, const struct rt_candidate *c);
+/* Give c a new generated password (written to password), by who: RAM at
+ * once, the database and a "password_reset" event through the writer; then
+ * as for logout. Sessions already open stay open. */
+void session_reset_password(struct auth_rt *a, struct rt_candidate *c, struct actor who,
+			    int64_t now, char password[UJ_PASSWORD_GEN_LEN + 1],
+			    session_then_fn then, void *arg);
 /* The opaque per-candidate tag in image URLs (UJ_IMAGE_TAG_LEN hex digits +
  * NUL): a capability derived from the server key, naming no bank item. */
 void session_image_tag(const struct auth_rt *a, int64_t cand_id, char out[UJ_IMAGE_TAG_LEN + 1]);

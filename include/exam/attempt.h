@@ -73,6 +73,11 @@ void attempt_when_durable(struct exam_rt *x, struct rt_candidate *c, attempt_the
 void attempt_score(struct rt_candidate *c);
 /* The stored scores_json of c (section scores); caller frees. */
 char *attempt_scores_json(const struct rt_candidate *c);
+/* Set c's extra time (c not finished) to extra_s seconds, by who: RAM now
+ * (a running attempt's deadline and timer move with it), the database and
+ * its "extra_time_set" event through the writer; then as for the others. */
+void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, struct actor who,
+		       int64_t now, attempt_then_fn then, void *arg);
 /* (Re)arm the deadline timer of a running attempt. */
 void attempt_arm(struct exam_rt *x, struct rt_candidate *c);
 

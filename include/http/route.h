@@ -18,9 +18,13 @@
 #include <jansson.h>
 #include <stddef.h>
 
-enum route_match { ROUTE_EXACT, ROUTE_PREFIX };
+/* ROUTE_PATTERN: some segments of the path are a lone star, each matching
+ * one non-empty segment (the row's path is then exams, star, candidates);
+ * rest is the path from the first such segment on ("SKD-DEMO/candidates"). */
+enum route_match { ROUTE_EXACT, ROUTE_PREFIX, ROUTE_PATTERN };
 
-/* rest: the path after a ROUTE_PREFIX row's path ("" for exact rows). */
+/* rest: the path after a ROUTE_PREFIX row's path, from the first wildcard
+ * of a ROUTE_PATTERN row ("" for exact rows). */
 typedef void (*route_handler)(void *app, struct evhttp_request *req, const struct principal *p,
 			      const char *rest);
 
@@ -42,10 +46,11 @@ struct route_refusal {
 	const char *detail; /* appended to the code's message; may be NULL */
 };
 
-/* Resolve the request's credentials into *p (cookie: a session cookie is
- * accepted too). Returns NULL, or the refusal to answer with. */
+/* Resolve the request's credentials for route r into *p (r->cookie: a
+ * session cookie is accepted too). Returns NULL, or the refusal to answer
+ * with (401; 403 for a staff write without its CSRF token). */
 typedef const struct route_refusal *(*route_auth_fn)(void *app, struct evhttp_request *req,
-						     int cookie, struct principal *p);
+						     const struct route *r, struct principal *p);
 /* 1 if the writer can take more work now. */
 typedef int (*route_room_fn)(void *app);
 
@@ -56,6 +61,12 @@ struct route_table {
 	route_room_fn room;
 };
 
+/* 1 if path matches pattern (see ROUTE_PATTERN); *rest is set to where
+ * the first "*" matched. */
+int route_pattern_match(const char *pattern, const char *path, const char **rest);
+/* Segment i (0-based) of rest ("A/b/C") into out (n bytes): 0, or -1 if
+ * there is none or it does not fit. */
+int route_segment(const char *rest, int i, char *out, size_t n);
 /* 1 if principal p may use route r: its kind is the one r needs (any for
  * anonymous rows) and, for staff rows, it holds one of r's roles. */
 int route_allows(const struct route *r, const struct principal *p);

@@ -2,6 +2,7 @@
  * principal. */
 #include "api/api.h"
 #include "bounds.h"
+#include "core/clock.h"
 #include "exam/render.h"
 
 #include <event2/keyvalq_struct.h>
@@ -13,6 +14,16 @@
 #define PUT EVHTTP_REQ_PUT
 #define ANYONE PRINCIPAL_ANONYMOUS
 #define CANDIDATE PRINCIPAL_CANDIDATE
+#define STAFF PRINCIPAL_STAFF
+#define EXACT ROUTE_EXACT
+#define PATTERN ROUTE_PATTERN
+#define ADMIN ROLE_ADMIN
+#define AUTHOR ROLE_AUTHOR
+#define PROCTOR ROLE_PROCTOR
+#define COMMITTEE ROLE_COMMITTEE
+#define OBSERVER ROLE_OBSERVER
+#define ANYROLE ROLE_ALL
+#define S "/api/v1/staff"
 
 /* method, path, match, principal, staff roles, cookie, queues, handler */
 static const struct route api_rows[] = {
@@ -28,28 +39,58 @@ static const struct route api_rows[] = {
 	{ POST, "/api/v1/attempt/finish", ROUTE_EXACT, CANDIDATE, 0, 0, 1, api_finish },
 	{ GET, "/api/v1/attempt/result", ROUTE_EXACT, CANDIDATE, 0, 0, 1, api_result },
 	{ GET, RENDER_IMAGE_PREFIX, ROUTE_PREFIX, CANDIDATE, 0, 1, 0, api_image },
+	/* staff (api/staff.c): sessions and accounts */
+	{ POST, S "/login", EXACT, ANYONE, 0, 0, 1, api_staff_login },
+	{ POST, S "/logout", EXACT, STAFF, ANYROLE, 1, 1, api_staff_logout },
+	{ GET, S "/me", EXACT, STAFF, ANYROLE, 1, 0, api_staff_me },
+	{ POST, S "/me/password", EXACT, STAFF, ANYROLE, 1, 1, api_staff_password },
+	{ GET, S "/sessions", EXACT, STAFF, ANYROLE, 1, 0, api_staff_sessions },
+	{ POST, S "/sessions/logout-all", EXACT, STAFF, ANYROLE, 1, 1, api_staff_logout_all },
+	{ GET, S "/accounts", EXACT, STAFF, ADMIN, 1, 0, api_staff_accounts },
+	{ POST, S "/accounts", EXACT, STAFF, ADMIN, 1, 1, api_staff_account_add },
+	{ PUT, S "/accounts/*", PATTERN, STAFF, ADMIN, 1, 1, api_staff_account_edit },
+	{ POST, S "/accounts/*/password", PATTERN, STAFF, ADMIN, 1, 1, api_staff_account_password },
+	/* staff (api/admin.c): exams, candidates, results */
+	{ GET, S "/exams", EXACT, STAFF, ANYROLE, 1, 0, api_admin_exams },
+	{ GET, S "/exams/*/candidates", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
+	  api_admin_candidates },
+	{ POST, S "/exams/*/candidates", PATTERN, STAFF, ADMIN, 1, 1, api_admin_import },
+	{ POST, S "/exams/*/candidates/*/password", PATTERN, STAFF, ADMIN, 1, 1,
+	  api_admin_cand_password },
+	{ POST, S "/exams/*/candidates/*/unlock", PATTERN, STAFF, ADMIN | PROCTOR, 1, 1,
+	  api_admin_cand_unlock },
+	{ PUT, S "/exams/*/candidates/*/extra-time", PATTERN, STAFF, ADMIN | PROCTOR, 1, 1,
+	  api_admin_cand_extra },
+	{ GET, S "/exams/*/results", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_admin_results },
+	{ GET, S "/exams/*/results.csv", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_admin_results_csv },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");
 
 /* The presented session token: "Authorization: Bearer <t>", or where the
- * route allows it the cookie set at login. Returns its length (0 if none). */
-static size_t api_presented_token(struct evhttp_request *req, int cookie_ok, const char **tok)
+ * route allows it the named cookie. Returns its length (0 if none); *bearer
+ * tells which it was. */
+static size_t api_presented_token(struct evhttp_request *req, const char *cookie,
+				  const char **tok, int *bearer)
 {
 	struct evkeyvalq *h = evhttp_request_get_input_headers(req);
 	const char *a = evhttp_find_header(h, "Authorization");
+	size_t clen = cookie ? strlen(cookie) : 0;
+	*bearer = 0;
 	if (a && strncasecmp(a, "Bearer ", 7) == 0) {
 		*tok = a + 7;
+		*bearer = 1;
 		while (**tok == ' ')
 			(*tok)++;
 		return strcspn(*tok, " \t");
 	}
-	const char *ck = cookie_ok ? evhttp_find_header(h, "Cookie") : NULL;
+	const char *ck = cookie ? evhttp_find_header(h, "Cookie") : NULL;
 	while (ck && *ck) {
 		while (*ck == ' ' || *ck == ';')
 			ck++;
-		if (strncmp(ck, API_COOKIE "=", sizeof API_COOKIE) == 0) {
-			*tok = ck + sizeof API_COOKIE;
+		if (strncmp(ck, cookie, clen) == 0 && ck[clen] == '=') {
+			*tok = ck + clen + 1;
 			return strcspn(*tok, "; ");
 		}
 		ck = strchr(ck, ';');
@@ -61,17 +102,43 @@ const char api_broken_detail[] = "Silakan hubungi pengawas.";
 
 static const struct route_refusal api_unauthorized = { 401, "unauthorized", NULL };
 static const struct route_refusal api_replaced = { 401, "session_replaced", NULL };
+static const struct route_refusal api_expired = { 401, "session_expired", NULL };
 static const struct route_refusal api_broken = { 500, "internal", api_broken_detail };
+static const struct route_refusal api_csrf = { 403, "csrf", NULL };
+
+/* A staff session: by Bearer header, or on staff rows by its cookie, in
+ * which case a write must carry the session's CSRF token. */
+static const struct route_refusal *api_auth_staff(struct api *a, struct evhttp_request *req,
+						  const char *tok, size_t len, int bearer,
+						  struct principal *p)
+{
+	const char *refused = staffauth_authenticate(a->staff, tok, len, !bearer, clock_now_ms(), p);
+	enum evhttp_cmd_type m = evhttp_request_get_command(req);
+	if (refused)
+		return strcmp(refused, "session_expired") == 0 ? &api_expired : &api_unauthorized;
+	if (!bearer && m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD &&
+	    !staffauth_csrf_ok(p, evhttp_find_header(evhttp_request_get_input_headers(req),
+						     "X-CSRF-Token")))
+		return &api_csrf;
+	return NULL;
+}
 
 static const struct route_refusal *api_authenticate(void *app, struct evhttp_request *req,
-						    int cookie, struct principal *p)
+						    const struct route *r, struct principal *p)
 {
 	struct api *a = app;
 	const char *tok = NULL, *refused;
-	size_t len = api_presented_token(req, cookie, &tok);
+	const char *cookie = r->need == PRINCIPAL_STAFF ? STAFF_COOKIE : r->cookie ? API_COOKIE : NULL;
+	int bearer;
+	size_t len = api_presented_token(req, cookie, &tok, &bearer);
 	if (len == 0)
 		return &api_unauthorized;
+	if (!bearer && r->need == PRINCIPAL_STAFF)
+		return api_auth_staff(a, req, tok, len, 0, p);
 	refused = session_authenticate(a->auth, tok, len, p);
+	/* Not a candidate's token: perhaps a staff member's (Bearer). */
+	if (refused && strcmp(refused, "unauthorized") == 0 && bearer && a->staff)
+		return api_auth_staff(a, req, tok, len, 1, p);
 	if (refused)
 		return strcmp(refused, "session_replaced") == 0 ? &api_replaced : &api_unauthorized;
 	/* A candidate whose write was left out is served nothing until a

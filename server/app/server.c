@@ -38,6 +38,8 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->writer_queue_max = UJ_WRITER_QUEUE_MAX;
 	cfg->watcher = 1;
 	cfg->dblock_fd = -1;
+	cfg->staff_idle_s = UJ_STAFF_IDLE_S;
+	cfg->staff_max_age_s = UJ_STAFF_MAX_AGE_S;
 }
 
 /* The web root: --web-root, else client-web beside the binary's folder, else
@@ -157,6 +159,22 @@ static void server_watch_writer(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* A worker thread's context: its own read-only connection (NULL if it
+ * cannot open one; its jobs then fail cleanly). */
+static void *server_worker_init(void *arg)
+{
+	char err[256];
+	sqlite3 *db = db_open(arg, DB_OPEN_READONLY, err, sizeof err);
+	if (!db)
+		log_error("worker: %s", err);
+	return db;
+}
+
+static void server_worker_fini(void *tctx)
+{
+	db_close(tctx);
+}
+
 /* Load catalog and state, then run crash recovery (before the writer). */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
@@ -210,6 +228,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->x.outage_credit = cfg->outage_credit;
 	http_errors_add(&attempt_errors);
 	http_errors_add(&session_errors);
+	http_errors_add(&staffauth_errors);
 
 	if (cred_key_load(keypath, key, err, errlen))
 		goto out;
@@ -234,8 +253,22 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	if (!s->w)
 		goto out;
 	s->x.w = s->w;
+	s->pool = worker_start(UJ_WORKERS, UJ_WORKER_QUEUE_MAX, s->mb, server_worker_init,
+			       server_worker_fini, (void *)cfg->db_path);
+	if (!s->pool) {
+		snprintf(err, errlen, "cannot start the worker threads");
+		goto out;
+	}
+	if (staffauth_open(&s->staff, cfg->db_path, s->w, s->pool, cfg->staff_idle_s,
+			   cfg->staff_max_age_s, UJ_STAFF_LOGIN_FAIL_USER, UJ_STAFF_LOGIN_WINDOW_S,
+			   cfg->login_fail_addr, cfg->login_window_addr_s, err, errlen))
+		goto out;
 	s->api.x = &s->x;
 	s->api.auth = &s->auth;
+	s->api.staff = &s->staff;
+	s->api.pool = s->pool;
+	s->api.db_path = cfg->db_path;
+	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
 	s->api.bench_route = cfg->bench_route;
 	{
@@ -271,6 +304,11 @@ void server_close(struct server *s)
 	s->watcher = NULL;
 	if (s->http.listener)
 		evconnlistener_disable(s->http.listener);
+	/* Workers first: their completions may still queue writer work. */
+	worker_stop(s->pool);
+	s->pool = NULL;
+	if (s->mb)
+		mailbox_drain(s->mb);
 	if (s->w)
 		writer_stop(s->w); /* commits everything queued */
 	s->w = s->x.w = NULL;
@@ -289,6 +327,8 @@ void server_close(struct server *s)
 	if (s->base)
 		event_base_free(s->base);
 	session_free(&s->auth);
+	staffauth_close(&s->staff);
+	OPENSSL_cleanse(s->api.key, sizeof s->api.key);
 	free(s->web_root);
 	dblock_release(s->dblock); /* last: everything is committed and closed */
 	memset(s, 0, sizeof *s);

@@ -42,7 +42,7 @@ const char *const login_outcome_codes[LOGIN_OUTCOME_MAX] = {
 
 /* ---- writer operations ------------------------------------------------- */
 
-enum session_op_kind { SOP_LOGIN, SOP_LOGIN_FAILED, SOP_LOGOUT };
+enum session_op_kind { SOP_LOGIN, SOP_LOGIN_FAILED, SOP_LOGOUT, SOP_PASSWORD };
 
 struct session_op {
 	struct wr_op op;
@@ -62,6 +62,7 @@ static const char sql_replace[] =
 static const char sql_insert[] =
 	"INSERT INTO sessions (token_hash, candidate_id, created_at, state, peer)"
 	" VALUES (?1, ?2, ?3, 'active', ?4)";
+static const char sql_password[] = "UPDATE candidates SET pw_hash = ?2 WHERE id = ?1";
 static const char sql_logout[] = "UPDATE sessions SET state = 'logged_out' WHERE token_hash = ?1";
 
 static int session_event(struct wr_tx *tx, const struct session_op *s, const char *kind,
@@ -100,6 +101,13 @@ static int session_apply(struct wr_tx *tx, struct wr_op *op)
 	case SOP_LOGIN_FAILED:
 		detail = json_pack("{s:s,s:s}", "peer", s->peer, "reason", s->why);
 		rc = session_event(tx, s, "login_failed", detail);
+		break;
+	case SOP_PASSWORD: /* hash holds the new password hash */
+		if (!(st = wr_stmt(tx, sql_password)))
+			break;
+		sqlite3_bind_int64(st, 1, s->cand_id);
+		sqlite3_bind_blob(st, 2, s->hash, CRED_HASH_LEN, SQLITE_STATIC);
+		rc = wr_step(st) || session_event(tx, s, "password_reset", NULL) ? -1 : 0;
 		break;
 	case SOP_LOGOUT:
 		if (!(st = wr_stmt(tx, sql_logout)))
@@ -297,4 +305,38 @@ void session_image_tag(const struct auth_rt *a, int64_t cand_id, char out[UJ_IMA
 	HMAC(EVP_sha256(), a->image_key, CRED_KEY_LEN, (unsigned char *)msg, (size_t)n, mac, &len);
 	_Static_assert(UJ_IMAGE_TAG_LEN % 2 == 0 && UJ_IMAGE_TAG_LEN / 2 <= sizeof mac, "tag fits");
 	cred_hex(mac, UJ_IMAGE_TAG_LEN / 2, out);
+}
+
+/* The rate-limit key of a candidate: "<exam>\x01<regno>". */
+static size_t session_regno_key(const struct rt_candidate *c, char *key, size_t n)
+{
+	return (size_t)snprintf(key, n, "%s\x01%s", c->exam->def.code, c->regno);
+}
+
+int session_locked(struct auth_rt *a, const struct rt_candidate *c, int64_t now)
+{
+	char key[UJ_CODE_MAX + UJ_REGNO_MAX + 2];
+	size_t n = session_regno_key(c, key, sizeof key);
+	return ratelimit_blocked(&a->rl_regno, key, n, now);
+}
+
+void session_unlock(struct auth_rt *a, const struct rt_candidate *c)
+{
+	char key[UJ_CODE_MAX + UJ_REGNO_MAX + 2];
+	size_t n = session_regno_key(c, key, sizeof key);
+	ratelimit_clear(&a->rl_regno, key, n);
+}
+
+void session_reset_password(struct auth_rt *a, struct rt_candidate *c, struct actor who,
+			    int64_t now, char password[UJ_PASSWORD_GEN_LEN + 1],
+			    session_then_fn then, void *arg)
+{
+	struct session_op *s = session_op_new(c, SOP_PASSWORD, now);
+	s->op.owner = who;
+	cred_generate_password(password, UJ_PASSWORD_GEN_LEN);
+	cred_hash_password(a->key, c->exam->def.code, c->regno, password, s->hash);
+	memcpy(c->pw_hash, s->hash, CRED_HASH_LEN);
+	s->then = then;
+	s->arg = arg;
+	writer_submit(a->x->w, &s->op);
 }

@@ -7,6 +7,9 @@
 #include "store/dblock.h"
 #include "catalog/enrol.h"
 #include "core/mem.h"
+#include "auth/pwhash.h"
+#include "auth/staff.h"
+#include "core/clock.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -43,13 +46,70 @@ static char *demo_sample_dir(void)
 
 static void demo_remove(const char *db, const char *key)
 {
-	const char *suffix[] = { "", "-wal", "-shm", ".credentials.csv" };
+	const char *suffix[] = { "", "-wal", "-shm", ".credentials.csv", ".staff-credentials.csv" };
 	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
 		char *p = xasprintf("%s%s", db, suffix[i]);
 		unlink(p);
 		free(p);
 	}
 	unlink(key);
+}
+
+/* The demo's staff: one per audience, passwords generated and written to
+ * <db>.staff-credentials.csv (private, like the candidates' file). */
+static const struct demo_staff {
+	const char *username, *name;
+	unsigned roles;
+	int scoped; /* assigned to the demo exam */
+} demo_staff_rows[] = {
+	{ "admin", "Admin BKPSDM (demo)", ROLE_ADMIN, 0 },
+	{ "pengawas", "Pengawas Ruang 1 (demo)", ROLE_PROCTOR, 1 },
+	{ "pansel", "Panitia Seleksi (demo)", ROLE_COMMITTEE, 0 },
+};
+
+static int demo_build_staff(sqlite3 *db, const char *dbp, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s.staff-credentials.csv", dbp);
+	FILE *out = fopen(path, "w");
+	int rc = -1;
+
+	if (!out) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	fprintf(out, "username,roles,password\n");
+	for (size_t i = 0; i < sizeof demo_staff_rows / sizeof *demo_staff_rows; i++) {
+		const struct demo_staff *d = &demo_staff_rows[i];
+		struct staff_op *s = staff_op_new(STAFF_ADD, actor_system(), clock_now_ms());
+		char pw[UJ_STAFF_PW_GEN + 1], roles[64];
+		str_copy(s->username, sizeof s->username, d->username);
+		str_copy(s->name, sizeof s->name, d->name);
+		s->roles = d->roles;
+		if (d->scoped &&
+		    staff_exam_ids(db, DEMO_EXAM, s->exams, UJ_STAFF_SCOPE_MAX, &s->n_exams, err, errlen)) {
+			s->op.release(&s->op);
+			goto out;
+		}
+		staff_generate_password(pw);
+		if (pwhash_make(pw, s->pw_hash)) {
+			snprintf(err, errlen, "cannot hash a password (OpenSSL scrypt)");
+			s->op.release(&s->op);
+			goto out;
+		}
+		if (wr_apply_now(db, &s->op, err, errlen))
+			goto out;
+		staff_roles_text(d->roles, roles, sizeof roles);
+		fprintf(out, "%s,%s,%s\n", d->username, roles, pw);
+		OPENSSL_cleanse(pw, sizeof pw);
+	}
+	rc = 0;
+out:
+	if (out && fclose(out) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: cannot write", path);
+		rc = -1;
+	}
+	free(path);
+	return rc;
 }
 
 /* Build the demo database. Returns 0 or -1 with err. */
@@ -73,7 +133,8 @@ static int demo_build(const char *dbp, const char *keyp, const char *dir, char *
 		snprintf(err, errlen, "%s: %s", creds, strerror(errno));
 		goto out;
 	}
-	if (enrol_import(db, key, DEMO_EXAM, csv, out, err, errlen))
+	if (enrol_import(db, key, DEMO_EXAM, csv, out, err, errlen) ||
+	    demo_build_staff(db, dbp, err, errlen))
 		goto out;
 	rc = 0;
 out:
@@ -88,6 +149,28 @@ out:
 	free(csv);
 	free(creds);
 	return rc;
+}
+
+/* Print the staff logins of the demo. */
+static void demo_print_staff(const char *dbp)
+{
+	char *path = xasprintf("%s.staff-credentials.csv", dbp), line[256];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+	if (f) {
+		printf("Staff logins (admin web: /admin/; %s):\n", path);
+		while (fgets(line, sizeof line, f)) {
+			char *user = line, *roles = strchr(line, ','), *pw;
+			if (n++ == 0 || !roles || !(pw = strchr(roles + 1, ',')))
+				continue;
+			*roles++ = '\0';
+			*pw++ = '\0';
+			pw[strcspn(pw, "\r\n")] = '\0';
+			printf("  pengguna %-14s kata sandi %-18s (%s)\n", user, pw, roles);
+		}
+		fclose(f);
+	}
+	free(path);
 }
 
 /* Print the first logins of the credentials file. */
@@ -145,6 +228,7 @@ int demo_run(struct server_config *cfg, int fresh)
 	}
 	printf("\nOpen http://%s/ in a browser.\n", cfg->listen);
 	demo_print_logins(cfg->db_path, 5);
+	demo_print_staff(cfg->db_path);
 	printf("\n");
 	fflush(stdout);
 	cfg->dblock_fd = lock; /* the server holds it from here and releases it */

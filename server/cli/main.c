@@ -79,6 +79,9 @@ static const char ujian_usage[] =
 	"                            50-60000 (default 1000)\n"
 	"  --writer-queue N          queued writes beyond which requests get 503 server_busy,\n"
 	"                            1-10000000 (default 100000)\n"
+	"  --staff-idle MINUTES      end a staff session after this long without a request,\n"
+	"                            1-10080 (default 30)\n"
+	"  --staff-max-age MINUTES   end a staff session this long after login (default 720)\n"
 	"  --bench-route             serve GET /api/v1/_bench/ping (benchmarks only)\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
@@ -261,7 +264,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			   const char **dbp, int *fresh)
 {
 	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
-	const char *credit = NULL, *poll = NULL, *wq = NULL;
+	const char *credit = NULL, *poll = NULL, *wq = NULL, *sidle = NULL, *sage = NULL;
 	int bench = 0;
 	struct cli_opt o[] = { { "db", dbp, NULL },
 			       { "listen", &cfg->listen, NULL },
@@ -275,6 +278,8 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "outage-credit", &credit, NULL },
 			       { "catalog-poll-ms", &poll, NULL },
 			       { "writer-queue", &wq, NULL },
+			       { "staff-idle", &sidle, NULL },
+			       { "staff-max-age", &sage, NULL },
 			       { "bench-route", NULL, &bench },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
@@ -309,6 +314,16 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 		if (cli_int(cmd, "writer-queue", wq, 1, UJ_WRITER_QUEUE_LIMIT, &v))
 			return 2;
 		cfg->writer_queue_max = v;
+	}
+	if (sidle) {
+		if (cli_int(cmd, "staff-idle", sidle, 1, UJ_STAFF_LIMIT_MAX_MIN, &v))
+			return 2;
+		cfg->staff_idle_s = (int)v * 60;
+	}
+	if (sage) {
+		if (cli_int(cmd, "staff-max-age", sage, 1, UJ_STAFF_LIMIT_MAX_MIN, &v))
+			return 2;
+		cfg->staff_max_age_s = (int)v * 60;
 	}
 	if (llim && cli_rate(cmd, "login-limit", llim, &cfg->login_fail_regno, &cfg->login_window_regno_s))
 		return 2;

@@ -26,7 +26,15 @@ const struct errtext_table attempt_errors = ERRTEXT_TABLE(attempt_error_rows);
 
 /* ---- writer operations ------------------------------------------------- */
 
-enum attempt_op_kind { AOP_BARRIER, AOP_START, AOP_ANSWER, AOP_POSITION, AOP_FINISH, AOP_CREDIT };
+enum attempt_op_kind {
+	AOP_BARRIER,
+	AOP_START,
+	AOP_ANSWER,
+	AOP_POSITION,
+	AOP_FINISH,
+	AOP_CREDIT,
+	AOP_EXTRA
+};
 
 /* One change of one attempt. The apply functions read only this struct
  * (never the loop-owned candidate). */
@@ -50,6 +58,9 @@ struct attempt_op {
 			int64_t credit_ms, delta_ms;
 			char note[128];
 		} credit;
+		struct {
+			int from_s, to_s;
+		} extra;
 	} u;
 };
 
@@ -70,6 +81,8 @@ static const char sql_credit[] = "UPDATE attempts SET credit_ms = ?2 WHERE candi
 static const char sql_ledger[] =
 	"INSERT INTO time_ledger (candidate_id, at, kind, delta_ms, note)"
 	" VALUES (?1, ?2, 'outage_credit', ?3, ?4)";
+
+static const char sql_extra[] = "UPDATE candidates SET extra_time_s = ?2 WHERE id = ?1";
 
 static const char attempt_labels[] = "ABCDEF";
 
@@ -152,6 +165,17 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 		rc = attempt_event(tx, a, "outage_credit", detail);
 		json_decref(detail);
 		return rc;
+	case AOP_EXTRA:
+		if (!(st = wr_stmt(tx, sql_extra)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int(st, 2, a->u.extra.to_s);
+		if (wr_step(st))
+			return -1;
+		detail = json_pack("{s:i,s:i}", "from_s", a->u.extra.from_s, "to_s", a->u.extra.to_s);
+		rc = attempt_event(tx, a, "extra_time_set", detail);
+		json_decref(detail);
+		return rc;
 	case AOP_BARRIER:
 		break;
 	}
@@ -159,7 +183,7 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 }
 
 static const char *const attempt_op_names[] = { "barrier", "start", "answer", "position",
-						 "finish", "credit" };
+						 "finish", "credit", "extra time" };
 
 /* After the commit: a left-out operation breaks its candidate (RAM already
  * holds the change the database does not), then the caller's then. */
@@ -482,4 +506,21 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next)
 		attempt_arm(x, c);
 	return 0;
+}
+
+void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, struct actor who,
+		       int64_t now, attempt_then_fn then, void *arg)
+{
+	struct attempt_op *a;
+
+	assert(c->status != ATT_FINISHED && extra_s >= 0);
+	a = attempt_op_new(AOP_EXTRA, c, who, now);
+	a->u.extra.from_s = c->extra_s;
+	a->u.extra.to_s = extra_s;
+	c->extra_s = extra_s;
+	attempt_submit(x, a, then, arg);
+	/* A running attempt's deadline moves: the timer follows (and a deadline
+	 * moved into the past finishes the attempt now, at that deadline). */
+	if (c->status == ATT_IN_PROGRESS && !attempt_expire_if_due(x, c, now))
+		attempt_arm(x, c);
 }

@@ -18,6 +18,51 @@ int route_allows(const struct route *r, const struct principal *p)
 	return 1;
 }
 
+int route_pattern_match(const char *pattern, const char *path, const char **rest)
+{
+	const char *p = pattern, *q = path;
+	*rest = NULL;
+	while (*p && *q) {
+		if (*p == '*') {
+			size_t seg = strcspn(q, "/");
+			if (seg == 0)
+				return 0;
+			if (!*rest)
+				*rest = q;
+			p++;
+			q += seg;
+			continue;
+		}
+		if (*p != *q)
+			return 0;
+		p++;
+		q++;
+	}
+	if (*p || *q)
+		return 0;
+	if (!*rest)
+		*rest = "";
+	return 1;
+}
+
+int route_segment(const char *rest, int i, char *out, size_t n)
+{
+	const char *s = rest;
+	size_t len;
+	for (; i > 0; i--) {
+		s = strchr(s, '/');
+		if (!s)
+			return -1;
+		s++;
+	}
+	len = strcspn(s, "/");
+	if (len == 0 || len >= n)
+		return -1;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
 const struct route *route_find(const struct route_table *t, enum evhttp_cmd_type method,
 			       const char *path, const char **rest, int *path_known)
 {
@@ -29,6 +74,9 @@ const struct route *route_find(const struct route_table *t, enum evhttp_cmd_type
 			if (strncmp(path, r->path, plen) != 0)
 				continue;
 			*rest = path + plen;
+		} else if (r->match == ROUTE_PATTERN) {
+			if (!route_pattern_match(r->path, path, rest))
+				continue;
 		} else {
 			if (strcmp(path, r->path) != 0)
 				continue;
@@ -58,7 +106,7 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 		return;
 	}
 	if (r->need != PRINCIPAL_ANONYMOUS) {
-		refused = t->authenticate(app, req, r->cookie, &p);
+		refused = t->authenticate(app, req, r, &p);
 		if (refused) {
 			http_reply_error(req, refused->status, refused->code, refused->detail);
 			return;
@@ -67,6 +115,7 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 			http_reply_error(req, 403, "forbidden", NULL);
 			return;
 		}
+		p.via_roles = r->roles;
 	}
 	if (r->queues && !t->room(app)) {
 		http_reply_busy(req);
@@ -98,7 +147,10 @@ json_t *route_table_json(const struct route_table *t)
 				json_array_append_new(roles, json_string(staff_role_names[b]));
 		json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:o,s:b,s:b}", "method",
 						     route_method_name(r->method), "path", r->path,
-						     "match", r->match == ROUTE_PREFIX ? "prefix" : "exact",
+						     "match",
+						     r->match == ROUTE_PREFIX    ? "prefix"
+						     : r->match == ROUTE_PATTERN ? "pattern"
+										 : "exact",
 						     "principal", principal_kind_names[r->need], "roles",
 						     roles, "cookie", r->cookie, "queues", r->queues));
 	}

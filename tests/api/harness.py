@@ -290,6 +290,28 @@ class World:
     def password(self, regno):
         return self.candidates[regno]
 
+    def add_staff(self, username, roles, exams=None, password=None, name=None):
+        """A staff account made with the CLI; returns its password."""
+        password = password or "pw-%s-staff-secret" % username
+        args = ["staff", "add", "--db", self.db, "--username", username, "--role", roles,
+                "--password-stdin"]
+        if exams is not None:
+            args += ["--exam", exams]
+        if name:
+            args += ["--name", name]
+        run(*args, stdin=password + "\n")
+        return password
+
+    def staff_login(self, username, password=None):
+        """(client, login JSON) of a fresh staff session; the client sends its
+        Bearer token."""
+        c = self.client()
+        r = c.post("/api/v1/staff/login",
+                   {"username": username, "password": password or "pw-%s-staff-secret" % username})
+        assert r.status == 200, r
+        c.token = r.json["token"]
+        return c, r.json
+
     def serve(self, *extra_args):
         self.server = Server(self.dir, self.db, extra_args).start()
         return self.server
@@ -308,6 +330,15 @@ class World:
         con = sqlite3.connect(self.db, timeout=30)
         try:
             return con.execute(query, params).fetchall()
+        finally:
+            con.close()
+
+    def sql_write(self, query, *params):
+        """Change the database directly (a tamperer, or a test moving time)."""
+        con = sqlite3.connect(self.db, timeout=30)
+        try:
+            con.execute(query, params)
+            con.commit()
         finally:
             con.close()
 

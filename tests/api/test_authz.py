@@ -5,9 +5,14 @@ one the row's requirement implies.
 
 Principals: anonymous (no credentials), a made-up token, a logged-out
 session, a replaced session, a candidate (bearer token), a candidate's image
-cookie only, and a started candidate. Staff principals come with staff
-accounts (the next issue); until then a staff row (there is none yet) is
-checked to refuse every candidate with 403 and everyone else with 401."""
+cookie only, a started candidate, a staff member of each role (admin,
+author, proctor assigned to the exam, committee, observer assigned to it), a
+proctor assigned to another exam (wrong scope), a disabled account and an
+expired session. The expectation of each call follows from the row alone:
+its principal, its roles, and (for exam rows) the scope.
+
+A staff write authenticated by the cookie must carry the CSRF token: every
+staff write row is also called that way, with and without it."""
 
 import json
 import os
@@ -16,10 +21,17 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
-from harness import World, run  # noqa: E402
+from harness import World, make_exam, run  # noqa: E402
 
 # What a prefix row's path is completed with for the call.
 SUFFIX = {"/api/v1/attempt/answers/": "1", "/api/v1/attempt/images/": "0000000000000000/1/q1"}
+
+# Staff principals: role list and assigned exams ("" = none).
+STAFF = {"admin": ("admin", None), "author": ("author", None),
+         "proctor": ("proctor", "EX"), "committee": ("committee", None),
+         "observer": ("observer", "EX"), "proctor_elsewhere": ("proctor", "OTHER"),
+         "disabled": ("admin", None), "expired": ("admin", None)}
+TARGET_STAFF = "target"  # the account the account rows act on
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}
 
 
@@ -27,8 +39,16 @@ class RouteTableTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.routes = json.loads(run("routes").stdout)
-        # Five principals per row need a fresh candidate of their own.
-        cls.w = World(n_candidates=5 * len(cls.routes))
+        # Five principals per row need a fresh candidate of their own; staff
+        # rows act on the last one.
+        cls.w = World(n_candidates=5 * len(cls.routes) + 1)
+        cls.target_regno = "C%03d" % (5 * len(cls.routes) + 1)
+        other = make_exam(cls.w.dir, code="OTHER")
+        run("exam", "create", "--db", cls.w.db, other)
+        for name, (roles, exams) in STAFF.items():
+            cls.w.add_staff(name.replace("_", "-"), roles, exams)
+        cls.w.add_staff(TARGET_STAFF, "author")
+        run("staff", "disable", "--db", cls.w.db, "--username", "disabled")
         cls.w.serve()
         cls.next = 0
 
@@ -40,8 +60,19 @@ class RouteTableTest(unittest.TestCase):
         RouteTableTest.next += 1
         return "C%03d" % RouteTableTest.next
 
-    def call(self, row, headers=None, token=""):
+    def path_of(self, row):
         path = row["path"] + (SUFFIX.get(row["path"], "") if row["match"] == "prefix" else "")
+        if row["match"] == "pattern":
+            fill = [TARGET_STAFF] if "/accounts/" in path else ["EX", self.target_regno]
+            parts = path.split("/")
+            for i, seg in enumerate(parts):
+                if seg == "*":
+                    parts[i] = fill.pop(0)
+            path = "/".join(parts)
+        return path
+
+    def call(self, row, headers=None, token=""):
+        path = self.path_of(row)
         c = self.w.client()
         try:
             return c.request(row["method"], path, body=BODY.get(row["method"]), headers=headers,
@@ -81,6 +112,40 @@ class RouteTableTest(unittest.TestCase):
         tok = self.w.logged_in(self.regno()).token
         return {"headers": {"Cookie": "ujian_img=" + tok}}
 
+    def staff(self, name):
+        username = name.replace("_", "-")
+        if name == "disabled":
+            # Its password is right, its sessions and logins are refused: a
+            # session made before the account was disabled is ended with it.
+            return {"token": "B" * 43}
+        c, me = self.w.staff_login(username)
+        c.close()
+        if name == "expired":
+            # Idle for longer than the limit (30 min): moved back in the
+            # database, which the server reads on every staff request.
+            self.w.sql_write("UPDATE staff_sessions SET last_seen_at = last_seen_at - 3600000,"
+                             " created_at = created_at - 3600000 WHERE staff_id ="
+                             " (SELECT id FROM staff WHERE username = ?)", username)
+        return {"token": c.token}
+
+    def expect_staff_row(self, row, name, r):
+        """What a staff principal gets on a staff row."""
+        roles, exams = STAFF[name]
+        if name == "disabled":
+            self.assertEqual((r.status, r.error), (401, "unauthorized"))
+            return
+        if name == "expired":
+            self.assertEqual((r.status, r.error), (401, "session_expired"))
+            return
+        if roles not in row["roles"]:
+            self.assertEqual((r.status, r.error), (403, "forbidden"))
+            return
+        exam_row = "/exams/*" in row["path"]
+        if exam_row and exams == "OTHER":
+            self.assertEqual((r.status, r.error), (403, "forbidden"))
+            return
+        self.assertNotIn(r.status, (401, 403), r)
+
     def test_table_is_complete(self):
         """Every row names a principal, and staff rows name roles; the
         paths are unique per method."""
@@ -99,6 +164,8 @@ class RouteTableTest(unittest.TestCase):
                  "logged_out": self.logged_out, "replaced": self.replaced,
                  "candidate": self.candidate, "started": self.started,
                  "cookie_only": self.cookie_only}
+        for name in STAFF:
+            kinds["staff:" + name] = (lambda n: lambda: self.staff(n))(name)
         checked = 0
         for row in self.routes:
             for name, make in kinds.items():
@@ -106,9 +173,16 @@ class RouteTableTest(unittest.TestCase):
                     who = make()
                     r = self.call(row, headers=who.get("headers"), token=who.get("token", ""))
                     need = row["principal"]
+                    staff = name[6:] if name.startswith("staff:") else None
                     if need == "anonymous":
                         # Public: credentials are not even looked at.
                         self.assertNotIn(r.status, (401, 403), r)
+                    elif need == "candidate" and staff in ("disabled",):
+                        self.assertEqual((r.status, r.error), (401, "unauthorized"))
+                    elif need == "candidate" and staff == "expired":
+                        self.assertEqual((r.status, r.error), (401, "session_expired"))
+                    elif need == "candidate" and staff:
+                        self.assertEqual((r.status, r.error), (403, "forbidden"))
                     elif need == "candidate":
                         if name in ("candidate", "started") or (name == "cookie_only" and row["cookie"]):
                             self.assertNotIn(r.status, (401, 403), r)
@@ -116,13 +190,42 @@ class RouteTableTest(unittest.TestCase):
                             self.assertEqual((r.status, r.error), (401, "session_replaced"))
                         else:
                             self.assertEqual((r.status, r.error), (401, "unauthorized"))
-                    else:  # staff
+                    elif staff:
+                        self.expect_staff_row(row, staff, r)
+                    else:  # staff row, no staff principal
                         if name in ("candidate", "started"):
                             self.assertEqual((r.status, r.error), (403, "forbidden"))
                         else:
                             self.assertEqual(r.status, 401, r)
                     checked += 1
         self.assertEqual(checked, len(self.routes) * len(kinds))
+
+    def test_staff_writes_by_cookie_need_the_csrf_token(self):
+        """With the session cookie (what a browser sends), every staff write
+        without X-CSRF-Token, or with a wrong one, is 403 csrf and changes
+        nothing; with the right one it passes the check."""
+        writes = [r for r in self.routes if r["principal"] == "staff" and r["method"] != "GET"]
+        self.assertGreater(len(writes), 5)
+        for row in writes:
+            for csrf in (None, "wrong", "right"):
+                with self.subTest(route="%s %s" % (row["method"], row["path"]), csrf=csrf):
+                    c, me = self.w.staff_login("admin")
+                    headers = {"Cookie": "ujian_staff=" + c.token}
+                    if csrf:
+                        headers["X-CSRF-Token"] = me["csrf"] if csrf == "right" else "x" * 43
+                    before = self.w.sql("SELECT count(*) FROM events")[0][0]
+                    r = self.call(row, headers=headers)
+                    if csrf == "right":
+                        self.assertNotIn(r.status, (401, 403), r)
+                    else:
+                        self.assertEqual((r.status, r.error), (403, "csrf"))
+                        self.assertEqual(self.w.sql("SELECT count(*) FROM events")[0][0], before)
+                    c.close()
+        # Reads need no token: a GET by cookie passes.
+        c, me = self.w.staff_login("admin")
+        r = self.call({"method": "GET", "path": "/api/v1/staff/me", "match": "exact"},
+                      headers={"Cookie": "ujian_staff=" + c.token})
+        self.assertEqual(r.status, 200, r)
 
     def test_other_methods_are_405(self):
         """A known path with a method no row has is 405, never the handler."""

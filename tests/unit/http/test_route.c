@@ -75,7 +75,10 @@ static void test_api_table_shape(void **state)
 		assert_true(strlen(r->path) > 8);
 		assert_non_null(r->fn);
 		assert_true(r->need < PRINCIPAL_KIND_MAX);
-		assert_true(r->match == ROUTE_EXACT || r->match == ROUTE_PREFIX);
+		assert_true(r->match == ROUTE_EXACT || r->match == ROUTE_PREFIX ||
+			    r->match == ROUTE_PATTERN);
+		if ((r->match == ROUTE_PATTERN) != (strchr(r->path, '*') != NULL))
+			fail_msg("row %s: a pattern row, and only a pattern row, has '*'", r->path);
 		assert_true(r->method == EVHTTP_REQ_GET || r->method == EVHTTP_REQ_POST ||
 			    r->method == EVHTTP_REQ_PUT || r->method == EVHTTP_REQ_DELETE);
 		if (r->need == PRINCIPAL_STAFF) {
@@ -106,13 +109,27 @@ static void test_api_table_every_row_reachable(void **state)
 		char path[256];
 		const char *rest = NULL;
 		int known = 0;
+		const char *want_rest = r->match == ROUTE_PREFIX ? "x1" : "";
 		snprintf(path, sizeof path, "%s%s", r->path, r->match == ROUTE_PREFIX ? "x1" : "");
+		if (r->match == ROUTE_PATTERN) { /* each '*' becomes "x1" */
+			size_t k = 0;
+			for (const char *c = r->path; *c && k + 3 < sizeof path; c++) {
+				if (*c == '*') {
+					path[k++] = 'x';
+					path[k++] = '1';
+				} else {
+					path[k++] = *c;
+				}
+			}
+			path[k] = '\0';
+			want_rest = path + (strchr(r->path, '*') - r->path);
+		}
 		const struct route *found = route_find(&api_table, r->method, path, &rest, &known);
 		if (found != r)
 			fail_msg("%s %s finds row %td, not row %zu", method_name(r->method), path,
 				 found ? found - api_table.rows : -1, i);
 		assert_true(known);
-		assert_string_equal(rest, r->match == ROUTE_PREFIX ? "x1" : "");
+		assert_string_equal(rest, want_rest);
 	}
 }
 
@@ -332,12 +349,12 @@ static const struct route_refusal fake_replaced = { 401, "session_replaced", NUL
 /* a principal that exists but cannot be served */
 static const struct route_refusal fake_broken = { 500, "internal", NULL };
 
-static const struct route_refusal *fake_auth(void *app, struct evhttp_request *req, int cookie,
-					     struct principal *p)
+static const struct route_refusal *fake_auth(void *app, struct evhttp_request *req,
+					     const struct route *r, struct principal *p)
 {
 	const char *who = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Who");
 	n_auth++;
-	auth_cookie = cookie;
+	auth_cookie = r->cookie;
 	auth_app = app;
 	if (!who)
 		return &fake_unauthorized;

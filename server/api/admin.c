@@ -1,0 +1,475 @@
+/* admin.c - the staff API's exams, candidates and results (docs/API.md,
+ * "Staff API"): what the administration web shows and does besides
+ * accounts. Reads of RAM state (exams, candidates) run on the loop; reads of
+ * the database that grow with an exam (results) and the candidate import run
+ * on the worker pool, so candidates' requests never wait behind them. */
+#include "api/api.h"
+#include "api/fields.h"
+#include "bounds.h"
+#include "catalog/enrol.h"
+#include "core/clock.h"
+#include "core/csv.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/mem.h"
+#include "http/reply.h"
+#include "report/results.h"
+#include "store/db.h"
+
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The exam named by rest's first segment, if p may act on it with the
+ * route's roles (1); otherwise a 404 or 403 reply (0). An exam outside the
+ * caller's scope is 403, not 404: the exam list already tells which exist. */
+static int admin_exam(struct api *a, struct evhttp_request *req, const struct principal *p,
+		      const char *rest, struct rt_exam **out)
+{
+	char code[UJ_CODE_MAX + 1];
+	struct rt_exam *e = NULL;
+	if (route_segment(rest, 0, code, sizeof code) == 0)
+		e = registry_exam(&a->x->reg, code);
+	if (!e) {
+		http_reply_error(req, 404, "not_found", "Ujian tidak ada.");
+		return 0;
+	}
+	if (!staff_exam_allowed(p, e->id, p->via_roles)) {
+		http_reply_error(req, 403, "forbidden", "Ujian ini tidak termasuk penugasan Anda.");
+		return 0;
+	}
+	*out = e;
+	return 1;
+}
+
+/* The exam and the candidate (rest: "EXAM/candidates/REGNO/..."). */
+static int admin_candidate(struct api *a, struct evhttp_request *req, const struct principal *p,
+			   const char *rest, struct rt_exam **e, struct rt_candidate **c)
+{
+	char regno[UJ_REGNO_MAX + 1];
+	if (!admin_exam(a, req, p, rest, e))
+		return 0;
+	*c = route_segment(rest, 2, regno, sizeof regno) == 0 ? registry_candidate(*e, regno) : NULL;
+	if (!*c) {
+		http_reply_error(req, 404, "not_found", "Peserta tidak ada.");
+		return 0;
+	}
+	return 1;
+}
+
+/* Record a staff action that changes nothing else (the event alone). */
+static void admin_event(struct api *a, const struct principal *p, const char *kind,
+			int64_t cand_id, json_t *detail)
+{
+	struct staff_op *s = staff_op_new(STAFF_EVENT, p->actor, clock_now_ms());
+	s->why = kind;
+	s->cand_id = cand_id;
+	s->detail = detail;
+	writer_submit(a->staff->w, &s->op);
+}
+
+/* ---- exams and candidates (RAM) --------------------------------------------------- */
+
+void api_admin_exams(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest)
+{
+	struct api *a = app;
+	json_t *list = json_array();
+	struct rt_exam *e;
+	size_t it = 0;
+	(void)rest;
+
+	while ((e = hmap_next(&a->x->reg.exams, &it))) {
+		int started = 0, finished = 0;
+		size_t ci = 0;
+		struct rt_candidate *c;
+		if (!staff_exam_allowed(p, e->id, ROLE_ALL))
+			continue;
+		while ((c = hmap_next(&e->candidates, &ci))) {
+			started += c->status != ATT_NOT_STARTED;
+			finished += c->status == ATT_FINISHED;
+		}
+		json_array_append_new(
+			list, json_pack("{s:s,s:s,s:I,s:I,s:i,s:b,s:i,s:i,s:i}", "code", e->def.code,
+					"title", e->def.title, "opens_at", (json_int_t)e->def.opens_at,
+					"closes_at", (json_int_t)e->def.closes_at, "duration_s",
+					e->def.duration_s, "token_required", e->def.token[0] != '\0',
+					"candidates", (int)e->candidates.len, "started", started,
+					"finished", finished));
+	}
+	http_reply_json(req, 200, json_pack("{s:o}", "exams", list));
+}
+
+/* Answered questions of c. */
+static int admin_answered(const struct rt_candidate *c)
+{
+	int n = 0;
+	for (int i = 0; i < c->n && c->ans; i++)
+		n += c->ans[i].label >= 0;
+	return n;
+}
+
+void api_admin_candidates(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest)
+{
+	struct api *a = app;
+	int64_t now = clock_now_ms();
+	struct rt_candidate *c;
+	struct rt_exam *e;
+	json_t *list;
+	size_t it = 0;
+
+	if (!admin_exam(a, req, p, rest, &e))
+		return;
+	list = json_array();
+	while ((c = hmap_next(&e->candidates, &it))) {
+		json_t *row = json_pack(
+			"{s:s,s:s,s:s,s:i,s:s,s:b,s:i,s:i}", "registration_no", c->regno, "name",
+			c->name, "track", c->track, "extra_time_s", c->extra_s, "status",
+			attempt_status_names[c->status], "locked", session_locked(a->auth, c, now),
+			"answered", admin_answered(c), "total", c->n);
+		json_object_set_new(row, "started_at",
+				    c->started_at ? json_integer(c->started_at) : json_null());
+		json_object_set_new(row, "finished_at",
+				    c->finished_at ? json_integer(c->finished_at) : json_null());
+		json_object_set_new(row, "finish_reason",
+				    c->reason != FINISH_NONE ? json_string(finish_reason_names[c->reason])
+							     : json_null());
+		json_object_set_new(row, "deadline_at",
+				    c->status == ATT_IN_PROGRESS ? json_integer(registry_deadline(c))
+								 : json_null());
+		json_array_append_new(list, row);
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:o}", "exam", e->def.code, "candidates", list));
+}
+
+/* ---- candidate actions --------------------------------------------------------------- */
+
+struct admin_ctx {
+	struct evhttp_request *req;
+	char password[UJ_PASSWORD_GEN_LEN + 1];
+	char regno[UJ_REGNO_MAX + 1];
+	char *name;
+	int extra_s;
+};
+
+static void admin_ctx_free(struct admin_ctx *c)
+{
+	free(c->name);
+	OPENSSL_cleanse(c, sizeof *c);
+	free(c);
+}
+
+static void admin_password_done(struct rt_candidate *cand, int ok, void *arg)
+{
+	struct admin_ctx *c = arg;
+	(void)cand;
+	if (!ok)
+		http_reply_error(c->req, 500, "internal", NULL);
+	else
+		http_reply_json(c->req, 200,
+				json_pack("{s:s,s:s,s:s}", "registration_no", c->regno, "name", c->name,
+					  "password", c->password));
+	admin_ctx_free(c);
+}
+
+void api_admin_cand_password(void *app, struct evhttp_request *req, const struct principal *p,
+			     const char *rest)
+{
+	struct api *a = app;
+	struct rt_candidate *cand;
+	struct rt_exam *e;
+	struct admin_ctx *c;
+
+	if (!admin_candidate(a, req, p, rest, &e, &cand))
+		return;
+	c = xcalloc(1, sizeof *c);
+	c->req = req;
+	str_copy(c->regno, sizeof c->regno, cand->regno);
+	c->name = xstrdup(cand->name);
+	session_reset_password(a->auth, cand, p->actor, clock_now_ms(), c->password,
+			       admin_password_done, c);
+}
+
+void api_admin_cand_unlock(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest)
+{
+	struct api *a = app;
+	struct rt_candidate *cand;
+	struct rt_exam *e;
+	int was;
+
+	if (!admin_candidate(a, req, p, rest, &e, &cand))
+		return;
+	was = session_locked(a->auth, cand, clock_now_ms());
+	session_unlock(a->auth, cand);
+	admin_event(a, p, "candidate_unlocked", cand->id, json_pack("{s:b}", "was_locked", was));
+	http_reply_json(req, 200, json_pack("{s:b}", "was_locked", was));
+}
+
+static void admin_extra_done(struct rt_candidate *cand, int ok, void *arg)
+{
+	struct admin_ctx *c = arg;
+	if (!ok)
+		http_reply_error(c->req, 500, "internal", NULL);
+	else
+		http_reply_json(c->req, 200,
+				json_pack("{s:i,s:s,s:o}", "extra_time_s", cand->extra_s, "status",
+					  attempt_status_names[cand->status], "deadline_at",
+					  cand->status == ATT_IN_PROGRESS
+						  ? json_integer(registry_deadline(cand))
+						  : json_null()));
+	admin_ctx_free(c);
+}
+
+void api_admin_cand_extra(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest)
+{
+	struct api *a = app;
+	struct api_field f[] = { { "minutes", AF_INT, 1, NULL }, { NULL, 0, 0, NULL } };
+	struct rt_candidate *cand;
+	struct rt_exam *e;
+	struct admin_ctx *c;
+	json_t *body = NULL;
+	json_int_t min;
+
+	if (!admin_candidate(a, req, p, rest, &e, &cand) ||
+	    http_body_json(req, a->max_body, &body) || api_fields(req, body, f))
+		goto out;
+	min = json_integer_value(f[0].value);
+	if (min < 0 || min > UJ_EXTRA_TIME_MAX_MIN) {
+		json_t *errors = json_array();
+		char msg[96];
+		snprintf(msg, sizeof msg, "waktu tambahan harus 0-%d menit", UJ_EXTRA_TIME_MAX_MIN);
+		json_array_append_new(errors, json_pack("{s:s,s:s}", "field", "minutes", "message", msg));
+		api_staff_reply_invalid(req, errors);
+		goto out;
+	}
+	if (cand->status == ATT_FINISHED) {
+		http_reply_error(req, 409, "attempt_closed", NULL);
+		goto out;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->req = req;
+	attempt_set_extra(a->x, cand, (int)min * 60, p->actor, clock_now_ms(), admin_extra_done, c);
+out:
+	json_decref(body);
+}
+
+/* ---- worker jobs: results, import ----------------------------------------------------- */
+
+enum admin_job_kind { AJ_RESULTS_JSON, AJ_RESULTS_CSV, AJ_IMPORT };
+
+struct admin_job {
+	struct worker_job job;
+	enum admin_job_kind kind;
+	struct api *a;
+	struct evhttp_request *req;
+	struct actor who;
+	int64_t exam_id;
+	char exam[UJ_CODE_MAX + 1];
+	char *in;   /* import: the CSV */
+	size_t in_len;
+	char *out;  /* the export, or the issued credentials (CSV) */
+	size_t out_len;
+	int failed; /* 1: bad input (err), 2: internal */
+	char err[2048];
+};
+
+static void admin_job_free(struct admin_job *j)
+{
+	if (j->out)
+		OPENSSL_cleanse(j->out, j->out_len);
+	free(j->out);
+	free(j->in);
+	free(j);
+}
+
+/* Import the CSV through a temporary file (the importer reads a path) on a
+ * connection of the job's own: the same code and checks as the CLI. */
+static void admin_import_run(struct admin_job *j, FILE *out)
+{
+	char path[] = "/tmp/ujian-import-XXXXXX";
+	int fd = mkstemp(path);
+	sqlite3 *db = NULL;
+
+	if (fd < 0 || write(fd, j->in, j->in_len) != (ssize_t)j->in_len) {
+		snprintf(j->err, sizeof j->err, "cannot write a temporary file");
+		j->failed = 2;
+		goto out;
+	}
+	if (!(db = db_open(j->a->db_path, DB_OPEN_EXISTING, j->err, sizeof j->err))) {
+		j->failed = 2;
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if (enrol_import(db, j->a->key, j->exam, path, out, j->err, sizeof j->err)) {
+		/* The importer names its file: here that is the upload. */
+		size_t plen = strlen(path);
+		j->failed = 1;
+		if (strncmp(j->err, path, plen) == 0) {
+			char rest[sizeof j->err - 16];
+			str_copy(rest, sizeof rest, j->err + plen);
+			snprintf(j->err, sizeof j->err, "berkas CSV%s", rest);
+		}
+	}
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+	}
+	db_close(db);
+}
+
+static void admin_job_run(struct worker_job *job, void *tctx)
+{
+	struct admin_job *j = (struct admin_job *)job;
+	sqlite3 *rdb = tctx;
+	FILE *out = open_memstream(&j->out, &j->out_len);
+
+	if (!out) {
+		j->failed = 2;
+		return;
+	}
+	if (j->kind == AJ_IMPORT) {
+		admin_import_run(j, out);
+	} else if (!rdb || results_export(rdb, j->exam, j->kind == AJ_RESULTS_CSV ? RESULTS_CSV
+									     : RESULTS_JSON,
+					  out, j->err, sizeof j->err)) {
+		j->failed = 2;
+	}
+	fclose(out);
+}
+
+/* The importer's credentials CSV (registration_no,name,password) as JSON. */
+static json_t *admin_credentials_json(const char *csv, size_t len)
+{
+	struct csv_doc doc;
+	json_t *list = json_array();
+	char err[128];
+	if (csv_parse(csv, len, UJ_CSV_LINE_MAX, UJ_CSV_ROWS_MAX + 1, &doc, err, sizeof err))
+		return list;
+	for (size_t i = 1; i < doc.nrecords; i++) { /* record 0: the header */
+		struct csv_record *r = &doc.records[i];
+		if (r->nfields >= 3)
+			json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "registration_no",
+							      r->fields[0], "name", r->fields[1],
+							      "password", r->fields[2]));
+	}
+	csv_free(&doc);
+	return list;
+}
+
+static void admin_job_done(struct worker_job *job)
+{
+	struct admin_job *j = (struct admin_job *)job;
+	if (j->failed == 2) {
+		log_error("staff %s of %s: %s", j->kind == AJ_IMPORT ? "import" : "results", j->exam,
+			  j->err);
+		http_reply_error(j->req, 500, "internal", NULL);
+	} else if (j->kind == AJ_IMPORT) {
+		struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
+		json_t *creds = j->failed ? NULL : admin_credentials_json(j->out, j->out_len);
+		s->why = j->failed ? "candidates_import_refused" : "candidates_imported";
+		s->detail = json_pack("{s:s,s:i}", "exam", j->exam, "candidates",
+				      creds ? (int)json_array_size(creds) : 0);
+		writer_submit(j->a->staff->w, &s->op);
+		if (j->failed) {
+			json_t *errors = json_array();
+			text_utf8_scrub(j->err);
+			json_array_append_new(errors, json_pack("{s:s,s:s}", "field", "file", "message",
+								j->err));
+			api_staff_reply_invalid(j->req, errors);
+		} else {
+			http_reply_json(j->req, 201,
+					json_pack("{s:s,s:i,s:o}", "exam", j->exam, "imported",
+						  (int)json_array_size(creds), "credentials", creds));
+		}
+	} else if (j->kind == AJ_RESULTS_JSON) {
+		json_error_t jerr;
+		json_t *v = json_loadb(j->out ? j->out : "", j->out_len, 0, &jerr);
+		if (v)
+			http_reply_json(j->req, 200, v);
+		else
+			http_reply_error(j->req, 500, "internal", NULL);
+	} else {
+		struct evbuffer *b = evbuffer_new();
+		char disp[96];
+		evbuffer_add(b, j->out, j->out_len);
+		snprintf(disp, sizeof disp, "attachment; filename=\"hasil-%s.csv\"", j->exam);
+		evhttp_add_header(evhttp_request_get_output_headers(j->req), "Content-Disposition",
+				  disp);
+		http_reply_buffer(j->req, 200, b, "text/csv; charset=utf-8");
+		evbuffer_free(b);
+	}
+	admin_job_free(j);
+}
+
+static void admin_submit(struct api *a, struct evhttp_request *req, struct admin_job *j)
+{
+	j->job.run = admin_job_run;
+	j->job.done = admin_job_done;
+	j->a = a;
+	j->req = req;
+	if (worker_submit(a->pool, &j->job)) {
+		admin_job_free(j);
+		http_reply_busy(req);
+	}
+}
+
+static void admin_results(struct api *a, struct evhttp_request *req, const struct principal *p,
+			  const char *rest, enum admin_job_kind kind)
+{
+	struct rt_exam *e;
+	struct admin_job *j;
+	if (!admin_exam(a, req, p, rest, &e))
+		return;
+	j = xcalloc(1, sizeof *j);
+	j->kind = kind;
+	str_copy(j->exam, sizeof j->exam, e->def.code);
+	admin_submit(a, req, j);
+}
+
+void api_admin_results(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest)
+{
+	admin_results(app, req, p, rest, AJ_RESULTS_JSON);
+}
+
+void api_admin_results_csv(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest)
+{
+	admin_results(app, req, p, rest, AJ_RESULTS_CSV);
+}
+
+void api_admin_import(void *app, struct evhttp_request *req, const struct principal *p,
+		      const char *rest)
+{
+	struct api *a = app;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	struct rt_exam *e;
+	struct admin_job *j;
+
+	if (!admin_exam(a, req, p, rest, &e))
+		return;
+	if (len == 0) {
+		http_reply_error(req, 400, "invalid_request", "Berkas CSV peserta kosong.");
+		return;
+	}
+	if (len > a->max_body) {
+		http_reply_error(req, 413, "body_too_large", NULL);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->kind = AJ_IMPORT;
+	j->who = p->actor;
+	j->exam_id = e->id;
+	str_copy(j->exam, sizeof j->exam, e->def.code);
+	j->in = xmalloc(len);
+	j->in_len = len;
+	evbuffer_remove(in, j->in, len);
+	admin_submit(a, req, j);
+}
