@@ -124,7 +124,7 @@ export const api = {
   me: () => request('GET', '/me', undefined, { quiet401: true }),
   changePassword: (oldPw, newPw) => request('POST', '/me/password', { old: oldPw, new: newPw }, { quiet401: true }),
   sessions: () => request('GET', '/sessions'),
-  logoutAll: () => request('POST', '/sessions/logout-all'),
+  logoutAll: () => request('POST', '/sessions/logout-all', undefined, { quiet401: true }),
 
   accounts: () => request('GET', '/accounts'),
   addAccount: (body) => request('POST', '/accounts', body),

@@ -116,7 +116,7 @@ worldTest('login errors: wrong password, disabled account, too many attempts (ea
   assertEqual(page.errors, [], 'page errors');
 });
 
-worldTest('admin: exams list, candidates, CSV upload errors listed per line, import, cards, reset, unlock, extra time', { candidates: 3 }, async (w) => {
+worldTest('admin: exams list, candidates, CSV import, credentials, cards, reset, unlock, extra time', { candidates: 3 }, async (w) => {
   const pw = addStaff(w, 'admin', ['admin'], { name: 'Admin Utama' });
   const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
   await staffLogin(page, w, 'admin', pw);
@@ -136,38 +136,24 @@ worldTest('admin: exams list, candidates, CSV upload errors listed per line, imp
   assertEqual((await rowsOf(page, '#candidates-table')).map((r) => r.slice(0, 2)),
     [['P001', 'Peserta Uji 1'], ['P002', 'Peserta Uji 2'], ['P003', 'Peserta Uji 3']], 'candidates');
 
-  // A CSV with three bad lines: every one is listed beside its text.
-  const bad = join(w.dir, 'bad.csv');
-  writeFileSync(bad, '\uFEFFregistration_no;name\r\nQ001;Budi Santoso\r\n;Tanpa Nomor\r\nQ003;\r\nQ004;Sari Dewi\r\nQ004;Dobel Nomor\r\n');
-  await page.click('#upload-panel > summary');
-  await page.setInputFiles('#upload-file', bad);
-  await page.click('[data-action="upload"]');
-  await page.waitForSelector('#upload-errors');
-  const errs = await rowsOf(page, '#upload-errors');
-  const lines = errs.map((r) => r[0]);
-  for (const n of ['3', '4', '6']) assert(lines.includes(n), `line ${n} listed (got ${JSON.stringify(errs)})`);
-  const line3 = errs.find((r) => r[0] === '3');
-  assertEqual(line3[3], ';Tanpa Nomor', 'the text of line 3 beside its error');
-  assert(errs.every((r) => r[2].length > 0), 'each error has a message');
-  assert(/^Berkas ditolak: \d+ kesalahan\./.test(await page.textContent('#upload-result .message')), 'refusal sentence');
-  assertEqual(w.sql("SELECT count(*) AS n FROM candidates WHERE registration_no LIKE 'Q%'")[0].n, 0, 'nothing imported');
-
-  // A good CSV (semicolons, BOM, CRLF): imported, passwords shown once, cards.
+  // A good CSV: imported, passwords shown once, cards.
   const good = join(w.dir, 'good.csv');
-  writeFileSync(good, '\uFEFFregistration_no;name\r\nQ001;Budi Santoso\r\nQ002;Sari Dewi\r\n');
+  writeFileSync(good, 'registration_no,name\nQ001,Budi Santoso\nQ002,Sari Dewi\n');
+  await page.click('#upload-panel > summary');
   await page.setInputFiles('#upload-file', good);
   await page.click('[data-action="upload"]');
   await page.waitForSelector('#credentials-table');
-  assert((await page.textContent('#upload-result .message')).includes('2 peserta diimpor. Pemisah terdeteksi: titik koma (;).'),
+  assert((await page.textContent('#upload-result .message')).startsWith('2 peserta diimpor.'),
     'import sentence: ' + await page.textContent('#upload-result .message'));
   const creds = await rowsOf(page, '#credentials-table');
   assertEqual(creds.map((r) => r.slice(0, 2)), [['Q001', 'Budi Santoso'], ['Q002', 'Sari Dewi']], 'issued credentials');
-  assertEqual((await candidateLogin(w, 'Q001', creds[0][2])).status, 200, 'an issued password logs the candidate in');
+  // (The server picks up an import within about a second.)
+  await waitUntil(async () => (await candidateLogin(w, 'Q001', creds[0][2])).status === 200, 5000, 'an issued password logs the candidate in');
   await waitUntil(async () => (await page.$$('#candidates-table tbody tr')).length === 5, 5000, 'table reloaded');
   await page.click('#print-cards');
   await page.waitForSelector('#cards');
-  const cards = await page.$$eval('#cards .card', (cs) => cs.map((c) => [c.querySelector('.card-name').textContent,
-    c.querySelector('.card-regno').textContent, c.querySelector('.card-password').textContent]));
+  const cards = await page.$$eval('#cards .card', (cs) => cs.map((c) => [c.querySelector('.card-regno').textContent,
+    c.querySelector('.card-name').textContent, c.querySelector('.card-password').textContent]));
   assertEqual(cards, creds, 'one card per issued credential');
   assert((await page.textContent('#cards .card')).includes('Ujian Uji Peramban'), 'exam title on the card');
   await page.emulateMedia({ media: 'print' });
@@ -217,6 +203,45 @@ worldTest('admin: exams list, candidates, CSV upload errors listed per line, imp
   assertEqual(page.errors, [], 'page errors');
 });
 
+// Upload a CSV through the candidates page; returns when the outcome shows.
+async function upload(page, w, name, text) {
+  const f = join(w.dir, name);
+  writeFileSync(f, text);
+  if (!(await page.isVisible('#upload-file'))) await page.click('#upload-panel > summary');
+  await page.setInputFiles('#upload-file', f);
+  await page.click('[data-action="upload"]');
+  await page.waitForSelector('#upload-result .message[data-state="ok"], #upload-result .message[data-state="error"]');
+}
+
+worldTest('CSV upload refused: every bad line listed with its column, message and text; nothing stored', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin']);
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await staffLogin(page, w, 'admin', pw);
+  await go(page, w, '#/ujian/E2E/peserta', '#candidates-table');
+  await upload(page, w, 'bad.csv', 'registration_no,name,track\nQ001,Budi Santoso,umum\n,Tanpa Nomor,umum\nQ003,Nama Ada,jalur x\nQ004,Sari Dewi,umum\nQ004,Dobel Nomor,umum\n');
+  await page.waitForSelector('#upload-errors');
+  const errs = await rowsOf(page, '#upload-errors');
+  const lines = errs.map((r) => r[0]);
+  for (const n of ['3', '4', '6']) assert(lines.includes(n), `line ${n} listed (got ${JSON.stringify(errs)})`);
+  assertEqual(errs.find((r) => r[0] === '3')[3], ',Tanpa Nomor,umum', 'the text of line 3 beside its error');
+  assertEqual(errs.find((r) => r[0] === '4')[1], 'track', 'the column of line 4');
+  assert(errs.every((r) => r[2].length > 0), 'each error has a message');
+  assert(/^Berkas ditolak: \d+ kesalahan\./.test(await page.textContent('#upload-result .message')), 'refusal sentence');
+  assertEqual(w.sql("SELECT count(*) AS n FROM candidates WHERE registration_no LIKE 'Q%'")[0].n, 0, 'nothing imported');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+worldTest('CSV upload as Indonesian Excel saves it (semicolons, BOM, CRLF): imported, the separator named', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin']);
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await staffLogin(page, w, 'admin', pw);
+  await go(page, w, '#/ujian/E2E/peserta', '#candidates-table');
+  await upload(page, w, 'excel.csv', '\uFEFFregistration_no;name\r\nQ001;Budi Santoso\r\nQ002;Sari Dewi\r\n');
+  assertEqual(await page.textContent('#upload-result .message'), '2 peserta diimpor. Pemisah terdeteksi: titik koma (;).', 'import sentence');
+  assertEqual((await rowsOf(page, '#credentials-table')).map((r) => r.slice(0, 2)), [['Q001', 'Budi Santoso'], ['Q002', 'Sari Dewi']], 'credentials');
+  assertEqual(page.errors, [], 'page errors');
+});
+
 worldTest('CSRF: every state-changing request carries the token; without it the server refuses', async (w) => {
   const pw = addStaff(w, 'admin', ['admin']);
   const page = await newPage(browser);
@@ -250,6 +275,10 @@ worldTest('CSRF: every state-changing request carries the token; without it the 
 worldTest('roles: committee sees results and exports, proctor sees candidates; other pages say access denied', async (w) => {
   const cpw = addStaff(w, 'panitia', ['committee'], { name: 'Sri Panitia' });
   const ppw = addStaff(w, 'pengawas', ['proctor'], { name: 'Budi Pengawas', exams: ['E2E'] });
+  // A second exam, the only one the second proctor is assigned to.
+  writeFileSync(join(w.dir, 'lain.json'), JSON.stringify({ code: 'LAIN', title: 'Ujian Lain', bank: 'E2E', duration_s: 600,
+    sections: [{ code: 'TWK', draw: 1 }], pass_rules: { umum: { sections: { TWK: 0 } } } }));
+  execFileSync(UJIAN, ['exam', 'create', '--db', w.db, join(w.dir, 'lain.json')], { stdio: 'ignore' });
   const opw = addStaff(w, 'pengawas2', ['proctor'], { exams: ['LAIN'] });
   // Finish one attempt so the results have a row.
   const lg = await candidateLogin(w, 'P001', w.passwords.P001);
@@ -261,13 +290,53 @@ worldTest('roles: committee sees results and exports, proctor sees candidates; o
   await staffLogin(page, w, 'panitia', cpw);
   assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)), ['Ujian', 'Akun saya'], 'committee menu');
   await page.waitForSelector('#exams-table');
-  assertEqual(await page.$$eval('#exams-table a', (as) => as.map((a) => a.textContent)), ['Hasil'], 'committee: results link only');
+  assertEqual(await page.$$eval('#exams-table tr[data-exam="E2E"] a', (as) => as.map((a) => a.textContent)), ['Hasil'], 'committee: results link only');
   await page.click('#exams-table a[href="#/hasil/E2E"]');
   await page.waitForSelector('#results-table');
   const rows = await rowsOf(page, '#results-table');
   assertEqual(rows.length, 1, 'one finished candidate');
   assertEqual(rows[0].slice(0, 3), ['1', 'P001', 'Peserta Uji 1'], 'ranked row');
-  // Exports: ';' by default, ',' on request, xlsx; fetched with the page's cookie.
+  // Export links as the choices say (the files themselves: the next test).
+  assertEqual(await page.getAttribute('#export-csv', 'href'), '/api/v1/staff/exams/E2E/results.csv?sep=%3B&lang=id', 'CSV link: ; by default');
+  await page.check('#sep-comma');
+  await page.check('#export-all');
+  assertEqual(await page.getAttribute('#export-csv', 'href'), '/api/v1/staff/exams/E2E/results.csv?sep=%2C&lang=id&all=1', 'CSV link: , and all');
+  assertEqual(await page.getAttribute('#export-xlsx', 'href'), '/api/v1/staff/exams/E2E/results.xlsx?lang=id&all=1', 'xlsx link');
+  // Not for a committee member: candidates, accounts, audit.
+  for (const hash of ['#/ujian/E2E/peserta', '#/akun', '#/audit']) {
+    await go(page, w, hash, '[data-problem="forbiddenTitle"]');
+    assertEqual(await page.textContent('#page-title'), 'Akses ditolak', `forbidden page for ${hash}`);
+  }
+
+  // A proctor: candidates of the assigned exam with unlock/extra time, but no reset or upload.
+  const p2 = await newPage(browser);
+  await staffLogin(p2, w, 'pengawas', ppw);
+  await p2.waitForSelector('#exams-table');
+  assertEqual(await p2.$$eval('#exams-table tbody tr', (trs) => trs.map((tr) => tr.dataset.exam + ':' + Array.from(tr.querySelectorAll('a')).map((a) => a.textContent).join())), ['E2E:Peserta'], 'proctor: the assigned exam only, candidates link only');
+  await go(p2, w, '#/ujian/E2E/peserta', '#candidates-table');
+  assertEqual(await p2.$$('[data-action="reset"]').then((x) => x.length), 0, 'no reset for a proctor');
+  assertEqual(await p2.$$('#upload-panel').then((x) => x.length), 0, 'no upload for a proctor');
+  assert((await p2.$$('[data-action="extra"]')).length > 0, 'extra time offered');
+  await go(p2, w, '#/hasil/E2E', '[data-problem="forbiddenTitle"]');
+
+  // A proctor of another exam: the server refuses E2E and the page says so.
+  const p3 = await newPage(browser);
+  await staffLogin(p3, w, 'pengawas2', opw);
+  await go(p3, w, '#/ujian/E2E/peserta', '[data-problem="forbiddenTitle"]');
+  assert((await p3.textContent('#screen-page')).includes('Pengawas'), 'the roles named');
+  for (const p of [page, p2, p3]) assertEqual(p.errors, [], 'page errors');
+});
+
+worldTest('result exports: CSV with BOM and the chosen separator, absent candidates on request, xlsx', async (w) => {
+  const cpw = addStaff(w, 'panitia', ['committee']);
+  const lg = await candidateLogin(w, 'P001', w.passwords.P001);
+  const auth = { Authorization: 'Bearer ' + lg.body.token };
+  await fetch(`${w.url}/api/v1/attempt/start`, { method: 'POST', headers: auth });
+  await fetch(`${w.url}/api/v1/attempt/finish`, { method: 'POST', headers: auth });
+  const page = await newPage(browser);
+  await staffLogin(page, w, 'panitia', cpw);
+  await go(page, w, '#/hasil/E2E', '#results-table');
+  // Fetched from the page with its cookie, as the download link would be.
   const fetchHref = (sel) => page.evaluate(async (s) => {
     const res = await fetch(document.querySelector(s).href);
     const buf = new Uint8Array(await res.arrayBuffer());
@@ -287,29 +356,7 @@ worldTest('roles: committee sees results and exports, proctor sees candidates; o
   assert(csv.text.includes('P002') && csv.text.includes('P003'), 'absent candidates included');
   const xlsx = await fetchHref('#export-xlsx');
   assertEqual([xlsx.status, xlsx.head.slice(0, 2)], [200, [0x50, 0x4b]], 'xlsx is a zip (PK)');
-  // Not for a committee member: candidates, accounts, audit.
-  for (const hash of ['#/ujian/E2E/peserta', '#/akun', '#/audit']) {
-    await go(page, w, hash, '[data-problem="forbiddenTitle"]');
-    assertEqual(await page.textContent('#page-title'), 'Akses ditolak', `forbidden page for ${hash}`);
-  }
-
-  // A proctor: candidates of the assigned exam with unlock/extra time, but no reset or upload.
-  const p2 = await newPage(browser);
-  await staffLogin(p2, w, 'pengawas', ppw);
-  await p2.waitForSelector('#exams-table');
-  assertEqual(await p2.$$eval('#exams-table a', (as) => as.map((a) => a.textContent)), ['Peserta'], 'proctor: candidates link only');
-  await go(p2, w, '#/ujian/E2E/peserta', '#candidates-table');
-  assertEqual(await p2.$$('[data-action="reset"]').then((x) => x.length), 0, 'no reset for a proctor');
-  assertEqual(await p2.$$('#upload-panel').then((x) => x.length), 0, 'no upload for a proctor');
-  assert((await p2.$$('[data-action="extra"]')).length > 0, 'extra time offered');
-  await go(p2, w, '#/hasil/E2E', '[data-problem="forbiddenTitle"]');
-
-  // A proctor of another exam: the server refuses E2E and the page says so.
-  const p3 = await newPage(browser);
-  await staffLogin(p3, w, 'pengawas2', opw);
-  await go(p3, w, '#/ujian/E2E/peserta', '[data-problem="forbiddenTitle"]');
-  assert((await p3.textContent('#screen-page')).includes('Pengawas'), 'the roles named');
-  for (const p of [page, p2, p3]) assertEqual(p.errors, [], 'page errors');
+  assertEqual(page.errors, [], 'page errors');
 });
 
 worldTest('staff accounts: add (password once), edit roles and scope, disable, enable, reset', async (w) => {
@@ -397,6 +444,12 @@ worldTest('audit log: head count and hash, verify, filter by actor, paging', asy
   await waitUntil(async () => (await page.textContent('.page-no')) === 'Halaman 1', 5000, 'page 1 again');
   await page.click('[data-action="verify"]');
   await page.waitForSelector('#verify-result .message');
+  for (const viewport of [{ width: 1366, height: 768 }, { width: 1024, height: 768 }, { width: 390, height: 844 }]) {
+    await page.setViewportSize(viewport);
+    await axeScan(page, `#/audit (${viewport.width}px)`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `#/audit: page scrolls sideways by ${overflow}px at ${viewport.width}px`);
+  }
   const v = await page.textContent('#verify-result .message');
   assert(v.startsWith('Rantai utuh: ') && v.includes(await page.textContent('#chain-hash')), 'verified: ' + v);
   // Filter by actor: only that actor's entries.
@@ -413,7 +466,7 @@ worldTest('audit log: head count and hash, verify, filter by actor, paging', asy
   assertEqual(page.errors, [], 'page errors');
 });
 
-worldTest('my account: change password (wrong old one refused), sessions, log out everywhere', async (w) => {
+worldTest('my account: sessions, log out everywhere, change password (wrong old one refused)', async (w) => {
   const pw = addStaff(w, 'admin', ['admin']);
   const other = await newPage(browser);
   await staffLogin(other, w, 'admin', pw);
@@ -423,6 +476,17 @@ worldTest('my account: change password (wrong old one refused), sessions, log ou
   const sessions = await rowsOf(page, '#sessions-table');
   assertEqual(sessions.length, 2, 'two sessions');
   assertEqual(sessions.filter((r) => r[0].includes('perangkat ini')).length, 1, 'this device marked');
+  await page.click('[data-action="logout-all"]');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('#screen-login:visible');
+  assertEqual(await page.textContent('#login-error'), 'Anda telah keluar dari semua perangkat, termasuk perangkat ini.', 'told why');
+  // The other browser's session ended too: its next request shows the login form.
+  await other.click('#menu a[href="#/saya"]');
+  await other.waitForSelector('#screen-login:visible');
+  assertEqual(await other.textContent('#login-error'), 'Sesi Anda telah berakhir. Silakan masuk lagi.', 'the other browser is told');
+
+  await staffLogin(page, w, 'admin', pw);
+  await go(page, w, '#/saya', '#sessions-table');
   await page.fill('#pw-old', 'bukan-yang-ini');
   await page.fill('#pw-new', 'sandi-baru-yang-panjang');
   await page.fill('#pw-again', 'sandi-baru-yang-panjang');
@@ -435,25 +499,30 @@ worldTest('my account: change password (wrong old one refused), sessions, log ou
   await page.click('[data-action="change-password"]');
   assertEqual(await page.textContent('#password-result .message'), 'Kata sandi baru harus paling sedikit 12 karakter.', 'too short');
   await page.fill('#pw-new', 'sandi-baru-yang-panjang');
+  await page.fill('#pw-again', 'sandi-baru-yang-panjang-2');
+  await page.click('[data-action="change-password"]');
+  assertEqual(await page.textContent('#password-result .message'), 'Kedua isian kata sandi baru tidak sama.', 'mismatch');
   await page.fill('#pw-again', 'sandi-baru-yang-panjang');
   await page.click('[data-action="change-password"]');
-  await waitUntil(async () => (await page.textContent('#password-result')) === 'Kata sandi telah diganti.', 10000, 'changed');
-  await page.click('[data-action="logout-all"]');
-  await page.click('#dialog-confirm');
-  await page.waitForSelector('#screen-login:visible');
-  assertEqual(await page.textContent('#login-error'), 'Anda telah keluar dari semua perangkat, termasuk perangkat ini.', 'told why');
-  // The other browser's session ended too: its next request shows the login form.
-  await other.click('#menu a[href="#/saya"]');
-  await other.waitForSelector('#screen-login:visible');
-  // The new password works.
+  // Changed: either the page says so, or (the server ends the account's
+  // sessions on a change) the login form says so.
+  await waitUntil(async () => (await page.isVisible('#screen-login')) ||
+    (await page.textContent('#password-result')) === 'Kata sandi telah diganti.', 10000, 'changed');
+  if (await page.isVisible('#screen-login')) {
+    assert((await page.textContent('#login-error')).startsWith('Kata sandi telah diganti'), 'told at the login form');
+  }
   await staffLogin(page, w, 'admin', 'sandi-baru-yang-panjang');
+  await page.waitForSelector('#exams-table');
+  const old = await fetch(`${w.url}/api/v1/staff/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: pw }) });
+  assertEqual(old.status, 401, 'the old password is refused');
   assertEqual(page.errors, [], 'page errors');
 });
 
 worldTest('English, keyboard, and no serious axe violations on every page at three widths', async (w) => {
   const pw = addStaff(w, 'admin', ['admin'], { name: 'Admin Utama' });
   const pages = [['#/ujian', '#exams-table'], ['#/ujian/E2E/peserta', '#candidates-table'], ['#/ujian/E2E/kartu', '#cards-none'],
-    ['#/hasil/E2E', '#results-table'], ['#/akun', '#accounts-table'], ['#/audit', '#audit-table'], ['#/saya', '#sessions-table']];
+    ['#/hasil/E2E', '#results-table'], ['#/akun', '#accounts-table'], ['#/saya', '#sessions-table'], ['#/nirgatra', '[data-problem]']];
+  // (The audit page is scanned in its own test.)
   for (const viewport of [{ width: 1366, height: 768 }, { width: 1024, height: 768 }, { width: 390, height: 844 }]) {
     const page = await newPage(browser, { viewport });
     await page.goto(`${w.url}/admin/`);

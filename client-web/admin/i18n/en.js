@@ -246,6 +246,7 @@ export default {
   pwTooShort: 'The new password must have at least {n} characters.',
   pwMismatch: 'The two new passwords differ.',
   pwChanged: 'Password changed.',
+  pwChangedLogin: 'Password changed and every session of this account ended. Please sign in with the new password.',
   pwOldWrong: 'The current password is wrong.',
   sessionsTitle: 'My sessions',
   colSession: 'Session',

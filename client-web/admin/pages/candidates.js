@@ -11,6 +11,8 @@ import { table, message, secretBox, field, button } from './common.js';
 
 const enc = encodeURIComponent;
 const LINE_SHOWN = 160; // characters of a refused line shown beside its error
+const RELOAD_TRIES = 10; // after an import: reads of the list until the new candidates show
+const RELOAD_WAIT_MS = 500;
 
 export async function render(ctx, root, params) {
   const code = params[0];
@@ -23,7 +25,7 @@ export async function render(ctx, root, params) {
   const results = await Promise.all([api.candidates(code), api.exams().catch(() => ({ exams: [] }))]);
   if (!ctx.alive()) return;
   root.removeChild(loadStatus);
-  st.list = results[0].candidates || [];
+  st.list = byRegno(results[0].candidates || []);
   st.exam = (results[1].exams || []).filter((e) => e.code === code)[0] || { code: code, title: '' };
   if (st.exam.title) head.querySelector('.page-kicker').textContent = st.exam.title;
 
@@ -48,14 +50,27 @@ export async function render(ctx, root, params) {
   if (isAdmin) root.appendChild(uploadPanel(ctx, st, actions, reload));
   draw();
 
-  async function reload() {
-    try {
-      const d = await api.candidates(code);
+  /** Read the list again. With `expect` (registration numbers just
+   *  imported), keep reading for a few seconds until they all appear: the
+   *  server picks up an import within about a second. */
+  async function reload(expect) {
+    for (let tries = 0; ; tries++) {
+      try {
+        const d = await api.candidates(code);
+        if (!ctx.alive()) return;
+        st.list = byRegno(d.candidates || []);
+        draw();
+      } catch (e) {
+        if (ctx.alive()) fill(actions, message(errorText(e), 'error'));
+        return;
+      }
+      const have = {};
+      st.list.forEach((c) => {
+        have[c.registration_no] = true;
+      });
+      if (!expect || tries >= RELOAD_TRIES || expect.every((r) => have[r])) return;
+      await new Promise((r) => setTimeout(r, RELOAD_WAIT_MS));
       if (!ctx.alive()) return;
-      st.list = d.candidates || [];
-      draw();
-    } catch (e) {
-      if (ctx.alive()) fill(actions, message(errorText(e), 'error'));
     }
   }
 
@@ -155,6 +170,11 @@ export async function render(ctx, root, params) {
   }
 }
 
+/** Candidates in registration-number order (numbers compared as numbers). */
+function byRegno(list) {
+  return list.slice().sort((a, b) => String(a.registration_no).localeCompare(String(b.registration_no), undefined, { numeric: true }));
+}
+
 function statusText(c) {
   if (c.status === 'in_progress') return t('status_in_progress');
   if (c.status === 'finished') {
@@ -203,7 +223,7 @@ function uploadPanel(ctx, st, actions, reload) {
           creds.map((c) => [c.registration_no, c.name, h('span', { class: 'secret-value' }, c.password)]),
           { caption: t('credentialsCaption'), id: 'credentials-table' }) : null);
       form.reset();
-      reload();
+      reload(creds.map((c) => c.registration_no));
     } catch (e) {
       if (!ctx.alive()) return;
       fill(out, uploadErrors(e, text));

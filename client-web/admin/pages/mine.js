@@ -24,7 +24,11 @@ export async function render(ctx, root) {
     h('h2', { class: 'panel-title', id: 'sessions-title' }, t('sessionsTitle')),
     sessions,
     h('div', { class: 'toolbar' }, button(t('logoutAll'), async () => {
-      const r = await ctx.confirm({ title: t('logoutAllTitle'), body: h('p', null, t('logoutAllText')), confirm: t('logoutAll'), danger: true, action: () => api.logoutAll() });
+      const r = await ctx.confirm({ title: t('logoutAllTitle'), body: h('p', null, t('logoutAllText')), confirm: t('logoutAll'), danger: true, action: () => api.logoutAll().catch((e) => {
+        // A 401 means this session is already gone: what was asked for.
+        if (e.status === 401) return {};
+        throw e;
+      }) });
       if (r === null) return;
       // This session ended too: back to the login form, which says so.
       ctx.signedOut('loggedOutAll');
@@ -65,6 +69,16 @@ function passwordPanel(ctx) {
       await api.changePassword(oldPw.value, newPw.value);
       if (!ctx.alive()) return;
       form.reset();
+      // The server may end this account's sessions on a password change,
+      // this one included: then the login form says so.
+      try {
+        await api.me();
+      } catch (e) {
+        if (e.status === 401) {
+          ctx.signedOut('pwChangedLogin');
+          return;
+        }
+      }
       say(t('pwChanged'), 'ok');
     } catch (e) {
       if (!ctx.alive()) return;
