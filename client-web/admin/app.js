@@ -116,6 +116,7 @@ async function route() {
   }
   state.render += 1;
   const token = state.render;
+  window.scrollTo(0, 0); // a new page starts at its top (hash changes keep the scroll)
   renderMenu();
   showScreen('page');
   const root = $('screen-page');

@@ -103,7 +103,7 @@ async function adminShots() {
   const widths = [[1366, 768], [1024, 768], [390, 844]];
   const shot = (page, name, w) => page.screenshot({ path: join(OUT, `admin-${name}-${w}.png`) });
   const bad = join(dir, 'peserta-salah.csv');
-  writeFileSync(bad, '\uFEFFregistration_no;name;track\r\n2026100001;Rina Marlina;umum\r\n20261000x2;Dodi Kurniawan;umum\r\n2026100003;;umum\r\n2026100004;Wulan Sari;jalur-x\r\n');
+  writeFileSync(bad, 'registration_no,name,track\r\n2026100001,Rina Marlina,umum\r\n2026100002,,umum\r\n2026100003,Dodi Kurniawan,jalur x\r\n2026100001,Wulan Sari,umum\r\n');
   const good = join(dir, 'peserta.csv');
   const written = [];
   for (const [w, h] of widths) {
@@ -126,7 +126,7 @@ async function adminShots() {
     await page.locator('#upload-panel').scrollIntoViewIfNeeded();
     await shot(page, 'upload-errors', w);
     // A fresh batch per width (registration numbers must be new).
-    writeFileSync(good, `registration_no;name;track\r\n20261${w}1;Rina Marlina;umum\r\n20261${w}2;Dodi Kurniawan;umum\r\n20261${w}3;Wulan Sari;umum\r\n20261${w}4;Yusuf Maulana;umum\r\n`);
+    writeFileSync(good, `registration_no,name,track\r\n20261${w}1,Rina Marlina,umum\r\n20261${w}2,Dodi Kurniawan,umum\r\n20261${w}3,Wulan Sari,umum\r\n20261${w}4,Yusuf Maulana,umum\r\n`);
     await page.setInputFiles('#upload-file', good);
     await page.click('[data-action="upload"]');
     await page.waitForSelector('#credentials-table');
@@ -142,7 +142,7 @@ async function adminShots() {
     await page.waitForSelector('#accounts-table');
     await shot(page, 'accounts', w);
     await page.goto(url + '/admin/#/audit');
-    await page.waitForSelector('#audit-table');
+    await page.waitForSelector('#audit-table, #audit-list .message[data-state="error"]');
     await page.click('[data-action="verify"]');
     await page.waitForSelector('#verify-result .message[data-state]');
     await shot(page, 'audit', w);

@@ -72,7 +72,7 @@ export default {
   colWindow: 'Window',
   colDuration: 'Duration (min)',
   colCandidates: 'Candidates',
-  colStarted: 'In progress',
+  colStarted: 'Started',
   colFinished: 'Finished',
   colActions: 'Actions',
   windowAlways: 'No time window',

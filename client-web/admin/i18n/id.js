@@ -76,7 +76,7 @@ export default {
   colWindow: 'Jadwal',
   colDuration: 'Durasi (menit)',
   colCandidates: 'Peserta',
-  colStarted: 'Sedang mengerjakan',
+  colStarted: 'Sudah mulai',
   colFinished: 'Selesai',
   colActions: 'Tindakan',
   windowAlways: 'Tanpa batas waktu',

@@ -14,7 +14,7 @@ export async function render(ctx, root) {
   const data = await api.exams();
   if (!ctx.alive()) return;
   root.removeChild(status);
-  const exams = data.exams || [];
+  const exams = (data.exams || []).slice().sort((a, b) => String(a.code).localeCompare(String(b.code)));
   const canCandidates = ctx.hasRole('admin', 'proctor', 'observer');
   const canResults = ctx.hasRole('admin', 'committee');
   const scope = ctx.me.exams && ctx.me.exams.length && !ctx.hasRole('admin');
