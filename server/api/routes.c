@@ -140,7 +140,9 @@ static const struct route_refusal *api_authenticate(void *app, struct evhttp_req
 	if (refused && strcmp(refused, "unauthorized") == 0 && bearer && a->staff)
 		return api_auth_staff(a, req, tok, len, 1, p);
 	if (refused)
-		return strcmp(refused, "session_replaced") == 0 ? &api_replaced : &api_unauthorized;
+		return strcmp(refused, "session_replaced") == 0	 ? &api_replaced
+		       : strcmp(refused, "session_expired") == 0 ? &api_expired
+								 : &api_unauthorized;
 	/* A candidate whose write was left out is served nothing until a
 	 * restart (exam/registry.h: broken). */
 	if (p->kind == PRINCIPAL_CANDIDATE && p->cand->broken)

@@ -82,6 +82,8 @@ static const char ujian_usage[] =
 	"  --staff-idle MINUTES      end a staff session after this long without a request,\n"
 	"                            1-10080 (default 30)\n"
 	"  --staff-max-age MINUTES   end a staff session this long after login (default 720)\n"
+	"  --session-after MINUTES   candidate sessions end this long after the attempt\n"
+	"                            finished or the exam closed (default 60)\n"
 	"  --bench-route             serve GET /api/v1/_bench/ping (benchmarks only)\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
@@ -265,6 +267,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 {
 	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
 	const char *credit = NULL, *poll = NULL, *wq = NULL, *sidle = NULL, *sage = NULL;
+	const char *safter = NULL;
 	int bench = 0;
 	struct cli_opt o[] = { { "db", dbp, NULL },
 			       { "listen", &cfg->listen, NULL },
@@ -280,6 +283,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "writer-queue", &wq, NULL },
 			       { "staff-idle", &sidle, NULL },
 			       { "staff-max-age", &sage, NULL },
+			       { "session-after", &safter, NULL },
 			       { "bench-route", NULL, &bench },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
@@ -324,6 +328,11 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 		if (cli_int(cmd, "staff-max-age", sage, 1, UJ_STAFF_LIMIT_MAX_MIN, &v))
 			return 2;
 		cfg->staff_max_age_s = (int)v * 60;
+	}
+	if (safter) {
+		if (cli_int(cmd, "session-after", safter, 1, UJ_STAFF_LIMIT_MAX_MIN, &v))
+			return 2;
+		cfg->session_after_s = (int)v * 60;
 	}
 	if (llim && cli_rate(cmd, "login-limit", llim, &cfg->login_fail_regno, &cfg->login_window_regno_s))
 		return 2;
