@@ -10,6 +10,7 @@
 #include "catalog/exam.h"
 #include "exam/paper.h"
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +30,10 @@ struct bank_snapshot {
 int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
 /* Print code, current version, item count and title of every bank. */
 int catalog_bank_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
+
+/* Every bank's current version: [{"code","version","items","title",
+  * "imported_at"}]. NULL with err on failure. */
+json_t *catalog_banks_json(sqlite3 *db, char *err, size_t errlen);
 
 /* Define an exam from a file. Returns 0, or -1 with err and nothing changed. */
 int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);

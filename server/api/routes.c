@@ -52,6 +52,9 @@ static const struct route api_rows[] = {
 	{ POST, S "/accounts/*/password", PATTERN, STAFF, ADMIN, 1, 1, api_staff_account_password },
 	/* staff (api/admin.c): exams, candidates, results */
 	{ GET, S "/exams", EXACT, STAFF, ANYROLE, 1, 0, api_admin_exams },
+	{ POST, S "/exams", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_exam_create },
+	{ GET, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_banks },
+	{ POST, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_bank_upload },
 	{ GET, S "/exams/*/candidates", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
 	  api_admin_candidates },
 	{ POST, S "/exams/*/candidates", PATTERN, STAFF, ADMIN, 1, 1, api_admin_import },

@@ -679,3 +679,25 @@ int catalog_exam_list(sqlite3 *db, FILE *out, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	return 0;
 }
+
+json_t *catalog_banks_json(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = db_prepare(
+		db,
+		"SELECT b.code, v.version_no, (SELECT count(*) FROM bank_version_items WHERE"
+		" bank_version_id = v.id), v.title, v.imported_at FROM banks b JOIN bank_versions v ON"
+		" v.id = b.current_version_id ORDER BY b.code",
+		err, errlen);
+	json_t *list;
+	if (!st)
+		return NULL;
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+			list, json_pack("{s:s,s:i,s:i,s:s,s:I}", "code", sqlite3_column_text(st, 0),
+					"version", sqlite3_column_int(st, 1), "items",
+					sqlite3_column_int(st, 2), "title", sqlite3_column_text(st, 3),
+					"imported_at", (json_int_t)sqlite3_column_int64(st, 4)));
+	sqlite3_finalize(st);
+	return list;
+}

@@ -3,15 +3,17 @@ server: the CLI, login and its refusals, cookies and CSRF, expiry, the
 session list and log out everywhere, account management, and the candidate
 actions a proctor or admin takes. Every change must leave its event."""
 
+import base64
 import json
 import os
 import re
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
-from harness import World, run, wait_until  # noqa: E402
+from harness import World, make_bank, make_exam, run, wait_until  # noqa: E402
 
 ALPHABET = set("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
@@ -385,6 +387,65 @@ class CandidateActionsTest(unittest.TestCase):
         self.assertIn(b"C007", r.raw)
         self.assertIn("attachment", r.headers["content-disposition"])
         self.assertEqual(self.proctor.get("/api/v1/staff/exams/EX/results").status, 403)
+
+
+class CatalogUploadTest(unittest.TestCase):
+    """Banks (with their images) and exams from the web: the same import as
+    the CLI, its errors shown, nothing changed on error."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.w = World(n_candidates=1)
+        cls.w.add_staff("penulis", "author")
+        cls.w.serve("--max-body", "1048576")
+        cls.author, _ = cls.w.staff_login("penulis")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def upload(self, directory, marker, code, images=True):
+        path, _ = make_bank(directory, code=code, marker=marker)
+        with open(path) as f:
+            bank = f.read()
+        body = {"bank": bank}
+        if images:
+            body["images"] = {}
+            for name in ("img/fig-%s.svg" % marker, "img/opt-%s.svg" % marker):
+                with open(os.path.join(directory, name), "rb") as f:
+                    body["images"][name] = base64.b64encode(f.read()).decode()
+        return self.author.post("/api/v1/staff/banks", body)
+
+    def test_bank_and_exam_upload(self):
+        d = tempfile.mkdtemp(dir=self.w.dir)
+        r = self.upload(d, "w1", "WB")
+        self.assertEqual(r.status, 201, r)
+        self.assertIn("WB", r.json["report"])
+        banks = {b["code"]: b for b in self.author.get("/api/v1/staff/banks").json["banks"]}
+        self.assertEqual((banks["WB"]["version"], banks["WB"]["items"]), (1, 18))
+        # Without its images the bank is refused, naming the missing file.
+        r = self.upload(d, "w2", "WB", images=False)
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertIn("img/fig-w2.svg", r.json["error"]["errors"][0]["message"])
+        self.assertNotIn("/tmp/", json.dumps(r.json))
+        self.assertEqual(self.w.sql("SELECT count(*) FROM bank_versions b JOIN banks k ON"
+                                    " k.id = b.bank_id WHERE k.code = 'WB'"), [(1,)])
+        for bad in ("../x.svg", "/etc/passwd", ".hidden", "a/b/c.svg"):
+            r = self.author.post("/api/v1/staff/banks",
+                                 {"bank": "{}", "images": {bad: "AAAA"}})
+            self.assertEqual((r.status, r.error), (400, "invalid_request"), bad)
+        exam = json.load(open(make_exam(d, code="WX", bank="WB")))
+        r = self.author.request("POST", "/api/v1/staff/exams", raw=json.dumps(exam).encode())
+        self.assertEqual(r.status, 201, r)
+        wait_until(lambda: any(e["code"] == "WX" for e in
+                               self.author.get("/api/v1/staff/exams").json["exams"]),
+                   10, "the new exam to be served")
+        r = self.author.request("POST", "/api/v1/staff/exams", raw=json.dumps(exam).encode())
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        # Recorded by the staff member (without holding up the reply).
+        wanted = {"bank_imported", "bank_import_refused", "exam_created", "exam_create_refused"}
+        wait_until(lambda: wanted <= {k for (k,) in self.w.sql(
+            "SELECT kind FROM events WHERE actor_kind = 'staff'")}, 10, "the upload events")
 
 
 class CandidateSessionLifetimeTest(unittest.TestCase):
