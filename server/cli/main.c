@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "catalog/enrol.h"
+#include "core/errlist.h"
 #include "core/hmap.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -102,7 +103,7 @@ out:
  * ("bank import|list", "exam create|list"). */
 struct catalog_cmd {
 	const char *noun, *add;
-	int (*add_fn)(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+	int (*add_fn)(sqlite3 *db, const char *path, FILE *out, struct errlist *errs);
 	int (*list_fn)(sqlite3 *db, FILE *out, char *err, size_t errlen);
 };
 
@@ -126,10 +127,18 @@ static int cmd_catalog(const struct catalog_cmd *cc, int argc, char **argv)
 		return 2;
 	if (!(db = cli_open(name, dbp, DB_OPEN_EXISTING)))
 		return 1;
-	rc = is_add ? cc->add_fn(db, pos[0], stdout, err, sizeof err)
-		    : cc->list_fn(db, stdout, err, sizeof err);
-	if (rc)
+	if (is_add) {
+		/* Every error of the file at once (capped), each naming the file. */
+		struct errlist errs;
+		char prefix[sizeof name + 1024];
+		errlist_init(&errs, 0);
+		rc = cc->add_fn(db, pos[0], stdout, &errs);
+		snprintf(prefix, sizeof prefix, "ujian %s: %s", name, pos[0]);
+		errlist_print(&errs, stderr, prefix);
+		errlist_free(&errs);
+	} else if ((rc = cc->list_fn(db, stdout, err, sizeof err))) {
 		fprintf(stderr, "ujian %s: %s\n", name, err);
+	}
 	db_close(db);
 	return rc ? 1 : 0;
 }
@@ -143,10 +152,12 @@ static int cmd_candidates(int argc, char **argv)
 			       { "key", &keyp, NULL },
 			       { NULL, NULL, NULL } };
 	uint8_t key[CRED_KEY_LEN];
-	char err[2048], *kp;
+	char err[2048], *kp, sep = ',', prefix[1100];
+	struct errlist errs;
 	sqlite3 *db;
 	int rc = 1;
 
+	errlist_init(&errs, 0);
 	if (argc < 3 || strcmp(argv[2], "import") != 0) {
 		fprintf(stderr, "ujian candidates: expected 'import' (see 'ujian help')\n");
 		return 2;
@@ -163,12 +174,13 @@ static int cmd_candidates(int argc, char **argv)
 	free(kp);
 	if (!(db = cli_open("candidates import", dbp, DB_OPEN_EXISTING)))
 		goto out;
-	if (enrol_import(db, key, exam, pos[0], stdout, err, sizeof err)) {
-		fprintf(stderr, "ujian candidates import: %s\n", err);
-		goto out;
-	}
-	rc = 0;
+	rc = enrol_import_all(db, key, exam, pos[0], stdout, &errs, &sep) ? 1 : 0;
+	snprintf(prefix, sizeof prefix, "ujian candidates import: %s", pos[0]);
+	if (sep != ',')
+		fprintf(stderr, "%s: separator '%c' detected\n", prefix, sep);
+	errlist_print(&errs, stderr, prefix);
 out:
+	errlist_free(&errs);
 	OPENSSL_cleanse(key, sizeof key);
 	db_close(db);
 	return rc;
@@ -357,14 +369,14 @@ static int cmd_routes(int argc, char **argv)
 
 static int cmd_bank(int argc, char **argv)
 {
-	static const struct catalog_cmd cc = { "bank", "import", catalog_bank_import,
+	static const struct catalog_cmd cc = { "bank", "import", catalog_bank_import_all,
 					       catalog_bank_list };
 	return cmd_catalog(&cc, argc, argv);
 }
 
 static int cmd_exam(int argc, char **argv)
 {
-	static const struct catalog_cmd cc = { "exam", "create", catalog_exam_create,
+	static const struct catalog_cmd cc = { "exam", "create", catalog_exam_create_all,
 					       catalog_exam_list };
 	return cmd_catalog(&cc, argc, argv);
 }
