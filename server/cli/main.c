@@ -42,8 +42,11 @@ static const char ujian_usage[] =
 	"  candidates import --db FILE --exam CODE [--key FILE] CANDIDATES.csv\n"
 	"      add candidates and draw their papers; prints the issued credentials\n"
 	"      as CSV (registration_no,name,password)\n"
-	"  results export --db FILE --exam CODE [--format csv|json] [--output FILE]\n"
-	"      ranked results of finished attempts\n"
+	"  results export --db FILE --exam CODE [--format csv|json|xlsx] [--output FILE]\n"
+	"                 [--sep ,|;] [--lang id|en] [--all]\n"
+	"      ranked results of finished attempts (--all: every candidate, with a status);\n"
+	"      CSV is UTF-8 with BOM, ';' for Excel with Indonesian settings; xlsx needs\n"
+	"      --output; headers in Bahasa Indonesia unless --lang en\n"
 	"  verify --db FILE --exam CODE [--acks DIR]\n"
 	"      audit: acknowledged answers (ack logs of ujian-bench) are stored, stored\n"
 	"      scores equal a recomputation, time credits match the ledger\n"
@@ -188,13 +191,14 @@ out:
 
 static int cmd_results(int argc, char **argv)
 {
-	const char *dbp = NULL, *exam = NULL, *format = "csv", *output = NULL;
-	struct cli_opt o[] = { { "db", &dbp, NULL },
-			       { "exam", &exam, NULL },
-			       { "format", &format, NULL },
-			       { "output", &output, NULL },
-			       { NULL, NULL, NULL } };
-	enum results_format fmt;
+	const char *dbp = NULL, *exam = NULL, *format = "csv", *output = NULL, *sep = ",";
+	const char *lang = "id";
+	int all = 0;
+	struct cli_opt o[] = { { "db", &dbp, NULL },	      { "exam", &exam, NULL },
+			       { "format", &format, NULL },   { "output", &output, NULL },
+			       { "sep", &sep, NULL },	      { "lang", &lang, NULL },
+			       { "all", NULL, &all },	      { NULL, NULL, NULL } };
+	struct results_opts ro;
 	char err[1024];
 	FILE *out = stdout;
 	sqlite3 *db;
@@ -207,21 +211,51 @@ static int cmd_results(int argc, char **argv)
 	if (cli_parse("results export", argc, argv, 3, o, NULL, 0) ||
 	    cli_need("results export", "db", dbp) || cli_need("results export", "exam", exam))
 		return 2;
+	results_opts_default(&ro);
+	ro.all = all;
 	if (strcmp(format, "csv") == 0) {
-		fmt = RESULTS_CSV;
+		ro.format = RESULTS_CSV;
 	} else if (strcmp(format, "json") == 0) {
-		fmt = RESULTS_JSON;
+		ro.format = RESULTS_JSON;
+	} else if (strcmp(format, "xlsx") == 0) {
+		ro.format = RESULTS_XLSX;
 	} else {
-		fprintf(stderr, "ujian results export: --format \"%s\": expected csv or json\n", format);
+		fprintf(stderr, "ujian results export: --format \"%s\": expected csv, json or xlsx\n",
+			format);
+		return 2;
+	}
+	if ((sep[0] != ',' && sep[0] != ';') || sep[1]) {
+		fprintf(stderr, "ujian results export: --sep \"%s\": expected ',' or ';'\n", sep);
+		return 2;
+	}
+	ro.sep = sep[0];
+	if (strcmp(lang, "id") == 0) {
+		ro.lang = RESULTS_LANG_ID;
+	} else if (strcmp(lang, "en") == 0) {
+		ro.lang = RESULTS_LANG_EN;
+	} else {
+		fprintf(stderr, "ujian results export: --lang \"%s\": expected id or en\n", lang);
+		return 2;
+	}
+	if (ro.format == RESULTS_XLSX && !output) {
+		fprintf(stderr, "ujian results export: --format xlsx needs --output FILE\n");
 		return 2;
 	}
 	if (!(db = cli_open("results export", dbp, DB_OPEN_EXISTING)))
 		return 1;
+	if (ro.format == RESULTS_XLSX) {
+		if (results_export_xlsx(db, exam, &ro, output, err, sizeof err)) {
+			fprintf(stderr, "ujian results export: %s\n", err);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
 	if (output && !(out = fopen(output, "w"))) {
 		fprintf(stderr, "ujian results export: --output %s: %s\n", output, strerror(errno));
 		goto out;
 	}
-	if (results_export(db, exam, fmt, out, err, sizeof err)) {
+	if (results_export_opts(db, exam, &ro, out, err, sizeof err)) {
 		fprintf(stderr, "ujian results export: %s\n", err);
 		goto out;
 	}
