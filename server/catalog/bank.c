@@ -396,26 +396,30 @@ static int bank_parse_jc(struct jcheck *jc, json_t *root, struct bank_def *def)
 		bank_sections_jc(jc, sections, def->sec, &def->n_sections);
 	if (items) {
 		def->items = xcalloc(json_array_size(items), sizeof *def->items);
-		orig = xcalloc(json_array_size(items), sizeof *orig);
-		json_array_foreach(items, i, o) {
+		json_array_foreach(items, i, o)
 			if (bank_item_jc(jc, o, i, def->sec, def->n_sections, sections_known, sections,
 					 BANK_SOURCE_FILE, &def->items[def->n_items]) == 0)
-				orig[def->n_items++] = i;
+				def->n_items++;
+		/* Duplicate ids (of every item with a well-formed id, valid or
+		 * not), each reported where it is used again. */
+		orig = xcalloc(json_array_size(items), sizeof *orig);
+		hmap_init(&ids);
+		json_array_foreach(items, i, o) {
+			const char *id = json_string_value(json_object_get(o, "id"));
+			const size_t *first;
+			if (!id || !text_is_ident(id, UJ_ITEM_ID_MAX, CODE_CHARS, 1))
+				continue;
+			orig[i] = i;
+			if ((first = hmap_gets(&ids, id))) {
+				jc_where(jc, "item \"%s\" (items[%zu])", id, i);
+				jc_fail(jc, "id", "duplicate id (first used by items[%zu])", *first);
+			} else {
+				hmap_puts(&ids, id, &orig[i]);
+			}
 		}
+		hmap_free(&ids);
+		free(orig);
 	}
-	/* Duplicate ids, each reported where it is used again. */
-	hmap_init(&ids);
-	for (int k = 0; k < def->n_items; k++) {
-		const size_t *first = hmap_gets(&ids, def->items[k].id);
-		if (first) {
-			jc_where(jc, "item \"%s\" (items[%zu])", def->items[k].id, orig[k]);
-			jc_fail(jc, "id", "duplicate id (first used by items[%zu])", *first);
-		} else {
-			hmap_puts(&ids, def->items[k].id, &orig[k]);
-		}
-	}
-	hmap_free(&ids);
-	free(orig);
 	if (jc->nfail != start) {
 		bank_def_free(def);
 		return -1;
