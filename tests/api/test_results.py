@@ -5,7 +5,9 @@ import csv
 import io
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
 import sys
 import unittest
 
@@ -293,6 +295,44 @@ class OfficeExportTest(unittest.TestCase):
         serial = float(rows[1]["L"][1])
         t = datetime.datetime(1899, 12, 30) + datetime.timedelta(seconds=round(serial * 86400))
         self.assertEqual(t.strftime("%Y-%m-%d %H:%M:%S"), self.finished_at_wita(NIP))
+
+
+    @unittest.skipUnless(shutil.which("soffice"), "LibreOffice (soffice) is not installed")
+    def test_libreoffice_reads_ids_as_text(self):
+        """Where LibreOffice is installed (libreoffice-calc-nogui), let it
+        open the ';' CSV and the xlsx headless and save what it shows: the
+        ids come back whole, as the digits; plain digits would not."""
+        home = os.path.join(self.w.dir, "lo-home")
+        os.makedirs(home, exist_ok=True)
+        semi = os.path.join(self.w.dir, "lo.csv")
+        xlsx = os.path.join(self.w.dir, "lo.xlsx")
+        plain = os.path.join(self.w.dir, "plain.csv")
+        run("results", "export", "--db", self.w.db, "--exam", "EX", "--sep", ";",
+            "--output", semi)
+        run("results", "export", "--db", self.w.db, "--exam", "EX", "--format", "xlsx",
+            "--output", xlsx)
+        with open(plain, "w") as f:
+            f.write("a;b\r\n%s;%s\r\n" % (NIP, ZERO))
+
+        def shown(path, infilter):
+            out = os.path.join(self.w.dir, "lo-out")
+            args = ["soffice", "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true",
+                    "--outdir", out, path]
+            if infilter:
+                args[2:2] = ["--infilter=CSV:" + infilter]
+            subprocess.run(args, env=dict(os.environ, HOME=home), capture_output=True,
+                           timeout=300, check=True)
+            name = os.path.splitext(os.path.basename(path))[0] + ".csv"
+            with open(os.path.join(out, name), encoding="utf-8") as f:
+                return list(csv.reader(f))
+
+        for rows in (shown(semi, "59,34,76,1"), shown(xlsx, None)):
+            ids = [r[1] for r in rows[1:]]
+            self.assertIn(NIP, ids)
+            self.assertIn(ZERO, ids)
+        self.assertNotEqual(shown(plain, "59,34,76,1")[1], [NIP, ZERO],
+                            "plain digits are mangled (the reason for the ids' encoding)")
 
 
 class VerifyTest(unittest.TestCase):
