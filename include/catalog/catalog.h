@@ -37,6 +37,8 @@ int catalog_bank_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
 int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
 /* The same, reporting every problem of the file to errs. */
 int catalog_exam_create_all(sqlite3 *db, const char *path, FILE *out, struct errlist *errs);
+/* The same from a parsed document (a request body; root stays the caller's). */
+int catalog_exam_create_doc(sqlite3 *db, json_t *root, FILE *out, struct errlist *errs);
 int catalog_exam_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
 
 /* Load a bank version (version_id), or the bank's current version when

@@ -614,21 +614,27 @@ int catalog_load_exam(sqlite3 *db, const char *code, int64_t *exam_id, struct ex
 
 int catalog_exam_create_all(sqlite3 *db, const char *path, FILE *out, struct errlist *errs)
 {
+	json_t *root = catalog_load_json(path, errs);
+	int rc = root ? catalog_exam_create_doc(db, root, out, errs) : -1;
+	json_decref(root);
+	return rc;
+}
+
+int catalog_exam_create_doc(sqlite3 *db, json_t *root, FILE *out, struct errlist *errs)
+{
 	char err[1024];
 	size_t errlen = sizeof err;
 	struct exam_def ex;
 	struct bank_snapshot snap;
 	struct pool pools[UJ_SECTIONS_MAX];
 	struct pool_item *storage = NULL;
-	json_t *root;
 	char why[768], *js = NULL;
 	int64_t bank_id, current;
 	sqlite3_stmt *st = NULL;
 	int rc = -1, have_snap = 0;
 
 	err[0] = '\0';
-	root = catalog_load_json(path, errs);
-	if (!root || exam_check(root, &ex, errs))
+	if (exam_check(root, &ex, errs))
 		goto out;
 	if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
 		goto out;
@@ -687,7 +693,6 @@ out:
 		catalog_bank_snapshot_free(&snap);
 	free(storage);
 	free(js);
-	json_decref(root);
 	return rc;
 }
 
