@@ -10,7 +10,7 @@
 
 CC      ?= gcc
 BUILD   ?= build
-PKGS    := libevent libevent_pthreads openssl sqlite3 jansson
+PKGS    := libevent libevent_pthreads openssl sqlite3 jansson xlsxwriter
 SAN     ?=
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -47,6 +47,9 @@
 #define UJ_PASSWORD_MAX      64
 #define UJ_PASSWORD_GEN_LEN  10     /* issued passwords */
 
+/* Validation: errors of one file or body reported at once (more are counted). */
+#define UJ_ERRORS_MAX        50
+
 /* Files read by the CLI. */
 #define UJ_JSON_FILE_MAX     (64 * 1024 * 1024)
 

@@ -17,12 +17,14 @@ case "${1:-}" in
 	*) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
 esac
 
-# build: compiler, pkg-config, the four libraries; unit tests: cmocka;
+# build: compiler, pkg-config, the five libraries (libxlsxwriter writes the
+# .xlsx results export; an xlsx file is a zip of XML parts that Excel checks
+# strictly, which we will not hand-write); unit tests: cmocka;
 # API tests: python3 (standard library only); sqlite3: the CLI, for operators
 # and for the browser tests' checks of stored data; chromium: the browser the
 # end-to-end tests drive.
 PACKAGES="build-essential pkg-config libevent-dev libssl-dev libsqlite3-dev
-libjansson-dev sqlite3"
+libjansson-dev libxlsxwriter-dev sqlite3"
 if [ "$MODE" = all ]; then
 	PACKAGES="$PACKAGES libcmocka-dev python3 ca-certificates chromium"
 	# clang with its runtime libraries: libFuzzer and the sanitizers for the

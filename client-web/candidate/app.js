@@ -201,7 +201,7 @@ async function resume() {
       return;
     } catch (err) {
       if (flow !== state.flow) return;
-      if (err && (err.code === 'session_replaced' || err.code === 'unauthorized')) {
+      if (err && (err.code === 'session_replaced' || err.code === 'unauthorized' || err.code === 'session_expired')) {
         sessionGone(err.code);
         return;
       }
@@ -268,7 +268,7 @@ async function startAttempt() {
       resume();
       return;
     }
-    if (code === 'session_replaced' || code === 'unauthorized') {
+    if (code === 'session_replaced' || code === 'unauthorized' || code === 'session_expired') {
       sessionGone(code);
       return;
     }

@@ -315,7 +315,7 @@ export function createExam(ctx) {
     if (stopped) return;
     if (code === 'attempt_closed') closed(null);
     else if (code === 'session_replaced') replaced();
-    else if (code === 'unauthorized') halt(() => ctx.on.unauthorized());
+    else if (code === 'unauthorized' || code === 'session_expired') halt(() => ctx.on.unauthorized());
     else if (code === 'not_started') halt(() => ctx.on.notStarted());
   }
 

@@ -41,6 +41,7 @@ struct server_config {
 	int bench_route;        /* serve GET /api/v1/_bench/ping (benchmarks only) */
 	int staff_idle_s;       /* staff sessions end after this long without a request */
 	int staff_max_age_s;    /* ... and this long after login */
+	int session_after_s;    /* candidate sessions end this long after finish/close */
 };
 
 /* Defaults for every field except db_path. */

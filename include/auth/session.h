@@ -24,6 +24,8 @@ struct auth_rt {
 	uint8_t dummy_hash[CRED_HASH_LEN];
 	uint8_t image_key[CRED_KEY_LEN]; /* derived from key: image capabilities */
 	struct ratelimit rl_regno, rl_addr;
+	int64_t session_after_ms;        /* sessions end this long after the attempt
+					  * finished or the exam closed */
 	struct exam_rt *x;               /* candidates, their sessions, the writer */
 };
 
@@ -68,7 +70,10 @@ enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, i
 void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, session_then_fn then,
 		    void *arg);
 /* The principal of a presented session token (len bytes). Returns NULL and
- * fills p, or the error code ("unauthorized", "session_replaced"). */
+ * fills p, or the error code ("unauthorized", "session_replaced",
+ * "session_expired": session_after_ms past the attempt's finish or the
+ * exam's close). A token is its candidate's, and a candidate belongs to one
+ * exam: no token is valid across exams. */
 const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 				 struct principal *p);
 /* 1 if c's failed logins lock it out now (too_many_attempts). */

@@ -8,6 +8,7 @@
 #define UJIAN_BANK_H
 
 #include "bounds.h"
+#include "core/errlist.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -58,6 +59,8 @@ enum bank_source { BANK_SOURCE_FILE, BANK_SOURCE_STORED };
 /* Validate a bank document completely. Returns 0 and fills def (free with
  * bank_def_free), or -1 with the first problem in err. */
 int bank_parse(json_t *root, struct bank_def *def, char *err, size_t errlen);
+/* The same, reporting every problem of the document to errs (capped there). */
+int bank_check(json_t *root, struct bank_def *def, struct errlist *errs);
 void bank_def_free(struct bank_def *def);
 
 /* Parse the sections array (also used for stored bank versions). */

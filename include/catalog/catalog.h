@@ -10,6 +10,7 @@
 #include "catalog/exam.h"
 #include "exam/paper.h"
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,11 +28,22 @@ struct bank_snapshot {
 /* Import a bank file (images resolved beside it). Prints a one-line report
  * to out. Returns 0, or -1 with err and nothing changed. */
 int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+/* The same, reporting every problem of the file to errs (entries do not
+ * name the file). Returns 0, or -1 with at least one entry in errs. */
+int catalog_bank_import_all(sqlite3 *db, const char *path, FILE *out, struct errlist *errs);
 /* Print code, current version, item count and title of every bank. */
 int catalog_bank_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
 
+/* Every bank's current version: [{"code","version","items","title",
+  * "imported_at"}]. NULL with err on failure. */
+json_t *catalog_banks_json(sqlite3 *db, char *err, size_t errlen);
+
 /* Define an exam from a file. Returns 0, or -1 with err and nothing changed. */
 int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+/* The same, reporting every problem of the file to errs. */
+int catalog_exam_create_all(sqlite3 *db, const char *path, FILE *out, struct errlist *errs);
+/* The same from a parsed document (a request body; root stays the caller's). */
+int catalog_exam_create_doc(sqlite3 *db, json_t *root, FILE *out, struct errlist *errs);
 int catalog_exam_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
 
 /* Load a bank version (version_id), or the bank's current version when

@@ -1,7 +1,8 @@
 /* exam.h - exam definitions: blueprint, clock, token, pass rules.
  *
  * exam_parse() validates an exam document on its own; exam_bind() checks it
- * against the sections of the bank it draws from. */
+ * against the sections of the bank it draws from. The *_check variants go
+ * on after the first problem and report every one to an error list. */
 #ifndef UJIAN_EXAM_H
 #define UJIAN_EXAM_H
 
@@ -31,6 +32,17 @@ struct pass_rule {
 	int min_value[UJ_SECTIONS_MAX];
 };
 
+/* The time zone an exam's times are shown in (exports, cards). */
+struct exam_zone {
+	const char *name; /* "WIB" */
+	int offset_min;   /* minutes east of UTC */
+};
+#define EXAM_ZONES 3
+#define EXAM_ZONE_DEFAULT 0 /* WIB */
+extern const struct exam_zone exam_zones[EXAM_ZONES];
+/* Index of a zone name in exam_zones, or -1. */
+int exam_zone_index(const char *name);
+
 struct exam_def {
 	char code[UJ_CODE_MAX + 1];
 	char title[4 * UJ_TITLE_MAX + 1];
@@ -38,6 +50,7 @@ struct exam_def {
 	int duration_s;
 	int64_t opens_at, closes_at; /* ms; 0 = no limit */
 	char token[UJ_TOKEN_MAX + 1]; /* "" = no token */
+	int zone;                     /* index into exam_zones ("timezone", default WIB) */
 	int n_sections;
 	struct exam_draw sec[UJ_SECTIONS_MAX];
 	int shuffle_items, shuffle_options, show_score;
@@ -50,10 +63,15 @@ struct exam_def {
 /* Validate an exam document. Tie-break and pass-rule section codes are
  * resolved against the exam's own sections. Returns 0, or -1 with err. */
 int exam_parse(json_t *root, struct exam_def *ex, char *err, size_t errlen);
+/* The same, reporting every problem of the document to errs. */
+int exam_check(json_t *root, struct exam_def *ex, struct errlist *errs);
 /* Resolve section codes against a bank's sections. Returns 0, or -1 with err
  * naming the exam section that the bank lacks. */
 int exam_bind(struct exam_def *ex, const struct section_rule *sec, int n_sections, char *err,
 	      size_t errlen);
+/* The same, reporting every missing section to errs. */
+int exam_bind_check(struct exam_def *ex, const struct section_rule *sec, int n_sections,
+		    struct errlist *errs);
 /* Index of a track's pass rule, or -1. */
 int exam_rule_index(const struct exam_def *ex, const char *track);
 /* Total number of items on each paper. */

@@ -26,6 +26,13 @@ struct csv_doc {
  * than max_records records. Returns 0, or -1 with "line N: what" in err. */
 int csv_parse(const char *data, size_t len, size_t max_record, size_t max_records,
 	      struct csv_doc *doc, char *err, size_t errlen);
+/* The same with another field separator (';' as Excel writes CSV under
+ * Indonesian regional settings). */
+int csv_parse_sep(const char *data, size_t len, char sep, size_t max_record, size_t max_records,
+		  struct csv_doc *doc, char *err, size_t errlen);
+/* The separator of a file by its first line (the header): ';' when that
+ * line, outside quotes, has more semicolons than commas, else ','. */
+char csv_detect_sep(const char *data, size_t len);
 void csv_free(struct csv_doc *doc);
 
 #endif

@@ -4,21 +4,33 @@
  * and writes messages of the form
  *   <where> field "<field>": <what is wrong>
  * into the caller's buffer. Every function returns 0 when the field is fine
- * and -1 after writing the message. */
+ * and -1 after reporting the problem.
+ *
+ * A checker reports to its buffer only the first problem, so a validator can
+ * go on after a failure and look at the rest of the document; when errs is
+ * set (jc_collect), every problem is also added to that list with the where
+ * prefix as its item, so a whole file's errors are reported at once. */
 #ifndef UJIAN_JCHECK_H
 #define UJIAN_JCHECK_H
+
+#include "core/errlist.h"
 
 #include <jansson.h>
 #include <stddef.h>
 
 struct jcheck {
-	char *err;
+	char *err; /* the first problem; may be NULL */
 	size_t errlen;
 	char where[192];
+	struct errlist *errs; /* every problem; may be NULL */
+	int nfail;            /* problems reported so far */
 };
 
 void jc_init(struct jcheck *jc, char *err, size_t errlen);
+/* Also add every problem to errs (which the caller owns). */
+void jc_collect(struct jcheck *jc, struct errlist *errs);
 void jc_where(struct jcheck *jc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a problem of field (NULL: of the "where" object itself). Returns -1. */
 int jc_fail(struct jcheck *jc, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The first key of obj not in the NULL-terminated allowed list, or NULL. */

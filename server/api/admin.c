@@ -6,6 +6,7 @@
 #include "api/api.h"
 #include "api/fields.h"
 #include "bounds.h"
+#include "catalog/catalog.h"
 #include "catalog/enrol.h"
 #include "core/clock.h"
 #include "core/csv.h"
@@ -17,6 +18,8 @@
 #include "store/db.h"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,7 +263,9 @@ out:
 
 /* ---- worker jobs: results, import ----------------------------------------------------- */
 
-enum admin_job_kind { AJ_RESULTS_JSON, AJ_RESULTS_CSV, AJ_IMPORT };
+enum admin_job_kind { AJ_RESULTS_JSON, AJ_RESULTS_CSV, AJ_IMPORT, AJ_BANKS, AJ_BANK, AJ_EXAM };
+
+#define ADMIN_UPLOAD_FILES_MAX 64 /* bank file + images in one upload */
 
 struct admin_job {
 	struct worker_job job;
@@ -272,6 +277,7 @@ struct admin_job {
 	char exam[UJ_CODE_MAX + 1];
 	char *in;   /* import: the CSV */
 	size_t in_len;
+	json_t *files; /* bank upload: {"path": "base64", ...} (owned) */
 	char *out;  /* the export, or the issued credentials (CSV) */
 	size_t out_len;
 	int failed; /* 1: bad input (err), 2: internal */
@@ -280,6 +286,7 @@ struct admin_job {
 
 static void admin_job_free(struct admin_job *j)
 {
+	json_decref(j->files);
 	if (j->out)
 		OPENSSL_cleanse(j->out, j->out_len);
 	free(j->out);
@@ -323,6 +330,144 @@ out:
 	db_close(db);
 }
 
+/* Remove every occurrence of prefix from s (a temporary folder's path in
+ * an importer's message: the staff member knows the files by their names). */
+static void admin_strip(char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *at;
+	while ((at = strstr(s, prefix)))
+		memmove(at, at + n, strlen(at + n) + 1);
+}
+
+/* A path inside an upload: "name" or "dir/name" of [A-Za-z0-9._-], no
+ * leading dot (so no "..", no absolute path, no hidden file). */
+static int admin_upload_path_ok(const char *p)
+{
+	int segs = 0;
+	for (const char *s = p; *s;) {
+		size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+		if (n == 0 || s[0] == '.' || ++segs > 2 || n > 100)
+			return 0;
+		s += n;
+		if (*s == '/')
+			s++;
+		else if (*s)
+			return 0;
+	}
+	return segs > 0 && p[strlen(p) - 1] != '/';
+}
+
+/* Write the upload's files under dir (made by mkdtemp); the names written
+ * go to made[] for the cleanup. 0, or -1 with j->err. */
+static int admin_write_files(struct admin_job *j, const char *dir, char made[][160], int *n_made)
+{
+	const char *name;
+	json_t *v;
+	json_object_foreach(j->files, name, v) {
+		const char *b64 = json_string_value(v);
+		size_t len = strlen(b64);
+		unsigned char *bin;
+		char path[160];
+		int n;
+		FILE *f;
+		if (*n_made >= ADMIN_UPLOAD_FILES_MAX - 1) {
+			snprintf(j->err, sizeof j->err, "terlalu banyak berkas (paling banyak %d)",
+				 ADMIN_UPLOAD_FILES_MAX);
+			return -1;
+		}
+		if (strchr(name, '/')) { /* one folder level: make it */
+			char sub[160];
+			snprintf(sub, sizeof sub, "%s/%.*s", dir, (int)(strchr(name, '/') - name), name);
+			if (mkdir(sub, 0700) == 0)
+				str_copy(made[(*n_made)++], 160, sub);
+		}
+		bin = xmalloc(len / 4 * 3 + 4);
+		n = EVP_DecodeBlock(bin, (const unsigned char *)b64, (int)len);
+		if (n < 0) {
+			free(bin);
+			snprintf(j->err, sizeof j->err, "%s: isi berkas bukan base64 yang sah", name);
+			return -1;
+		}
+		/* EVP_DecodeBlock counts the padding's zero bytes too. */
+		if (len >= 1 && b64[len - 1] == '=')
+			n--;
+		if (len >= 2 && b64[len - 2] == '=')
+			n--;
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		f = fopen(path, "wx");
+		if (!f || fwrite(bin, 1, (size_t)n, f) != (size_t)n) {
+			if (f)
+				fclose(f);
+			free(bin);
+			snprintf(j->err, sizeof j->err, "%s: cannot write a temporary file", name);
+			j->failed = 2;
+			return -1;
+		}
+		fclose(f);
+		free(bin);
+		str_copy(made[(*n_made)++], 160, path);
+	}
+	return 0;
+}
+
+/* A bank (with its images) or an exam, through a temporary folder, on a
+ * connection of the job's own: the same import as 'ujian bank import' and
+ * 'ujian exam create'. */
+static void admin_catalog_run(struct admin_job *j, FILE *out)
+{
+	char dir[] = "/tmp/ujian-upload-XXXXXX", main_path[160];
+	char made[ADMIN_UPLOAD_FILES_MAX + 2][160];
+	int n_made = 0;
+	sqlite3 *db = NULL;
+
+	if (!mkdtemp(dir)) {
+		snprintf(j->err, sizeof j->err, "cannot make a temporary folder");
+		j->failed = 2;
+		return;
+	}
+	snprintf(main_path, sizeof main_path, "%s/%s", dir, j->kind == AJ_BANK ? "bank.json" : "exam.json");
+	{
+		FILE *f = fopen(main_path, "wx");
+		if (!f || fwrite(j->in, 1, j->in_len, f) != j->in_len) {
+			if (f)
+				fclose(f);
+			snprintf(j->err, sizeof j->err, "cannot write a temporary file");
+			j->failed = 2;
+			goto out;
+		}
+		fclose(f);
+		str_copy(made[n_made++], 160, main_path);
+	}
+	if (j->files && admin_write_files(j, dir, made, &n_made)) {
+		if (!j->failed)
+			j->failed = 1;
+		goto out;
+	}
+	if (!(db = db_open(j->a->db_path, DB_OPEN_EXISTING, j->err, sizeof j->err))) {
+		j->failed = 2;
+		goto out;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if ((j->kind == AJ_BANK ? catalog_bank_import : catalog_exam_create)(db, main_path, out, j->err,
+									      sizeof j->err)) {
+		char prefix[sizeof dir + 1];
+		j->failed = 1;
+		/* The importer names its files by path: here they are the upload's. */
+		snprintf(prefix, sizeof prefix, "%s/", dir);
+		admin_strip(j->err, prefix);
+	}
+out:
+	db_close(db);
+	/* Files first, then the folders they were in, then the upload folder. */
+	for (int i = n_made - 1; i >= 0; i--)
+		if (unlink(made[i]) != 0)
+			rmdir(made[i]);
+	for (int i = 0; i < n_made; i++)
+		rmdir(made[i]);
+	rmdir(dir);
+}
+
 static void admin_job_run(struct worker_job *job, void *tctx)
 {
 	struct admin_job *j = (struct admin_job *)job;
@@ -335,6 +480,14 @@ static void admin_job_run(struct worker_job *job, void *tctx)
 	}
 	if (j->kind == AJ_IMPORT) {
 		admin_import_run(j, out);
+	} else if (j->kind == AJ_BANK || j->kind == AJ_EXAM) {
+		admin_catalog_run(j, out);
+	} else if (j->kind == AJ_BANKS) {
+		json_t *list = rdb ? catalog_banks_json(rdb, j->err, sizeof j->err) : NULL;
+		json_t *doc = list ? json_pack("{s:o}", "banks", list) : NULL;
+		if (!doc || json_dumpf(doc, out, JSON_COMPACT) != 0)
+			j->failed = 2;
+		json_decref(doc);
 	} else if (!rdb || results_export(rdb, j->exam, j->kind == AJ_RESULTS_CSV ? RESULTS_CSV
 									     : RESULTS_JSON,
 					  out, j->err, sizeof j->err)) {
@@ -387,7 +540,25 @@ static void admin_job_done(struct worker_job *job)
 					json_pack("{s:s,s:i,s:o}", "exam", j->exam, "imported",
 						  (int)json_array_size(creds), "credentials", creds));
 		}
-	} else if (j->kind == AJ_RESULTS_JSON) {
+	} else if (j->kind == AJ_BANK || j->kind == AJ_EXAM) {
+		struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
+		const char *what = j->kind == AJ_BANK ? "bank" : "exam";
+		text_utf8_scrub(j->err);
+		if (j->out_len && j->out[j->out_len - 1] == '\n')
+			j->out[--j->out_len] = '\0';
+		s->why = j->kind == AJ_BANK ? (j->failed ? "bank_import_refused" : "bank_imported")
+					    : (j->failed ? "exam_create_refused" : "exam_created");
+		s->detail = json_pack("{s:s}", "report", j->failed ? j->err : (j->out ? j->out : ""));
+		writer_submit(j->a->staff->w, &s->op);
+		if (j->failed) {
+			json_t *errors = json_array();
+			json_array_append_new(errors, json_pack("{s:s,s:s}", "field", what, "message",
+								j->err));
+			api_staff_reply_invalid(j->req, errors);
+		} else {
+			http_reply_json(j->req, 201, json_pack("{s:s}", "report", j->out ? j->out : ""));
+		}
+	} else if (j->kind == AJ_RESULTS_JSON || j->kind == AJ_BANKS) {
 		json_error_t jerr;
 		json_t *v = json_loadb(j->out ? j->out : "", j->out_len, 0, &jerr);
 		if (v)
@@ -471,5 +642,102 @@ void api_admin_import(void *app, struct evhttp_request *req, const struct princi
 	j->in = xmalloc(len);
 	j->in_len = len;
 	evbuffer_remove(in, j->in, len);
+	admin_submit(a, req, j);
+}
+
+void api_admin_banks(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest)
+{
+	struct admin_job *j = xcalloc(1, sizeof *j);
+	(void)p;
+	(void)rest;
+	j->kind = AJ_BANKS;
+	admin_submit(app, req, j);
+}
+
+/* The request body as bytes (at most max_body), or a reply and NULL. */
+static char *admin_body(struct api *a, struct evhttp_request *req, size_t *len)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	char *data;
+	*len = evbuffer_get_length(in);
+	if (*len > a->max_body) {
+		http_reply_error(req, 413, "body_too_large", NULL);
+		return NULL;
+	}
+	data = xmalloc(*len + 1);
+	evbuffer_remove(in, data, *len);
+	data[*len] = '\0';
+	return data;
+}
+
+void api_admin_bank_upload(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest)
+{
+	struct api *a = app;
+	struct api_field f[] = { { "bank", AF_STRING, 1, NULL }, { NULL, 0, 0, NULL } };
+	struct admin_job *j;
+	json_t *body, *images;
+	const char *name;
+	json_t *v;
+	(void)rest;
+
+	if (http_body_json(req, a->max_body, &body))
+		return;
+	/* images is an object of path -> base64 text, checked by hand. */
+	images = json_incref(json_object_get(body, "images"));
+	json_object_del(body, "images");
+	if (api_fields(req, body, f))
+		goto out;
+	if (images && !json_is_object(images)) {
+		http_reply_error(req, 400, "invalid_request",
+				 "Isian \"images\" harus berupa objek {jalur: base64}.");
+		goto out;
+	}
+	if (images && json_object_size(images) > ADMIN_UPLOAD_FILES_MAX - 1) {
+		http_reply_error(req, 400, "invalid_request", "Terlalu banyak berkas gambar.");
+		goto out;
+	}
+	json_object_foreach(images, name, v) {
+		if (!admin_upload_path_ok(name) || !json_is_string(v) || strcmp(name, "bank.json") == 0) {
+			char d[240];
+			char safe[120];
+			str_copy(safe, sizeof safe, name);
+			text_utf8_scrub(safe);
+			snprintf(d, sizeof d, "Nama berkas gambar \"%s\" tidak sah (huruf, angka, . _ -; "
+					      "paling banyak satu folder).",
+				 safe);
+			http_reply_error(req, 400, "invalid_request", d);
+			goto out;
+		}
+	}
+	j = xcalloc(1, sizeof *j);
+	j->kind = AJ_BANK;
+	j->who = p->actor;
+	j->in_len = strlen(json_string_value(f[0].value));
+	j->in = xstrdup(json_string_value(f[0].value));
+	j->files = images;
+	images = NULL;
+	admin_submit(a, req, j);
+out:
+	json_decref(images);
+	json_decref(body);
+}
+
+void api_admin_exam_create(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest)
+{
+	struct api *a = app;
+	struct admin_job *j;
+	size_t len;
+	char *data = admin_body(a, req, &len);
+	(void)rest;
+	if (!data)
+		return;
+	j = xcalloc(1, sizeof *j);
+	j->kind = AJ_EXAM;
+	j->who = p->actor;
+	j->in = data;
+	j->in_len = len;
 	admin_submit(a, req, j);
 }

@@ -52,6 +52,9 @@ static const struct route api_rows[] = {
 	{ POST, S "/accounts/*/password", PATTERN, STAFF, ADMIN, 1, 1, api_staff_account_password },
 	/* staff (api/admin.c): exams, candidates, results */
 	{ GET, S "/exams", EXACT, STAFF, ANYROLE, 1, 0, api_admin_exams },
+	{ POST, S "/exams", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_exam_create },
+	{ GET, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_banks },
+	{ POST, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_bank_upload },
 	{ GET, S "/exams/*/candidates", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
 	  api_admin_candidates },
 	{ POST, S "/exams/*/candidates", PATTERN, STAFF, ADMIN, 1, 1, api_admin_import },
@@ -140,7 +143,9 @@ static const struct route_refusal *api_authenticate(void *app, struct evhttp_req
 	if (refused && strcmp(refused, "unauthorized") == 0 && bearer && a->staff)
 		return api_auth_staff(a, req, tok, len, 1, p);
 	if (refused)
-		return strcmp(refused, "session_replaced") == 0 ? &api_replaced : &api_unauthorized;
+		return strcmp(refused, "session_replaced") == 0	 ? &api_replaced
+		       : strcmp(refused, "session_expired") == 0 ? &api_expired
+								 : &api_unauthorized;
 	/* A candidate whose write was left out is served nothing until a
 	 * restart (exam/registry.h: broken). */
 	if (p->kind == PRINCIPAL_CANDIDATE && p->cand->broken)

@@ -40,6 +40,7 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->dblock_fd = -1;
 	cfg->staff_idle_s = UJ_STAFF_IDLE_S;
 	cfg->staff_max_age_s = UJ_STAFF_MAX_AGE_S;
+	cfg->session_after_s = UJ_CAND_SESSION_AFTER_S;
 }
 
 /* The web root: --web-root, else client-web beside the binary's folder, else
@@ -235,6 +236,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	session_init(&s->auth, key, &s->x, cfg->login_fail_regno, cfg->login_window_regno_s,
 		     cfg->login_fail_addr, cfg->login_window_addr_s);
 	OPENSSL_cleanse(key, sizeof key);
+	s->auth.session_after_ms = (int64_t)cfg->session_after_s * 1000;
 	s->base = event_base_new();
 	if (!s->base) {
 		snprintf(err, errlen, "cannot create the event loop");

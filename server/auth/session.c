@@ -2,6 +2,7 @@
  * operations of the sessions table. */
 #include "auth/session.h"
 #include "bounds.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/rng.h"
@@ -161,6 +162,7 @@ void session_init(struct auth_rt *a, const uint8_t key[CRED_KEY_LEN], struct exa
 	memcpy(a->key, key, CRED_KEY_LEN);
 	a->x = x;
 	rng_bytes(a->dummy_hash, sizeof a->dummy_hash);
+	a->session_after_ms = (int64_t)UJ_CAND_SESSION_AFTER_S * 1000;
 	/* A key of its own for image capabilities, so the server key is used
 	 * for one purpose only (passwords). */
 	HMAC(EVP_sha256(), key, CRED_KEY_LEN, (const unsigned char *)label, sizeof label - 1,
@@ -273,6 +275,16 @@ void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, sess
 	writer_submit(a->x->w, &s->op);
 }
 
+/* 1 if c's sessions have run out: a_after past its attempt's finish or past
+ * the exam's close. */
+static int session_ended(const struct auth_rt *a, const struct rt_candidate *c, int64_t now)
+{
+	int64_t closes = c->exam->def.closes_at;
+	if (c->status == ATT_FINISHED && now - c->finished_at > a->session_after_ms)
+		return 1;
+	return closes && now - closes > a->session_after_ms;
+}
+
 const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 				 struct principal *p)
 {
@@ -288,6 +300,8 @@ const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 		return "unauthorized";
 	if (ses->state == SES_REPLACED)
 		return "session_replaced";
+	if (session_ended(a, ses->cand, clock_now_ms()))
+		return "session_expired";
 	memset(p, 0, sizeof *p);
 	p->kind = PRINCIPAL_CANDIDATE;
 	p->cand = ses->cand;

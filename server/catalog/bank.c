@@ -1,5 +1,6 @@
 /* bank.c - validation of question banks and their items. */
 #include "catalog/bank.h"
+#include "core/hmap.h"
 #include "core/jcheck.h"
 #include "core/mem.h"
 #include "core/text.h"
@@ -16,80 +17,105 @@ const char *const difficulty_names[DIFF_MAX] = { "easy", "medium", "hard" };
 #define SECTION_CHARS "A0_"
 #define TOPIC_CHARS "a0_-"
 
-int bank_parse_sections(json_t *arr, struct section_rule *sec, int *n_sections, char *err,
-			size_t errlen)
+/* 1 if the raw sections array names code (a section that failed its own
+ * checks still exists: items using it get no "unknown section" error). */
+static int bank_raw_has_section(json_t *raw, const char *code)
+{
+	size_t i;
+	json_t *s;
+	json_array_foreach(raw, i, s) {
+		const char *c = json_string_value(json_object_get(s, "code"));
+		if (c && strcmp(c, code) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Check every section of arr; the valid ones are stored in order. Goes on
+ * after a problem so all of them are reported. Returns the number of
+ * problems found. */
+static int bank_sections_jc(struct jcheck *jc, json_t *arr, struct section_rule *sec,
+			    int *n_sections)
 {
 	static const char *const sec_keys[] = { "code", "title", "scoring", NULL };
 	static const char *const rw_keys[] = { "type", "correct", "wrong", "blank", NULL };
 	static const char *const w_keys[] = { "type", "blank", NULL };
-	struct jcheck jc;
+	int start = jc->nfail;
 	size_t i;
 	json_t *s;
 
-	jc_init(&jc, err, errlen);
 	*n_sections = 0;
 	json_array_foreach(arr, i, s) {
-		struct section_rule *r = &sec[i];
+		struct section_rule r;
 		const char *code, *title, *type;
 		json_t *scoring;
 		long long v;
+		int here = jc->nfail;
 
-		jc_where(&jc, "sections[%zu]", i);
+		memset(&r, 0, sizeof r);
+		jc_where(jc, "sections[%zu]", i);
 		if (!json_is_object(s)) {
-			snprintf(err, errlen, "sections[%zu]: must be an object", i);
-			goto fail;
+			jc_fail(jc, NULL, "must be an object");
+			continue;
 		}
-		if (jc_only_keys(&jc, s, sec_keys) || jc_string(&jc, s, "code", 1, 64, 0, &code))
-			goto fail;
-		if (!text_is_ident(code, UJ_SECTION_CODE_MAX, SECTION_CHARS, 0)) {
-			jc_fail(&jc, "code", "\"%s\" must be 1-%d characters of A-Z, 0-9, _", code,
-				UJ_SECTION_CODE_MAX);
-			goto fail;
-		}
-		jc_where(&jc, "section \"%s\" (sections[%zu])", code, i);
-		for (int k = 0; k < (int)i; k++)
-			if (strcmp(sec[k].code, code) == 0) {
-				jc_fail(&jc, "code", "duplicate section code \"%s\"", code);
-				goto fail;
+		jc_only_keys(jc, s, sec_keys);
+		if (jc_string(jc, s, "code", 1, 64, 0, &code) == 0) {
+			if (!text_is_ident(code, UJ_SECTION_CODE_MAX, SECTION_CHARS, 0)) {
+				jc_fail(jc, "code", "\"%s\" must be 1-%d characters of A-Z, 0-9, _", code,
+					UJ_SECTION_CODE_MAX);
+			} else {
+				jc_where(jc, "section \"%s\" (sections[%zu])", code, i);
+				for (int k = 0; k < *n_sections; k++)
+					if (strcmp(sec[k].code, code) == 0)
+						jc_fail(jc, "code", "duplicate section code \"%s\"", code);
+				str_copy(r.code, sizeof r.code, code);
 			}
-		if (jc_string(&jc, s, "title", 1, 4 * UJ_TITLE_MAX, 0, &title) ||
-		    jc_object(&jc, s, "scoring", 1, &scoring))
-			goto fail;
-		if (text_utf8_chars(title) > UJ_TITLE_MAX) {
-			jc_fail(&jc, "title", "longer than %d characters", UJ_TITLE_MAX);
-			goto fail;
 		}
-		jc_where(&jc, "section \"%s\" (sections[%zu]) scoring", code, i);
-		if (jc_string(&jc, scoring, "type", 1, 32, 0, &type))
-			goto fail;
-		memset(r, 0, sizeof *r);
-		str_copy(r->code, sizeof r->code, code);
-		if (strcmp(type, "right_wrong") == 0) {
-			r->type = SCORING_RIGHT_WRONG;
-			if (jc_only_keys(&jc, scoring, rw_keys))
-				goto fail;
-			if (jc_int(&jc, scoring, "correct", 1, -UJ_POINTS_ABS_MAX, UJ_POINTS_ABS_MAX, 0, &v))
-				goto fail;
-			r->correct = (int)v;
-			if (jc_int(&jc, scoring, "wrong", 1, -UJ_POINTS_ABS_MAX, UJ_POINTS_ABS_MAX, 0, &v))
-				goto fail;
-			r->wrong = (int)v;
-		} else if (strcmp(type, "weighted") == 0) {
-			r->type = SCORING_WEIGHTED;
-			if (jc_only_keys(&jc, scoring, w_keys))
-				goto fail;
-		} else {
-			jc_fail(&jc, "type", "must be \"right_wrong\" or \"weighted\" (got \"%s\")", type);
-			goto fail;
+		if (jc_string(jc, s, "title", 1, 4 * UJ_TITLE_MAX, 0, &title) == 0 &&
+		    text_utf8_chars(title) > UJ_TITLE_MAX)
+			jc_fail(jc, "title", "longer than %d characters", UJ_TITLE_MAX);
+		if (jc_object(jc, s, "scoring", 1, &scoring) == 0) {
+			char where[sizeof jc->where];
+			memcpy(where, jc->where, sizeof where);
+			jc_where(jc, "%s scoring", where);
+			if (jc_string(jc, scoring, "type", 1, 32, 0, &type) == 0) {
+				if (strcmp(type, "right_wrong") == 0) {
+					r.type = SCORING_RIGHT_WRONG;
+					jc_only_keys(jc, scoring, rw_keys);
+					if (jc_int(jc, scoring, "correct", 1, -UJ_POINTS_ABS_MAX,
+						   UJ_POINTS_ABS_MAX, 0, &v) == 0)
+						r.correct = (int)v;
+					if (jc_int(jc, scoring, "wrong", 1, -UJ_POINTS_ABS_MAX,
+						   UJ_POINTS_ABS_MAX, 0, &v) == 0)
+						r.wrong = (int)v;
+				} else if (strcmp(type, "weighted") == 0) {
+					r.type = SCORING_WEIGHTED;
+					jc_only_keys(jc, scoring, w_keys);
+				} else {
+					jc_fail(jc, "type",
+						"must be \"right_wrong\" or \"weighted\" (got \"%s\")", type);
+				}
+			}
+			if (jc_int(jc, scoring, "blank", 1, -UJ_POINTS_ABS_MAX, UJ_POINTS_ABS_MAX, 0,
+				   &v) == 0)
+				r.blank = (int)v;
 		}
-		if (jc_int(&jc, scoring, "blank", 1, -UJ_POINTS_ABS_MAX, UJ_POINTS_ABS_MAX, 0, &v))
-			goto fail;
-		r->blank = (int)v;
-		r->title = xstrdup(title);
-		(*n_sections)++;
+		if (jc->nfail != here)
+			continue;
+		r.title = xstrdup(title);
+		sec[(*n_sections)++] = r;
 	}
-	return 0;
-fail:
+	return jc->nfail - start;
+}
+
+int bank_parse_sections(json_t *arr, struct section_rule *sec, int *n_sections, char *err,
+			size_t errlen)
+{
+	struct jcheck jc;
+
+	jc_init(&jc, err, errlen);
+	if (bank_sections_jc(&jc, arr, sec, n_sections) == 0)
+		return 0;
 	bank_sections_free(sec, *n_sections);
 	*n_sections = 0;
 	return -1;
@@ -159,109 +185,121 @@ static int bank_check_ref(struct jcheck *jc, const char *field, const char *ref,
 	return 0;
 }
 
-int bank_parse_item(json_t *obj, size_t index, const struct section_rule *sec, int n_sections,
-		    enum bank_source src, struct bank_item *it, char *err, size_t errlen)
+/* Check one item; sections_known is 0 when the bank's sections could not be
+ * read (then the section and its scoring rules are not checked), raw holds
+ * the raw sections array (for sections that failed their own checks). Goes
+ * on after a problem. Returns 0 and fills it, or -1 (it left empty). */
+static int bank_item_jc(struct jcheck *jc, json_t *obj, size_t index,
+			const struct section_rule *sec, int n_sections, int sections_known,
+			json_t *raw, enum bank_source src, struct bank_item *it)
 {
 	static const char *const item_keys[] = { "id",	   "section", "topic",   "difficulty",
 						 "text",   "images",  "options", NULL };
 	static const char *const opt_keys[] = { "text", "image", "correct", "points", NULL };
-	struct jcheck jc;
 	const char *id, *section, *topic, *diff, *text;
-	json_t *images, *options, *o;
+	json_t *images = NULL, *options = NULL, *o;
+	const struct section_rule *rule = NULL;
+	char where[sizeof jc->where];
+	int start = jc->nfail, ncorrect = 0;
 	size_t k;
-	int ncorrect = 0;
 
 	memset(it, 0, sizeof *it);
-	jc_init(&jc, err, errlen);
-	jc_where(&jc, "items[%zu]", index);
-	if (!json_is_object(obj)) {
-		snprintf(err, errlen, "items[%zu]: must be an object", index);
-		return -1;
-	}
-	if (jc_string(&jc, obj, "id", 1, 256, 0, &id))
-		return -1;
-	if (!text_is_ident(id, UJ_ITEM_ID_MAX, CODE_CHARS, 1))
-		return jc_fail(&jc, "id", "\"%s\" must be 1-%d characters of A-Z a-z 0-9 . _ - starting with a letter or digit",
-			       id, UJ_ITEM_ID_MAX);
-	str_copy(it->id, sizeof it->id, id);
-	jc_where(&jc, "item \"%s\" (items[%zu])", id, index);
-	if (jc_only_keys(&jc, obj, item_keys))
-		return -1;
-	if (jc_string(&jc, obj, "section", 1, 64, 0, &section))
-		return -1;
 	it->section = -1;
-	for (int s = 0; s < n_sections; s++)
-		if (strcmp(sec[s].code, section) == 0)
-			it->section = s;
-	if (it->section < 0)
-		return jc_fail(&jc, "section", "unknown section \"%s\"", section);
-	if (jc_string(&jc, obj, "topic", 1, 64, 0, &topic))
-		return -1;
-	if (!text_is_ident(topic, UJ_TOPIC_MAX, TOPIC_CHARS, 1))
-		return jc_fail(&jc, "topic", "\"%s\" must be 1-%d characters of a-z 0-9 _ -", topic,
-			       UJ_TOPIC_MAX);
-	str_copy(it->topic, sizeof it->topic, topic);
-	if (jc_string(&jc, obj, "difficulty", 1, 16, 0, &diff))
-		return -1;
-	it->diff = DIFF_MAX;
-	for (int d = 0; d < DIFF_MAX; d++)
-		if (strcmp(difficulty_names[d], diff) == 0)
-			it->diff = (enum difficulty)d;
-	if (it->diff == DIFF_MAX)
-		return jc_fail(&jc, "difficulty", "must be easy, medium or hard (got \"%s\")", diff);
-	if (jc_string(&jc, obj, "text", 1, UJ_TEXT_MAX, 1, &text))
-		return -1;
-	if (jc_array(&jc, obj, "images", 0, 0, UJ_ITEM_IMAGES_MAX, &images))
-		return -1;
-	json_array_foreach(images, k, o) {
-		char field[32];
-		snprintf(field, sizeof field, "images[%zu]", k);
-		if (!json_is_string(o))
-			return jc_fail(&jc, field, "must be a string");
-		if (bank_check_ref(&jc, field, json_string_value(o), src))
-			return -1;
-	}
-	if (jc_array(&jc, obj, "options", 1, UJ_OPTIONS_MIN, UJ_OPTIONS_MAX, &options))
-		return -1;
-	const struct section_rule *rule = &sec[it->section];
-	json_array_foreach(options, k, o) {
-		char field[48];
-		const char *otext, *oimage;
-		long long pts;
-		int corr;
-		snprintf(field, sizeof field, "options[%zu]", k);
-		if (!json_is_object(o))
-			return jc_fail(&jc, field, "must be an object");
-		jc_where(&jc, "item \"%s\" (items[%zu]) options[%zu]", id, index, k);
-		if (jc_only_keys(&jc, o, opt_keys) ||
-		    jc_string(&jc, o, "text", 1, UJ_OPTION_TEXT_MAX, 1, &otext) ||
-		    jc_string(&jc, o, "image", 0, 255, 0, &oimage))
-			return -1;
-		if (oimage && bank_check_ref(&jc, "image", oimage, src))
-			return -1;
-		if (rule->type == SCORING_RIGHT_WRONG) {
-			if (json_object_get(o, "points"))
-				return jc_fail(&jc, "points",
-					       "not allowed: section \"%s\" is scored right_wrong (mark the key with \"correct\": true)",
-					       rule->code);
-			if (jc_bool(&jc, o, "correct", 0, &corr))
-				return -1;
-			ncorrect += corr;
-			it->opt[k].correct = corr;
+	jc_where(jc, "items[%zu]", index);
+	if (!json_is_object(obj))
+		return jc_fail(jc, NULL, "must be an object");
+	if (jc_string(jc, obj, "id", 1, 256, 0, &id) == 0) {
+		if (!text_is_ident(id, UJ_ITEM_ID_MAX, CODE_CHARS, 1)) {
+			jc_fail(jc, "id", "\"%s\" must be 1-%d characters of A-Z a-z 0-9 . _ - starting with a letter or digit",
+				id, UJ_ITEM_ID_MAX);
 		} else {
-			if (json_object_get(o, "correct"))
-				return jc_fail(&jc, "correct",
-					       "not allowed: section \"%s\" is scored weighted (give every option \"points\")",
-					       rule->code);
-			if (jc_int(&jc, o, "points", 1, -UJ_POINTS_ABS_MAX, UJ_POINTS_ABS_MAX, 0, &pts))
-				return -1;
-			it->opt[k].points = (int)pts;
+			str_copy(it->id, sizeof it->id, id);
+			jc_where(jc, "item \"%s\" (items[%zu])", id, index);
 		}
 	}
-	jc_where(&jc, "item \"%s\" (items[%zu])", id, index);
-	if (rule->type == SCORING_RIGHT_WRONG && ncorrect != 1)
-		return jc_fail(&jc, "options",
-			       "exactly one option must have \"correct\": true (found %d)", ncorrect);
+	memcpy(where, jc->where, sizeof where);
+	jc_only_keys(jc, obj, item_keys);
+	if (jc_string(jc, obj, "section", 1, 64, 0, &section) == 0) {
+		for (int s = 0; s < n_sections; s++)
+			if (strcmp(sec[s].code, section) == 0)
+				it->section = s;
+		if (it->section >= 0)
+			rule = &sec[it->section];
+		else if (sections_known && !(raw && bank_raw_has_section(raw, section)))
+			jc_fail(jc, "section", "unknown section \"%s\"", section);
+	}
+	if (jc_string(jc, obj, "topic", 1, 64, 0, &topic) == 0) {
+		if (!text_is_ident(topic, UJ_TOPIC_MAX, TOPIC_CHARS, 1))
+			jc_fail(jc, "topic", "\"%s\" must be 1-%d characters of a-z 0-9 _ -", topic,
+				UJ_TOPIC_MAX);
+		else
+			str_copy(it->topic, sizeof it->topic, topic);
+	}
+	it->diff = DIFF_MAX;
+	if (jc_string(jc, obj, "difficulty", 1, 16, 0, &diff) == 0) {
+		for (int d = 0; d < DIFF_MAX; d++)
+			if (strcmp(difficulty_names[d], diff) == 0)
+				it->diff = (enum difficulty)d;
+		if (it->diff == DIFF_MAX)
+			jc_fail(jc, "difficulty", "must be easy, medium or hard (got \"%s\")", diff);
+	}
+	jc_string(jc, obj, "text", 1, UJ_TEXT_MAX, 1, &text);
+	if (jc_array(jc, obj, "images", 0, 0, UJ_ITEM_IMAGES_MAX, &images) == 0) {
+		json_array_foreach(images, k, o) {
+			char field[32];
+			snprintf(field, sizeof field, "images[%zu]", k);
+			if (!json_is_string(o))
+				jc_fail(jc, field, "must be a string");
+			else
+				bank_check_ref(jc, field, json_string_value(o), src);
+		}
+	}
+	if (jc_array(jc, obj, "options", 1, UJ_OPTIONS_MIN, UJ_OPTIONS_MAX, &options) == 0) {
+		int opt_start = jc->nfail;
+		json_array_foreach(options, k, o) {
+			const char *otext, *oimage;
+			long long pts;
+			int corr;
+			jc_where(jc, "%s options[%zu]", where, k);
+			if (!json_is_object(o)) {
+				jc_fail(jc, NULL, "must be an object");
+				continue;
+			}
+			jc_only_keys(jc, o, opt_keys);
+			jc_string(jc, o, "text", 1, UJ_OPTION_TEXT_MAX, 1, &otext);
+			if (jc_string(jc, o, "image", 0, 255, 0, &oimage) == 0 && oimage)
+				bank_check_ref(jc, "image", oimage, src);
+			if (!rule)
+				continue;
+			if (rule->type == SCORING_RIGHT_WRONG) {
+				if (json_object_get(o, "points"))
+					jc_fail(jc, "points",
+						"not allowed: section \"%s\" is scored right_wrong (mark the key with \"correct\": true)",
+						rule->code);
+				if (jc_bool(jc, o, "correct", 0, &corr) == 0) {
+					ncorrect += corr;
+					it->opt[k].correct = corr;
+				}
+			} else {
+				if (json_object_get(o, "correct"))
+					jc_fail(jc, "correct",
+						"not allowed: section \"%s\" is scored weighted (give every option \"points\")",
+						rule->code);
+				if (jc_int(jc, o, "points", 1, -UJ_POINTS_ABS_MAX, UJ_POINTS_ABS_MAX, 0,
+					   &pts) == 0)
+					it->opt[k].points = (int)pts;
+			}
+		}
+		jc_where(jc, "%s", where);
+		if (rule && rule->type == SCORING_RIGHT_WRONG && jc->nfail == opt_start &&
+		    ncorrect != 1)
+			jc_fail(jc, "options",
+				"exactly one option must have \"correct\": true (found %d)", ncorrect);
+	}
+	if (jc->nfail != start) {
+		memset(it, 0, sizeof *it);
+		return -1;
+	}
 
 	/* Everything valid: copy. */
 	it->text = xstrdup(text);
@@ -274,6 +312,14 @@ int bank_parse_item(json_t *obj, size_t index, const struct section_rule *sec, i
 	}
 	it->n_options = (int)json_array_size(options);
 	return 0;
+}
+
+int bank_parse_item(json_t *obj, size_t index, const struct section_rule *sec, int n_sections,
+		    enum bank_source src, struct bank_item *it, char *err, size_t errlen)
+{
+	struct jcheck jc;
+	jc_init(&jc, err, errlen);
+	return bank_item_jc(&jc, obj, index, sec, n_sections, 1, NULL, src, it);
 }
 
 void bank_item_free(struct bank_item *it)
@@ -317,80 +363,84 @@ json_t *bank_item_to_json(const struct bank_item *it, const struct section_rule 
 	return o;
 }
 
-static int bank_cmp_idp(const void *a, const void *b)
+/* Check a whole bank document, going on after problems. Returns 0 and fills
+ * def, or -1 with def empty. */
+static int bank_parse_jc(struct jcheck *jc, json_t *root, struct bank_def *def)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	static const char *const bank_keys[] = { "code", "title", "sections", "items", NULL };
+	const char *code, *title = NULL;
+	json_t *sections = NULL, *items = NULL, *o;
+	size_t *orig = NULL, i;
+	struct hmap ids;
+	int start = jc->nfail, sections_known = 0;
+
+	memset(def, 0, sizeof *def);
+	if (!json_is_object(root))
+		return jc_fail(jc, NULL, "the bank must be a JSON object");
+	jc_only_keys(jc, root, bank_keys);
+	if (jc_string(jc, root, "code", 1, 64, 0, &code) == 0) {
+		if (!text_is_ident(code, UJ_CODE_MAX, CODE_CHARS, 1))
+			jc_fail(jc, "code", "\"%s\" must be 1-%d characters of A-Z a-z 0-9 . _ -",
+				code, UJ_CODE_MAX);
+		else
+			str_copy(def->code, sizeof def->code, code);
+	}
+	if (jc_string(jc, root, "title", 1, 4 * UJ_TITLE_MAX, 0, &title) == 0 &&
+	    text_utf8_chars(title) > UJ_TITLE_MAX)
+		jc_fail(jc, "title", "longer than %d characters", UJ_TITLE_MAX);
+	if (jc_array(jc, root, "sections", 1, 1, UJ_SECTIONS_MAX, &sections) == 0)
+		sections_known = 1;
+	if (jc_array(jc, root, "items", 1, 1, UJ_ITEMS_MAX, &items))
+		items = NULL;
+	if (sections)
+		bank_sections_jc(jc, sections, def->sec, &def->n_sections);
+	if (items) {
+		def->items = xcalloc(json_array_size(items), sizeof *def->items);
+		json_array_foreach(items, i, o)
+			if (bank_item_jc(jc, o, i, def->sec, def->n_sections, sections_known, sections,
+					 BANK_SOURCE_FILE, &def->items[def->n_items]) == 0)
+				def->n_items++;
+		/* Duplicate ids (of every item with a well-formed id, valid or
+		 * not), each reported where it is used again. */
+		orig = xcalloc(json_array_size(items), sizeof *orig);
+		hmap_init(&ids);
+		json_array_foreach(items, i, o) {
+			const char *id = json_string_value(json_object_get(o, "id"));
+			const size_t *first;
+			if (!id || !text_is_ident(id, UJ_ITEM_ID_MAX, CODE_CHARS, 1))
+				continue;
+			orig[i] = i;
+			if ((first = hmap_gets(&ids, id))) {
+				jc_where(jc, "item \"%s\" (items[%zu])", id, i);
+				jc_fail(jc, "id", "duplicate id (first used by items[%zu])", *first);
+			} else {
+				hmap_puts(&ids, id, &orig[i]);
+			}
+		}
+		hmap_free(&ids);
+		free(orig);
+	}
+	if (jc->nfail != start) {
+		bank_def_free(def);
+		return -1;
+	}
+	def->title = xstrdup(title);
+	return 0;
 }
 
 int bank_parse(json_t *root, struct bank_def *def, char *err, size_t errlen)
 {
-	static const char *const bank_keys[] = { "code", "title", "sections", "items", NULL };
 	struct jcheck jc;
-	const char *code, *title;
-	json_t *sections, *items, *o;
-	char **ids = NULL;
-	size_t i;
-
-	memset(def, 0, sizeof *def);
 	jc_init(&jc, err, errlen);
-	if (!json_is_object(root)) {
-		snprintf(err, errlen, "the bank must be a JSON object");
-		return -1;
-	}
-	if (jc_only_keys(&jc, root, bank_keys) || jc_string(&jc, root, "code", 1, 64, 0, &code))
-		return -1;
-	if (!text_is_ident(code, UJ_CODE_MAX, CODE_CHARS, 1))
-		return jc_fail(&jc, "code", "\"%s\" must be 1-%d characters of A-Z a-z 0-9 . _ -",
-			       code, UJ_CODE_MAX);
-	if (jc_string(&jc, root, "title", 1, 4 * UJ_TITLE_MAX, 0, &title))
-		return -1;
-	if (text_utf8_chars(title) > UJ_TITLE_MAX)
-		return jc_fail(&jc, "title", "longer than %d characters", UJ_TITLE_MAX);
-	if (jc_array(&jc, root, "sections", 1, 1, UJ_SECTIONS_MAX, &sections) ||
-	    jc_array(&jc, root, "items", 1, 1, UJ_ITEMS_MAX, &items))
-		return -1;
-	str_copy(def->code, sizeof def->code, code);
-	if (bank_parse_sections(sections, def->sec, &def->n_sections, err, errlen))
-		return -1;
-	def->title = xstrdup(title);
-	def->items = xcalloc(json_array_size(items), sizeof *def->items);
-	ids = xcalloc(json_array_size(items), sizeof *ids);
-	json_array_foreach(items, i, o) {
-		struct bank_item *it = &def->items[i];
-		if (bank_parse_item(o, i, def->sec, def->n_sections, BANK_SOURCE_FILE, it, err,
-				    errlen))
-			goto fail;
-		def->n_items++;
-	}
-	/* Duplicate ids: sort a copy of the id pointers. */
-	for (i = 0; i < (size_t)def->n_items; i++)
-		ids[i] = def->items[i].id;
-	qsort(ids, (size_t)def->n_items, sizeof *ids, bank_cmp_idp);
-	for (i = 1; i < (size_t)def->n_items; i++) {
-		if (strcmp(ids[i - 1], ids[i]) == 0) {
-			size_t first = 0, second = 0;
-			int found = 0;
-			for (size_t k = 0; k < (size_t)def->n_items; k++)
-				if (strcmp(def->items[k].id, ids[i]) == 0) {
-					if (found++ == 0)
-						first = k;
-					else {
-						second = k;
-						break;
-					}
-				}
-			snprintf(err, errlen,
-				 "item \"%s\" (items[%zu]) field \"id\": duplicate id (first used by items[%zu])",
-				 ids[i], second, first);
-			goto fail;
-		}
-	}
-	free(ids);
-	return 0;
-fail:
-	free(ids);
-	bank_def_free(def);
-	return -1;
+	return bank_parse_jc(&jc, root, def);
+}
+
+int bank_check(json_t *root, struct bank_def *def, struct errlist *errs)
+{
+	struct jcheck jc;
+	jc_init(&jc, NULL, 0);
+	jc_collect(&jc, errs);
+	return bank_parse_jc(&jc, root, def);
 }
 
 void bank_def_free(struct bank_def *def)

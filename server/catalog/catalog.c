@@ -309,8 +309,26 @@ out:
 	return rc;
 }
 
-int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen)
+/* Load a JSON file; a problem goes to errs without the path (the caller
+ * names the file). */
+static json_t *catalog_load_json(const char *path, struct errlist *errs)
 {
+	char why[768];
+	size_t plen = strlen(path);
+	json_t *root = jc_load_file(path, UJ_JSON_FILE_MAX, why, sizeof why);
+	if (!root) {
+		const char *m = why;
+		if (strncmp(why, path, plen) == 0 && why[plen] == ':' && why[plen + 1] == ' ')
+			m = why + plen + 2;
+		errlist_add(errs, 0, NULL, NULL, "%s", m);
+	}
+	return root;
+}
+
+int catalog_bank_import_all(sqlite3 *db, const char *path, FILE *out, struct errlist *errs)
+{
+	char err[1024];
+	size_t errlen = sizeof err;
 	struct bank_def def;
 	struct bank_asset *assets = NULL;
 	json_t *root = NULL, **item_json = NULL, *all = NULL;
@@ -320,13 +338,10 @@ int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, siz
 
 	memset(&def, 0, sizeof def);
 	dir = dirname(pathcopy);
-	root = jc_load_file(path, UJ_JSON_FILE_MAX, err, errlen);
-	if (!root)
+	err[0] = '\0';
+	root = catalog_load_json(path, errs);
+	if (!root || bank_check(root, &def, errs))
 		goto out;
-	if (bank_parse(root, &def, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s", path, why);
-		goto out;
-	}
 	have_def = 1;
 	item_json = xcalloc((size_t)def.n_items, sizeof *item_json);
 	for (int i = 0; i < def.n_items; i++) {
@@ -334,29 +349,33 @@ int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, siz
 		char refs[UJ_ITEM_IMAGES_MAX][72], orefs[UJ_OPTIONS_MAX][72];
 		char *rp[UJ_ITEM_IMAGES_MAX], *op[UJ_OPTIONS_MAX];
 		for (int k = 0; k < it->n_images; k++) {
+			rp[k] = refs[k];
 			if (catalog_load_image(dir, it->images[k], &assets, &n_assets, refs[k], why,
 					       sizeof why)) {
-				snprintf(err, errlen, "%s: item \"%s\" (items[%d]) field \"images[%d]\": %s",
-					 path, it->id, i, k, why);
-				goto out;
+				char item[128], field[32];
+				snprintf(item, sizeof item, "item \"%s\" (items[%d])", it->id, i);
+				snprintf(field, sizeof field, "images[%d]", k);
+				errlist_add(errs, 0, item, field, "%s", why);
 			}
-			rp[k] = refs[k];
 		}
 		for (int k = 0; k < it->n_options; k++) {
 			op[k] = NULL;
 			if (!it->opt[k].image)
 				continue;
+			op[k] = orefs[k];
 			if (catalog_load_image(dir, it->opt[k].image, &assets, &n_assets, orefs[k], why,
 					       sizeof why)) {
-				snprintf(err, errlen,
-					 "%s: item \"%s\" (items[%d]) options[%d] field \"image\": %s",
-					 path, it->id, i, k, why);
-				goto out;
+				char item[160];
+				snprintf(item, sizeof item, "item \"%s\" (items[%d]) options[%d]", it->id,
+					 i, k);
+				errlist_add(errs, 0, item, "image", "%s", why);
 			}
-			op[k] = orefs[k];
 		}
-		item_json[i] = bank_item_to_json(it, def.sec, rp, op);
+		if (errs->total == 0)
+			item_json[i] = bank_item_to_json(it, def.sec, rp, op);
 	}
+	if (errs->total)
+		goto out;
 	/* Fingerprint of the whole version, to skip identical re-imports. */
 	all = json_pack("{s:s,s:o,s:[]}", "title", def.title, "sections",
 			bank_sections_to_json(def.sec, def.n_sections), "items");
@@ -388,16 +407,12 @@ int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, siz
 			rc = 0;
 			goto out;
 		}
-		if (catalog_check_exams_against(db, bank_id, &def, why, sizeof why)) {
-			snprintf(err, errlen, "%s: %s", path, why);
+		if (catalog_check_exams_against(db, bank_id, &def, err, errlen))
 			goto rollback;
-		}
 	}
 	if (catalog_bank_write(db, &def, item_json, assets, n_assets, source_sha, &bank_id,
-			       &version_no, &n_new, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s", path, why);
+			       &version_no, &n_new, err, errlen))
 		goto rollback;
-	}
 	if (db_exec(db, "COMMIT", err, errlen))
 		goto rollback;
 	fprintf(out, "bank %s version %d imported: %d items (%d new or changed), %d sections, %d images\n",
@@ -407,6 +422,8 @@ int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, siz
 rollback:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
+	if (rc && errs->total == 0)
+		errlist_add(errs, 0, NULL, NULL, "%s", err[0] ? err : "import failed");
 	if (item_json)
 		for (int i = 0; i < def.n_items; i++)
 			json_decref(item_json[i]);
@@ -421,6 +438,27 @@ out:
 	json_decref(root);
 	free(pathcopy);
 	return rc;
+}
+
+/* The one-message form of an importer: the first error, prefixed by path. */
+static int catalog_first_error(int rc, const char *path, struct errlist *errs, char *err,
+			       size_t errlen)
+{
+	char first[1024];
+	if (rc) {
+		errlist_first(errs, first, sizeof first);
+		snprintf(err, errlen, "%s: %s", path, first);
+	}
+	errlist_free(errs);
+	return rc;
+}
+
+int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen)
+{
+	struct errlist errs;
+	errlist_init(&errs, 1);
+	return catalog_first_error(catalog_bank_import_all(db, path, out, &errs), path, &errs, err,
+				   errlen);
 }
 
 int catalog_bank_list(sqlite3 *db, FILE *out, char *err, size_t errlen)
@@ -574,54 +612,54 @@ int catalog_load_exam(sqlite3 *db, const char *code, int64_t *exam_id, struct ex
 	return 0;
 }
 
-int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen)
+int catalog_exam_create_all(sqlite3 *db, const char *path, FILE *out, struct errlist *errs)
 {
+	json_t *root = catalog_load_json(path, errs);
+	int rc = root ? catalog_exam_create_doc(db, root, out, errs) : -1;
+	json_decref(root);
+	return rc;
+}
+
+int catalog_exam_create_doc(sqlite3 *db, json_t *root, FILE *out, struct errlist *errs)
+{
+	char err[1024];
+	size_t errlen = sizeof err;
 	struct exam_def ex;
 	struct bank_snapshot snap;
 	struct pool pools[UJ_SECTIONS_MAX];
 	struct pool_item *storage = NULL;
-	json_t *root;
 	char why[768], *js = NULL;
 	int64_t bank_id, current;
 	sqlite3_stmt *st = NULL;
 	int rc = -1, have_snap = 0;
 
-	root = jc_load_file(path, UJ_JSON_FILE_MAX, err, errlen);
-	if (!root)
-		return -1;
-	if (exam_parse(root, &ex, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s", path, why);
+	err[0] = '\0';
+	if (exam_check(root, &ex, errs))
 		goto out;
-	}
 	if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
 		goto out;
 	bank_id = catalog_bank_id(db, ex.bank, &current);
 	if (!bank_id) {
-		snprintf(err, errlen, "%s: field \"bank\": no bank with code \"%s\" (import it first)",
-			 path, ex.bank);
+		errlist_add(errs, 0, NULL, "bank", "no bank with code \"%s\" (import it first)",
+			    ex.bank);
 		goto rollback;
 	}
-	if (catalog_load_bank_version(db, bank_id, current, &snap, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s", path, why);
+	if (catalog_load_bank_version(db, bank_id, current, &snap, err, errlen))
 		goto rollback;
-	}
 	have_snap = 1;
-	if (exam_bind(&ex, snap.sec, snap.n_sections, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s", path, why);
+	if (exam_bind_check(&ex, snap.sec, snap.n_sections, errs))
 		goto rollback;
-	}
 	storage = xcalloc((size_t)(snap.n_items ? snap.n_items : 1), sizeof *storage);
 	catalog_make_pools(&ex, &snap, storage, pools);
 	if (paper_check(&ex, pools, why, sizeof why)) {
-		snprintf(err, errlen, "%s: bank \"%s\" cannot satisfy this blueprint: %s", path, ex.bank,
-			 why);
+		snprintf(err, errlen, "bank \"%s\" cannot satisfy this blueprint: %s", ex.bank, why);
 		goto rollback;
 	}
 	if (!(st = db_prepare(db, "SELECT 1 FROM exams WHERE code = ?", err, errlen)))
 		goto rollback;
 	sqlite3_bind_text(st, 1, ex.code, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(err, errlen, "%s: field \"code\": an exam \"%s\" already exists", path, ex.code);
+		errlist_add(errs, 0, NULL, "code", "an exam \"%s\" already exists", ex.code);
 		goto rollback;
 	}
 	sqlite3_finalize(st);
@@ -648,13 +686,22 @@ int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, siz
 rollback:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
+	if (rc && errs->total == 0)
+		errlist_add(errs, 0, NULL, NULL, "%s", err[0] ? err : "exam create failed");
 	sqlite3_finalize(st);
 	if (have_snap)
 		catalog_bank_snapshot_free(&snap);
 	free(storage);
 	free(js);
-	json_decref(root);
 	return rc;
+}
+
+int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen)
+{
+	struct errlist errs;
+	errlist_init(&errs, 1);
+	return catalog_first_error(catalog_exam_create_all(db, path, out, &errs), path, &errs, err,
+				   errlen);
 }
 
 int catalog_exam_list(sqlite3 *db, FILE *out, char *err, size_t errlen)
@@ -678,4 +725,26 @@ int catalog_exam_list(sqlite3 *db, FILE *out, char *err, size_t errlen)
 			sqlite3_column_int(st, 4), sqlite3_column_text(st, 5));
 	sqlite3_finalize(st);
 	return 0;
+}
+
+json_t *catalog_banks_json(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = db_prepare(
+		db,
+		"SELECT b.code, v.version_no, (SELECT count(*) FROM bank_version_items WHERE"
+		" bank_version_id = v.id), v.title, v.imported_at FROM banks b JOIN bank_versions v ON"
+		" v.id = b.current_version_id ORDER BY b.code",
+		err, errlen);
+	json_t *list;
+	if (!st)
+		return NULL;
+	list = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+			list, json_pack("{s:s,s:i,s:i,s:s,s:I}", "code", sqlite3_column_text(st, 0),
+					"version", sqlite3_column_int(st, 1), "items",
+					sqlite3_column_int(st, 2), "title", sqlite3_column_text(st, 3),
+					"imported_at", (json_int_t)sqlite3_column_int64(st, 4)));
+	sqlite3_finalize(st);
+	return list;
 }

@@ -45,9 +45,11 @@ void enrol_csv_field(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* Map header names to column positions; col[k] = -1 when absent. */
-static int enrol_header(const struct csv_record *h, int *col, char *err, size_t errlen)
+/* Map header names to column positions; col[k] = -1 when absent. Reports
+ * every problem of the header to errs. Returns 0 or -1. */
+static int enrol_header(const struct csv_record *h, int *col, struct errlist *errs)
 {
+	size_t start = errs->total;
 	for (int k = 0; k < COL_MAX; k++)
 		col[k] = -1;
 	for (int i = 0; i < h->nfields; i++) {
@@ -56,24 +58,21 @@ static int enrol_header(const struct csv_record *h, int *col, char *err, size_t 
 			if (strcmp(h->fields[i], enrol_col_names[k]) == 0)
 				found = k;
 		if (found < 0) {
-			snprintf(err, errlen,
-				 "line %d: unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s])",
-				 h->line, h->fields[i]);
-			return -1;
+			errlist_add(errs, h->line, NULL, NULL,
+				    "unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s])",
+				    h->fields[i]);
+			continue;
 		}
 		if (col[found] >= 0) {
-			snprintf(err, errlen, "line %d: column \"%s\" appears twice", h->line,
-				 h->fields[i]);
-			return -1;
+			errlist_add(errs, h->line, NULL, NULL, "column \"%s\" appears twice",
+				    h->fields[i]);
+			continue;
 		}
 		col[found] = i;
 	}
-	if (col[COL_REGNO] != 0 || col[COL_NAME] != 1) {
-		snprintf(err, errlen,
-			 "line %d: the header must start with registration_no,name", h->line);
-		return -1;
-	}
-	return 0;
+	if (errs->total == start && (col[COL_REGNO] != 0 || col[COL_NAME] != 1))
+		errlist_add(errs, h->line, NULL, NULL, "the header must start with registration_no,name");
+	return errs->total == start ? 0 : -1;
 }
 
 static int enrol_exists(sqlite3_stmt *st, int64_t exam_id, const char *regno)
@@ -86,35 +85,33 @@ static int enrol_exists(sqlite3_stmt *st, int64_t exam_id, const char *regno)
 	return found;
 }
 
-/* Validate one record into row. Returns 0 or -1 with err. */
+/* Validate one record into row, reporting every bad field to errs.
+ * Returns 0 or -1. */
 static int enrol_check_row(const struct csv_record *r, const int *col, const struct exam_def *ex,
-			   struct enrol_row *row, char *err, size_t errlen)
+			   struct enrol_row *row, struct errlist *errs)
 {
 	const char *f[COL_MAX];
+	size_t start = errs->total;
+	int nexpect = 0;
+
 	for (int k = 0; k < COL_MAX; k++)
 		f[k] = col[k] >= 0 && col[k] < r->nfields ? r->fields[col[k]] : "";
-	int nexpect = 0;
 	for (int k = 0; k < COL_MAX; k++)
 		if (col[k] >= 0)
 			nexpect++;
 	if (r->nfields != nexpect) {
-		snprintf(err, errlen, "line %d: has %d fields; the header has %d", r->line, r->nfields,
-			 nexpect);
+		errlist_add(errs, r->line, NULL, NULL, "has %d fields; the header has %d", r->nfields,
+			    nexpect);
 		return -1;
 	}
-	if (!text_is_ident(f[COL_REGNO], UJ_REGNO_MAX, "Aa0._-", 1)) {
-		snprintf(err, errlen,
-			 "line %d field \"registration_no\": \"%s\" must be 1-%d characters of A-Z a-z 0-9 . _ -",
-			 r->line, f[COL_REGNO], UJ_REGNO_MAX);
-		return -1;
-	}
+	if (!text_is_ident(f[COL_REGNO], UJ_REGNO_MAX, "Aa0._-", 1))
+		errlist_add(errs, r->line, NULL, "registration_no",
+			    "\"%s\" must be 1-%d characters of A-Z a-z 0-9 . _ -", f[COL_REGNO],
+			    UJ_REGNO_MAX);
 	if (!*f[COL_NAME] || text_utf8_chars(f[COL_NAME]) > UJ_TITLE_MAX ||
-	    text_has_control(f[COL_NAME], 0)) {
-		snprintf(err, errlen,
-			 "line %d field \"name\": must be 1-%d characters without control characters",
-			 r->line, UJ_TITLE_MAX);
-		return -1;
-	}
+	    text_has_control(f[COL_NAME], 0))
+		errlist_add(errs, r->line, NULL, "name",
+			    "must be 1-%d characters without control characters", UJ_TITLE_MAX);
 	row->regno = f[COL_REGNO];
 	row->name = f[COL_NAME];
 	row->generated = 0;
@@ -124,48 +121,43 @@ static int enrol_check_row(const struct csv_record *r, const int *col, const str
 		for (size_t i = 0; i < n; i++)
 			if (f[COL_PASSWORD][i] < 0x21 || f[COL_PASSWORD][i] > 0x7E)
 				printable = 0;
-		if (n < UJ_PASSWORD_MIN || n > UJ_PASSWORD_MAX || !printable) {
-			snprintf(err, errlen,
-				 "line %d field \"password\": must be %d-%d printable ASCII characters without spaces (or empty to have one issued)",
-				 r->line, UJ_PASSWORD_MIN, UJ_PASSWORD_MAX);
-			return -1;
-		}
-		str_copy(row->password, sizeof row->password, f[COL_PASSWORD]);
+		if (n < UJ_PASSWORD_MIN || n > UJ_PASSWORD_MAX || !printable)
+			errlist_add(errs, r->line, NULL, "password",
+				    "must be %d-%d printable ASCII characters without spaces (or empty to have one issued)",
+				    UJ_PASSWORD_MIN, UJ_PASSWORD_MAX);
+		else
+			str_copy(row->password, sizeof row->password, f[COL_PASSWORD]);
 	} else {
 		row->generated = 1;
 	}
 	row->track = *f[COL_TRACK] ? f[COL_TRACK] : "umum";
 	if (!text_is_ident(row->track, UJ_TRACK_MAX, "a0_-", 1)) {
-		snprintf(err, errlen, "line %d field \"track\": \"%s\" is not a track name (a-z 0-9 _ -)",
-			 r->line, row->track);
-		return -1;
-	}
-	if (ex->n_rules > 0 && exam_rule_index(ex, row->track) < 0) {
+		errlist_add(errs, r->line, NULL, "track", "\"%s\" is not a track name (a-z 0-9 _ -)",
+			    row->track);
+	} else if (ex->n_rules > 0 && exam_rule_index(ex, row->track) < 0) {
 		char tracks[256] = "";
 		for (int i = 0; i < ex->n_rules; i++) {
 			if (i)
 				strncat(tracks, ", ", sizeof tracks - strlen(tracks) - 1);
 			strncat(tracks, ex->rules[i].track, sizeof tracks - strlen(tracks) - 1);
 		}
-		snprintf(err, errlen,
-			 "line %d field \"track\": exam %s has no pass rule for track \"%s\" (tracks: %s)",
-			 r->line, ex->code, row->track, tracks);
-		return -1;
+		errlist_add(errs, r->line, NULL, "track",
+			    "exam %s has no pass rule for track \"%s\" (tracks: %s)", ex->code,
+			    row->track, tracks);
 	}
 	row->extra_s = 0;
 	if (*f[COL_EXTRA]) {
 		char *end;
 		errno = 0;
 		long v = strtol(f[COL_EXTRA], &end, 10);
-		if (errno || *end || end == f[COL_EXTRA] || v < 0 || v > UJ_EXTRA_TIME_MAX_S) {
-			snprintf(err, errlen,
-				 "line %d field \"extra_time_s\": \"%s\" must be a whole number of seconds 0-%d",
-				 r->line, f[COL_EXTRA], UJ_EXTRA_TIME_MAX_S);
-			return -1;
-		}
-		row->extra_s = (int)v;
+		if (errno || *end || end == f[COL_EXTRA] || v < 0 || v > UJ_EXTRA_TIME_MAX_S)
+			errlist_add(errs, r->line, NULL, "extra_time_s",
+				    "\"%s\" must be a whole number of seconds 0-%d", f[COL_EXTRA],
+				    UJ_EXTRA_TIME_MAX_S);
+		else
+			row->extra_s = (int)v;
 	}
-	return 0;
+	return errs->total == start ? 0 : -1;
 }
 
 static int enrol_insert(sqlite3 *db, int64_t exam_id, int64_t version_id, struct enrol_row *rows,
@@ -224,8 +216,20 @@ out:
 	return rc;
 }
 
-int enrol_import(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_code,
-		 const char *csv_path, FILE *out, char *err, size_t errlen)
+void enrol_result_free(struct enrol_result *res)
+{
+	for (size_t i = 0; i < res->n; i++) {
+		free(res->cred[i].regno);
+		free(res->cred[i].name);
+		OPENSSL_cleanse(res->cred[i].password, sizeof res->cred[i].password);
+	}
+	free(res->cred);
+	res->cred = NULL;
+	res->n = 0;
+}
+
+int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_code,
+		      const char *data, size_t len, struct enrol_result *res, struct errlist *errs)
 {
 	struct csv_doc doc = { 0 };
 	struct exam_def ex;
@@ -235,38 +239,28 @@ int enrol_import(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_
 	struct enrol_row *rows = NULL;
 	struct hmap seen;
 	sqlite3_stmt *exists = NULL;
-	FILE *f = NULL;
-	char *data = NULL, why[512];
-	size_t len = 0, nrows = 0;
+	char err[1024], why[512];
+	size_t nrows = 0, errlen = sizeof err;
 	int col[COL_MAX], rc = -1, have_snap = 0, in_txn = 0;
 	int64_t exam_id;
 
+	memset(res, 0, sizeof *res);
+	err[0] = '\0';
 	hmap_init(&seen);
-	f = fopen(csv_path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", csv_path, strerror(errno));
-		goto out;
-	}
-	data = xmalloc((size_t)UJ_CSV_FILE_MAX + 1);
-	len = fread(data, 1, (size_t)UJ_CSV_FILE_MAX + 1, f);
-	if (len > (size_t)UJ_CSV_FILE_MAX) {
-		snprintf(err, errlen, "%s: larger than %d bytes", csv_path, UJ_CSV_FILE_MAX);
-		goto out;
-	}
-	if (csv_parse(data, len, UJ_CSV_LINE_MAX, UJ_CSV_ROWS_MAX + 1, &doc, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s", csv_path, why);
+	res->sep = csv_detect_sep(data, len);
+	if (csv_parse_sep(data, len, res->sep, UJ_CSV_LINE_MAX, UJ_CSV_ROWS_MAX + 1, &doc, why,
+			  sizeof why)) {
+		errlist_add(errs, 0, NULL, NULL, "%s", why);
 		goto out;
 	}
 	if (doc.nrecords == 0) {
-		snprintf(err, errlen, "%s: empty file (expected a header line)", csv_path);
+		errlist_add(errs, 0, NULL, NULL, "empty file (expected a header line)");
 		goto out;
 	}
-	if (enrol_header(&doc.records[0], col, why, sizeof why)) {
-		snprintf(err, errlen, "%s: %s", csv_path, why);
+	if (enrol_header(&doc.records[0], col, errs))
 		goto out;
-	}
 	if (doc.nrecords == 1) {
-		snprintf(err, errlen, "%s: no candidates after the header", csv_path);
+		errlist_add(errs, 0, NULL, NULL, "no candidates after the header");
 		goto out;
 	}
 	/* Hold the write lock from validation to commit so no concurrent import
@@ -287,24 +281,23 @@ int enrol_import(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_
 	rows = xcalloc(nrows, sizeof *rows);
 	for (size_t i = 0; i < nrows; i++) {
 		const struct csv_record *r = &doc.records[i + 1];
-		if (enrol_check_row(r, col, &ex, &rows[i], why, sizeof why)) {
-			snprintf(err, errlen, "%s: %s", csv_path, why);
-			goto out;
-		}
-		if (hmap_gets(&seen, rows[i].regno)) {
-			snprintf(err, errlen,
-				 "%s: line %d field \"registration_no\": \"%s\" appears twice in the file",
-				 csv_path, r->line, rows[i].regno);
-			goto out;
+		const struct enrol_row *first;
+		if (enrol_check_row(r, col, &ex, &rows[i], errs) ||
+		    !text_is_ident(rows[i].regno, UJ_REGNO_MAX, "Aa0._-", 1))
+			continue;
+		if ((first = hmap_gets(&seen, rows[i].regno))) {
+			errlist_add(errs, r->line, NULL, "registration_no",
+				    "\"%s\" appears twice in the file", rows[i].regno);
+			continue;
 		}
 		hmap_puts(&seen, rows[i].regno, &rows[i]);
-		if (enrol_exists(exists, exam_id, rows[i].regno)) {
-			snprintf(err, errlen,
-				 "%s: line %d field \"registration_no\": \"%s\" is already registered for exam %s",
-				 csv_path, r->line, rows[i].regno, exam_code);
-			goto out;
-		}
+		if (enrol_exists(exists, exam_id, rows[i].regno))
+			errlist_add(errs, r->line, NULL, "registration_no",
+				    "\"%s\" is already registered for exam %s", rows[i].regno,
+				    exam_code);
 	}
+	if (errs->total)
+		goto out;
 	storage = xcalloc((size_t)(snap.n_items ? snap.n_items : 1), sizeof *storage);
 	catalog_make_pools(&ex, &snap, storage, pools);
 	if (paper_check(&ex, pools, why, sizeof why)) {
@@ -328,18 +321,17 @@ int enrol_import(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_
 	if (db_exec(db, "COMMIT", err, errlen))
 		goto out;
 	in_txn = 0;
-	fputs("registration_no,name,password\n", out);
+	res->cred = xcalloc(nrows, sizeof *res->cred);
 	for (size_t i = 0; i < nrows; i++) {
-		enrol_csv_field(out, rows[i].regno);
-		fputc(',', out);
-		enrol_csv_field(out, rows[i].name);
-		fputc(',', out);
-		enrol_csv_field(out, rows[i].password);
-		fputc('\n', out);
+		res->cred[i].regno = xstrdup(rows[i].regno);
+		res->cred[i].name = xstrdup(rows[i].name);
+		memcpy(res->cred[i].password, rows[i].password, sizeof res->cred[i].password);
 	}
-	fflush(out);
+	res->n = nrows;
 	rc = 0;
 out:
+	if (rc && errs->total == 0)
+		errlist_add(errs, 0, NULL, NULL, "%s", err[0] ? err : "import failed");
 	if (in_txn)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(exists);
@@ -355,11 +347,67 @@ out:
 	free(storage);
 	hmap_free(&seen);
 	csv_free(&doc);
+	return rc;
+}
+
+int enrol_import_all(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_code,
+		     const char *csv_path, FILE *out, struct errlist *errs, char *sep)
+{
+	struct enrol_result res = { 0 };
+	FILE *f = fopen(csv_path, "rb");
+	char *data = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	*sep = ',';
+	if (!f) {
+		errlist_add(errs, 0, NULL, NULL, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	data = xmalloc((size_t)UJ_CSV_FILE_MAX + 1);
+	len = fread(data, 1, (size_t)UJ_CSV_FILE_MAX + 1, f);
+	if (len > (size_t)UJ_CSV_FILE_MAX) {
+		errlist_add(errs, 0, NULL, NULL, "larger than %d bytes", UJ_CSV_FILE_MAX);
+		goto out;
+	}
+	rc = enrol_import_data(db, key, exam_code, data, len, &res, errs);
+	*sep = res.sep;
+	if (rc)
+		goto out;
+	fputs("registration_no,name,password\n", out);
+	for (size_t i = 0; i < res.n; i++) {
+		enrol_csv_field(out, res.cred[i].regno);
+		fputc(',', out);
+		enrol_csv_field(out, res.cred[i].name);
+		fputc(',', out);
+		enrol_csv_field(out, res.cred[i].password);
+		fputc('\n', out);
+	}
+	fflush(out);
+out:
+	enrol_result_free(&res);
 	if (data) {
 		OPENSSL_cleanse(data, len);
 		free(data);
 	}
 	if (f)
 		fclose(f);
+	return rc;
+}
+
+int enrol_import(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *exam_code,
+		 const char *csv_path, FILE *out, char *err, size_t errlen)
+{
+	struct errlist errs;
+	char first[1024], sep;
+	int rc;
+
+	errlist_init(&errs, 1);
+	rc = enrol_import_all(db, key, exam_code, csv_path, out, &errs, &sep);
+	if (rc) {
+		errlist_first(&errs, first, sizeof first);
+		snprintf(err, errlen, "%s: %s", csv_path, first);
+	}
+	errlist_free(&errs);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/opts.h"
 #include "catalog/enrol.h"
+#include "core/errlist.h"
 #include "core/hmap.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -41,8 +42,11 @@ static const char ujian_usage[] =
 	"  candidates import --db FILE --exam CODE [--key FILE] CANDIDATES.csv\n"
 	"      add candidates and draw their papers; prints the issued credentials\n"
 	"      as CSV (registration_no,name,password)\n"
-	"  results export --db FILE --exam CODE [--format csv|json] [--output FILE]\n"
-	"      ranked results of finished attempts\n"
+	"  results export --db FILE --exam CODE [--format csv|json|xlsx] [--output FILE]\n"
+	"                 [--sep ,|;] [--lang id|en] [--all]\n"
+	"      ranked results of finished attempts (--all: every candidate, with a status);\n"
+	"      CSV is UTF-8 with BOM, ';' for Excel with Indonesian settings; xlsx needs\n"
+	"      --output; headers in Bahasa Indonesia unless --lang en\n"
 	"  verify --db FILE --exam CODE [--acks DIR]\n"
 	"      audit: acknowledged answers (ack logs of ujian-bench) are stored, stored\n"
 	"      scores equal a recomputation, time credits match the ledger\n"
@@ -82,6 +86,8 @@ static const char ujian_usage[] =
 	"  --staff-idle MINUTES      end a staff session after this long without a request,\n"
 	"                            1-10080 (default 30)\n"
 	"  --staff-max-age MINUTES   end a staff session this long after login (default 720)\n"
+	"  --session-after MINUTES   candidate sessions end this long after the attempt\n"
+	"                            finished or the exam closed (default 60)\n"
 	"  --bench-route             serve GET /api/v1/_bench/ping (benchmarks only)\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
@@ -115,7 +121,7 @@ out:
  * ("bank import|list", "exam create|list"). */
 struct catalog_cmd {
 	const char *noun, *add;
-	int (*add_fn)(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
+	int (*add_fn)(sqlite3 *db, const char *path, FILE *out, struct errlist *errs);
 	int (*list_fn)(sqlite3 *db, FILE *out, char *err, size_t errlen);
 };
 
@@ -139,10 +145,18 @@ static int cmd_catalog(const struct catalog_cmd *cc, int argc, char **argv)
 		return 2;
 	if (!(db = cli_open(name, dbp, DB_OPEN_EXISTING)))
 		return 1;
-	rc = is_add ? cc->add_fn(db, pos[0], stdout, err, sizeof err)
-		    : cc->list_fn(db, stdout, err, sizeof err);
-	if (rc)
+	if (is_add) {
+		/* Every error of the file at once (capped), each naming the file. */
+		struct errlist errs;
+		char prefix[sizeof name + 1024];
+		errlist_init(&errs, 0);
+		rc = cc->add_fn(db, pos[0], stdout, &errs);
+		snprintf(prefix, sizeof prefix, "ujian %s: %s", name, pos[0]);
+		errlist_print(&errs, stderr, prefix);
+		errlist_free(&errs);
+	} else if ((rc = cc->list_fn(db, stdout, err, sizeof err))) {
 		fprintf(stderr, "ujian %s: %s\n", name, err);
+	}
 	db_close(db);
 	return rc ? 1 : 0;
 }
@@ -156,10 +170,12 @@ static int cmd_candidates(int argc, char **argv)
 			       { "key", &keyp, NULL },
 			       { NULL, NULL, NULL } };
 	uint8_t key[CRED_KEY_LEN];
-	char err[2048], *kp;
+	char err[2048], *kp, sep = ',', prefix[1100];
+	struct errlist errs;
 	sqlite3 *db;
 	int rc = 1;
 
+	errlist_init(&errs, 0);
 	if (argc < 3 || strcmp(argv[2], "import") != 0) {
 		fprintf(stderr, "ujian candidates: expected 'import' (see 'ujian help')\n");
 		return 2;
@@ -176,12 +192,13 @@ static int cmd_candidates(int argc, char **argv)
 	free(kp);
 	if (!(db = cli_open("candidates import", dbp, DB_OPEN_EXISTING)))
 		goto out;
-	if (enrol_import(db, key, exam, pos[0], stdout, err, sizeof err)) {
-		fprintf(stderr, "ujian candidates import: %s\n", err);
-		goto out;
-	}
-	rc = 0;
+	rc = enrol_import_all(db, key, exam, pos[0], stdout, &errs, &sep) ? 1 : 0;
+	snprintf(prefix, sizeof prefix, "ujian candidates import: %s", pos[0]);
+	if (sep != ',')
+		fprintf(stderr, "%s: separator '%c' detected\n", prefix, sep);
+	errlist_print(&errs, stderr, prefix);
 out:
+	errlist_free(&errs);
 	OPENSSL_cleanse(key, sizeof key);
 	db_close(db);
 	return rc;
@@ -189,13 +206,14 @@ out:
 
 static int cmd_results(int argc, char **argv)
 {
-	const char *dbp = NULL, *exam = NULL, *format = "csv", *output = NULL;
-	struct cli_opt o[] = { { "db", &dbp, NULL },
-			       { "exam", &exam, NULL },
-			       { "format", &format, NULL },
-			       { "output", &output, NULL },
-			       { NULL, NULL, NULL } };
-	enum results_format fmt;
+	const char *dbp = NULL, *exam = NULL, *format = "csv", *output = NULL, *sep = ",";
+	const char *lang = "id";
+	int all = 0;
+	struct cli_opt o[] = { { "db", &dbp, NULL },	      { "exam", &exam, NULL },
+			       { "format", &format, NULL },   { "output", &output, NULL },
+			       { "sep", &sep, NULL },	      { "lang", &lang, NULL },
+			       { "all", NULL, &all },	      { NULL, NULL, NULL } };
+	struct results_opts ro;
 	char err[1024];
 	FILE *out = stdout;
 	sqlite3 *db;
@@ -208,21 +226,51 @@ static int cmd_results(int argc, char **argv)
 	if (cli_parse("results export", argc, argv, 3, o, NULL, 0) ||
 	    cli_need("results export", "db", dbp) || cli_need("results export", "exam", exam))
 		return 2;
+	results_opts_default(&ro);
+	ro.all = all;
 	if (strcmp(format, "csv") == 0) {
-		fmt = RESULTS_CSV;
+		ro.format = RESULTS_CSV;
 	} else if (strcmp(format, "json") == 0) {
-		fmt = RESULTS_JSON;
+		ro.format = RESULTS_JSON;
+	} else if (strcmp(format, "xlsx") == 0) {
+		ro.format = RESULTS_XLSX;
 	} else {
-		fprintf(stderr, "ujian results export: --format \"%s\": expected csv or json\n", format);
+		fprintf(stderr, "ujian results export: --format \"%s\": expected csv, json or xlsx\n",
+			format);
+		return 2;
+	}
+	if ((sep[0] != ',' && sep[0] != ';') || sep[1]) {
+		fprintf(stderr, "ujian results export: --sep \"%s\": expected ',' or ';'\n", sep);
+		return 2;
+	}
+	ro.sep = sep[0];
+	if (strcmp(lang, "id") == 0) {
+		ro.lang = RESULTS_LANG_ID;
+	} else if (strcmp(lang, "en") == 0) {
+		ro.lang = RESULTS_LANG_EN;
+	} else {
+		fprintf(stderr, "ujian results export: --lang \"%s\": expected id or en\n", lang);
+		return 2;
+	}
+	if (ro.format == RESULTS_XLSX && !output) {
+		fprintf(stderr, "ujian results export: --format xlsx needs --output FILE\n");
 		return 2;
 	}
 	if (!(db = cli_open("results export", dbp, DB_OPEN_EXISTING)))
 		return 1;
+	if (ro.format == RESULTS_XLSX) {
+		if (results_export_xlsx(db, exam, &ro, output, err, sizeof err)) {
+			fprintf(stderr, "ujian results export: %s\n", err);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
 	if (output && !(out = fopen(output, "w"))) {
 		fprintf(stderr, "ujian results export: --output %s: %s\n", output, strerror(errno));
 		goto out;
 	}
-	if (results_export(db, exam, fmt, out, err, sizeof err)) {
+	if (results_export_opts(db, exam, &ro, out, err, sizeof err)) {
 		fprintf(stderr, "ujian results export: %s\n", err);
 		goto out;
 	}
@@ -265,6 +313,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 {
 	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
 	const char *credit = NULL, *poll = NULL, *wq = NULL, *sidle = NULL, *sage = NULL;
+	const char *safter = NULL;
 	int bench = 0;
 	struct cli_opt o[] = { { "db", dbp, NULL },
 			       { "listen", &cfg->listen, NULL },
@@ -280,6 +329,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "writer-queue", &wq, NULL },
 			       { "staff-idle", &sidle, NULL },
 			       { "staff-max-age", &sage, NULL },
+			       { "session-after", &safter, NULL },
 			       { "bench-route", NULL, &bench },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
@@ -324,6 +374,11 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 		if (cli_int(cmd, "staff-max-age", sage, 1, UJ_STAFF_LIMIT_MAX_MIN, &v))
 			return 2;
 		cfg->staff_max_age_s = (int)v * 60;
+	}
+	if (safter) {
+		if (cli_int(cmd, "session-after", safter, 1, UJ_STAFF_LIMIT_MAX_MIN, &v))
+			return 2;
+		cfg->session_after_s = (int)v * 60;
 	}
 	if (llim && cli_rate(cmd, "login-limit", llim, &cfg->login_fail_regno, &cfg->login_window_regno_s))
 		return 2;
@@ -382,14 +437,14 @@ static int cmd_routes(int argc, char **argv)
 
 static int cmd_bank(int argc, char **argv)
 {
-	static const struct catalog_cmd cc = { "bank", "import", catalog_bank_import,
+	static const struct catalog_cmd cc = { "bank", "import", catalog_bank_import_all,
 					       catalog_bank_list };
 	return cmd_catalog(&cc, argc, argv);
 }
 
 static int cmd_exam(int argc, char **argv)
 {
-	static const struct catalog_cmd cc = { "exam", "create", catalog_exam_create,
+	static const struct catalog_cmd cc = { "exam", "create", catalog_exam_create_all,
 					       catalog_exam_list };
 	return cmd_catalog(&cc, argc, argv);
 }

@@ -40,8 +40,34 @@ static void csv_drop_fields(struct csv_builder *b)
 	b->nf = 0;
 }
 
+char csv_detect_sep(const char *data, size_t len)
+{
+	size_t i = 0, commas = 0, semis = 0;
+	int quoted = 0;
+
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && (data[i] == '\r' || data[i] == '\n'))
+		i++;
+	for (; i < len && (quoted || data[i] != '\n'); i++) {
+		if (data[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && data[i] == ',')
+			commas++;
+		else if (!quoted && data[i] == ';')
+			semis++;
+	}
+	return semis > commas ? ';' : ',';
+}
+
 int csv_parse(const char *data, size_t len, size_t max_record, size_t max_records,
 	      struct csv_doc *doc, char *err, size_t errlen)
+{
+	return csv_parse_sep(data, len, ',', max_record, max_records, doc, err, errlen);
+}
+
+int csv_parse_sep(const char *data, size_t len, char sep, size_t max_record, size_t max_records,
+		  struct csv_doc *doc, char *err, size_t errlen)
 {
 	struct csv_builder b = { 0 };
 	size_t i = 0, cap = 0, rec_start = 0;
@@ -109,7 +135,7 @@ int csv_parse(const char *data, size_t len, size_t max_record, size_t max_record
 						line++;
 					csv_putc(&b, data[i++]);
 				}
-				if (i < len && data[i] != ',' && data[i] != '\n' &&
+				if (i < len && data[i] != sep && data[i] != '\n' &&
 				    !(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')) {
 					snprintf(err, errlen,
 						 "line %d: unexpected character after a closing quote",
@@ -117,7 +143,7 @@ int csv_parse(const char *data, size_t len, size_t max_record, size_t max_record
 					goto out;
 				}
 			} else {
-				while (i < len && data[i] != ',' && data[i] != '\n' &&
+				while (i < len && data[i] != sep && data[i] != '\n' &&
 				       !(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n')) {
 					if (data[i] == '"') {
 						snprintf(err, errlen,
@@ -135,7 +161,7 @@ int csv_parse(const char *data, size_t len, size_t max_record, size_t max_record
 					 max_record);
 				goto out;
 			}
-			if (i < len && data[i] == ',') {
+			if (i < len && data[i] == sep) {
 				i++;
 				continue;
 			}

@@ -13,6 +13,13 @@ void jc_init(struct jcheck *jc, char *err, size_t errlen)
 	jc->err = err;
 	jc->errlen = errlen;
 	jc->where[0] = '\0';
+	jc->errs = NULL;
+	jc->nfail = 0;
+}
+
+void jc_collect(struct jcheck *jc, struct errlist *errs)
+{
+	jc->errs = errs;
 }
 
 void jc_where(struct jcheck *jc, const char *fmt, ...)
@@ -30,10 +37,18 @@ int jc_fail(struct jcheck *jc, const char *field, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	if (jc->where[0])
-		snprintf(jc->err, jc->errlen, "%s field \"%s\": %s", jc->where, field, what);
-	else
-		snprintf(jc->err, jc->errlen, "field \"%s\": %s", field, what);
+	if (jc->nfail++ == 0 && jc->err && jc->errlen) {
+		if (jc->where[0] && field)
+			snprintf(jc->err, jc->errlen, "%s field \"%s\": %s", jc->where, field, what);
+		else if (field)
+			snprintf(jc->err, jc->errlen, "field \"%s\": %s", field, what);
+		else if (jc->where[0])
+			snprintf(jc->err, jc->errlen, "%s: %s", jc->where, what);
+		else
+			snprintf(jc->err, jc->errlen, "%s", what);
+	}
+	if (jc->errs)
+		errlist_add(jc->errs, 0, jc->where, field, "%s", what);
 	return -1;
 }
 

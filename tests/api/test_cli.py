@@ -15,7 +15,7 @@ import harness  # noqa: E402
 from harness import make_bank, make_exam, run, write_csv  # noqa: E402
 
 # The database schema version of this ujian (include/store/db.h).
-SCHEMA = 3
+SCHEMA = 4
 
 
 class CliTest(unittest.TestCase):
@@ -91,8 +91,8 @@ class CliTest(unittest.TestCase):
         self.assertIn("CODE", run("bank", "list", "--db", old).stdout)
 
     def test_forward_migration_keeps_data(self):
-        """A version-1 database (before attempts.position and the events'
-        actor columns) with a running attempt and an event is migrated by
+        """A version-1 database (before attempts.position, the events'
+        actor columns and the staff tables) with a running attempt and an event is migrated by
         ujian init; both keep their data."""
         import sqlite3
         run("bank", "import", "--db", self.db, make_bank(self.dir)[0])
@@ -108,6 +108,8 @@ class CliTest(unittest.TestCase):
         con.execute("ALTER TABLE attempts DROP COLUMN position")
         con.execute("ALTER TABLE events DROP COLUMN actor_kind")
         con.execute("ALTER TABLE events DROP COLUMN actor_id")
+        for t in ("staff_sessions", "staff_scope", "staff"):  # version 4
+            con.execute("DROP TABLE %s" % t)
         con.execute("PRAGMA user_version = 1")
         con.commit()
         con.close()

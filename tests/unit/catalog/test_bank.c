@@ -471,6 +471,40 @@ static void test_item_max_points(void **state)
 	assert_int_equal(bank_item_max_points(&it, &neg), 4);
 }
 
+/* bank_check reports every problem, each with its item and field; the
+ * first one is also what bank_parse reports. */
+static void test_check_reports_every_error(void **state)
+{
+	struct errlist l;
+	struct bank_def def;
+	json_t *b = base_bank();
+	(void)state;
+	json_object_set_new(item(b, 0), "difficulty", json_string("sedang"));
+	json_object_set_new(item(b, 1), "topic", json_string("Bukan Topik"));
+	json_object_del(option(b, 1, 2), "points");
+	json_object_set_new(item(b, 2), "id", json_string("TWK-001"));
+	errlist_init(&l, 0);
+	assert_int_equal(bank_check(b, &def, &l), -1);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(l.v[0].item, "item \"TWK-001\" (items[0])");
+	assert_string_equal(l.v[0].field, "difficulty");
+	assert_string_equal(l.v[1].item, "item \"TKP-001\" (items[1])");
+	assert_string_equal(l.v[1].field, "topic");
+	assert_string_equal(l.v[2].item, "item \"TKP-001\" (items[1]) options[2]");
+	assert_string_equal(l.v[2].field, "points");
+	assert_string_equal(l.v[3].item, "item \"TWK-001\" (items[2])");
+	assert_string_equal(l.v[3].field, "id");
+	assert_string_equal(l.v[3].message, "duplicate id (first used by items[0])");
+	assert_int_equal(def.n_items, 0);
+	assert_null(def.items);
+	errlist_free(&l);
+	err[0] = '\0';
+	assert_int_equal(bank_parse(b, &def, err, sizeof err), -1);
+	assert_string_equal(err, "item \"TWK-001\" (items[0]) field \"difficulty\": must be easy, "
+				 "medium or hard (got \"sedang\")");
+	json_decref(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_image_svg_text_is_not_handler),
 		cmocka_unit_test(test_image_size_limit),
 		cmocka_unit_test(test_item_max_points),
+		cmocka_unit_test(test_check_reports_every_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

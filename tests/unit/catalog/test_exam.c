@@ -371,10 +371,60 @@ static void test_paper_length(void **state)
 	assert_int_equal(exam_paper_length(&ex), 110);
 }
 
+/* timezone: WIB by default, WITA and WIT accepted, anything else refused. */
+static void test_timezone(void **state)
+{
+	json_t *doc;
+	(void)state;
+	parse_ok(base_exam());
+	assert_int_equal(ex.zone, EXAM_ZONE_DEFAULT);
+	assert_string_equal(exam_zones[ex.zone].name, "WIB");
+	assert_int_equal(exam_zones[ex.zone].offset_min, 420);
+	doc = base_exam();
+	json_object_set_new(doc, "timezone", json_string("WIT"));
+	parse_ok(doc);
+	assert_string_equal(exam_zones[ex.zone].name, "WIT");
+	assert_int_equal(exam_zones[ex.zone].offset_min, 540);
+	doc = base_exam();
+	json_object_set_new(doc, "timezone", json_string("UTC+7"));
+	expect_reject(doc, "field \"timezone\"", "WIB (UTC+7), WITA (UTC+8) or WIT (UTC+9)", NULL);
+	doc = base_exam();
+	json_object_set_new(doc, "timezone", json_string("wib"));
+	expect_reject(doc, "field \"timezone\"", NULL, NULL);
+}
+
+/* exam_check goes on after a problem: every error of the document, each
+ * naming its place, and no cascade from a section that failed its own check. */
+static void test_check_reports_every_error(void **state)
+{
+	struct errlist l;
+	json_t *doc = base_exam();
+	char buf[512];
+	(void)state;
+	json_object_set_new(doc, "duration_s", json_integer(1));
+	json_object_set_new(doc, "timezone", json_string("PST"));
+	json_object_set_new(json_array_get(json_object_get(doc, "sections"), 1), "draw",
+			    json_integer(0));
+	json_object_set_new(doc, "tie_break", J("['TIU', 'TKP']"));
+	json_object_set_new(doc, "shufle", json_true());
+	errlist_init(&l, 0);
+	assert_int_equal(exam_check(doc, &ex, &l), -1);
+	json_decref(doc);
+	assert_int_equal(l.n, 4);
+	assert_string_equal(errlist_format(&l.v[0], buf, sizeof buf), "field \"shufle\": unknown field");
+	assert_non_null(strstr(errlist_format(&l.v[1], buf, sizeof buf), "field \"duration_s\""));
+	assert_non_null(strstr(errlist_format(&l.v[2], buf, sizeof buf), "field \"timezone\""));
+	assert_string_equal(l.v[3].item, "sections[1] (\"TIU\")");
+	assert_string_equal(l.v[3].field, "draw");
+	errlist_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_defaults),
+		cmocka_unit_test(test_timezone),
+		cmocka_unit_test(test_check_reports_every_error),
 		cmocka_unit_test(test_default_tie_break_filtered),
 		cmocka_unit_test(test_parse_explicit_options),
 		cmocka_unit_test(test_parse_pass_rules),

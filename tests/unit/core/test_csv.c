@@ -216,6 +216,27 @@ static void test_err_too_many_records(void **state)
 	parse_bad(s, strlen(s), BIG, 2, "line 4:", "more than 2");
 }
 
+/* ';' separated files (Excel under Indonesian settings) and detection. */
+static void test_semicolon_separator(void **state)
+{
+	(void)state;
+	const char *s = "\xEF\xBB\xBFregistration_no;name\r\n1;\"A; B, C\"\r\n2;x,y\r\n";
+	struct csv_doc doc;
+	assert_int_equal(csv_detect_sep(s, strlen(s)), ';');
+	assert_int_equal(csv_parse_sep(s, strlen(s), ';', BIG, 10, &doc, err, sizeof err), 0);
+	assert_int_equal(doc.nrecords, 3);
+	assert_int_equal(doc.records[1].nfields, 2);
+	assert_string_equal(doc.records[1].fields[1], "A; B, C");
+	assert_string_equal(doc.records[2].fields[1], "x,y");
+	assert_int_equal(doc.records[2].line, 3);
+	csv_free(&doc);
+	/* commas win a tie and an empty file; quoted separators do not count */
+	assert_int_equal(csv_detect_sep("a,b;c\n", 6), ',');
+	assert_int_equal(csv_detect_sep("", 0), ',');
+	assert_int_equal(csv_detect_sep("\"a;b;c\",d\n", 10), ',');
+	assert_int_equal(csv_detect_sep("\n\na;b\n", 7), ';');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_err_invalid_utf8),
 		cmocka_unit_test(test_err_record_too_long),
 		cmocka_unit_test(test_err_too_many_records),
+		cmocka_unit_test(test_semicolon_separator),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

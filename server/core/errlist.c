@@ -1,0 +1,109 @@
+/* errlist.c - a capped list of validation errors. */
+#include "core/errlist.h"
+#include "bounds.h"
+#include "core/mem.h"
+#include "core/text.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void errlist_init(struct errlist *l, size_t max)
+{
+	memset(l, 0, sizeof *l);
+	l->max = max ? max : UJ_ERRORS_MAX;
+}
+
+void errlist_free(struct errlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].item);
+		free(l->v[i].field);
+		free(l->v[i].message);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->total = 0;
+}
+
+void errlist_add(struct errlist *l, int line, const char *item, const char *field,
+		 const char *fmt, ...)
+{
+	struct errlist_entry *e;
+	char msg[1024];
+	va_list ap;
+
+	assert(l->max > 0);
+	l->total++;
+	if (l->n >= l->max)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (l->n == 0)
+		l->v = xcalloc(l->max, sizeof *l->v);
+	e = &l->v[l->n++];
+	e->line = line;
+	e->item = xstrdup(item ? item : "");
+	e->field = xstrdup(field ? field : "");
+	e->message = xstrdup(msg);
+	/* Text cut short by a buffer (or echoing bad input) stays valid UTF-8,
+	 * so the list can always become JSON. */
+	text_utf8_scrub(e->item);
+	text_utf8_scrub(e->field);
+	text_utf8_scrub(e->message);
+}
+
+size_t errlist_more(const struct errlist *l)
+{
+	return l->total - l->n;
+}
+
+char *errlist_format(const struct errlist_entry *e, char *buf, size_t n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	if (e->line > 0)
+		k += (size_t)snprintf(buf + k, n - k, "line %d", e->line);
+	if (e->item[0] && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%s%s", k ? " " : "", e->item);
+	if (e->field[0] && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%sfield \"%s\"", k ? " " : "", e->field);
+	if (k < n)
+		snprintf(buf + k, n - k, "%s%s", k ? ": " : "", e->message);
+	return buf;
+}
+
+void errlist_print(const struct errlist *l, FILE *out, const char *prefix)
+{
+	char buf[2048];
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(out, "%s: %s\n", prefix, errlist_format(&l->v[i], buf, sizeof buf));
+	if (errlist_more(l))
+		fprintf(out, "%s: ... and %zu more error%s\n", prefix, errlist_more(l),
+			errlist_more(l) == 1 ? "" : "s");
+}
+
+json_t *errlist_to_json(const struct errlist *l)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const struct errlist_entry *e = &l->v[i];
+		json_array_append_new(
+			arr, json_pack("{s:o,s:o,s:o,s:s}", "line",
+				       e->line > 0 ? json_integer(e->line) : json_null(), "item",
+				       e->item[0] ? json_string(e->item) : json_null(), "field",
+				       e->field[0] ? json_string(e->field) : json_null(), "message",
+				       e->message));
+	}
+	return arr;
+}
+
+void errlist_first(const struct errlist *l, char *buf, size_t n)
+{
+	if (l->n == 0)
+		buf[0] = '\0';
+	else
+		errlist_format(&l->v[0], buf, n);
+}

@@ -1,0 +1,472 @@
+"""Staff accounts, sessions and the staff API (issue 9), against a real
+server: the CLI, login and its refusals, cookies and CSRF, expiry, the
+session list and log out everywhere, account management, and the candidate
+actions a proctor or admin takes. Every change must leave its event."""
+
+import base64
+import json
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+from harness import World, make_bank, make_exam, run, wait_until  # noqa: E402
+
+ALPHABET = set("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+
+def events(w, kind):
+    return w.sql("SELECT actor_kind, actor_id, candidate_id, detail FROM events WHERE kind = ?"
+                 " ORDER BY id", kind)
+
+
+class StaffCliTest(unittest.TestCase):
+    def setUp(self):
+        self.w = World(n_candidates=2)
+
+    def tearDown(self):
+        self.w.close()
+
+    def test_add_prints_a_generated_password_once_and_stores_only_a_hash(self):
+        p = run("staff", "add", "--db", self.w.db, "--username", "ana", "--role", "admin,proctor",
+                "--name", "Ana Wijaya")
+        pw = re.search(r"password: (\S+)", p.stdout).group(1)
+        self.assertGreaterEqual(len(pw), 12)
+        self.assertTrue(set(pw) <= ALPHABET, pw)
+        (stored,) = self.w.sql("SELECT pw_hash FROM staff WHERE username = 'ana'")[0]
+        self.assertNotIn(pw, stored)
+        self.assertTrue(stored.startswith("scrypt$15$8$1$"), stored)
+        listing = run("staff", "list", "--db", self.w.db).stdout
+        self.assertRegex(listing, r"ana\s+Ana Wijaya\s+admin,proctor\s+active")
+        # The password works against the server.
+        self.w.serve()
+        c, me = self.w.staff_login("ana", pw)
+        self.assertEqual(me["roles"], ["admin", "proctor"])
+        self.assertEqual(me["name"], "Ana Wijaya")
+
+    def test_bad_input_is_refused_and_changes_nothing(self):
+        cases = [
+            (["--username", "Ana", "--role", "admin"], "nama pengguna"),
+            (["--username", "ana", "--role", "boss"], 'peran "boss" tidak dikenal'),
+            (["--username", "ana", "--role", "proctor", "--exam", "NOPE"], 'ujian "NOPE" tidak ada'),
+            (["--username", "ana"], "--role is required"),
+        ]
+        for args, msg in cases:
+            with self.subTest(args=args):
+                p = run("staff", "add", "--db", self.w.db, *args, check=False)
+                self.assertIn(p.returncode, (1, 2))
+                self.assertIn(msg, p.stderr)
+        p = run("staff", "add", "--db", self.w.db, "--username", "ana", "--role", "admin",
+                "--password-stdin", check=False, stdin="short\n")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("kata sandi harus 12-128 karakter", p.stderr)
+        self.assertEqual(self.w.sql("SELECT count(*) FROM staff")[0][0], 0)
+        self.w.add_staff("ana", "admin")
+        p = run("staff", "add", "--db", self.w.db, "--username", "ana", "--role", "admin",
+                check=False)
+        self.assertEqual((p.returncode, "taken" in p.stderr), (1, True))
+        p = run("staff", "disable", "--db", self.w.db, "--username", "nobody", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn('no staff account "nobody"', p.stderr)
+        p = run("staff", "frobnicate", "--db", self.w.db, check=False)
+        self.assertEqual(p.returncode, 2)
+
+    def test_passwd_disable_enable_assign_from_the_shell_reach_the_running_server(self):
+        self.w.add_staff("budi", "proctor", "EX")
+        self.w.serve()
+        c, _ = self.w.staff_login("budi")
+        self.assertEqual(c.get("/api/v1/staff/me").status, 200)
+        # Disabled from a shell while the server runs: the session ends now.
+        run("staff", "disable", "--db", self.w.db, "--username", "budi")
+        self.assertEqual(c.get("/api/v1/staff/me").error, "unauthorized")
+        r = self.w.client().post("/api/v1/staff/login",
+                                 {"username": "budi", "password": "pw-budi-staff-secret"})
+        self.assertEqual((r.status, r.error), (401, "account_disabled"))
+        run("staff", "enable", "--db", self.w.db, "--username", "budi")
+        c, _ = self.w.staff_login("budi")
+        # A new password ends the sessions; the old one stops working.
+        run("staff", "passwd", "--db", self.w.db, "--username", "budi", "--password-stdin",
+            stdin="a-new-long-password\n")
+        self.assertEqual(c.get("/api/v1/staff/me").error, "unauthorized")
+        r = self.w.client().post("/api/v1/staff/login",
+                                 {"username": "budi", "password": "pw-budi-staff-secret"})
+        self.assertEqual(r.status, 401)
+        c, me = self.w.staff_login("budi", "a-new-long-password")
+        self.assertEqual(me["exams"], ["EX"])
+        # Assignment: with none, a proctor sees no exam.
+        run("staff", "assign", "--db", self.w.db, "--username", "budi", "--exam", "")
+        self.assertEqual(c.get("/api/v1/staff/exams").json["exams"], [])
+        self.assertEqual(c.get("/api/v1/staff/exams/EX/candidates").status, 403)
+        # Each change is in the audit log, by the system (the shell).
+        kinds = [k for (k,) in self.w.sql("SELECT kind FROM events WHERE kind LIKE 'staff%'")]
+        for k in ("staff_added", "staff_updated", "staff_password_set", "staff_login"):
+            self.assertIn(k, kinds)
+
+
+class StaffSessionTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.w = World(n_candidates=8)
+        cls.w.add_staff("admin", "admin")
+        cls.w.add_staff("pengawas", "proctor", "EX")
+        cls.w.add_staff("pansel", "committee")
+        cls.w.serve()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def test_login_refusals_say_the_same_for_unknown_users_and_wrong_passwords(self):
+        c = self.w.client()
+        a = c.post("/api/v1/staff/login", {"username": "admin", "password": "wrong-password!"})
+        b = c.post("/api/v1/staff/login", {"username": "ghost", "password": "wrong-password!"})
+        self.assertEqual((a.status, a.error), (401, "invalid_credentials"))
+        self.assertEqual(a.json, b.json)
+        self.assertIn("Nama pengguna atau kata sandi salah", a.json["error"]["message"])
+        for body, field in (({"username": "admin"}, "password"),
+                            ({"username": 1, "password": "x"}, "username"),
+                            ({"username": "a", "password": "b", "x": 1}, "x")):
+            r = c.post("/api/v1/staff/login", body)
+            self.assertEqual((r.status, r.error), (400, "invalid_request"), body)
+            self.assertIn(field, r.json["error"]["message"])
+        # Recorded without holding up the reply: wait for the commit.
+        wait_until(lambda: "ghost" in str(events(self.w, "staff_login_failed")[-1]), 10,
+                   "the failed login of ghost to be recorded")
+        failed = events(self.w, "staff_login_failed")
+        self.assertEqual(json.loads(failed[-1][3])["reason"], "unknown_username")
+        self.assertEqual(json.loads(failed[-2][3])["reason"], "wrong_password")
+
+    def test_failed_logins_are_rate_limited_per_username(self):
+        self.w.add_staff("victim", "observer")
+        c = self.w.client()
+        # Five failures are allowed (as for candidates: blocked beyond the
+        # limit), the sixth is the last one checked.
+        for i in range(6):
+            r = c.post("/api/v1/staff/login", {"username": "victim", "password": "nope-%d" % i})
+            self.assertEqual(r.status, 401)
+        r = c.post("/api/v1/staff/login", {"username": "victim", "password": "nope-7"})
+        self.assertEqual((r.status, r.error), (429, "too_many_attempts"))
+        # Even the right password waits: the limit is per username.
+        r = c.post("/api/v1/staff/login",
+                   {"username": "victim", "password": "pw-victim-staff-secret"})
+        self.assertEqual(r.status, 429)
+
+    def test_cookie_attributes_and_csrf_in_the_login_reply(self):
+        c = self.w.client()
+        r = c.post("/api/v1/staff/login", {"username": "pansel", "password": "pw-pansel-staff-secret"})
+        self.assertEqual(r.status, 200)
+        cookie = r.headers["set-cookie"]
+        for attr in ("ujian_staff=", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"):
+            self.assertIn(attr, cookie)
+        self.assertNotIn("Secure", cookie)  # plain HTTP here
+        self.assertEqual(len(r.json["csrf"]), 43)
+        self.assertEqual(r.json["roles"], ["committee"])
+        self.assertEqual(r.json["idle_s"], 1800)
+        # The session is stored as a hash only.
+        token = r.json["token"]
+        rows = self.w.sql("SELECT hex(token_hash) FROM staff_sessions")
+        self.assertFalse(any(token in h for (h,) in rows))
+
+    def test_idle_and_absolute_expiry(self):
+        for column in ("last_seen_at", "created_at"):
+            with self.subTest(column=column):
+                c, _ = self.w.staff_login("pansel")
+                self.assertEqual(c.get("/api/v1/staff/me").status, 200)
+                back = 31 * 60 * 1000 if column == "last_seen_at" else 13 * 3600 * 1000
+                self.w.sql_write("UPDATE staff_sessions SET %s = %s - ? WHERE ended_at IS NULL"
+                                 " AND staff_id = (SELECT id FROM staff WHERE username='pansel')"
+                                 % (column, column), back)
+                r = c.get("/api/v1/staff/me")
+                self.assertEqual((r.status, r.error), (401, "session_expired"))
+
+    def test_logout_logout_everywhere_and_the_session_list(self):
+        a, _ = self.w.staff_login("pengawas")
+        b, _ = self.w.staff_login("pengawas")
+        sessions = a.get("/api/v1/staff/sessions").json["sessions"]
+        self.assertGreaterEqual(len(sessions), 2)
+        self.assertEqual(sum(s["current"] for s in sessions), 1)
+        self.assertEqual(sessions[0]["peer"], "127.0.0.1")
+        r = b.post("/api/v1/staff/logout")
+        self.assertEqual(r.status, 200)
+        self.assertIn("Max-Age=0", r.headers["set-cookie"])
+        self.assertEqual(b.get("/api/v1/staff/me").error, "unauthorized")
+        self.assertEqual(a.get("/api/v1/staff/me").status, 200)
+        c, _ = self.w.staff_login("pengawas")
+        r = a.post("/api/v1/staff/sessions/logout-all")
+        self.assertEqual(r.status, 200)
+        self.assertGreaterEqual(r.json["ended"], 2)
+        for x in (a, c):
+            self.assertEqual(x.get("/api/v1/staff/me").error, "unauthorized")
+
+    def test_own_password_change(self):
+        self.w.add_staff("sari", "author")
+        c, _ = self.w.staff_login("sari")
+        r = c.post("/api/v1/staff/me/password", {"old": "wrong-old-password", "new": "x" * 14})
+        self.assertEqual((r.status, r.error), (401, "invalid_credentials"))
+        r = c.post("/api/v1/staff/me/password", {"old": "pw-sari-staff-secret", "new": "short"})
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertEqual(r.json["error"]["errors"][0]["field"], "new")
+        r = c.post("/api/v1/staff/me/password",
+                   {"old": "pw-sari-staff-secret", "new": "sari-new-password-2026"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(c.get("/api/v1/staff/me").error, "unauthorized")
+        self.w.staff_login("sari", "sari-new-password-2026")
+
+
+class StaffAccountsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.w = World(n_candidates=2)
+        cls.w.add_staff("admin", "admin")
+        cls.w.serve()
+        cls.admin, cls.me = cls.w.staff_login("admin")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def test_add_edit_reset_and_every_error_at_once(self):
+        a = self.admin
+        r = a.post("/api/v1/staff/accounts",
+                   {"username": "B", "name": "", "roles": ["boss"], "exams": ["NOPE"]})
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        fields = [e["field"] for e in r.json["error"]["errors"]]
+        self.assertEqual(fields, ["username", "name", "roles", "exams"])
+        self.assertEqual(self.w.sql("SELECT count(*) FROM staff")[0][0], 1)
+        r = a.post("/api/v1/staff/accounts",
+                   {"username": "dewi", "name": "Dewi", "roles": ["proctor", "observer"],
+                    "exams": ["EX"]})
+        self.assertEqual(r.status, 201, r)
+        pw = r.json["password"]
+        self.assertTrue(len(pw) >= 12 and set(pw) <= ALPHABET)
+        self.assertEqual((r.json["roles"], r.json["exams"]), (["proctor", "observer"], ["EX"]))
+        r = a.post("/api/v1/staff/accounts", {"username": "dewi", "roles": ["author"]})
+        self.assertEqual((r.status, r.error), (409, "conflict"))
+        dewi, _ = self.w.staff_login("dewi", pw)
+        r = a.put("/api/v1/staff/accounts/dewi", {"roles": ["committee"], "name": "Dewi S."})
+        self.assertEqual((r.status, r.json["roles"], r.json["name"]), (200, ["committee"], "Dewi S."))
+        self.assertEqual(dewi.get("/api/v1/staff/me").json["roles"], ["committee"])
+        r = a.post("/api/v1/staff/accounts/dewi/password")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(dewi.get("/api/v1/staff/me").error, "unauthorized")
+        self.w.staff_login("dewi", r.json["password"])
+        r = a.put("/api/v1/staff/accounts/nobody", {"disabled": True})
+        self.assertEqual((r.status, r.error), (404, "not_found"))
+        listed = {x["username"]: x for x in a.get("/api/v1/staff/accounts").json["accounts"]}
+        self.assertEqual(set(listed), {"admin", "dewi"})
+        self.assertNotIn("pw_hash", json.dumps(listed))
+        # Who did it: the admin, in the audit log.
+        admin_id = self.w.sql("SELECT id FROM staff WHERE username='admin'")[0][0]
+        added = events(self.w, "staff_added")[-1]
+        self.assertEqual(added[:2], ("staff", admin_id))
+
+    def test_an_admin_cannot_lock_themselves_out(self):
+        for body in ({"disabled": True}, {"roles": ["author"]}):
+            r = self.admin.put("/api/v1/staff/accounts/admin", body)
+            self.assertEqual((r.status, r.error), (400, "invalid_input"), body)
+        self.assertEqual(self.admin.get("/api/v1/staff/me").json["roles"], ["admin"])
+
+
+class CandidateActionsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.w = World(n_candidates=8)
+        cls.w.add_staff("admin", "admin")
+        cls.w.add_staff("pengawas", "proctor", "EX")
+        cls.w.add_staff("pansel", "committee")
+        cls.w.serve("--login-limit", "3/600")
+        cls.admin, _ = cls.w.staff_login("admin")
+        cls.proctor, _ = cls.w.staff_login("pengawas")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def test_candidate_list_shows_status_and_lock(self):
+        self.w.logged_in("C002").post("/api/v1/attempt/start")
+        rows = {r["registration_no"]: r
+                for r in self.proctor.get("/api/v1/staff/exams/EX/candidates").json["candidates"]}
+        self.assertTrue({"C%03d" % i for i in range(1, 9)} <= set(rows), rows.keys())
+        self.assertEqual(rows["C002"]["status"], "in_progress")
+        self.assertIsNotNone(rows["C002"]["deadline_at"])
+        self.assertEqual(rows["C003"]["status"], "not_started")
+        self.assertNotIn("password", json.dumps(rows))
+        exams = self.proctor.get("/api/v1/staff/exams").json["exams"]
+        self.assertEqual([e["code"] for e in exams], ["EX"])
+        self.assertEqual(exams[0]["candidates"], len(rows))
+
+    def test_unlock_lets_a_locked_out_candidate_in(self):
+        c = self.w.client()
+        for _ in range(5):
+            r = c.login("EX", "C004", "wrong")
+        self.assertEqual((r.status, r.error), (429, "too_many_attempts"))
+        rows = {r["registration_no"]: r
+                for r in self.proctor.get("/api/v1/staff/exams/EX/candidates").json["candidates"]}
+        self.assertTrue(rows["C004"]["locked"])
+        r = self.proctor.post("/api/v1/staff/exams/EX/candidates/C004/unlock")
+        self.assertEqual((r.status, r.json["was_locked"]), (200, True))
+        self.assertEqual(c.login("EX", "C004", self.w.password("C004")).status, 200)
+        ev = events(self.w, "candidate_unlocked")[-1]
+        self.assertEqual(ev[0], "staff")
+        self.assertEqual(ev[2], self.w.sql("SELECT id FROM candidates WHERE registration_no='C004'")[0][0])
+
+    def test_password_reset_by_admin_only(self):
+        r = self.proctor.post("/api/v1/staff/exams/EX/candidates/C005/password")
+        self.assertEqual((r.status, r.error), (403, "forbidden"))
+        r = self.admin.post("/api/v1/staff/exams/EX/candidates/C005/password")
+        self.assertEqual(r.status, 200)
+        pw = r.json["password"]
+        c = self.w.client()
+        self.assertEqual(c.login("EX", "C005", self.w.password("C005")).status, 401)
+        self.assertEqual(c.login("EX", "C005", pw).status, 200)
+        self.assertEqual(len(events(self.w, "password_reset")), 1)
+        r = self.admin.post("/api/v1/staff/exams/EX/candidates/NOPE/password")
+        self.assertEqual((r.status, r.error), (404, "not_found"))
+        r = self.admin.post("/api/v1/staff/exams/NOPE/candidates/C005/password")
+        self.assertEqual((r.status, r.error), (404, "not_found"))
+
+    def test_extra_time_moves_a_running_deadline(self):
+        cand = self.w.logged_in("C006")
+        self.assertEqual(cand.post("/api/v1/attempt/start").status, 200)
+        before = cand.get("/api/v1/attempt").json["attempt"]["remaining_ms"]
+        r = self.proctor.put("/api/v1/staff/exams/EX/candidates/C006/extra-time", {"minutes": 15})
+        self.assertEqual((r.status, r.json["extra_time_s"]), (200, 900), r)
+        after = cand.get("/api/v1/attempt").json["attempt"]["remaining_ms"]
+        self.assertGreater(after, before + 14 * 60 * 1000)
+        for bad in ({"minutes": -1}, {"minutes": 241}, {"minutes": "5"}, {}):
+            r = self.proctor.put("/api/v1/staff/exams/EX/candidates/C006/extra-time", bad)
+            self.assertEqual(r.status, 400, bad)
+        self.assertEqual(self.w.sql("SELECT extra_time_s FROM candidates WHERE registration_no='C006'"),
+                         [(900,)])
+        detail = json.loads(events(self.w, "extra_time_set")[-1][3])
+        self.assertEqual(detail, {"from_s": 0, "to_s": 900})
+        # A finished attempt takes no more time.
+        self.assertEqual(cand.post("/api/v1/attempt/finish").status, 200)
+        r = self.proctor.put("/api/v1/staff/exams/EX/candidates/C006/extra-time", {"minutes": 5})
+        self.assertEqual((r.status, r.error), (409, "attempt_closed"))
+
+    def test_candidate_csv_import_from_the_web(self):
+        hdr = {"Content-Type": "text/csv"}
+        bad = "registration_no,nama\nW1,Ana\n"
+        r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates", raw=bad.encode(),
+                               headers=hdr)
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertNotIn("/tmp/", json.dumps(r.json))
+        self.assertEqual(self.w.sql("SELECT count(*) FROM candidates WHERE registration_no='W1'"),
+                         [(0,)])
+        good = "\ufeffregistration_no,name\r\nW1,Ana Putri\r\nW2,Budi\r\n"
+        r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates",
+                               raw=good.encode(), headers=hdr)
+        self.assertEqual(r.status, 201, r)
+        creds = {c["registration_no"]: c for c in r.json["credentials"]}
+        self.assertEqual(set(creds), {"W1", "W2"})
+        self.assertEqual(creds["W1"]["name"], "Ana Putri")
+        # The server picks them up and they can log in with what was shown.
+        # (Waiting on the list, not by trying to log in: failed logins count.)
+        wait_until(lambda: "W1" in json.dumps(self.admin.get("/api/v1/staff/exams/EX/candidates").json),
+                   10, "the server to pick the import up")
+        self.assertEqual(self.w.client().login("EX", "W1", creds["W1"]["password"]).status, 200)
+        r = self.proctor.request("POST", "/api/v1/staff/exams/EX/candidates", raw=good.encode(),
+                                 headers=hdr)
+        self.assertEqual((r.status, r.error), (403, "forbidden"))
+
+    def test_results_for_the_committee(self):
+        pansel, _ = self.w.staff_login("pansel")
+        c = self.w.logged_in("C007")
+        c.post("/api/v1/attempt/start")
+        c.post("/api/v1/attempt/finish")
+        r = pansel.get("/api/v1/staff/exams/EX/results")
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("C007", json.dumps(r.json))
+        r = pansel.get("/api/v1/staff/exams/EX/results.csv")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.raw.startswith(b"\xef\xbb\xbf"))
+        self.assertIn(b"C007", r.raw)
+        self.assertIn("attachment", r.headers["content-disposition"])
+        self.assertEqual(self.proctor.get("/api/v1/staff/exams/EX/results").status, 403)
+
+
+class CatalogUploadTest(unittest.TestCase):
+    """Banks (with their images) and exams from the web: the same import as
+    the CLI, its errors shown, nothing changed on error."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.w = World(n_candidates=1)
+        cls.w.add_staff("penulis", "author")
+        cls.w.serve("--max-body", "1048576")
+        cls.author, _ = cls.w.staff_login("penulis")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.w.close()
+
+    def upload(self, directory, marker, code, images=True):
+        path, _ = make_bank(directory, code=code, marker=marker)
+        with open(path) as f:
+            bank = f.read()
+        body = {"bank": bank}
+        if images:
+            body["images"] = {}
+            for name in ("img/fig-%s.svg" % marker, "img/opt-%s.svg" % marker):
+                with open(os.path.join(directory, name), "rb") as f:
+                    body["images"][name] = base64.b64encode(f.read()).decode()
+        return self.author.post("/api/v1/staff/banks", body)
+
+    def test_bank_and_exam_upload(self):
+        d = tempfile.mkdtemp(dir=self.w.dir)
+        r = self.upload(d, "w1", "WB")
+        self.assertEqual(r.status, 201, r)
+        self.assertIn("WB", r.json["report"])
+        banks = {b["code"]: b for b in self.author.get("/api/v1/staff/banks").json["banks"]}
+        self.assertEqual((banks["WB"]["version"], banks["WB"]["items"]), (1, 18))
+        # Without its images the bank is refused, naming the missing file.
+        r = self.upload(d, "w2", "WB", images=False)
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertIn("img/fig-w2.svg", r.json["error"]["errors"][0]["message"])
+        self.assertNotIn("/tmp/", json.dumps(r.json))
+        self.assertEqual(self.w.sql("SELECT count(*) FROM bank_versions b JOIN banks k ON"
+                                    " k.id = b.bank_id WHERE k.code = 'WB'"), [(1,)])
+        for bad in ("../x.svg", "/etc/passwd", ".hidden", "a/b/c.svg"):
+            r = self.author.post("/api/v1/staff/banks",
+                                 {"bank": "{}", "images": {bad: "AAAA"}})
+            self.assertEqual((r.status, r.error), (400, "invalid_request"), bad)
+        exam = json.load(open(make_exam(d, code="WX", bank="WB")))
+        r = self.author.request("POST", "/api/v1/staff/exams", raw=json.dumps(exam).encode())
+        self.assertEqual(r.status, 201, r)
+        wait_until(lambda: any(e["code"] == "WX" for e in
+                               self.author.get("/api/v1/staff/exams").json["exams"]),
+                   10, "the new exam to be served")
+        r = self.author.request("POST", "/api/v1/staff/exams", raw=json.dumps(exam).encode())
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        # Recorded by the staff member (without holding up the reply).
+        wanted = {"bank_imported", "bank_import_refused", "exam_created", "exam_create_refused"}
+        wait_until(lambda: wanted <= {k for (k,) in self.w.sql(
+            "SELECT kind FROM events WHERE actor_kind = 'staff'")}, 10, "the upload events")
+
+
+class CandidateSessionLifetimeTest(unittest.TestCase):
+    def test_a_candidate_token_ends_after_the_finish(self):
+        w = World(n_candidates=2)
+        try:
+            w.serve("--session-after", "1")
+            c = w.logged_in("C001")
+            c.post("/api/v1/attempt/start")
+            self.assertEqual(c.post("/api/v1/attempt/finish").status, 200)
+            self.assertEqual(c.get("/api/v1/attempt/result").status, 200)
+            # Two minutes later (moved in the database and a restart, which
+            # rebuilds RAM from it), the token is no longer accepted.
+            w.server.stop()
+            w.sql_write("UPDATE attempts SET finished_at = finished_at - 120000")
+            w.server.start()
+            r = c.get("/api/v1/attempt/result")
+            self.assertEqual((r.status, r.error), (401, "session_expired"))
+        finally:
+            w.close()
+
+
+if __name__ == "__main__":
+    harness.main()
