@@ -132,6 +132,9 @@ export const api = {
   resetAccountPassword: (username) => request('POST', '/accounts/' + enc(username) + '/password'),
 
   exams: () => request('GET', '/exams'),
+  createExam: (file) => request('POST', '/exams', { blob: file, type: 'application/json' }),
+  banks: () => request('GET', '/banks'),
+  uploadBank: (body) => request('POST', '/banks', body),
   candidates: (code) => request('GET', exam(code) + '/candidates'),
   resetCandidatePassword: (code, regno) => request('POST', cand(code, regno) + '/password'),
   unlock: (code, regno) => request('POST', cand(code, regno) + '/unlock'),

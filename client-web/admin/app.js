@@ -10,6 +10,7 @@ import { h, fill } from './dom.js';
 import { confirmDialog } from './dialog.js';
 import * as examsPage from './pages/exams.js';
 import * as candidatesPage from './pages/candidates.js';
+import * as banksPage from './pages/banks.js';
 import * as cardsPage from './pages/cards.js';
 import * as resultsPage from './pages/results.js';
 import * as accountsPage from './pages/accounts.js';
@@ -26,6 +27,7 @@ const ROUTES = [
   { re: /^\/ujian\/([^/]+)\/peserta$/, page: candidatesPage, roles: ['admin', 'proctor', 'observer'] },
   { re: /^\/ujian\/([^/]+)\/kartu$/, page: cardsPage, roles: ['admin'] },
   { re: /^\/hasil\/([^/]+)$/, page: resultsPage, roles: ['admin', 'committee'] },
+  { re: /^\/bank$/, page: banksPage, roles: ['admin', 'author'], menu: 'navBanks', href: '#/bank' },
   { re: /^\/akun$/, page: accountsPage, roles: ['admin'], menu: 'navAccounts', href: '#/akun' },
   { re: /^\/audit$/, page: auditPage, roles: ['admin'], menu: 'navAudit', href: '#/audit' },
   { re: /^\/saya$/, page: minePage, roles: ALL, menu: 'navMine', href: '#/saya' },

@@ -138,6 +138,10 @@ async function adminShots() {
     await page.goto(url + '/admin/#/hasil/SKD-DEMO');
     await page.waitForSelector('#results-table');
     await shot(page, 'results', w);
+    await page.goto(url + '/admin/#/bank');
+    await page.waitForSelector('#banks-table');
+    await page.click('#bank-panel > summary');
+    await shot(page, 'banks', w);
     await page.goto(url + '/admin/#/akun');
     await page.waitForSelector('#accounts-table');
     await shot(page, 'accounts', w);

@@ -124,7 +124,7 @@ worldTest('admin: exams list, candidates, CSV import, credentials, cards, reset,
   assertEqual(await page.textContent('#account-name'), 'Admin Utama', 'account name');
   assertEqual(await page.textContent('#account-roles'), 'Administrator', 'roles');
   assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)),
-    ['Ujian', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu');
+    ['Ujian', 'Bank soal', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu');
   await page.waitForSelector('#exams-table');
   const exams = await rowsOf(page, '#exams-table');
   assertEqual(exams.length, 1, 'one exam');
@@ -356,6 +356,63 @@ worldTest('result exports: CSV with BOM and the chosen separator, absent candida
   assert(csv.text.includes('P002') && csv.text.includes('P003'), 'absent candidates included');
   const xlsx = await fetchHref('#export-xlsx');
   assertEqual([xlsx.status, xlsx.head.slice(0, 2)], [200, [0x50, 0x4b]], 'xlsx is a zip (PK)');
+  assertEqual(page.errors, [], 'page errors');
+});
+
+worldTest('author: question bank upload (with its image) and exam creation, errors listed', async (w) => {
+  const pw = addStaff(w, 'penyusun', ['author'], { name: 'Penyusun Soal' });
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await staffLogin(page, w, 'penyusun', pw);
+  assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)), ['Ujian', 'Bank soal', 'Akun saya'], 'author menu');
+  await go(page, w, '#/bank', '#banks-table');
+  assertEqual((await rowsOf(page, '#banks-table')).map((r) => r.slice(0, 4)), [['E2E', 'Bank uji E2E', '1', '15']], 'the world\'s bank');
+  const sec = { code: 'S1', title: 'Satu', scoring: { type: 'right_wrong', correct: 5, wrong: 0, blank: 0 } };
+  const item = (id, extra) => Object.assign({ id, section: 'S1', topic: 'umum', difficulty: 'easy', text: 'Soal ' + id,
+    options: [{ text: 'benar', correct: true }, { text: 'salah' }, { text: 'salah juga' }, { text: 'keliru' }] }, extra || {});
+  // A bank with an unknown section: refused, the error shown, nothing stored.
+  writeFileSync(join(w.dir, 'bad-bank.json'), JSON.stringify({ code: 'B2', title: 'Bank Dua', sections: [sec],
+    items: [item('a1'), item('a2', { section: 'S9' })] }));
+  await page.click('#bank-panel > summary');
+  await page.setInputFiles('#bank-json', join(w.dir, 'bad-bank.json'));
+  await page.click('[data-action="bank-upload"]');
+  await page.waitForSelector('#bank-result .error-list li');
+  assert((await page.textContent('#bank-result .error-list')).includes('S9'), 'the bad section named: ' + await page.textContent('#bank-result'));
+  // An image the bank names but that was not chosen: said before sending.
+  writeFileSync(join(w.dir, 'bank.json'), JSON.stringify({ code: 'B2', title: 'Bank Dua', sections: [sec],
+    items: [item('a1', { images: ['img/gambar.svg'] }), item('a2')] }));
+  await page.setInputFiles('#bank-json', join(w.dir, 'bank.json'));
+  await page.click('[data-action="bank-upload"]');
+  await waitUntil(async () => (await page.textContent('#bank-result')).includes('img/gambar.svg'), 5000, 'missing image named');
+  writeFileSync(join(w.dir, 'gambar.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+  await page.setInputFiles('#bank-json', join(w.dir, 'bank.json'));
+  await page.setInputFiles('#bank-images', join(w.dir, 'gambar.svg'));
+  await page.click('[data-action="bank-upload"]');
+  await page.waitForSelector('#bank-result .message[data-state="ok"]');
+  await waitUntil(async () => (await rowsOf(page, '#banks-table')).some((r) => r[0] === 'B2' && r[3] === '2'), 5000, 'B2 listed with 2 items');
+  assertEqual(w.sql("SELECT count(*) AS n FROM banks WHERE code = 'B2'")[0].n, 1, 'stored');
+  // An exam on it: first with a section the bank lacks, then right.
+  writeFileSync(join(w.dir, 'exam-bad.json'), JSON.stringify({ code: 'UJI-2', title: 'Ujian Dua', bank: 'B2', duration_s: 600, sections: [{ code: 'S7', draw: 1 }] }));
+  await page.click('#exam-panel > summary');
+  await page.setInputFiles('#exam-json', join(w.dir, 'exam-bad.json'));
+  await page.click('[data-action="exam-create"]');
+  await page.waitForSelector('#exam-result .error-list li');
+  assert((await page.textContent('#exam-result .error-list')).includes('S7'), 'the bad section named');
+  writeFileSync(join(w.dir, 'exam-good.json'), JSON.stringify({ code: 'UJI-2', title: 'Ujian Dua', bank: 'B2', duration_s: 600, sections: [{ code: 'S1', draw: 2 }] }));
+  await page.setInputFiles('#exam-json', join(w.dir, 'exam-good.json'));
+  await page.click('[data-action="exam-create"]');
+  await page.waitForSelector('#exam-result .message[data-state="ok"]');
+  await go(page, w, '#/ujian', '#exams-table');
+  // (The server picks up a new exam within about a second.)
+  await waitUntil(async () => {
+    await page.reload();
+    await page.waitForSelector('#exams-table');
+    return (await rowsOf(page, '#exams-table')).some((r) => r[0] === 'UJI-2');
+  }, 5000, 'the new exam listed');
+  // No candidates or results links for an author.
+  assertEqual(await page.$$('#exams-table a').then((x) => x.length), 0, 'no links for an author');
+  await axeScan(page, '#/ujian (author)');
+  await go(page, w, '#/bank', '#banks-table');
+  await axeScan(page, '#/bank');
   assertEqual(page.errors, [], 'page errors');
 });
 
