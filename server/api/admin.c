@@ -9,7 +9,7 @@
 #include "catalog/catalog.h"
 #include "catalog/enrol.h"
 #include "core/clock.h"
-#include "core/csv.h"
+#include "core/errlist.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/mem.h"
@@ -17,8 +17,10 @@
 #include "report/results.h"
 #include "store/db.h"
 
+#include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <sys/queue.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,7 +265,15 @@ out:
 
 /* ---- worker jobs: results, import ----------------------------------------------------- */
 
-enum admin_job_kind { AJ_RESULTS_JSON, AJ_RESULTS_CSV, AJ_IMPORT, AJ_BANKS, AJ_BANK, AJ_EXAM };
+enum admin_job_kind {
+	AJ_RESULTS_JSON,
+	AJ_RESULTS_CSV,
+	AJ_RESULTS_XLSX,
+	AJ_IMPORT,
+	AJ_BANKS,
+	AJ_BANK,
+	AJ_EXAM
+};
 
 #define ADMIN_UPLOAD_FILES_MAX 64 /* bank file + images in one upload */
 
@@ -280,13 +290,19 @@ struct admin_job {
 	json_t *files; /* bank upload: {"path": "base64", ...} (owned) */
 	char *out;  /* the export, or the issued credentials (CSV) */
 	size_t out_len;
-	int failed; /* 1: bad input (err), 2: internal */
+	int failed; /* 1: bad input (errs), 2: internal (err) */
 	char err[2048];
+	struct errlist errs;        /* bad input: every problem, capped */
+	struct results_opts opts;   /* results downloads */
+	json_t *creds;              /* import: the issued credentials */
+	char sep;                   /* import: the separator found */
 };
 
 static void admin_job_free(struct admin_job *j)
 {
 	json_decref(j->files);
+	json_decref(j->creds);
+	errlist_free(&j->errs);
 	if (j->out)
 		OPENSSL_cleanse(j->out, j->out_len);
 	free(j->out);
@@ -294,39 +310,31 @@ static void admin_job_free(struct admin_job *j)
 	free(j);
 }
 
-/* Import the CSV through a temporary file (the importer reads a path) on a
- * connection of the job's own: the same code and checks as the CLI. */
-static void admin_import_run(struct admin_job *j, FILE *out)
+/* Import the CSV on a connection of the job's own: the same checks as the
+ * CLI ('ujian candidates import'), every problem reported. */
+static void admin_import_run(struct admin_job *j)
 {
-	char path[] = "/tmp/ujian-import-XXXXXX";
-	int fd = mkstemp(path);
-	sqlite3 *db = NULL;
+	struct enrol_result res;
+	sqlite3 *db = db_open(j->a->db_path, DB_OPEN_EXISTING, j->err, sizeof j->err);
 
-	if (fd < 0 || write(fd, j->in, j->in_len) != (ssize_t)j->in_len) {
-		snprintf(j->err, sizeof j->err, "cannot write a temporary file");
+	memset(&res, 0, sizeof res);
+	if (!db) {
 		j->failed = 2;
-		goto out;
-	}
-	if (!(db = db_open(j->a->db_path, DB_OPEN_EXISTING, j->err, sizeof j->err))) {
-		j->failed = 2;
-		goto out;
+		return;
 	}
 	sqlite3_busy_timeout(db, 10000);
-	if (enrol_import(db, j->a->key, j->exam, path, out, j->err, sizeof j->err)) {
-		/* The importer names its file: here that is the upload. */
-		size_t plen = strlen(path);
+	if (enrol_import_data(db, j->a->key, j->exam, j->in, j->in_len, &res, &j->errs)) {
 		j->failed = 1;
-		if (strncmp(j->err, path, plen) == 0) {
-			char rest[sizeof j->err - 16];
-			str_copy(rest, sizeof rest, j->err + plen);
-			snprintf(j->err, sizeof j->err, "berkas CSV%s", rest);
-		}
+	} else {
+		j->sep = res.sep;
+		j->creds = json_array();
+		for (size_t i = 0; i < res.n; i++)
+			json_array_append_new(j->creds,
+					      json_pack("{s:s,s:s,s:s}", "registration_no",
+							res.cred[i].regno, "name", res.cred[i].name,
+							"password", res.cred[i].password));
 	}
-out:
-	if (fd >= 0) {
-		close(fd);
-		unlink(path);
-	}
+	enrol_result_free(&res);
 	db_close(db);
 }
 
@@ -440,8 +448,10 @@ static void admin_catalog_run(struct admin_job *j, FILE *out)
 		str_copy(made[n_made++], 160, main_path);
 	}
 	if (j->files && admin_write_files(j, dir, made, &n_made)) {
-		if (!j->failed)
+		if (!j->failed) {
 			j->failed = 1;
+			errlist_add(&j->errs, 0, "", "images", "%s", j->err);
+		}
 		goto out;
 	}
 	if (!(db = db_open(j->a->db_path, DB_OPEN_EXISTING, j->err, sizeof j->err))) {
@@ -449,13 +459,14 @@ static void admin_catalog_run(struct admin_job *j, FILE *out)
 		goto out;
 	}
 	sqlite3_busy_timeout(db, 10000);
-	if ((j->kind == AJ_BANK ? catalog_bank_import : catalog_exam_create)(db, main_path, out, j->err,
-									      sizeof j->err)) {
+	if ((j->kind == AJ_BANK ? catalog_bank_import_all : catalog_exam_create_all)(db, main_path,
+										     out, &j->errs)) {
 		char prefix[sizeof dir + 1];
 		j->failed = 1;
 		/* The importer names its files by path: here they are the upload's. */
 		snprintf(prefix, sizeof prefix, "%s/", dir);
-		admin_strip(j->err, prefix);
+		for (size_t i = 0; i < j->errs.n; i++)
+			admin_strip(j->errs.v[i].message, prefix);
 	}
 out:
 	db_close(db);
@@ -479,7 +490,7 @@ static void admin_job_run(struct worker_job *job, void *tctx)
 		return;
 	}
 	if (j->kind == AJ_IMPORT) {
-		admin_import_run(j, out);
+		admin_import_run(j);
 	} else if (j->kind == AJ_BANK || j->kind == AJ_EXAM) {
 		admin_catalog_run(j, out);
 	} else if (j->kind == AJ_BANKS) {
@@ -488,31 +499,33 @@ static void admin_job_run(struct worker_job *job, void *tctx)
 		if (!doc || json_dumpf(doc, out, JSON_COMPACT) != 0)
 			j->failed = 2;
 		json_decref(doc);
-	} else if (!rdb || results_export(rdb, j->exam, j->kind == AJ_RESULTS_CSV ? RESULTS_CSV
-									     : RESULTS_JSON,
-					  out, j->err, sizeof j->err)) {
+	} else if (j->kind == AJ_RESULTS_XLSX) {
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		if (!rdb || results_export_xlsx_buf(rdb, j->exam, &j->opts, &buf, &len, j->err,
+						    sizeof j->err))
+			j->failed = 2;
+		else if (len && fwrite(buf, 1, len, out) != len)
+			j->failed = 2;
+		free(buf);
+	} else if (!rdb || results_export_opts(rdb, j->exam, &j->opts, out, j->err, sizeof j->err)) {
 		j->failed = 2;
 	}
 	fclose(out);
 }
 
-/* The importer's credentials CSV (registration_no,name,password) as JSON. */
-static json_t *admin_credentials_json(const char *csv, size_t len)
+/* 400 invalid_input with every problem of the upload. */
+static void admin_reply_errors(struct evhttp_request *req, const struct errlist *errs)
 {
-	struct csv_doc doc;
-	json_t *list = json_array();
-	char err[128];
-	if (csv_parse(csv, len, UJ_CSV_LINE_MAX, UJ_CSV_ROWS_MAX + 1, &doc, err, sizeof err))
-		return list;
-	for (size_t i = 1; i < doc.nrecords; i++) { /* record 0: the header */
-		struct csv_record *r = &doc.records[i];
-		if (r->nfields >= 3)
-			json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "registration_no",
-							      r->fields[0], "name", r->fields[1],
-							      "password", r->fields[2]));
+	json_t *list = errlist_to_json(errs);
+	size_t more = errlist_more(errs);
+	if (more) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "... dan %zu kesalahan lain", more);
+		json_array_append_new(list, json_pack("{s:n,s:n,s:n,s:s}", "line", "item", "field",
+						      "message", msg));
 	}
-	csv_free(&doc);
-	return list;
+	api_staff_reply_invalid(req, list);
 }
 
 static void admin_job_done(struct worker_job *job)
@@ -524,37 +537,32 @@ static void admin_job_done(struct worker_job *job)
 		http_reply_error(j->req, 500, "internal", NULL);
 	} else if (j->kind == AJ_IMPORT) {
 		struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
-		json_t *creds = j->failed ? NULL : admin_credentials_json(j->out, j->out_len);
 		s->why = j->failed ? "candidates_import_refused" : "candidates_imported";
-		s->detail = json_pack("{s:s,s:i}", "exam", j->exam, "candidates",
-				      creds ? (int)json_array_size(creds) : 0);
+		s->detail = json_pack("{s:s,s:i,s:i}", "exam", j->exam, "candidates",
+				      j->creds ? (int)json_array_size(j->creds) : 0, "errors",
+				      (int)(j->errs.n + errlist_more(&j->errs)));
 		writer_submit(j->a->staff->w, &s->op);
 		if (j->failed) {
-			json_t *errors = json_array();
-			text_utf8_scrub(j->err);
-			json_array_append_new(errors, json_pack("{s:s,s:s}", "field", "file", "message",
-								j->err));
-			api_staff_reply_invalid(j->req, errors);
+			admin_reply_errors(j->req, &j->errs);
 		} else {
+			char sep[2] = { j->sep, '\0' };
 			http_reply_json(j->req, 201,
-					json_pack("{s:s,s:i,s:o}", "exam", j->exam, "imported",
-						  (int)json_array_size(creds), "credentials", creds));
+					json_pack("{s:s,s:s,s:i,s:O}", "exam", j->exam, "separator", sep,
+						  "imported", (int)json_array_size(j->creds),
+						  "credentials", j->creds));
 		}
 	} else if (j->kind == AJ_BANK || j->kind == AJ_EXAM) {
 		struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
-		const char *what = j->kind == AJ_BANK ? "bank" : "exam";
-		text_utf8_scrub(j->err);
 		if (j->out_len && j->out[j->out_len - 1] == '\n')
 			j->out[--j->out_len] = '\0';
 		s->why = j->kind == AJ_BANK ? (j->failed ? "bank_import_refused" : "bank_imported")
 					    : (j->failed ? "exam_create_refused" : "exam_created");
-		s->detail = json_pack("{s:s}", "report", j->failed ? j->err : (j->out ? j->out : ""));
+		s->detail = j->failed ? json_pack("{s:i}", "errors",
+						  (int)(j->errs.n + errlist_more(&j->errs)))
+				      : json_pack("{s:s}", "report", j->out ? j->out : "");
 		writer_submit(j->a->staff->w, &s->op);
 		if (j->failed) {
-			json_t *errors = json_array();
-			json_array_append_new(errors, json_pack("{s:s,s:s}", "field", what, "message",
-								j->err));
-			api_staff_reply_invalid(j->req, errors);
+			admin_reply_errors(j->req, &j->errs);
 		} else {
 			http_reply_json(j->req, 201, json_pack("{s:s}", "report", j->out ? j->out : ""));
 		}
@@ -566,13 +574,17 @@ static void admin_job_done(struct worker_job *job)
 		else
 			http_reply_error(j->req, 500, "internal", NULL);
 	} else {
+		int xlsx = j->kind == AJ_RESULTS_XLSX;
 		struct evbuffer *b = evbuffer_new();
 		char disp[96];
 		evbuffer_add(b, j->out, j->out_len);
-		snprintf(disp, sizeof disp, "attachment; filename=\"hasil-%s.csv\"", j->exam);
+		snprintf(disp, sizeof disp, "attachment; filename=\"hasil-%s.%s\"", j->exam,
+			 xlsx ? "xlsx" : "csv");
 		evhttp_add_header(evhttp_request_get_output_headers(j->req), "Content-Disposition",
 				  disp);
-		http_reply_buffer(j->req, 200, b, "text/csv; charset=utf-8");
+		http_reply_buffer(j->req, 200, b,
+				  xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+				       : "text/csv; charset=utf-8");
 		evbuffer_free(b);
 	}
 	admin_job_free(j);
@@ -590,6 +602,36 @@ static void admin_submit(struct api *a, struct evhttp_request *req, struct admin
 	}
 }
 
+/* Download options from the query: sep=; (or ,), lang=en (or id), all=1. */
+static int admin_results_opts(struct evhttp_request *req, struct results_opts *o)
+{
+	struct evkeyvalq q;
+	const char *v;
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	int rc = 0;
+
+	results_opts_default(o);
+	TAILQ_INIT(&q);
+	if (query && evhttp_parse_query_str(query, &q) != 0)
+		return -1;
+	if ((v = evhttp_find_header(&q, "sep"))) {
+		if (strcmp(v, ";") == 0 || strcmp(v, ",") == 0)
+			o->sep = v[0];
+		else
+			rc = -1;
+	}
+	if ((v = evhttp_find_header(&q, "lang"))) {
+		if (strcmp(v, "en") == 0)
+			o->lang = RESULTS_LANG_EN;
+		else if (strcmp(v, "id") != 0)
+			rc = -1;
+	}
+	if ((v = evhttp_find_header(&q, "all")))
+		o->all = strcmp(v, "1") == 0;
+	evhttp_clear_headers(&q);
+	return rc;
+}
+
 static void admin_results(struct api *a, struct evhttp_request *req, const struct principal *p,
 			  const char *rest, enum admin_job_kind kind)
 {
@@ -599,6 +641,14 @@ static void admin_results(struct api *a, struct evhttp_request *req, const struc
 		return;
 	j = xcalloc(1, sizeof *j);
 	j->kind = kind;
+	errlist_init(&j->errs, 0);
+	if (admin_results_opts(req, &j->opts)) {
+		admin_job_free(j);
+		http_reply_error(req, 400, "invalid_request",
+				 "Pilihan unduhan: sep=, atau sep=; lang=id atau lang=en, all=1.");
+		return;
+	}
+	j->opts.format = kind == AJ_RESULTS_JSON ? RESULTS_JSON : RESULTS_CSV;
 	str_copy(j->exam, sizeof j->exam, e->def.code);
 	admin_submit(a, req, j);
 }
@@ -613,6 +663,12 @@ void api_admin_results_csv(void *app, struct evhttp_request *req, const struct p
 			   const char *rest)
 {
 	admin_results(app, req, p, rest, AJ_RESULTS_CSV);
+}
+
+void api_admin_results_xlsx(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest)
+{
+	admin_results(app, req, p, rest, AJ_RESULTS_XLSX);
 }
 
 void api_admin_import(void *app, struct evhttp_request *req, const struct principal *p,
@@ -635,6 +691,7 @@ void api_admin_import(void *app, struct evhttp_request *req, const struct princi
 		return;
 	}
 	j = xcalloc(1, sizeof *j);
+	errlist_init(&j->errs, 0);
 	j->kind = AJ_IMPORT;
 	j->who = p->actor;
 	j->exam_id = e->id;
@@ -651,6 +708,7 @@ void api_admin_banks(void *app, struct evhttp_request *req, const struct princip
 	struct admin_job *j = xcalloc(1, sizeof *j);
 	(void)p;
 	(void)rest;
+	errlist_init(&j->errs, 0);
 	j->kind = AJ_BANKS;
 	admin_submit(app, req, j);
 }
@@ -712,6 +770,7 @@ void api_admin_bank_upload(void *app, struct evhttp_request *req, const struct p
 		}
 	}
 	j = xcalloc(1, sizeof *j);
+	errlist_init(&j->errs, 0);
 	j->kind = AJ_BANK;
 	j->who = p->actor;
 	j->in_len = strlen(json_string_value(f[0].value));
@@ -735,6 +794,7 @@ void api_admin_exam_create(void *app, struct evhttp_request *req, const struct p
 	if (!data)
 		return;
 	j = xcalloc(1, sizeof *j);
+	errlist_init(&j->errs, 0);
 	j->kind = AJ_EXAM;
 	j->who = p->actor;
 	j->in = data;

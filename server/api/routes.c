@@ -67,6 +67,8 @@ static const struct route api_rows[] = {
 	{ GET, S "/exams/*/results", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_admin_results },
 	{ GET, S "/exams/*/results.csv", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_admin_results_csv },
+	{ GET, S "/exams/*/results.xlsx", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_admin_results_xlsx },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");

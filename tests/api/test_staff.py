@@ -350,17 +350,22 @@ class CandidateActionsTest(unittest.TestCase):
 
     def test_candidate_csv_import_from_the_web(self):
         hdr = {"Content-Type": "text/csv"}
-        bad = "registration_no,nama\nW1,Ana\n"
+        bad = "registration_no;name;extra_time_s\nW1;Ana;x\nW2;;0\nC001;Lagi;0\n"
         r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates", raw=bad.encode(),
                                headers=hdr)
         self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        errors = r.json["error"]["errors"]
+        # Every bad line at once, each with its line and field.
+        self.assertEqual([e["line"] for e in errors], [2, 3, 4], errors)
+        self.assertEqual(errors[0]["field"], "extra_time_s")
         self.assertNotIn("/tmp/", json.dumps(r.json))
         self.assertEqual(self.w.sql("SELECT count(*) FROM candidates WHERE registration_no='W1'"),
                          [(0,)])
-        good = "\ufeffregistration_no,name\r\nW1,Ana Putri\r\nW2,Budi\r\n"
+        good = "\ufeffregistration_no;name\r\nW1;Ana Putri\r\nW2;Budi\r\n"
         r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates",
                                raw=good.encode(), headers=hdr)
         self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["separator"], ";")
         creds = {c["registration_no"]: c for c in r.json["credentials"]}
         self.assertEqual(set(creds), {"W1", "W2"})
         self.assertEqual(creds["W1"]["name"], "Ana Putri")
@@ -386,6 +391,16 @@ class CandidateActionsTest(unittest.TestCase):
         self.assertTrue(r.raw.startswith(b"\xef\xbb\xbf"))
         self.assertIn(b"C007", r.raw)
         self.assertIn("attachment", r.headers["content-disposition"])
+        r = pansel.get("/api/v1/staff/exams/EX/results.csv?sep=%3B&all=1&lang=id")
+        self.assertEqual(r.status, 200)
+        header = r.raw.decode("utf-8-sig").splitlines()[0]
+        self.assertIn(";", header)
+        self.assertIn("tidak hadir", r.raw.decode("utf-8-sig"))
+        r = pansel.get("/api/v1/staff/exams/EX/results.xlsx?lang=en")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.raw.startswith(b"PK"), r.raw[:10])
+        self.assertIn("spreadsheetml", r.headers["content-type"])
+        self.assertEqual(pansel.get("/api/v1/staff/exams/EX/results.csv?sep=x").status, 400)
         self.assertEqual(self.proctor.get("/api/v1/staff/exams/EX/results").status, 403)
 
 
@@ -426,7 +441,7 @@ class CatalogUploadTest(unittest.TestCase):
         # Without its images the bank is refused, naming the missing file.
         r = self.upload(d, "w2", "WB", images=False)
         self.assertEqual((r.status, r.error), (400, "invalid_input"))
-        self.assertIn("img/fig-w2.svg", r.json["error"]["errors"][0]["message"])
+        self.assertIn("img/fig-w2.svg", json.dumps(r.json["error"]["errors"]))
         self.assertNotIn("/tmp/", json.dumps(r.json))
         self.assertEqual(self.w.sql("SELECT count(*) FROM bank_versions b JOIN banks k ON"
                                     " k.id = b.bank_id WHERE k.code = 'WB'"), [(1,)])
