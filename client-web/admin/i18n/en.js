@@ -86,6 +86,7 @@ export default {
   candidatesCaption: 'Candidates of exam {code}',
   candidatesEmpty: 'This exam has no candidates yet.',
   candidatesSummary: '{n} candidates · {started} in progress · {finished} finished · {locked} locked',
+  updatedAt: 'updated {at}',
   filterCandidates: 'Search name or registration number',
   filterNoMatch: 'No candidate matches the search.',
   cardsLink: 'Exam cards',

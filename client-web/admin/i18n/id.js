@@ -91,6 +91,7 @@ export default {
   candidatesCaption: 'Peserta ujian {code}',
   candidatesEmpty: 'Belum ada peserta pada ujian ini.',
   candidatesSummary: '{n} peserta · {started} sedang mengerjakan · {finished} selesai · {locked} terkunci',
+  updatedAt: 'diperbarui {at}',
   filterCandidates: 'Cari nama atau nomor peserta',
   filterNoMatch: 'Tidak ada peserta yang cocok dengan pencarian.',
   cardsLink: 'Kartu peserta',

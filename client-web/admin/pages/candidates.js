@@ -6,13 +6,14 @@
 
 import { h, fill } from '../dom.js';
 import { api } from '../api.js';
-import { t, errorText, label } from '../i18n/index.js';
+import { t, errorText, label, dateTime } from '../i18n/index.js';
 import { table, message, secretBox, field, button } from './common.js';
 
 const enc = encodeURIComponent;
 const LINE_SHOWN = 160; // characters of a refused line shown beside its error
 const RELOAD_TRIES = 10; // after an import: reads of the list until the new candidates show
 const RELOAD_WAIT_MS = 500;
+const AUTO_REFRESH_MS = 30000; // the list is read again this often while the page is open
 
 export async function render(ctx, root, params) {
   const code = params[0];
@@ -50,6 +51,17 @@ export async function render(ctx, root, params) {
   if (isAdmin) root.appendChild(uploadPanel(ctx, st, actions, reload));
   draw();
 
+  // Keep the list current for a proctor watching the room, but never pull
+  // the table from under the keyboard or a dialog.
+  const timer = setInterval(() => {
+    if (!ctx.alive()) {
+      clearInterval(timer);
+      return;
+    }
+    const busy = holder.contains(document.activeElement) || !document.getElementById('dialog').hidden;
+    if (!document.hidden && !busy) reload();
+  }, AUTO_REFRESH_MS);
+
   /** Read the list again. With `expect` (registration numbers just
    *  imported), keep reading for a few seconds until they all appear: the
    *  server picks up an import within about a second. */
@@ -82,7 +94,8 @@ export async function render(ctx, root, params) {
   function draw() {
     const n = st.list.length;
     const count = (s) => st.list.filter((c) => c.status === s).length;
-    summary.textContent = t('candidatesSummary', { n: n, started: count('in_progress'), finished: count('finished'), locked: st.list.filter((c) => c.locked).length });
+    summary.textContent = t('candidatesSummary', { n: n, started: count('in_progress'), finished: count('finished'), locked: st.list.filter((c) => c.locked).length }) +
+      ' · ' + t('updatedAt', { at: dateTime(Date.now()).slice(11) });
     const shown = st.filter ? st.list.filter((c) => (c.registration_no + ' ' + c.name).toLowerCase().indexOf(st.filter) >= 0) : st.list;
     const cols = [
       { label: t('colRegno') }, { label: t('colName') }, { label: t('colTrack') }, { label: t('colStatus') },
