@@ -266,8 +266,8 @@ async function onLogin(ev) {
     const me = await api.login(username, password);
     $('login-password').value = '';
     setMe(me);
-    if (!currentPath() || currentPath() === '/') window.location.replace(HOME);
-    route();
+    if (!currentPath() || currentPath() === '/') window.location.replace(HOME); // hashchange renders it
+    else route();
   } catch (e) {
     err.textContent = errorText(e);
     $('login-password').value = '';
@@ -285,6 +285,8 @@ async function onLogout() {
     /* the session ends on the server anyway when it expires; the form is shown */
   }
   state.issued = null;
+  // The next person to log in here starts at the exams, not at this page.
+  if (window.history && window.history.replaceState) window.history.replaceState(null, '', window.location.pathname);
   showLogin(t('loggedOut'));
 }
 
