@@ -6,6 +6,7 @@
 #define UJIAN_CLOCK_H
 
 #include <stddef.h>
+#include <jansson.h>
 #include <stdint.h>
 
 /* Current wall-clock time in ms. Tests may pin it with clock_set_fake(). */
@@ -16,6 +17,9 @@ void clock_set_fake(int64_t ms);
 /* Format ms as RFC 3339 into buf: UTC with "Z" when local is 0, else with the
  * local UTC offset (e.g. +07:00). Milliseconds are always written. Returns buf. */
 char *clock_format_rfc3339(int64_t ms, int local, char *buf, size_t n);
+
+/* ms as an RFC 3339 UTC JSON string, or JSON null for 0 (never / none). */
+json_t *clock_json(int64_t ms);
 
 /* Parse an RFC 3339 date-time ("2026-11-23T08:00:00+07:00", fraction optional,
  * "Z" or an offset required). Returns 0 and sets *ms, or -1 when s is not

@@ -97,9 +97,9 @@ void api_admin_exams(void *app, struct evhttp_request *req, const struct princip
 			finished += c->status == ATT_FINISHED;
 		}
 		json_array_append_new(
-			list, json_pack("{s:s,s:s,s:I,s:I,s:i,s:b,s:i,s:i,s:i}", "code", e->def.code,
-					"title", e->def.title, "opens_at", (json_int_t)e->def.opens_at,
-					"closes_at", (json_int_t)e->def.closes_at, "duration_s",
+			list, json_pack("{s:s,s:s,s:o,s:o,s:i,s:b,s:i,s:i,s:i}", "code", e->def.code,
+					"title", e->def.title, "opens_at", clock_json(e->def.opens_at),
+					"closes_at", clock_json(e->def.closes_at), "duration_s",
 					e->def.duration_s, "token_required", e->def.token[0] != '\0',
 					"candidates", (int)e->candidates.len, "started", started,
 					"finished", finished));
@@ -135,16 +135,13 @@ void api_admin_candidates(void *app, struct evhttp_request *req, const struct pr
 			c->name, "track", c->track, "extra_time_s", c->extra_s, "status",
 			attempt_status_names[c->status], "locked", session_locked(a->auth, c, now),
 			"answered", admin_answered(c), "total", c->n);
-		json_object_set_new(row, "started_at",
-				    c->started_at ? json_integer(c->started_at) : json_null());
-		json_object_set_new(row, "finished_at",
-				    c->finished_at ? json_integer(c->finished_at) : json_null());
+		json_object_set_new(row, "started_at", clock_json(c->started_at));
+		json_object_set_new(row, "finished_at", clock_json(c->finished_at));
 		json_object_set_new(row, "finish_reason",
 				    c->reason != FINISH_NONE ? json_string(finish_reason_names[c->reason])
 							     : json_null());
 		json_object_set_new(row, "deadline_at",
-				    c->status == ATT_IN_PROGRESS ? json_integer(registry_deadline(c))
-								 : json_null());
+				    clock_json(c->status == ATT_IN_PROGRESS ? registry_deadline(c) : 0));
 		json_array_append_new(list, row);
 	}
 	http_reply_json(req, 200, json_pack("{s:s,s:o}", "exam", e->def.code, "candidates", list));
@@ -223,9 +220,9 @@ static void admin_extra_done(struct rt_candidate *cand, int ok, void *arg)
 		http_reply_json(c->req, 200,
 				json_pack("{s:i,s:s,s:o}", "extra_time_s", cand->extra_s, "status",
 					  attempt_status_names[cand->status], "deadline_at",
-					  cand->status == ATT_IN_PROGRESS
-						  ? json_integer(registry_deadline(cand))
-						  : json_null()));
+					  clock_json(cand->status == ATT_IN_PROGRESS
+							     ? registry_deadline(cand)
+							     : 0)));
 	admin_ctx_free(c);
 }
 

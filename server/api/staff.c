@@ -75,7 +75,7 @@ static json_t *staff_me_json(struct api *a, const struct staff_account *acct, co
 	json_object_set_new(j, "idle_s", json_integer(a->staff->idle_s));
 	if (login_at)
 		json_object_set_new(j, "expires_at",
-				    json_integer(login_at + (int64_t)a->staff->max_age_s * 1000));
+				    clock_json(login_at + (int64_t)a->staff->max_age_s * 1000));
 	return j;
 }
 

@@ -1,6 +1,7 @@
 /* staff.c - staff accounts: validation, reads and writer operations (see
  * auth/staff.h). */
 #include "auth/staff.h"
+#include "core/clock.h"
 #include "core/mem.h"
 #include "core/text.h"
 #include "store/event.h"
@@ -267,10 +268,10 @@ json_t *staff_account_json(sqlite3 *db, const struct staff_account *a)
 	json_t *exams = staff_exam_codes(db, a->id);
 	if (!exams)
 		return NULL;
-	return json_pack("{s:s,s:s,s:o,s:o,s:b,s:I,s:o}", "username", a->username, "name", a->name,
+	return json_pack("{s:s,s:s,s:o,s:o,s:b,s:o,s:o}", "username", a->username, "name", a->name,
 			 "roles", staff_roles_json(a->roles), "exams", exams, "disabled",
-			 a->disabled, "created_at", (json_int_t)a->created_at, "last_login_at",
-			 a->last_login_at ? json_integer(a->last_login_at) : json_null());
+			 a->disabled, "created_at", clock_json(a->created_at), "last_login_at",
+			 clock_json(a->last_login_at));
 }
 
 json_t *staff_list_json(sqlite3 *db)

@@ -1,6 +1,7 @@
 /* staffauth.c - staff login, sessions and CSRF (see auth/staffauth.h). */
 #include "auth/staffauth.h"
 #include "auth/pwhash.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "store/db.h"
@@ -311,9 +312,9 @@ json_t *staffauth_sessions_json(struct staff_rt *s, int64_t staff_id,
 		/* A short public id: the first bytes of the token's hash. */
 		cred_hex(h, 6, id);
 		json_array_append_new(
-			list, json_pack("{s:s,s:I,s:I,s:s,s:b}", "id", id, "created_at",
-					(json_int_t)sqlite3_column_int64(st, 1), "last_seen_at",
-					(json_int_t)seen, "peer", (const char *)sqlite3_column_text(st, 3),
+			list, json_pack("{s:s,s:o,s:o,s:s,s:b}", "id", id, "created_at",
+					clock_json(sqlite3_column_int64(st, 1)), "last_seen_at",
+					clock_json(seen), "peer", (const char *)sqlite3_column_text(st, 3),
 					"current", memcmp(h, hash, UJ_HASH_LEN) == 0));
 	}
 	sqlite3_finalize(st);

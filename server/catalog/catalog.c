@@ -741,10 +741,10 @@ json_t *catalog_banks_json(sqlite3 *db, char *err, size_t errlen)
 	list = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(
-			list, json_pack("{s:s,s:i,s:i,s:s,s:I}", "code", sqlite3_column_text(st, 0),
+			list, json_pack("{s:s,s:i,s:i,s:s,s:o}", "code", sqlite3_column_text(st, 0),
 					"version", sqlite3_column_int(st, 1), "items",
 					sqlite3_column_int(st, 2), "title", sqlite3_column_text(st, 3),
-					"imported_at", (json_int_t)sqlite3_column_int64(st, 4)));
+					"imported_at", clock_json(sqlite3_column_int64(st, 4))));
 	sqlite3_finalize(st);
 	return list;
 }

@@ -144,3 +144,9 @@ int64_t clock_outage_credit_ms(int64_t last_alive_ms, int64_t started_ms, int64_
 	int64_t from = started_ms > last_alive_ms ? started_ms : last_alive_ms;
 	return now_ms > from ? now_ms - from : 0;
 }
+
+json_t *clock_json(int64_t ms)
+{
+	char buf[40];
+	return ms ? json_string(clock_format_rfc3339(ms, 0, buf, sizeof buf)) : json_null();
+}
