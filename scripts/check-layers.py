@@ -18,7 +18,7 @@ ALLOWED = {
     "exam": {"core", "store", "catalog/bank.h", "catalog/exam.h"},
     "catalog": {"core", "store/db.h", "auth/cred.h", "exam/paper.h", "exam/scoring.h",
                 "exam/registry.h"},
-    "report": {"core", "store/db.h", "catalog", "exam/paper.h", "exam/scoring.h",
+    "report": {"core", "store/db.h", "store/chain.h", "catalog", "exam/paper.h", "exam/scoring.h",
                "exam/ranking.h"},
     "auth": {"core", "store", "exam"},
     "http": {"core", "auth/principal.h"},

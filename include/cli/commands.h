@@ -4,4 +4,7 @@
 #ifndef UJIAN_CLI_COMMANDS_H
 #define UJIAN_CLI_COMMANDS_H
 
+/* ujian audit verify|show|head (cmd_audit.c) */
+int cmd_audit(int argc, char **argv);
+
 #endif
