@@ -514,7 +514,7 @@ static json_t *audit_entry_json(sqlite3_stmt *st)
 	json_t *e = json_object(), *actor = json_object(), *detail = NULL;
 	const char *d = (const char *)sqlite3_column_text(st, AQ_DETAIL);
 	uint8_t h[CHAIN_HASH_LEN];
-	char buf[64];
+	char buf[2 * CHAIN_HASH_LEN + 1]; /* a hash in hex, or a time */
 	const char *kind = (const char *)sqlite3_column_text(st, AQ_ACTOR_KIND);
 
 	json_object_set_new(e, "id", json_integer(sqlite3_column_int64(st, AQ_ID)));

@@ -53,7 +53,12 @@ static int event_head(struct wr_tx *tx, int64_t *next_id, uint8_t prev[CHAIN_HAS
  * CLI, db_migrate), which takes SQLite's write lock before the first read.
  * Write transactions are serialized across connections and processes, so no
  * other writer can append between our read of the head and our insert: the
- * chain stays linear however many processes write. A batch that is rolled
+ * chain stays linear however many processes write (tests/unit/store/
+ * test_event.c races two connections; with a deferred BEGIN the second
+ * writer's upgrade fails with a stale snapshot instead: the chain would not
+ * fork, as the explicit id is the primary key, but operations would fail).
+ * Reading the head costs one seek to the last row of the table's b-tree,
+ * whose pages the previous append left in the cache. A batch that is rolled
  * back and re-applied (the writer's isolation of a failing operation)
  * re-reads the head and recomputes every hash. */
 int event_append(struct wr_tx *tx, const struct event_rec *e)
