@@ -133,13 +133,33 @@ static int64_t audit_origin(sqlite3 *db, int64_t id, const struct chain_field f[
 	return audit_find(db, "SELECT id FROM events WHERE prev = ?1", hash, audit_try_origin, &m);
 }
 
-/* Entry id's content does not match its hash: moved, or changed. */
+/* 1 if the entry with id has hash h. */
+static int audit_hash_at(sqlite3 *db, int64_t id, const uint8_t h[CHAIN_HASH_LEN])
+{
+	sqlite3_stmt *st;
+	uint8_t got[CHAIN_HASH_LEN];
+	int same = 0;
+	if (sqlite3_prepare_v2(db, "SELECT hash FROM events WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && audit_blob32(st, 0, got))
+		same = memcmp(got, h, CHAIN_HASH_LEN) == 0;
+	sqlite3_finalize(st);
+	return same;
+}
+
+/* Entry id's content does not match its hash: a copy of an earlier entry,
+ * moved, or changed. */
 static void audit_content_fault(sqlite3 *db, struct audit_report *r, int64_t id,
 				const struct chain_field f[CHAIN_FIELDS],
 				const uint8_t prev[CHAIN_HASH_LEN], const uint8_t hash[CHAIN_HASH_LEN])
 {
 	int64_t orig = audit_origin(db, id, f, prev, hash);
-	if (orig > id)
+	if (orig > 0 && orig < id && audit_hash_at(db, orig, hash))
+		audit_fault(r, AUDIT_REORDERED, id,
+			    "entry %lld is a copy of entry %lld: it was inserted", (long long)id,
+			    (long long)orig);
+	else if (orig > id)
 		audit_fault(r, AUDIT_REORDERED, id,
 			    "entry %lld holds the content written as entry %lld: entries were "
 			    "reordered or renumbered",

@@ -287,6 +287,14 @@ class AuditTest(unittest.TestCase):
         msg = self.assert_fails_at(8, "reordered")
         self.assertIn("entry 9 holds the content written as entry 8", msg)
 
+    def test_copy_of_an_entry_appended_is_named(self):
+        """Copy entry 3 (all but the id) to the end: a duplicate login."""
+        cols = COLUMNS.split(", ")[1:] + ["prev", "hash"]
+        self.sql("INSERT INTO events (id, %s) SELECT ?, %s FROM events WHERE id = 3"
+                 % (", ".join(cols), ", ".join(cols)), self.n + 1)
+        msg = self.assert_fails_at(self.n + 1, "reordered")
+        self.assertIn("entry %d is a copy of entry 3: it was inserted" % (self.n + 1), msg)
+
     # --- reordered -------------------------------------------------------------------
 
     def test_swapped_entries_are_named(self):
