@@ -24,6 +24,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
 from harness import World, run, wait_until  # noqa: E402
 
+# The schema version whose migration added the chain (include/store/db.h:
+# the migration that adds events.prev and events.hash).
+CHAIN_VERSION = 4
 COLUMNS = ("id, at, actor_kind, actor_id, candidate_id, kind, n, label, flagged, rev, "
            "detail")
 ZERO = bytes(32)
@@ -494,9 +497,10 @@ class AuditCrashTest(unittest.TestCase):
 
 class AuditMigrationTest(unittest.TestCase):
     def test_events_from_before_the_chain_are_chained_by_init(self):
-        """A version-3 database (no prev/hash columns) with events: 'ujian
-        init' migrates it and chains them in id order; new events continue
-        the chain."""
+        """A database from before the chain (no prev/hash columns) with
+        events: 'ujian init' migrates it and chains them in id order; new
+        events continue the chain. (Later migrations must not depend on the
+        chain columns, or this test must drop their changes too.)"""
         w = World(n_candidates=2)
         try:
             w.serve()
@@ -506,16 +510,17 @@ class AuditMigrationTest(unittest.TestCase):
             c.close()
             w.server.stop()
             before = w.sql("SELECT " + COLUMNS + " FROM events ORDER BY id")
+            schema = w.sql("PRAGMA user_version")[0][0]
             con = sqlite3.connect(w.db)
             con.execute("ALTER TABLE events DROP COLUMN prev")
             con.execute("ALTER TABLE events DROP COLUMN hash")
             con.execute("INSERT INTO events (at, kind) VALUES (1700000000000, 'legacy')")
-            con.execute("PRAGMA user_version = 3")
+            con.execute("PRAGMA user_version = %d" % (CHAIN_VERSION - 1))
             con.commit()
             con.close()
             p = run("audit", "verify", "--db", w.db, check=False)
             self.assertEqual(p.returncode, 1)
-            self.assertIn("older than 4", p.stderr)
+            self.assertIn("older than %d" % schema, p.stderr)
             run("init", "--db", w.db)
             rows = w.sql("SELECT " + COLUMNS + ", prev, hash FROM events ORDER BY id")
             self.assertEqual([r[:11] for r in rows[:-1]], before)  # content unchanged
