@@ -402,8 +402,8 @@ static void test_filters(void **state)
 	fx_close(&f);
 }
 
-/* The hook for staff accounts: once a staff table (id, username) exists,
- * an actor name matches usernames and entries carry the username. */
+/* Staff accounts: an actor name matches usernames and entries carry the
+ * username. */
 static void test_staff_table_hook(void **state)
 {
 	(void)state;
@@ -414,8 +414,8 @@ static void test_staff_table_hook(void **state)
 
 	fx_open(&f);
 	assert_int_equal(db_exec(f.db,
-				 "CREATE TABLE staff (id INTEGER PRIMARY KEY, username TEXT UNIQUE);"
-				 "INSERT INTO staff VALUES (1, 'admin')",
+				 "INSERT INTO staff (id, username, name, roles, pw_hash, created_at,"
+				 " pw_changed_at) VALUES (1, 'admin', 'Admin', 1, 'x', 0, 0)",
 				 err, sizeof err),
 			 0);
 	assert_int_equal(count_of(f.db, (struct audit_filter){ .actor = "admin" }, ids), 1);
