@@ -52,6 +52,7 @@ FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJS   := $(filter-out $(FUZZ_BUILD)/obj/cli/main.o,$(SRCS:server/%.c=$(FUZZ_BUILD)/obj/%.o))
 
 .PHONY: all deps deps-run run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
+.PHONY: bench-event
 .PHONY: fuzz fuzz-build fuzz-smoke
 
 all: $(BUILD)/ujian $(BUILD)/ujian-bench
@@ -144,6 +145,14 @@ crash-test: deps
 bench: deps
 	$(MAKE) all
 	python3 tests/bench/run_bench.py --ujian $(BUILD)/ujian --bench $(BUILD)/ujian-bench
+
+# Micro benchmark of the writer's per-answer work with the audit chain
+# (tests/bench/micro/event_append.c; docs/BENCHMARKS.md).
+$(BUILD)/bench-event: tests/bench/micro/event_append.c $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS)
+
+bench-event: $(BUILD)/bench-event
+	cd $(BUILD) && ./bench-event
 
 # Regenerate docs/screenshots/ (candidate: login, exam, result; admin-*.png:
 # every administration page at 1366, 1024 and 390 px) in Debian's Chromium.

@@ -122,6 +122,12 @@
 /* Image capabilities: hex digits of the per-candidate tag in image URLs. */
 #define UJ_IMAGE_TAG_LEN     16
 
+/* Audit log (report/audit.c). */
+#define UJ_AUDIT_PAGE_DEFAULT 100   /* entries per page of the log (API) */
+#define UJ_AUDIT_PAGE_MAX    1000
+#define UJ_AUDIT_ACTOR_MAX   64     /* the actor filter: a registration number or username */
+#define UJ_AUDIT_SHOW_MAX    100000000 /* largest 'audit show --limit' */
+
 /* Writer thread. */
 #define UJ_BATCH_MAX         512    /* operations per transaction */
 #define UJ_WRITER_QUEUE_MAX  100000 /* queued operations before requests get 503 server_busy */

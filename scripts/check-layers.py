@@ -18,11 +18,11 @@ ALLOWED = {
     "exam": {"core", "store", "catalog/bank.h", "catalog/exam.h"},
     "catalog": {"core", "store/db.h", "auth/cred.h", "exam/paper.h", "exam/scoring.h",
                 "exam/registry.h"},
-    "report": {"core", "store/db.h", "catalog", "exam/paper.h", "exam/scoring.h",
+    "report": {"core", "store/db.h", "store/chain.h", "catalog", "exam/paper.h", "exam/scoring.h",
                "exam/ranking.h"},
     "auth": {"core", "store", "exam"},
     "http": {"core", "auth/principal.h"},
-    "api": {"core", "store/db.h", "http", "auth", "exam", "catalog/enrol.h", "catalog/catalog.h", "report"},
+    "api": {"core", "store/db.h", "http", "auth", "exam", "catalog/enrol.h", "catalog/catalog.h", "report", "store/chain.h"},
     "app": {"core", "store", "exam", "catalog", "auth", "http", "api"},
     "cli": {"core", "store", "exam", "catalog", "report", "auth", "http", "api", "app"},
 }

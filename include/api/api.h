@@ -85,6 +85,10 @@ void api_admin_cand_extra(void *app, struct evhttp_request *req, const struct pr
 			  const char *rest);
 void api_admin_results_xlsx(void *app, struct evhttp_request *req, const struct principal *p,
 			    const char *rest);
+void api_admin_audit(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_admin_audit_verify(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest);
 void api_admin_banks(void *app, struct evhttp_request *req, const struct principal *p,
 		     const char *rest);
 void api_admin_bank_upload(void *app, struct evhttp_request *req, const struct principal *p,

@@ -6,5 +6,7 @@
 
 /* 'ujian staff add|list|passwd|disable|enable|assign' (cmd_staff.c) */
 int cmd_staff(int argc, char **argv);
+/* ujian audit verify|show|head (cmd_audit.c) */
+int cmd_audit(int argc, char **argv);
 
 #endif

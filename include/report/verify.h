@@ -5,7 +5,8 @@
  * revision is equal); every finished attempt's stored scores, total and pass
  * flag equal a recomputation from its stored answers, paper and bank version;
  * every attempt's time credit equals the sum of its ledger entries; every
- * paper can be loaded (so every attempt is resumable). Used by the crash
+ * paper can be loaded (so every attempt is resumable); the audit log's hash
+ * chain is intact (report/audit.h, the whole log). Used by the crash
  * harness and the benchmarks, and useful to an auditor. */
 #ifndef UJIAN_VERIFY_H
 #define UJIAN_VERIFY_H

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 4
+#define DB_SCHEMA_VERSION 5
 
 enum db_open_mode {
 	DB_OPEN_CREATE,   /* create the file if missing (init) */
@@ -22,7 +22,8 @@ enum db_open_mode {
 /* 0 if the database file exists, else -1 with err saying how to create it. */
 int db_exists(const char *path, char *err, size_t errlen);
 sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t errlen);
-/* Apply pending migrations in one transaction each. Returns 0 or -1 with err. */
+/* Apply pending migrations in one transaction each (a migration is SQL and,
+ * for some, a C step in the same transaction). Returns 0 or -1 with err. */
 int db_migrate(sqlite3 *db, char *err, size_t errlen);
 /* Run SQL without results. Returns 0 or -1 with err ("what: sqlite message"). */
 int db_exec(sqlite3 *db, const char *sql, char *err, size_t errlen);

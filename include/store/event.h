@@ -1,13 +1,19 @@
-/* event.h - the one writer of the event log (table events).
+/* event.h - the one writer of the event log (table events), which is the
+ * hash-chained audit log.
  *
  * Every event (a login, an answer change, a finish, an outage credit, and
  * next the staff actions) is appended here, inside the writer's transaction
- * of the change it records, with one canonical encoding of its detail: JSON,
+ * of the change it records (the writer thread, or wr_apply_now for recovery
+ * and CLI commands), with one canonical encoding of its detail: JSON,
  * compact, keys sorted, non-ASCII escaped (json_dumps with JSON_COMPACT |
- * JSON_SORT_KEYS | JSON_ENSURE_ASCII). The same detail therefore always
- * gives the same bytes, which the hash-chained audit log of the staff issue
- * builds on. Who caused the event is stored as actor_kind/actor_id; the
- * candidate the event concerns (if any) as candidate_id. */
+ * JSON_SORT_KEYS | JSON_ENSURE_ASCII), so the same detail always gives the
+ * same bytes. Who caused the event is stored as actor_kind/actor_id; the
+ * candidate the event concerns (if any) as candidate_id.
+ *
+ * The chain: each event gets the next id (the head's + 1, read in the same
+ * transaction), prev = the head's hash, and hash = SHA-256 over prev and its
+ * columns as store/chain.h encodes them. Nothing else may insert into,
+ * update or delete from events: report/audit.c names any row that did. */
 #ifndef UJIAN_EVENT_H
 #define UJIAN_EVENT_H
 
@@ -28,7 +34,8 @@ struct event_rec {
 	json_t *detail;       /* borrowed; NULL = none */
 };
 
-/* Append e inside the open transaction tx. Returns 0 or -1. */
+/* Append e, chained, inside the open transaction tx (which must have begun
+ * IMMEDIATE, as every writer transaction does). Returns 0 or -1. */
 int event_append(struct wr_tx *tx, const struct event_rec *e);
 /* The canonical text of a detail object; caller frees. NULL for NULL. */
 char *event_encode(const json_t *detail);

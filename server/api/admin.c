@@ -14,6 +14,7 @@
 #include "core/text.h"
 #include "core/mem.h"
 #include "http/reply.h"
+#include "report/audit.h"
 #include "report/results.h"
 #include "store/db.h"
 
@@ -263,6 +264,8 @@ out:
 /* ---- worker jobs: results, import ----------------------------------------------------- */
 
 enum admin_job_kind {
+	AJ_AUDIT,
+	AJ_AUDIT_VERIFY,
 	AJ_RESULTS_JSON,
 	AJ_RESULTS_CSV,
 	AJ_RESULTS_XLSX,
@@ -292,6 +295,9 @@ struct admin_job {
 	struct errlist errs;        /* bad input: every problem, capped */
 	struct results_opts opts;   /* results downloads */
 	json_t *creds;              /* import: the issued credentials */
+	struct audit_filter filter; /* audit page (strings point into fstore) */
+	char fstore[3][UJ_CODE_MAX + UJ_USERNAME_MAX + 16];
+	int bad_filter;             /* the filter was refused: err says why */
 	char sep;                   /* import: the separator found */
 };
 
@@ -476,6 +482,38 @@ out:
 	rmdir(dir);
 }
 
+/* The audit page with the head (AJ_AUDIT), or the chain's verdict. */
+static void admin_audit_run(struct admin_job *j, sqlite3 *rdb, FILE *out)
+{
+	json_t *doc = NULL;
+	if (!rdb) {
+		j->failed = 2;
+		return;
+	}
+	if (j->kind == AJ_AUDIT_VERIFY) {
+		struct audit_report r;
+		if (audit_verify(rdb, NULL, &r, j->err, sizeof j->err) == 0)
+			doc = audit_report_json(&r);
+	} else {
+		struct audit_head h;
+		char hex[2 * CHAIN_HASH_LEN + 1];
+		if (audit_filter_check(&j->filter, j->err, sizeof j->err)) {
+			j->bad_filter = 1;
+			return;
+		}
+		if (audit_head(rdb, &h, j->err, sizeof j->err) == 0 &&
+		    (doc = audit_query(rdb, &j->filter, j->err, sizeof j->err))) {
+			cred_hex(h.hash, CHAIN_HASH_LEN, hex);
+			json_object_set_new(doc, "head",
+					    json_pack("{s:I,s:I,s:s}", "count", (json_int_t)h.count,
+						      "id", (json_int_t)h.id, "hash", hex));
+		}
+	}
+	if (!doc || json_dumpf(doc, out, JSON_COMPACT) != 0)
+		j->failed = 2;
+	json_decref(doc);
+}
+
 static void admin_job_run(struct worker_job *job, void *tctx)
 {
 	struct admin_job *j = (struct admin_job *)job;
@@ -496,6 +534,8 @@ static void admin_job_run(struct worker_job *job, void *tctx)
 		if (!doc || json_dumpf(doc, out, JSON_COMPACT) != 0)
 			j->failed = 2;
 		json_decref(doc);
+	} else if (j->kind == AJ_AUDIT || j->kind == AJ_AUDIT_VERIFY) {
+		admin_audit_run(j, rdb, out);
 	} else if (j->kind == AJ_RESULTS_XLSX) {
 		unsigned char *buf = NULL;
 		size_t len = 0;
@@ -528,7 +568,10 @@ static void admin_reply_errors(struct evhttp_request *req, const struct errlist 
 static void admin_job_done(struct worker_job *job)
 {
 	struct admin_job *j = (struct admin_job *)job;
-	if (j->failed == 2) {
+	if (j->bad_filter) {
+		text_utf8_scrub(j->err);
+		http_reply_error(j->req, 400, "invalid_request", j->err);
+	} else if (j->failed == 2) {
 		log_error("staff %s of %s: %s", j->kind == AJ_IMPORT ? "import" : "results", j->exam,
 			  j->err);
 		http_reply_error(j->req, 500, "internal", NULL);
@@ -563,7 +606,8 @@ static void admin_job_done(struct worker_job *job)
 		} else {
 			http_reply_json(j->req, 201, json_pack("{s:s}", "report", j->out ? j->out : ""));
 		}
-	} else if (j->kind == AJ_RESULTS_JSON || j->kind == AJ_BANKS) {
+	} else if (j->kind == AJ_RESULTS_JSON || j->kind == AJ_BANKS || j->kind == AJ_AUDIT ||
+		   j->kind == AJ_AUDIT_VERIFY) {
 		json_error_t jerr;
 		json_t *v = json_loadb(j->out ? j->out : "", j->out_len, 0, &jerr);
 		if (v)
@@ -797,4 +841,69 @@ void api_admin_exam_create(void *app, struct evhttp_request *req, const struct p
 	j->in = data;
 	j->in_len = len;
 	admin_submit(a, req, j);
+}
+
+/* ---- the audit log ------------------------------------------------------------ */
+
+void api_admin_audit(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	const char *names[] = { "exam", "actor", "candidate" };
+	struct admin_job *j = xcalloc(1, sizeof *j);
+	struct evkeyvalq q;
+	const char *v;
+	int bad = 0;
+	(void)p;
+	(void)rest;
+
+	errlist_init(&j->errs, 0);
+	j->kind = AJ_AUDIT;
+	TAILQ_INIT(&q);
+	if (query && evhttp_parse_query_str(query, &q) != 0)
+		bad = 1;
+	for (int i = 0; i < 3 && !bad; i++) {
+		v = evhttp_find_header(&q, names[i]);
+		if (!v || !*v)
+			continue;
+		if (strlen(v) >= sizeof j->fstore[i])
+			bad = 1;
+		else
+			str_copy(j->fstore[i], sizeof j->fstore[i], v);
+	}
+	j->filter.exam = j->fstore[0][0] ? j->fstore[0] : NULL;
+	j->filter.actor = j->fstore[1][0] ? j->fstore[1] : NULL;
+	j->filter.candidate = j->fstore[2][0] ? j->fstore[2] : NULL;
+	if (!bad && (v = evhttp_find_header(&q, "since")) && *v &&
+	    audit_parse_time(v, &j->filter.since_ms))
+		bad = 1;
+	if (!bad && (v = evhttp_find_header(&q, "limit")) && *v) {
+		bad = strspn(v, "0123456789") != strlen(v) || strlen(v) > 9;
+		j->filter.limit = bad ? 0 : strtol(v, NULL, 10);
+		bad |= j->filter.limit == 0;
+	}
+	if (!bad && (v = evhttp_find_header(&q, "before")) && *v) {
+		bad = strspn(v, "0123456789") != strlen(v) || strlen(v) > 18;
+		j->filter.before_id = bad ? 0 : strtoll(v, NULL, 10);
+	}
+	evhttp_clear_headers(&q);
+	if (bad) {
+		admin_job_free(j);
+		http_reply_error(req, 400, "invalid_request",
+				 "Saringan log audit tidak valid (exam, actor, candidate, since "
+				 "YYYY-MM-DD, limit, before).");
+		return;
+	}
+	admin_submit(app, req, j);
+}
+
+void api_admin_audit_verify(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest)
+{
+	struct admin_job *j = xcalloc(1, sizeof *j);
+	(void)p;
+	(void)rest;
+	errlist_init(&j->errs, 0);
+	j->kind = AJ_AUDIT_VERIFY;
+	admin_submit(app, req, j);
 }

@@ -67,6 +67,8 @@ static const struct route api_rows[] = {
 	{ GET, S "/exams/*/results", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_admin_results },
 	{ GET, S "/exams/*/results.csv", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_admin_results_csv },
+	{ GET, S "/audit", EXACT, STAFF, ADMIN, 1, 0, api_admin_audit },
+	{ GET, S "/audit/verify", EXACT, STAFF, ADMIN, 1, 0, api_admin_audit_verify },
 	{ GET, S "/exams/*/results.xlsx", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_admin_results_xlsx },
 };

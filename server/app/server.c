@@ -300,6 +300,16 @@ out:
 	return rc;
 }
 
+/* Fold the WAL into the database and truncate it (a clean stop). */
+static void server_checkpoint(const char *db_path)
+{
+	char err[256];
+	sqlite3 *db = db_open(db_path, DB_OPEN_EXISTING, err, sizeof err);
+	if (!db || db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", err, sizeof err))
+		log_warn("stop: could not checkpoint the WAL: %s", err);
+	db_close(db);
+}
+
 void server_close(struct server *s)
 {
 	watcher_stop(s->watcher);
@@ -330,6 +340,11 @@ void server_close(struct server *s)
 		event_base_free(s->base);
 	session_free(&s->auth);
 	staffauth_close(&s->staff);
+	/* The last connection to close was a read-only one, which cannot fold
+	 * the WAL back: do it now, so that after a clean stop the database file
+	 * alone holds everything (as a copy or backup expects). */
+	if (s->cfg.db_path && s->dblock >= 0)
+		server_checkpoint(s->cfg.db_path);
 	OPENSSL_cleanse(s->api.key, sizeof s->api.key);
 	free(s->web_root);
 	dblock_release(s->dblock); /* last: everything is committed and closed */

@@ -49,7 +49,16 @@ static const char ujian_usage[] =
 	"      --output; headers in Bahasa Indonesia unless --lang en\n"
 	"  verify --db FILE --exam CODE [--acks DIR]\n"
 	"      audit: acknowledged answers (ack logs of ujian-bench) are stored, stored\n"
-	"      scores equal a recomputation, time credits match the ledger\n"
+	"      scores equal a recomputation, time credits match the ledger, the audit\n"
+	"      log's hash chain is intact\n"
+	"  audit verify --db FILE [--head HEX] [--expect-count N]\n"
+	"      check the audit log's hash chain (and a head written down earlier)\n"
+	"  audit head --db FILE      the log's entry count and head hash, for the\n"
+	"      berita acara (after checking the chain)\n"
+	"  audit show --db FILE [--exam CODE] [--actor WHO] [--candidate REGNO]\n"
+	"             [--since TIME] [--limit N]\n"
+	"      the log, oldest first (the newest N); WHO: a registration number, a staff\n"
+	"      username, system, candidate[:ID] or staff[:ID]\n"
 	"  serve --db FILE [--listen ADDR:PORT] [server options]\n"
 	"      run the server (also serves client-web/ at /)\n"
 	"  demo [--listen ADDR:PORT] [--db FILE] [--fresh]\n"
@@ -465,6 +474,7 @@ static const struct cli_cmd {
 	{ "demo", cmd_demo },
 	{ "routes", cmd_routes },
 	{ "staff", cmd_staff },
+	{ "audit", cmd_audit },
 	{ NULL, NULL },
 };
 

@@ -1,5 +1,6 @@
 /* verify.c - recompute and compare: acks, scores, time credits, papers. */
 #include "report/verify.h"
+#include "report/audit.h"
 #include "catalog/catalog.h"
 #include "store/db.h"
 #include "core/hmap.h"
@@ -221,6 +222,21 @@ out:
 	return rc;
 }
 
+/* The audit log's hash chain (the whole log: it is not per exam). */
+static int verify_audit(sqlite3 *db, struct verify *v, char *err, size_t errlen)
+{
+	struct audit_report r;
+	char hex[2 * CHAIN_HASH_LEN + 1];
+	if (audit_verify(db, NULL, &r, err, errlen))
+		return -1;
+	if (r.problem != AUDIT_OK)
+		verify_fail(v, "audit log: %s", r.message);
+	else
+		fprintf(v->out, "audit log: %lld entries chained, head %s\n", (long long)r.count,
+			chain_hex(r.head, hex));
+	return 0;
+}
+
 long verify_run(sqlite3 *db, const char *exam_code, const char *acks_dir, FILE *out, char *err,
 		size_t errlen)
 {
@@ -282,6 +298,8 @@ long verify_run(sqlite3 *db, const char *exam_code, const char *acks_dir, FILE *
 	}
 	fprintf(out, "papers: %ld loaded; attempts: %ld (%ld finished, scores recomputed)\n", n_cand,
 		n_att, n_fin);
+	if (verify_audit(db, &v, err, errlen))
+		goto out;
 	if (v.violations > VERIFY_SHOW_MAX)
 		fprintf(out, "... and %ld more violations\n", v.violations - VERIFY_SHOW_MAX);
 	fprintf(out, "%s: %ld violation%s\n", v.violations ? "FAILED" : "OK", v.violations,

@@ -1,5 +1,6 @@
 /* db.c - connections, pragmas and schema migrations. */
 #include "store/db.h"
+#include "store/chain.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -73,11 +74,24 @@ static const char *const db_migrations[] = {
 	 " created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, ended_at INTEGER,"
 	 " ended_why TEXT, peer TEXT NOT NULL);"
 	 "CREATE INDEX staff_sessions_staff ON staff_sessions (staff_id, created_at);"),
+	/* 5: the hash chain of the event log (store/chain.h): each entry's
+	 * predecessor's hash and its own; the C step below chains the events
+	 * written before */
+	("ALTER TABLE events ADD COLUMN prev BLOB;"
+	 "ALTER TABLE events ADD COLUMN hash BLOB;"),
+};
+
+/* A C step that runs after migration N's SQL, in the same transaction (index
+ * N-1; most migrations have none). */
+typedef int (*db_step_fn)(sqlite3 *db, char *err, size_t errlen);
+static const db_step_fn db_steps[] = {
+	[5 - 1] = chain_seal_all, /* 5: chain the events written before version 5 */
 };
 
 #define DB_N_MIGRATIONS ((int)(sizeof db_migrations / sizeof *db_migrations))
 
 _Static_assert(DB_N_MIGRATIONS == DB_SCHEMA_VERSION, "one migration per schema version");
+_Static_assert(sizeof db_steps / sizeof *db_steps <= DB_SCHEMA_VERSION, "a step per migration at most");
 
 static int db_user_version(sqlite3 *db)
 {
@@ -154,7 +168,10 @@ int db_migrate(sqlite3 *db, char *err, size_t errlen)
 		if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
 			return -1;
 		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", v + 1);
-		if (db_exec(db, db_migrations[v], err, errlen) || db_exec(db, sql, err, errlen)) {
+		if (db_exec(db, db_migrations[v], err, errlen) ||
+		    (v < (int)(sizeof db_steps / sizeof *db_steps) && db_steps[v] &&
+		     db_steps[v](db, err, errlen)) ||
+		    db_exec(db, sql, err, errlen)) {
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
 		}

@@ -15,7 +15,7 @@ import harness  # noqa: E402
 from harness import make_bank, make_exam, run, write_csv  # noqa: E402
 
 # The database schema version of this ujian (include/store/db.h).
-SCHEMA = 4
+SCHEMA = 5
 
 
 class CliTest(unittest.TestCase):
@@ -108,6 +108,8 @@ class CliTest(unittest.TestCase):
         con.execute("ALTER TABLE attempts DROP COLUMN position")
         con.execute("ALTER TABLE events DROP COLUMN actor_kind")
         con.execute("ALTER TABLE events DROP COLUMN actor_id")
+        con.execute("ALTER TABLE events DROP COLUMN prev")
+        con.execute("ALTER TABLE events DROP COLUMN hash")
         for t in ("staff_sessions", "staff_scope", "staff"):  # version 4
             con.execute("DROP TABLE %s" % t)
         con.execute("PRAGMA user_version = 1")

@@ -263,6 +263,28 @@ class StaffAccountsTest(unittest.TestCase):
         added = events(self.w, "staff_added")[-1]
         self.assertEqual(added[:2], ("staff", admin_id))
 
+    def test_audit_log_pages_filters_and_verify(self):
+        a = self.admin
+        a.post("/api/v1/staff/accounts", {"username": "auditee", "roles": ["observer"]})
+        wait_until(lambda: any(e["kind"] == "staff_added" for e in
+                               a.get("/api/v1/staff/audit?actor=admin").json["entries"]),
+                   10, "the account change in the log")
+        page = a.get("/api/v1/staff/audit?actor=admin&limit=2").json
+        self.assertLessEqual(len(page["entries"]), 2)
+        self.assertTrue(all(e["actor"]["kind"] == "staff" for e in page["entries"]))
+        head = page["head"]
+        self.assertEqual(len(head["hash"]), 64)
+        self.assertEqual(head["count"], self.w.sql("SELECT count(*) FROM events")[0][0])
+        self.assertEqual(a.get("/api/v1/staff/audit?since=bukan-tanggal").status, 400)
+        for bad in ("limit=0", "limit=abc", "limit=99999999", "before=x"):
+            self.assertEqual(a.get("/api/v1/staff/audit?" + bad).status, 400, bad)
+        r = a.get("/api/v1/staff/audit/verify")
+        self.assertEqual((r.status, r.json["ok"]), (200, True), r)
+        # Tampered with behind the server's back: the web says where.
+        self.w.sql_write("UPDATE events SET detail = '{\"forged\":1}' WHERE id = 1")
+        r = a.get("/api/v1/staff/audit/verify")
+        self.assertEqual((r.json["ok"], r.json["problem"], r.json["entry"]), (False, "changed", 1))
+
     def test_an_admin_cannot_lock_themselves_out(self):
         for body in ({"disabled": True}, {"roles": ["author"]}):
             r = self.admin.put("/api/v1/staff/accounts/admin", body)
