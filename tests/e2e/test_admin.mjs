@@ -473,7 +473,7 @@ worldTest('staff accounts: add (password once), edit roles and scope, disable, e
   assertEqual(page.errors, [], 'page errors');
 });
 
-worldTest('audit log: head count and hash, verify, filter by actor, paging', async (w) => {
+worldTest('audit log: head count and hash, verify (intact, then a tampered entry named), filters, paging', async (w) => {
   const pw = addStaff(w, 'admin', ['admin']);
   // More than a page (100) of entries: a candidate changes an answer 110 times.
   const lg = await candidateLogin(w, 'P001', w.passwords.P001);
@@ -510,6 +510,11 @@ worldTest('audit log: head count and hash, verify, filter by actor, paging', asy
   }
   const v = await page.textContent('#verify-result .message');
   assert(v.startsWith('Rantai utuh: ') && v.includes(await page.textContent('#chain-hash')), 'verified: ' + v);
+  // An answer entry: the candidate, the exam and the answer's fields shown.
+  const answerRow = (await rowsOf(page, '#audit-table')).find((r) => r[3] === 'answer');
+  assert(answerRow, 'an answer entry on the first page');
+  assertEqual([answerRow[2], answerRow[4], answerRow[5]], ['Peserta: P001', 'E2E', 'P001'], 'actor, exam and candidate of an answer');
+  assert(/"n":1/.test(answerRow[6]) && /"rev":\d+/.test(answerRow[6]), 'the answer in the detail: ' + answerRow[6]);
   // Filter by actor: only that actor's entries.
   await page.fill('#audit-actor', 'admin');
   await page.click('.filters [type="submit"]');
@@ -517,10 +522,33 @@ worldTest('audit log: head count and hash, verify, filter by actor, paging', asy
     const rows = await rowsOf(page, '#audit-table');
     return rows.length > 0 && rows.every((r) => r[2].endsWith('admin'));
   }, 5000, 'admin entries only');
+  // By exam: only that exam's entries.
+  await page.fill('#audit-actor', '');
+  await page.fill('#audit-exam', 'E2E');
+  await page.click('.filters [type="submit"]');
+  await waitUntil(async () => {
+    const rows = await rowsOf(page, '#audit-table');
+    return rows.length > 0 && rows.every((r) => r[4] === 'E2E');
+  }, 5000, 'E2E entries only');
+  // Since tomorrow: nothing yet.
+  const tomorrow = new Date(Date.now() + 86400000).toISOString().slice(0, 10);
+  await page.fill('#audit-exam', '');
+  await page.fill('#audit-since', tomorrow);
+  await page.click('.filters [type="submit"]');
+  await waitUntil(async () => (await page.textContent('#audit-list')).includes('Tidak ada entri yang cocok.'), 5000, 'nothing since tomorrow');
+  await page.fill('#audit-since', '');
   await page.fill('#audit-actor', 'tidak-ada');
   await page.click('.filters [type="submit"]');
   await waitUntil(async () => (await page.textContent('#audit-list')).includes('Tidak ada entri yang cocok.'), 5000, 'empty result');
   assertEqual(await page.isDisabled('[data-action="older"]'), true, 'no older page');
+  // Tamper with a stored entry (as someone with the database file could):
+  // "Periksa rantai" names it.
+  w.sql("UPDATE events SET rev = 99 WHERE id = (SELECT min(id) FROM events WHERE kind = 'answer')");
+  const bad = w.sql("SELECT min(id) AS id FROM events WHERE kind = 'answer'")[0].id;
+  await page.click('[data-action="verify"]');
+  await waitUntil(async () => (await page.textContent('#verify-result')).startsWith('Rantai RUSAK'), 10000, 'broken chain reported');
+  assert((await page.textContent('#verify-result')).startsWith(`Rantai RUSAK pada entri no. ${bad} (`), 'the changed entry named: ' + await page.textContent('#verify-result'));
+  assertEqual(await page.getAttribute('#verify-result .message', 'data-state'), 'error', 'shown as an error');
   assertEqual(page.errors, [], 'page errors');
 });
 

@@ -41,7 +41,8 @@ export async function render(ctx, root) {
       if (!ctx.alive()) return;
       fill(verifyOut, r.ok
         ? message(t('verifyOk', { count: r.count, head: r.head || '' }), 'ok')
-        : message(t('verifyBad', { count: r.count, problem: r.problem || '?' }), 'error'));
+        : message(t('verifyBad', { entry: r.entry === undefined || r.entry === null ? '?' : r.entry,
+          problem: r.problem ? label('problem_', r.problem) : '?', message: r.message || '' }), 'error'));
     } catch (e) {
       if (ctx.alive()) fill(verifyOut, message(errorText(e), 'error'));
     } finally {
@@ -86,10 +87,12 @@ export async function render(ctx, root) {
     const entries = d.entries || [];
     const cols = [{ label: t('colId'), num: true }, { label: t('colAt') }, { label: t('colActor') }, { label: t('colKind') },
       { label: t('colExam') }, { label: t('colCandidate') }, { label: t('colDetail') }];
-    const rows = entries.map((e) => [String(e.id), dateTime(e.at), actorText(e), e.kind || '', e.exam || '', e.candidate || '',
-      h('code', { class: 'detail' }, e.detail && typeof e.detail === 'object' ? JSON.stringify(e.detail) : String(e.detail || ''))]);
+    const rows = entries.map((e) => [String(e.id), dateTime(e.time || e.at), actorText(e), e.kind || '', examOf(e), candidateOf(e),
+      h('code', { class: 'detail' }, detailText(e))]);
     fill(list, table(cols, rows, { caption: t('logTitle'), captionHidden: true, id: 'audit-table', empty: t('auditEmpty') }));
-    const older = entries.length >= PAGE ? entries[entries.length - 1].id : null;
+    // The server names the next page's cursor (next_before); else the last id.
+    let older = entries.length >= PAGE ? entries[entries.length - 1].id : null;
+    if (Object.prototype.hasOwnProperty.call(d, 'next_before')) older = d.next_before;
     fill(pager,
       h('span', { class: 'page-no' }, t('pageNo', { n: st.page + 1 })),
       button(t('newer'), () => {
@@ -106,7 +109,36 @@ export async function render(ctx, root) {
   }
 }
 
+// An entry's actor is {kind, id, name} (or, in the contract's first draft,
+// actor_kind and actor); its candidate {registration_no, exam} or a string.
 function actorText(e) {
-  const kind = e.actor_kind ? label('actor_', e.actor_kind) : '';
-  return e.actor ? kind + ': ' + e.actor : kind;
+  const a = e.actor && typeof e.actor === 'object' ? e.actor : { kind: e.actor_kind, name: e.actor };
+  const kind = a.kind ? label('actor_', a.kind) : '';
+  return a.name ? kind + ': ' + a.name : kind;
+}
+
+function candidateOf(e) {
+  const c = e.candidate;
+  if (c && typeof c === 'object') return c.registration_no || '';
+  return c ? String(c) : '';
+}
+
+function examOf(e) {
+  if (e.exam) return String(e.exam);
+  return e.candidate && typeof e.candidate === 'object' && e.candidate.exam ? String(e.candidate.exam) : '';
+}
+
+const SHOWN = ['id', 'at', 'time', 'actor', 'actor_kind', 'candidate', 'exam', 'kind', 'hash', 'detail'];
+
+/** The entry's own fields (an answer's n, label, flag, rev) and its detail, as compact JSON. */
+function detailText(e) {
+  const out = {};
+  Object.keys(e).forEach((k) => {
+    if (SHOWN.indexOf(k) < 0) out[k] = e[k];
+  });
+  if (e.detail && typeof e.detail === 'object') Object.keys(e.detail).forEach((k) => {
+    out[k] = e.detail[k];
+  });
+  else if (e.detail !== null && e.detail !== undefined) out.detail = e.detail;
+  return Object.keys(out).length ? JSON.stringify(out) : '';
 }
