@@ -181,6 +181,7 @@ export default {
   banksTitle: 'Question banks and exams',
   banksList: 'Question banks (current version)',
   banksEmpty: 'No question bank yet.',
+  colBankTitle: 'Bank title',
   colVersion: 'Version',
   colItems: 'Items',
   colImported: 'Imported',

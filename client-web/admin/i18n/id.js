@@ -189,6 +189,7 @@ export default {
   banksTitle: 'Bank soal dan ujian',
   banksList: 'Bank soal (versi terbaru)',
   banksEmpty: 'Belum ada bank soal.',
+  colBankTitle: 'Judul bank',
   colVersion: 'Versi',
   colItems: 'Jumlah soal',
   colImported: 'Diimpor',

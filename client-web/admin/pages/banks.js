@@ -22,7 +22,7 @@ export async function render(ctx, root) {
   root.appendChild(examPanel(ctx));
 
   function draw(banks) {
-    fill(holder, table([{ label: t('colCode') }, { label: t('colTitle') }, { label: t('colVersion'), num: true },
+    fill(holder, table([{ label: t('colCode') }, { label: t('colBankTitle') }, { label: t('colVersion'), num: true },
       { label: t('colItems'), num: true }, { label: t('colImported') }],
     banks.map((b) => [b.code, b.title || '', String(b.version), String(b.items), dateTime(b.imported_at)]),
     { caption: t('banksList'), captionHidden: true, id: 'banks-table', empty: t('banksEmpty') }));
