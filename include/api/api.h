@@ -89,6 +89,10 @@ void api_admin_audit(void *app, struct evhttp_request *req, const struct princip
 		     const char *rest);
 void api_admin_audit_verify(void *app, struct evhttp_request *req, const struct principal *p,
 			    const char *rest);
+void api_admin_bank_items(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_admin_asset(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
 void api_admin_banks(void *app, struct evhttp_request *req, const struct principal *p,
 		     const char *rest);
 void api_admin_bank_upload(void *app, struct evhttp_request *req, const struct principal *p,

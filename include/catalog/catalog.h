@@ -38,6 +38,17 @@ int catalog_bank_list(sqlite3 *db, FILE *out, char *err, size_t errlen);
   * "imported_at"}]. NULL with err on failure. */
 json_t *catalog_banks_json(sqlite3 *db, char *err, size_t errlen);
 
+/* A bank version for authors, keys included: {"code","version","versions":
+ * [{"version","title","items","imported_at"}],"sections":[...],"items":[the
+ * stored item JSON, images as "sha256:<hex>"]}. version_no 0: the current
+ * one. NULL with err ("not_found" for an unknown bank or version). */
+json_t *catalog_bank_items_json(sqlite3 *db, const char *code, int version_no, char *err,
+				size_t errlen);
+/* A stored image by its SHA-256 (hex): 1 and *data (caller frees), *len,
+ * mime; 0 if unknown; -1 on error. */
+int catalog_asset(sqlite3 *db, const char *sha256, unsigned char **data, size_t *len,
+		  char mime[32]);
+
 /* Define an exam from a file. Returns 0, or -1 with err and nothing changed. */
 int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
 /* The same, reporting every problem of the file to errs. */

@@ -264,6 +264,8 @@ out:
 /* ---- worker jobs: results, import ----------------------------------------------------- */
 
 enum admin_job_kind {
+	AJ_BANK_ITEMS,
+	AJ_ASSET,
 	AJ_AUDIT,
 	AJ_AUDIT_VERIFY,
 	AJ_RESULTS_JSON,
@@ -284,7 +286,7 @@ struct admin_job {
 	struct evhttp_request *req;
 	struct actor who;
 	int64_t exam_id;
-	char exam[UJ_CODE_MAX + 1];
+	char exam[72]; /* exam or bank code, or an asset's SHA-256 (hex) */
 	char *in;   /* import: the CSV */
 	size_t in_len;
 	json_t *files; /* bank upload: {"path": "base64", ...} (owned) */
@@ -298,6 +300,9 @@ struct admin_job {
 	struct audit_filter filter; /* audit page (strings point into fstore) */
 	char fstore[3][UJ_CODE_MAX + UJ_USERNAME_MAX + 16];
 	int bad_filter;             /* the filter was refused: err says why */
+	int version;                /* bank preview: version number, 0 = current */
+	int not_found;              /* bank preview, asset: unknown */
+	char mime[32];              /* asset */
 	char sep;                   /* import: the separator found */
 };
 
@@ -536,6 +541,26 @@ static void admin_job_run(struct worker_job *job, void *tctx)
 		json_decref(doc);
 	} else if (j->kind == AJ_AUDIT || j->kind == AJ_AUDIT_VERIFY) {
 		admin_audit_run(j, rdb, out);
+	} else if (j->kind == AJ_BANK_ITEMS) {
+		json_t *doc = rdb ? catalog_bank_items_json(rdb, j->exam, j->version, j->err,
+							    sizeof j->err)
+				  : NULL;
+		if (!doc)
+			j->not_found = strcmp(j->err, "not_found") == 0;
+		if (!doc || json_dumpf(doc, out, JSON_COMPACT) != 0)
+			j->failed = j->not_found ? 0 : 2;
+		json_decref(doc);
+	} else if (j->kind == AJ_ASSET) {
+		unsigned char *data = NULL;
+		size_t len = 0;
+		int found = rdb ? catalog_asset(rdb, j->exam, &data, &len, j->mime) : -1;
+		if (found < 0)
+			j->failed = 2;
+		else if (!found)
+			j->not_found = 1;
+		else if (len && fwrite(data, 1, len, out) != len)
+			j->failed = 2;
+		free(data);
 	} else if (j->kind == AJ_RESULTS_XLSX) {
 		unsigned char *buf = NULL;
 		size_t len = 0;
@@ -571,6 +596,18 @@ static void admin_job_done(struct worker_job *job)
 	if (j->bad_filter) {
 		text_utf8_scrub(j->err);
 		http_reply_error(j->req, 400, "invalid_request", j->err);
+	} else if (j->not_found) {
+		http_reply_error(j->req, 404, "not_found", NULL);
+	} else if (j->kind == AJ_ASSET && !j->failed) {
+		struct evkeyvalq *h = evhttp_request_get_output_headers(j->req);
+		struct evbuffer *b = evbuffer_new();
+		evbuffer_add(b, j->out, j->out_len);
+		evhttp_add_header(h, "Cache-Control", "private, max-age=86400");
+		/* An SVG opened on its own runs nothing and loads nothing. */
+		evhttp_add_header(h, "Content-Security-Policy",
+				  "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+		http_reply_buffer(j->req, 200, b, j->mime);
+		evbuffer_free(b);
 	} else if (j->failed == 2) {
 		log_error("staff %s of %s: %s", j->kind == AJ_IMPORT ? "import" : "results", j->exam,
 			  j->err);
@@ -607,7 +644,7 @@ static void admin_job_done(struct worker_job *job)
 			http_reply_json(j->req, 201, json_pack("{s:s}", "report", j->out ? j->out : ""));
 		}
 	} else if (j->kind == AJ_RESULTS_JSON || j->kind == AJ_BANKS || j->kind == AJ_AUDIT ||
-		   j->kind == AJ_AUDIT_VERIFY) {
+		   j->kind == AJ_AUDIT_VERIFY || j->kind == AJ_BANK_ITEMS) {
 		json_error_t jerr;
 		json_t *v = json_loadb(j->out ? j->out : "", j->out_len, 0, &jerr);
 		if (v)
@@ -617,7 +654,7 @@ static void admin_job_done(struct worker_job *job)
 	} else {
 		int xlsx = j->kind == AJ_RESULTS_XLSX;
 		struct evbuffer *b = evbuffer_new();
-		char disp[96];
+		char disp[128];
 		evbuffer_add(b, j->out, j->out_len);
 		snprintf(disp, sizeof disp, "attachment; filename=\"hasil-%s.%s\"", j->exam,
 			 xlsx ? "xlsx" : "csv");
@@ -905,5 +942,57 @@ void api_admin_audit_verify(void *app, struct evhttp_request *req, const struct 
 	(void)rest;
 	errlist_init(&j->errs, 0);
 	j->kind = AJ_AUDIT_VERIFY;
+	admin_submit(app, req, j);
+}
+
+/* ---- a bank as its authors see it ------------------------------------------------ */
+
+void api_admin_bank_items(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest)
+{
+	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	struct admin_job *j;
+	struct evkeyvalq q;
+	char code[UJ_CODE_MAX + 1];
+	const char *v;
+	int version = 0, bad = 0;
+	(void)p;
+
+	TAILQ_INIT(&q);
+	if (query && evhttp_parse_query_str(query, &q) != 0)
+		bad = 1;
+	if (!bad && (v = evhttp_find_header(&q, "version")) && *v) {
+		bad = strspn(v, "0123456789") != strlen(v) || strlen(v) > 6;
+		version = bad ? 0 : atoi(v);
+	}
+	evhttp_clear_headers(&q);
+	if (bad || route_segment(rest, 0, code, sizeof code)) {
+		http_reply_error(req, bad ? 400 : 404, bad ? "invalid_request" : "not_found",
+				 bad ? "Versi bank harus berupa angka." : NULL);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	errlist_init(&j->errs, 0);
+	j->kind = AJ_BANK_ITEMS;
+	j->version = version;
+	str_copy(j->exam, sizeof j->exam, code);
+	admin_submit(app, req, j);
+}
+
+void api_admin_asset(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest)
+{
+	struct admin_job *j;
+	char sha[65];
+	(void)p;
+	if (route_segment(rest, 0, sha, sizeof sha) || strlen(sha) != 64 ||
+	    strspn(sha, "0123456789abcdef") != 64) {
+		http_reply_error(req, 404, "not_found", NULL);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	errlist_init(&j->errs, 0);
+	j->kind = AJ_ASSET;
+	str_copy(j->exam, sizeof j->exam, sha);
 	admin_submit(app, req, j);
 }

@@ -55,6 +55,8 @@ static const struct route api_rows[] = {
 	{ POST, S "/exams", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_exam_create },
 	{ GET, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_banks },
 	{ POST, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_bank_upload },
+	{ GET, S "/banks/*", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_bank_items },
+	{ GET, S "/assets/*", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_asset },
 	{ GET, S "/exams/*/candidates", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
 	  api_admin_candidates },
 	{ POST, S "/exams/*/candidates", PATTERN, STAFF, ADMIN, 1, 1, api_admin_import },

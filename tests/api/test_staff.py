@@ -471,6 +471,25 @@ class CatalogUploadTest(unittest.TestCase):
             r = self.author.post("/api/v1/staff/banks",
                                  {"bank": "{}", "images": {bad: "AAAA"}})
             self.assertEqual((r.status, r.error), (400, "invalid_request"), bad)
+        # The bank as its authors see it: keys and points included, images
+        # by hash, served to authors only.
+        r = self.author.get("/api/v1/staff/banks/WB")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["version"], len(r.json["items"])), (1, 18))
+        twk = next(i for i in r.json["items"] if i["section"] == "TWK")
+        self.assertEqual(sum(1 for o in twk["options"] if o.get("correct")), 1)
+        tkp = next(i for i in r.json["items"] if i["section"] == "TKP")
+        self.assertTrue(all("points" in o for o in tkp["options"]))
+        fig = next(i for i in r.json["items"] if i.get("images"))
+        sha = fig["images"][0].split(":", 1)[1]
+        img = self.author.get("/api/v1/staff/assets/" + sha)
+        self.assertEqual((img.status, img.headers["content-type"]), (200, "image/svg+xml"))
+        self.assertIn("sandbox", img.headers["content-security-policy"])
+        self.assertTrue(img.raw.startswith(b"<svg"))
+        self.assertEqual(self.author.get("/api/v1/staff/assets/" + "0" * 64).status, 404)
+        self.assertEqual(self.author.get("/api/v1/staff/banks/NOPE").status, 404)
+        self.assertEqual(self.author.get("/api/v1/staff/banks/WB?version=9").status, 404)
+        self.assertEqual(self.author.get("/api/v1/staff/banks/WB?version=x").status, 400)
         exam = json.load(open(make_exam(d, code="WX", bank="WB")))
         r = self.author.request("POST", "/api/v1/staff/exams", raw=json.dumps(exam).encode())
         self.assertEqual(r.status, 201, r)
