@@ -454,12 +454,14 @@ worldTest('staff accounts: add (password once), edit roles and scope, disable, e
   // Disable → login refused; enable → works again.
   await page.click('tr[data-user="pengawas.baru"] [data-action="disable"]');
   await page.click('#dialog-confirm');
-  await waitUntil(async () => (await page.textContent('tr[data-user="pengawas.baru"]')).includes('Nonaktif'), 5000, 'disabled');
+  // (The state column: the row's buttons also say "Nonaktifkan"/"Aktifkan".)
+  const stateOf = async (u) => (await rowsOf(page, '#accounts-table')).find((r) => r[0] === u)[4];
+  await waitUntil(async () => (await stateOf('pengawas.baru')) === 'Nonaktif', 5000, 'disabled');
   const refused = await apiLogin('pengawas.baru', newPw);
   assertEqual([refused.status, (await refused.json()).error.code], [401, 'account_disabled'], 'disabled login');
   await page.click('tr[data-user="pengawas.baru"] [data-action="enable"]');
   await page.click('#dialog-confirm');
-  await waitUntil(async () => (await page.textContent('tr[data-user="pengawas.baru"]')).includes('Aktif'), 5000, 'enabled');
+  await waitUntil(async () => (await stateOf('pengawas.baru')) === 'Aktif', 5000, 'enabled');
   // Reset: a new password, the old one refused.
   await page.click('tr[data-user="pengawas.baru"] [data-action="reset"]');
   await page.click('#dialog-confirm');
