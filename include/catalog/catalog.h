@@ -49,6 +49,16 @@ json_t *catalog_bank_items_json(sqlite3 *db, const char *code, int version_no, c
 int catalog_asset(sqlite3 *db, const char *sha256, unsigned char **data, size_t *len,
 		  char mime[32]);
 
+/* Change an exam's definition: changes holds only the fields that do not
+ * decide papers (title, duration_s, opens_at, closes_at, token, show_score,
+ * pass_rules, tie_break, timezone, archived; null removes an optional one).
+ * Refused (every problem in errs, nothing changed) for any other field, for
+ * a result that does not check, or - unless only "archived" changes - once a
+ * candidate of the exam has started. On success *out_def is the new
+ * definition bound to the bank. Returns 0 or -1. */
+int catalog_exam_update(sqlite3 *db, const char *code, json_t *changes, struct exam_def *out_def,
+			struct errlist *errs);
+
 /* Define an exam from a file. Returns 0, or -1 with err and nothing changed. */
 int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
 /* The same, reporting every problem of the file to errs. */

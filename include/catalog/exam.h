@@ -54,6 +54,7 @@ struct exam_def {
 	int n_sections;
 	struct exam_draw sec[UJ_SECTIONS_MAX];
 	int shuffle_items, shuffle_options, show_score;
+	int archived; /* done with: hidden from the open list, no logins or starts */
 	int n_tie;
 	int tie[UJ_SECTIONS_MAX]; /* exam section indexes */
 	int n_rules;

@@ -54,6 +54,7 @@ struct rt_exam {
 	int paper_len;
 	int section_from[UJ_SECTIONS_MAX]; /* 1-based first n of each section */
 	struct hmap candidates;            /* registration_no -> rt_candidate */
+	int editing; /* a staff edit of the definition is being stored: no starts */
 };
 
 struct rt_question {
@@ -142,6 +143,10 @@ struct rt_session *registry_session_add(struct registry *r, struct rt_candidate 
 					enum session_state state);
 /* Remove the candidate's active session (logout). */
 void registry_session_end(struct registry *r, struct rt_candidate *cand);
+
+/* Replace e's definition by def (same code, bank and sections: papers are
+ * unchanged) and re-resolve every candidate's pass rule (loop thread). */
+void registry_exam_redefine(struct rt_exam *e, const struct exam_def *def);
 
 /* Deadline of a started attempt. */
 int64_t registry_deadline(const struct rt_candidate *c);

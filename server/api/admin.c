@@ -78,6 +78,8 @@ static void admin_event(struct api *a, const struct principal *p, const char *ki
 
 /* ---- exams and candidates (RAM) --------------------------------------------------- */
 
+static json_t *admin_exam_json(const struct rt_exam *e);
+
 void api_admin_exams(void *app, struct evhttp_request *req, const struct principal *p,
 		     const char *rest)
 {
@@ -87,24 +89,9 @@ void api_admin_exams(void *app, struct evhttp_request *req, const struct princip
 	size_t it = 0;
 	(void)rest;
 
-	while ((e = hmap_next(&a->x->reg.exams, &it))) {
-		int started = 0, finished = 0;
-		size_t ci = 0;
-		struct rt_candidate *c;
-		if (!staff_exam_allowed(p, e->id, ROLE_ALL))
-			continue;
-		while ((c = hmap_next(&e->candidates, &ci))) {
-			started += c->status != ATT_NOT_STARTED;
-			finished += c->status == ATT_FINISHED;
-		}
-		json_array_append_new(
-			list, json_pack("{s:s,s:s,s:o,s:o,s:i,s:b,s:i,s:i,s:i}", "code", e->def.code,
-					"title", e->def.title, "opens_at", clock_json(e->def.opens_at),
-					"closes_at", clock_json(e->def.closes_at), "duration_s",
-					e->def.duration_s, "token_required", e->def.token[0] != '\0',
-					"candidates", (int)e->candidates.len, "started", started,
-					"finished", finished));
-	}
+	while ((e = hmap_next(&a->x->reg.exams, &it)))
+		if (staff_exam_allowed(p, e->id, ROLE_ALL))
+			json_array_append_new(list, admin_exam_json(e));
 	http_reply_json(req, 200, json_pack("{s:o}", "exams", list));
 }
 
@@ -264,6 +251,7 @@ out:
 /* ---- worker jobs: results, import ----------------------------------------------------- */
 
 enum admin_job_kind {
+	AJ_EXAM_EDIT,
 	AJ_BANK_ITEMS,
 	AJ_ASSET,
 	AJ_AUDIT,
@@ -301,6 +289,8 @@ struct admin_job {
 	char fstore[3][UJ_CODE_MAX + UJ_USERNAME_MAX + 16];
 	int bad_filter;             /* the filter was refused: err says why */
 	int version;                /* bank preview: version number, 0 = current */
+	json_t *changes;            /* exam edit: the fields to change (owned) */
+	struct exam_def *def;       /* exam edit: the new definition (owned) */
 	int not_found;              /* bank preview, asset: unknown */
 	char mime[32];              /* asset */
 	char sep;                   /* import: the separator found */
@@ -310,6 +300,8 @@ static void admin_job_free(struct admin_job *j)
 {
 	json_decref(j->files);
 	json_decref(j->creds);
+	json_decref(j->changes);
+	free(j->def);
 	errlist_free(&j->errs);
 	if (j->out)
 		OPENSSL_cleanse(j->out, j->out_len);
@@ -531,6 +523,16 @@ static void admin_job_run(struct worker_job *job, void *tctx)
 	}
 	if (j->kind == AJ_IMPORT) {
 		admin_import_run(j);
+	} else if (j->kind == AJ_EXAM_EDIT) {
+		sqlite3 *db = db_open(j->a->db_path, DB_OPEN_EXISTING, j->err, sizeof j->err);
+		if (!db) {
+			j->failed = 2;
+		} else {
+			sqlite3_busy_timeout(db, 10000);
+			if (catalog_exam_update(db, j->exam, j->changes, j->def, &j->errs))
+				j->failed = 1;
+			db_close(db);
+		}
 	} else if (j->kind == AJ_BANK || j->kind == AJ_EXAM) {
 		admin_catalog_run(j, out);
 	} else if (j->kind == AJ_BANKS) {
@@ -590,6 +592,53 @@ static void admin_reply_errors(struct evhttp_request *req, const struct errlist 
 	api_staff_reply_invalid(req, list);
 }
 
+/* The exam as the staff exam list shows it. */
+static json_t *admin_exam_json(const struct rt_exam *e)
+{
+	int started = 0, finished = 0;
+	size_t ci = 0;
+	struct rt_candidate *c;
+	while ((c = hmap_next(&e->candidates, &ci))) {
+		started += c->status != ATT_NOT_STARTED;
+		finished += c->status == ATT_FINISHED;
+	}
+	return json_pack("{s:s,s:s,s:o,s:o,s:i,s:b,s:b,s:b,s:i,s:i,s:i}", "code", e->def.code,
+			 "title", e->def.title, "opens_at", clock_json(e->def.opens_at), "closes_at",
+			 clock_json(e->def.closes_at), "duration_s", e->def.duration_s,
+			 "token_required", e->def.token[0] != '\0', "show_score", e->def.show_score,
+			 "archived", e->def.archived, "candidates", (int)e->candidates.len, "started",
+			 started, "finished", finished);
+}
+
+/* An edit stored (or refused): RAM follows the database, the exam takes
+ * starts again, and the change is recorded. */
+static void admin_exam_edit_done(struct admin_job *j)
+{
+	struct rt_exam *e = registry_exam(&j->a->x->reg, j->exam);
+	struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
+	json_t *fields = json_array();
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(j->changes, key, v)
+		json_array_append_new(fields, json_string(key));
+	s->why = j->failed ? "exam_update_refused" : "exam_updated";
+	s->detail = json_pack("{s:s,s:o,s:O}", "exam", j->exam, "fields", fields, "changes",
+			      j->changes);
+	writer_submit(j->a->staff->w, &s->op);
+	if (e) {
+		if (!j->failed)
+			registry_exam_redefine(e, j->def);
+		e->editing = 0;
+	}
+	if (j->failed)
+		admin_reply_errors(j->req, &j->errs);
+	else if (e)
+		http_reply_json(j->req, 200, admin_exam_json(e));
+	else
+		http_reply_error(j->req, 500, "internal", NULL);
+}
+
 static void admin_job_done(struct worker_job *job)
 {
 	struct admin_job *j = (struct admin_job *)job;
@@ -612,6 +661,8 @@ static void admin_job_done(struct worker_job *job)
 		log_error("staff %s of %s: %s", j->kind == AJ_IMPORT ? "import" : "results", j->exam,
 			  j->err);
 		http_reply_error(j->req, 500, "internal", NULL);
+	} else if (j->kind == AJ_EXAM_EDIT) {
+		admin_exam_edit_done(j);
 	} else if (j->kind == AJ_IMPORT) {
 		struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
 		s->why = j->failed ? "candidates_import_refused" : "candidates_imported";
@@ -995,4 +1046,59 @@ void api_admin_asset(void *app, struct evhttp_request *req, const struct princip
 	j->kind = AJ_ASSET;
 	str_copy(j->exam, sizeof j->exam, sha);
 	admin_submit(app, req, j);
+}
+
+/* ---- changing an exam ------------------------------------------------------------- */
+
+void api_admin_exam_edit(void *app, struct evhttp_request *req, const struct principal *p,
+			 const char *rest)
+{
+	struct api *a = app;
+	struct rt_exam *e;
+	struct admin_job *j;
+	json_t *body;
+	const char *key;
+	json_t *v;
+	int only_archive = 1, started = 0;
+
+	if (!admin_exam(a, req, p, rest, &e) || http_body_json(req, a->max_body, &body))
+		return;
+	json_object_foreach(body, key, v)
+		only_archive &= strcmp(key, "archived") == 0;
+	if (!only_archive) {
+		struct rt_candidate *c;
+		size_t it = 0;
+		while ((c = hmap_next(&e->candidates, &it)))
+			started += c->status != ATT_NOT_STARTED;
+	}
+	if (started || e->editing) {
+		char d[160];
+		snprintf(d, sizeof d,
+			 started ? "%d peserta sudah mulai mengerjakan; ujian ini tidak dapat diubah lagi."
+				 : "Perubahan lain sedang disimpan; coba lagi.",
+			 started);
+		http_reply_error(req, 409, "conflict", d);
+		json_decref(body);
+		return;
+	}
+	j = xcalloc(1, sizeof *j);
+	errlist_init(&j->errs, 0);
+	j->kind = AJ_EXAM_EDIT;
+	j->who = p->actor;
+	j->changes = body;
+	j->def = xcalloc(1, sizeof *j->def);
+	str_copy(j->exam, sizeof j->exam, e->def.code);
+	/* No start while the new definition is stored: a candidate never starts
+	 * on a definition that is about to change. */
+	if (!only_archive)
+		e->editing = 1;
+	j->job.run = admin_job_run;
+	j->job.done = admin_job_done;
+	j->a = a;
+	j->req = req;
+	if (worker_submit(a->pool, &j->job)) {
+		e->editing = 0;
+		admin_job_free(j);
+		http_reply_busy(req);
+	}
 }

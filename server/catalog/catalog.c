@@ -841,3 +841,112 @@ int catalog_asset(sqlite3 *db, const char *sha256, unsigned char **data, size_t 
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* Fields an edit may change; the others decide the papers already drawn. */
+static const char *const catalog_editable[] = { "title",      "duration_s", "opens_at",
+						"closes_at",  "token",      "show_score",
+						"pass_rules", "tie_break",  "timezone",
+						"archived",   NULL };
+
+int catalog_exam_update(sqlite3 *db, const char *code, json_t *changes, struct exam_def *out_def,
+			struct errlist *errs)
+{
+	char err[1024];
+	size_t errlen = sizeof err;
+	struct bank_snapshot snap;
+	json_t *doc = NULL, *v;
+	const char *key;
+	sqlite3_stmt *st = NULL;
+	char *js = NULL;
+	int64_t exam_id = 0, bank_id, current;
+	int rc = -1, have_snap = 0, only_archive = 1;
+
+	err[0] = '\0';
+	json_object_foreach(changes, key, v) {
+		int ok = 0;
+		for (const char *const *k = catalog_editable; *k; k++)
+			ok |= strcmp(*k, key) == 0;
+		if (!ok)
+			errlist_add(errs, 0, NULL, key,
+				    "cannot be changed here: it decides the papers already drawn "
+				    "(create a new exam instead)");
+		only_archive &= strcmp(key, "archived") == 0;
+	}
+	if (errs->total)
+		goto out;
+	if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
+		goto out;
+	if (!(st = db_prepare(db, "SELECT id, definition_json FROM exams WHERE code = ?", err,
+			      errlen)))
+		goto rollback;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		errlist_add(errs, 0, NULL, "code", "no exam \"%s\"", code);
+		goto rollback;
+	}
+	exam_id = sqlite3_column_int64(st, 0);
+	doc = jc_parse((const char *)sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1),
+		       err, errlen);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!doc)
+		goto rollback;
+	/* The changes over the stored document; null removes an optional field. */
+	json_object_foreach(changes, key, v) {
+		if (json_is_null(v))
+			json_object_del(doc, key);
+		else
+			json_object_set(doc, key, v);
+	}
+	if (exam_check(doc, out_def, errs))
+		goto rollback;
+	bank_id = catalog_bank_id(db, out_def->bank, &current);
+	if (!bank_id || catalog_load_bank_version(db, bank_id, current, &snap, err, errlen))
+		goto rollback;
+	have_snap = 1;
+	if (exam_bind_check(out_def, snap.sec, snap.n_sections, errs))
+		goto rollback;
+	/* Started attempts run on the definition they started with; archiving
+	 * is always allowed. */
+	if (!only_archive) {
+		if (!(st = db_prepare(db,
+				      "SELECT count(*) FROM attempts a JOIN candidates c ON"
+				      " c.id = a.candidate_id WHERE c.exam_id = ?",
+				      err, errlen)))
+			goto rollback;
+		sqlite3_bind_int64(st, 1, exam_id);
+		sqlite3_step(st);
+		if (sqlite3_column_int(st, 0) > 0) {
+			errlist_add(errs, 0, NULL, NULL,
+				    "%d candidate(s) have started: the exam can no longer be changed",
+				    sqlite3_column_int(st, 0));
+			goto rollback;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	js = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!(st = db_prepare(db, "UPDATE exams SET definition_json = ? WHERE id = ?", err, errlen)))
+		goto rollback;
+	sqlite3_bind_text(st, 1, js, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, exam_id);
+	if (sqlite3_step(st) != SQLITE_DONE || db_bump_catalog(db)) {
+		snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db));
+		goto rollback;
+	}
+	if (db_exec(db, "COMMIT", err, errlen))
+		goto rollback;
+	rc = 0;
+	goto out;
+rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	if (rc && errs->total == 0)
+		errlist_add(errs, 0, NULL, NULL, "%s", err[0] ? err : "exam update failed");
+	sqlite3_finalize(st);
+	if (have_snap)
+		catalog_bank_snapshot_free(&snap);
+	json_decref(doc);
+	free(js);
+	return rc;
+}

@@ -286,8 +286,9 @@ static int loader_candidates(struct loader *L, sqlite3 *db, struct load_batch *b
 			goto out;
 		}
 		memcpy(c->pw_hash, sqlite3_column_blob(st, 6), UJ_HASH_LEN);
-		int ri = exam_rule_index(&c->exam->def, c->track);
-		c->rule = ri >= 0 ? &c->exam->def.rules[ri] : NULL;
+		/* The pass rule is resolved on the loop (loader_merge): a staff
+		 * edit may change the rules of a shared exam. */
+		c->rule = NULL;
 		if (loader_paper(L, db, c, sqlite3_column_int64(st, 7),
 				 (const char *)sqlite3_column_text(st, 8),
 				 (size_t)sqlite3_column_bytes(st, 8), err, errlen)) {
@@ -330,7 +331,9 @@ void loader_merge(struct registry *r, struct load_batch *b)
 	for (size_t i = 0; i < b->n_exams; i++)
 		hmap_puts(&r->exams, b->exams[i]->def.code, b->exams[i]);
 	for (; c; c = next) {
+		int ri = exam_rule_index(&c->exam->def, c->track);
 		next = c->all_next;
+		c->rule = ri >= 0 ? &c->exam->def.rules[ri] : NULL;
 		hmap_puts(&c->exam->candidates, c->regno, c);
 		c->all_next = r->all;
 		r->all = c;

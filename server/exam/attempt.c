@@ -324,7 +324,7 @@ static void attempt_disarm(struct rt_candidate *c)
 
 int attempt_exam_open(const struct rt_exam *e, int64_t now)
 {
-	return (!e->def.opens_at || now >= e->def.opens_at) &&
+	return !e->def.archived && !e->editing && (!e->def.opens_at || now >= e->def.opens_at) &&
 	       (!e->def.closes_at || now < e->def.closes_at);
 }
 

@@ -4,6 +4,7 @@
 #include "core/mem.h"
 
 #include <assert.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,4 +134,38 @@ int64_t registry_deadline(const struct rt_candidate *c)
 {
 	assert(c->credit_ms >= 0);
 	return clock_deadline_ms(c->started_at, c->exam->def.duration_s, c->extra_s, c->credit_ms);
+}
+
+void registry_exam_redefine(struct rt_exam *e, const struct exam_def *def)
+{
+	json_t *t = json_string(def->title);
+	char *title = json_dumps(t, JSON_ENCODE_ANY | JSON_COMPACT);
+	struct rt_candidate *c;
+	size_t it = 0;
+
+	json_decref(t);
+	if (!title)
+		abort(); /* out of memory */
+	assert(strcmp(def->code, e->def.code) == 0 && def->n_sections == e->def.n_sections);
+	/* Only the fields an edit may change are written: the catalog watcher's
+	 * thread reads the others (sections) of a shared exam while it loads
+	 * new candidates. */
+	memcpy(e->def.title, def->title, sizeof e->def.title);
+	e->def.duration_s = def->duration_s;
+	e->def.opens_at = def->opens_at;
+	e->def.closes_at = def->closes_at;
+	memcpy(e->def.token, def->token, sizeof e->def.token);
+	e->def.show_score = def->show_score;
+	e->def.archived = def->archived;
+	e->def.zone = def->zone;
+	e->def.n_tie = def->n_tie;
+	memcpy(e->def.tie, def->tie, sizeof e->def.tie);
+	e->def.n_rules = def->n_rules;
+	memcpy(e->def.rules, def->rules, sizeof e->def.rules);
+	free(e->title_json);
+	e->title_json = title;
+	while ((c = hmap_next(&e->candidates, &it))) {
+		int ri = exam_rule_index(&e->def, c->track);
+		c->rule = ri >= 0 ? &e->def.rules[ri] : NULL;
+	}
 }

@@ -504,6 +504,55 @@ class CatalogUploadTest(unittest.TestCase):
             "SELECT kind FROM events WHERE actor_kind = 'staff'")}, 10, "the upload events")
 
 
+class ExamEditTest(unittest.TestCase):
+    def test_edit_before_any_start_then_archive(self):
+        w = World(n_candidates=3)
+        try:
+            w.add_staff("penulis", "author")
+            w.serve()
+            a, _ = w.staff_login("penulis")
+            # Everything wrong at once, nothing changed.
+            r = a.put("/api/v1/staff/exams/EX", {"sections": [], "duration_s": 5,
+                                                  "bank": "X"})
+            self.assertEqual((r.status, r.error), (400, "invalid_input"))
+            self.assertEqual({e["field"] for e in r.json["error"]["errors"]}, {"sections", "bank"})
+            r = a.put("/api/v1/staff/exams/EX", {"duration_s": 5})
+            self.assertEqual((r.status, r.error), (400, "invalid_input"))
+            self.assertEqual(r.json["error"]["errors"][0]["field"], "duration_s")
+            r = a.put("/api/v1/staff/exams/EX", {"title": "Ujian Dinas 2026", "duration_s": 1800,
+                                                  "token": "ABC123", "show_score": False})
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual((r.json["title"], r.json["duration_s"], r.json["token_required"]),
+                             ("Ujian Dinas 2026", 1800, True))
+            c = w.client()
+            r = c.login("EX", "C001", w.password("C001"))
+            self.assertEqual((r.status, r.error), (403, "token_required"))
+            r = c.login("EX", "C001", w.password("C001"), token="abc123")
+            self.assertEqual(r.status, 200, r)
+            c.token = r.json["token"]
+            r = c.post("/api/v1/attempt/start")
+            self.assertTrue(1790 * 1000 < r.json["attempt"]["remaining_ms"] <= 1800 * 1000, r)
+            # Once someone started, only archiving is allowed.
+            r = a.put("/api/v1/staff/exams/EX", {"duration_s": 3600})
+            self.assertEqual((r.status, r.error), (409, "conflict"))
+            self.assertLessEqual(c.get("/api/v1/attempt").json["attempt"]["remaining_ms"], 1800 * 1000)
+            r = a.put("/api/v1/staff/exams/EX", {"archived": True})
+            self.assertEqual((r.status, r.json["archived"]), (200, True))
+            self.assertEqual(w.client().get("/api/v1/exams/open").json, [])
+            r = w.client().login("EX", "C002", w.password("C002"), token="ABC123")
+            self.assertEqual((r.status, r.error), (403, "exam_closed"))
+            # The edits are stored: a restart serves them.
+            w.server.stop()
+            w.server.start()
+            exams = w.staff_login("penulis")[0].get("/api/v1/staff/exams").json["exams"]
+            self.assertEqual((exams[0]["title"], exams[0]["archived"]), ("Ujian Dinas 2026", True))
+            kinds = [k for (k,) in w.sql("SELECT kind FROM events WHERE kind LIKE 'exam_update%'")]
+            self.assertEqual(kinds.count("exam_updated"), 2)
+            self.assertEqual(kinds.count("exam_update_refused"), 2)
+        finally:
+            w.close()
+
+
 class CandidateSessionLifetimeTest(unittest.TestCase):
     def test_a_candidate_token_ends_after_the_finish(self):
         w = World(n_candidates=2)
