@@ -133,6 +133,7 @@ export const api = {
 
   exams: () => request('GET', '/exams'),
   createExam: (file) => request('POST', '/exams', { blob: file, type: 'application/json' }),
+  updateExam: (code, body) => request('PUT', exam(code), body),
   banks: () => request('GET', '/banks'),
   uploadBank: (body) => request('POST', '/banks', body),
   candidates: (code) => request('GET', exam(code) + '/candidates'),

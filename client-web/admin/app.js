@@ -11,6 +11,7 @@ import { confirmDialog } from './dialog.js';
 import * as examsPage from './pages/exams.js';
 import * as candidatesPage from './pages/candidates.js';
 import * as banksPage from './pages/banks.js';
+import * as examEditPage from './pages/exam-edit.js';
 import * as cardsPage from './pages/cards.js';
 import * as resultsPage from './pages/results.js';
 import * as accountsPage from './pages/accounts.js';
@@ -26,6 +27,7 @@ const ROUTES = [
   { re: /^\/ujian$/, page: examsPage, roles: ALL, menu: 'navExams', href: '#/ujian' },
   { re: /^\/ujian\/([^/]+)\/peserta$/, page: candidatesPage, roles: ['admin', 'proctor', 'observer'] },
   { re: /^\/ujian\/([^/]+)\/kartu$/, page: cardsPage, roles: ['admin'] },
+  { re: /^\/ujian\/([^/]+)\/ubah$/, page: examEditPage, roles: ['admin', 'author'] },
   { re: /^\/hasil\/([^/]+)$/, page: resultsPage, roles: ['admin', 'committee'] },
   { re: /^\/bank$/, page: banksPage, roles: ['admin', 'author'], menu: 'navBanks', href: '#/bank' },
   { re: /^\/akun$/, page: accountsPage, roles: ['admin'], menu: 'navAccounts', href: '#/akun' },

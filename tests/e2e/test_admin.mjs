@@ -417,6 +417,70 @@ worldTest('author: question bank upload (with its image) and exam creation, erro
   assertEqual(page.errors, [], 'page errors');
 });
 
+worldTest('exam settings: change before the first start (title, duration, token), refused after; archive and restore', async (w) => {
+  const pw = addStaff(w, 'admin', ['admin']);
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await staffLogin(page, w, 'admin', pw);
+  await page.waitForSelector('#exams-table');
+  await page.click('#exams-table tr[data-exam="E2E"] a[href="#/ujian/E2E/ubah"]');
+  await page.waitForSelector('#edit-title');
+  assertEqual(await page.inputValue('#edit-title'), 'Ujian Uji Peramban', 'title prefilled');
+  assertEqual(await page.inputValue('#edit-minutes'), '60', 'duration prefilled');
+  // Nothing changed; bad pass rules: said before sending.
+  await page.click('[data-action="exam-save"]');
+  assertEqual(await page.textContent('#exam-edit-result'), 'Tidak ada yang diubah.', 'nothing changed');
+  await page.fill('#edit-rules', '{umum:');
+  await page.click('[data-action="exam-save"]');
+  assertEqual(await page.textContent('#exam-edit-result'), 'Ambang batas bukan JSON yang sah.', 'bad JSON');
+  await page.fill('#edit-rules', '');
+  // A token the server refuses (too short): its message shown.
+  await page.fill('#edit-token', 'AB');
+  await page.click('[data-action="exam-save"]');
+  await waitUntil(async () => /token/i.test(await page.textContent('#exam-edit-result')), 10000,
+    'the server\'s refusal naming the token');
+  assertEqual(await page.getAttribute('#exam-edit-result .message', 'data-state'), 'error', 'shown as an error');
+  // Title, duration and a token: saved; the open-exam list and a login show them.
+  await page.fill('#edit-title', 'Ujian Uji Diubah');
+  await page.fill('#edit-minutes', '30');
+  await page.fill('#edit-token', 'ABCD12');
+  await page.click('[data-action="exam-save"]');
+  await waitUntil(async () => (await page.textContent('#exam-edit-result')).startsWith('Perubahan ujian telah disimpan.'), 10000, 'saved');
+  await waitUntil(async () => {
+    const open = await (await fetch(`${w.url}/api/v1/exams/open`)).json(); // an array
+    const e = open.find((x) => x.code === 'E2E');
+    return e && e.title === 'Ujian Uji Diubah' && e.duration_s === 1800 && e.token_required === true;
+  }, 5000, 'the change visible to candidates');
+  assertEqual((await candidateLogin(w, 'P001', w.passwords.P001)).code, 'token_required', 'the token is now asked for');
+  // A candidate starts: the settings can no longer change.
+  const r = await fetch(`${w.url}/api/v1/candidate/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ exam: 'E2E', registration_no: 'P001', password: w.passwords.P001, token: 'ABCD12' }) });
+  const token = (await r.json()).token;
+  assertEqual((await fetch(`${w.url}/api/v1/attempt/start`, { method: 'POST', headers: { Authorization: 'Bearer ' + token } })).status, 200, 'started');
+  await waitUntil(async () => {
+    await page.reload();
+    await page.waitForSelector('#edit-title');
+    return page.isDisabled('#edit-title');
+  }, 5000, 'the form disabled once a candidate started');
+  assert((await page.textContent('#screen-page')).includes('Sudah ada peserta yang mulai'), 'and says why');
+  // Archive (any time): the badge in the list, gone from the open list; then restore.
+  await page.click('[data-action="archive"]');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('[data-action="unarchive"]');
+  assert((await page.textContent('#screen-page')).includes('Ujian ini diarsipkan.'), 'archived');
+  await waitUntil(async () => {
+    const open = await (await fetch(`${w.url}/api/v1/exams/open`)).json();
+    return !open.some((x) => x.code === 'E2E');
+  }, 5000, 'gone from the open list');
+  await go(page, w, '#/ujian', '#exams-table');
+  assert((await page.textContent('#exams-table tr[data-exam="E2E"]')).includes('diarsipkan'), 'badge in the list');
+  await go(page, w, '#/ujian/E2E/ubah', '[data-action="unarchive"]');
+  await page.click('[data-action="unarchive"]');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('[data-action="archive"]');
+  await axeScan(page, '#/ujian/E2E/ubah');
+  assertEqual(page.errors, [], 'page errors');
+});
+
 worldTest('staff accounts: add (password once), edit roles and scope, disable, enable, reset', async (w) => {
   const pw = addStaff(w, 'admin', ['admin']);
   const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });

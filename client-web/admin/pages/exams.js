@@ -17,6 +17,7 @@ export async function render(ctx, root) {
   const exams = (data.exams || []).slice().sort((a, b) => String(a.code).localeCompare(String(b.code)));
   const canCandidates = ctx.hasRole('admin', 'proctor', 'observer');
   const canResults = ctx.hasRole('admin', 'committee');
+  const canEdit = ctx.hasRole('admin', 'author');
   const scope = ctx.me.exams && ctx.me.exams.length && !ctx.hasRole('admin');
   root.appendChild(h('p', { class: 'lead' }, scope ? t('examsScoped', { exams: ctx.me.exams.join(', ') }) : t('examsLead')));
   const cols = [
@@ -24,19 +25,20 @@ export async function render(ctx, root) {
     { label: t('colDuration'), num: true }, { label: t('colCandidates'), num: true },
     { label: t('colStarted'), num: true }, { label: t('colFinished'), num: true },
   ];
-  if (canCandidates || canResults) cols.push({ label: t('colActions') });
+  if (canCandidates || canResults || canEdit) cols.push({ label: t('colActions') });
   const rows = exams.map((e) => {
     const cells = [
       e.code,
-      e.title,
+      e.archived ? [e.title + ' ', h('span', { class: 'badge' }, t('archivedBadge'))] : e.title,
       windowText(e),
       String(Math.round((e.duration_s || 0) / 60)),
       String(e.candidates || 0),
       String(e.started || 0),
       String(e.finished || 0),
     ];
-    if (canCandidates || canResults) {
+    if (canCandidates || canResults || canEdit) {
       cells.push(h('div', { class: 'row-actions' },
+        canEdit ? h('a', { class: 'button small', href: '#/ujian/' + enc(e.code) + '/ubah', 'aria-label': t('editExamOf', { code: e.code }) }, t('edit')) : null,
         canCandidates ? h('a', { class: 'button small', href: '#/ujian/' + enc(e.code) + '/peserta', 'aria-label': t('candidatesOf', { code: e.code }) }, t('linkCandidates')) : null,
         canResults ? h('a', { class: 'button small', href: '#/hasil/' + enc(e.code), 'aria-label': t('resultsOf', { code: e.code }) }, t('linkResults')) : null));
     }
