@@ -135,6 +135,7 @@ export const api = {
   createExam: (file) => request('POST', '/exams', { blob: file, type: 'application/json' }),
   updateExam: (code, body) => request('PUT', exam(code), body),
   banks: () => request('GET', '/banks'),
+  bank: (code, version) => request('GET', '/banks/' + enc(code) + query({ version: version })),
   uploadBank: (body) => request('POST', '/banks', body),
   candidates: (code) => request('GET', exam(code) + '/candidates'),
   resetCandidatePassword: (code, regno) => request('POST', cand(code, regno) + '/password'),

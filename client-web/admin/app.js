@@ -11,6 +11,7 @@ import { confirmDialog } from './dialog.js';
 import * as examsPage from './pages/exams.js';
 import * as candidatesPage from './pages/candidates.js';
 import * as banksPage from './pages/banks.js';
+import * as bankViewPage from './pages/bank-view.js';
 import * as examEditPage from './pages/exam-edit.js';
 import * as cardsPage from './pages/cards.js';
 import * as resultsPage from './pages/results.js';
@@ -30,6 +31,7 @@ const ROUTES = [
   { re: /^\/ujian\/([^/]+)\/ubah$/, page: examEditPage, roles: ['admin', 'author'] },
   { re: /^\/hasil\/([^/]+)$/, page: resultsPage, roles: ['admin', 'committee'] },
   { re: /^\/bank$/, page: banksPage, roles: ['admin', 'author'], menu: 'navBanks', href: '#/bank' },
+  { re: /^\/bank\/([^/]+)$/, page: bankViewPage, roles: ['admin', 'author'] },
   { re: /^\/akun$/, page: accountsPage, roles: ['admin'], menu: 'navAccounts', href: '#/akun' },
   { re: /^\/audit$/, page: auditPage, roles: ['admin'], menu: 'navAudit', href: '#/audit' },
   { re: /^\/saya$/, page: minePage, roles: ALL, menu: 'navMine', href: '#/saya' },
@@ -93,7 +95,8 @@ function renderMenu() {
   for (let i = 0; i < ROUTES.length; i++) {
     const r = ROUTES[i];
     if (!r.menu || !allowed(r)) continue;
-    const here = current === r.href.slice(1) || (r.href === HOME && /^\/(ujian|hasil)\//.test(current));
+    const here = current === r.href.slice(1) || (r.href === HOME && /^\/(ujian|hasil)\//.test(current)) ||
+      (r.href === '#/bank' && current.indexOf('/bank/') === 0);
     items.push(h('li', null, h('a', { href: r.href, 'aria-current': here ? 'page' : null, dataset: { nav: r.href.slice(2) } }, t(r.menu))));
   }
   fill($('menu'), items);

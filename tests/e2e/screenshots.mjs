@@ -142,6 +142,14 @@ async function adminShots() {
     await page.waitForSelector('#banks-table');
     await page.click('#bank-panel > summary');
     await shot(page, 'banks', w);
+    if (w === 1366) {
+      await page.goto(url + '/admin/#/bank/SKD-SAMPLE');
+      await page.waitForSelector('.bank-item');
+      await page.selectOption('#bank-section', 'TIU');
+      await page.fill('#bank-search', 'figural');
+      await page.waitForFunction(() => [...document.querySelectorAll('.item-image')].every((i) => i.complete));
+      await shot(page, 'bank-items', w);
+    }
     await page.goto(url + '/admin/#/akun');
     await page.waitForSelector('#accounts-table');
     await shot(page, 'accounts', w);

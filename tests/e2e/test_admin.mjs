@@ -391,6 +391,21 @@ worldTest('author: question bank upload (with its image) and exam creation, erro
   await page.waitForSelector('#bank-result .message[data-state="ok"]');
   await waitUntil(async () => (await rowsOf(page, '#banks-table')).some((r) => r[0] === 'B2' && r[3] === '2'), 5000, 'B2 listed with 2 items');
   assertEqual(w.sql("SELECT count(*) AS n FROM banks WHERE code = 'B2'")[0].n, 1, 'stored');
+  // The bank as its author sees it: the text, the image, the key.
+  await page.click('#banks-table a[href="#/bank/B2"]');
+  await page.waitForSelector('.bank-item[data-item="a1"]');
+  assertEqual(await page.$$eval('.bank-item', (els) => els.map((e) => e.dataset.item)), ['a1', 'a2'], 'both items');
+  assertEqual(await page.textContent('.bank-item[data-item="a1"] .item-text'), 'Soal a1', 'the text');
+  await page.waitForFunction(() => {
+    const img = document.querySelector('.bank-item[data-item="a1"] .item-image');
+    return img && img.complete && img.naturalWidth > 0;
+  });
+  assertEqual(await page.$$eval('.bank-item[data-item="a1"] .item-option.correct', (els) => els.map((e) => e.dataset.label)), ['A'], 'the key marked');
+  assert((await page.textContent('.bank-item[data-item="a1"] .item-option.correct')).includes('Kunci'), 'and said in words');
+  await page.fill('#bank-search', 'a2');
+  await waitUntil(async () => (await page.$$('.bank-item')).length === 1, 3000, 'search narrows');
+  await axeScan(page, '#/bank/B2');
+  await go(page, w, '#/bank', '#banks-table');
   // An exam on it: first with a section the bank lacks, then right.
   writeFileSync(join(w.dir, 'exam-bad.json'), JSON.stringify({ code: 'UJI-2', title: 'Ujian Dua', bank: 'B2', duration_s: 600, sections: [{ code: 'S7', draw: 1 }] }));
   await page.click('#exam-panel > summary');
@@ -409,8 +424,9 @@ worldTest('author: question bank upload (with its image) and exam creation, erro
     await page.waitForSelector('#exams-table');
     return (await rowsOf(page, '#exams-table')).some((r) => r[0] === 'UJI-2');
   }, 5000, 'the new exam listed');
-  // No candidates or results links for an author.
-  assertEqual(await page.$$('#exams-table a').then((x) => x.length), 0, 'no links for an author');
+  // An author edits exams; no candidates or results links.
+  assertEqual(await page.$$eval('#exams-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('a')).map((a) => a.textContent).join())),
+    ['Ubah', 'Ubah'], 'only the settings link for an author');
   await axeScan(page, '#/ujian (author)');
   await go(page, w, '#/bank', '#banks-table');
   await axeScan(page, '#/bank');

@@ -24,7 +24,8 @@ export async function render(ctx, root) {
   function draw(banks) {
     fill(holder, table([{ label: t('colCode') }, { label: t('colBankTitle') }, { label: t('colVersion'), num: true },
       { label: t('colItems'), num: true }, { label: t('colImported') }],
-    banks.map((b) => [b.code, b.title || '', String(b.version), String(b.items), dateTime(b.imported_at)]),
+    banks.map((b) => [h('a', { href: '#/bank/' + encodeURIComponent(b.code), 'aria-label': t('viewBankOf', { code: b.code }) }, b.code),
+      b.title || '', String(b.version), String(b.items), dateTime(b.imported_at)]),
     { caption: t('banksList'), captionHidden: true, id: 'banks-table', empty: t('banksEmpty') }));
   }
 
