@@ -708,6 +708,11 @@ worldTest('English, keyboard, and no serious axe violations on every page at thr
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert(overflow <= 1, `${hash}: page scrolls sideways by ${overflow}px at ${viewport.width}px`);
     }
+    // The exam's links are in sight without scrolling sideways (on phones the
+    // list becomes one card per exam).
+    await go(page, w, '#/ujian', '#exams-table');
+    const box = await page.locator('#exams-table a[href="#/hasil/E2E"]').boundingBox();
+    assert(box && box.x >= 0 && box.x + box.width <= viewport.width, `results link in view at ${viewport.width}px: ${JSON.stringify(box)}`);
     await go(page, w, '#/ujian/E2E/peserta', '#candidates-table');
     await page.click('tr[data-regno="P001"] [data-action="reset"]');
     await page.waitForSelector('#dialog:visible');

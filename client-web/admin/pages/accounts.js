@@ -58,7 +58,7 @@ export async function render(ctx, root) {
           : button(a.disabled ? t('enable') : t('disable'), () => toggle(a), { kind: 'small', aria: (a.disabled ? t('enable') : t('disable')) + ' ' + a.username, data: { action: a.disabled ? 'enable' : 'disable' } }),
         button(t('resetPassword'), () => resetPassword(a), { kind: 'small', aria: t('resetPasswordOf', { name: a.username }), data: { action: 'reset' } })),
     ]);
-    fill(holder, table(cols, rows, { caption: t('accountsList'), captionHidden: true, id: 'accounts-table', empty: t('accountsEmpty'), rowAttrs: (i) => ({ dataset: { user: st.list[i].username } }) }));
+    fill(holder, table(cols, rows, { caption: t('accountsList'), captionHidden: true, id: 'accounts-table', stack: true, empty: t('accountsEmpty'), rowAttrs: (i) => ({ dataset: { user: st.list[i].username } }) }));
   }
 
   async function edit(a) {

@@ -8,16 +8,19 @@ import { t } from '../i18n/index.js';
 /**
  * A table inside a box that scrolls horizontally on narrow screens.
  * cols: [{label, num (right-aligned)}]; rows: arrays of cells (text or nodes);
- * opts: {caption, id, rowAttrs(i) → attrs, empty (text when no rows)}.
+ * opts: {caption, id, rowAttrs(i) → attrs, empty (text when no rows),
+ * stack (one card per row on phones instead of scrolling sideways)}.
  */
 export function table(cols, rows, opts) {
   const o = opts || {};
   const head = h('tr', null, cols.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)));
+  // data-label: each cell's column name, shown beside it when a "stack"
+  // table becomes one card per row on phones.
   const body = rows.map((cells, i) => h('tr', o.rowAttrs ? o.rowAttrs(i) : null,
     cells.map((c, j) => (j === 0 && o.rowHeader !== false
-      ? h('th', { scope: 'row', class: cols[j].num ? 'num' : null }, c)
-      : h('td', { class: cols[j] && cols[j].num ? 'num' : null }, c)))));
-  const tbl = h('table', { class: 'data-table', id: o.id || null },
+      ? h('th', { scope: 'row', class: cols[j].num ? 'num' : null, 'data-label': cols[j].label }, c)
+      : h('td', { class: cols[j] && cols[j].num ? 'num' : null, 'data-label': cols[j] ? cols[j].label : null }, c)))));
+  const tbl = h('table', { class: 'data-table' + (o.stack ? ' stack' : ''), id: o.id || null },
     o.caption ? h('caption', { class: o.captionHidden ? 'visually-hidden' : null }, o.caption) : null,
     h('thead', null, head),
     h('tbody', null, body));

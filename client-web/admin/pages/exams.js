@@ -44,7 +44,7 @@ export async function render(ctx, root) {
     }
     return cells;
   });
-  root.appendChild(table(cols, rows, { caption: t('examsCaption'), id: 'exams-table', empty: t('examsEmpty'), rowAttrs: (i) => ({ dataset: { exam: exams[i].code } }) }));
+  root.appendChild(table(cols, rows, { caption: t('examsCaption'), id: 'exams-table', stack: true, empty: t('examsEmpty'), rowAttrs: (i) => ({ dataset: { exam: exams[i].code } }) }));
 }
 
 function windowText(e) {

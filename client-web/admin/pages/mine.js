@@ -40,7 +40,7 @@ export async function render(ctx, root) {
     const list = d.sessions || [];
     fill(sessions, table([{ label: t('colSession') }, { label: t('colCreated') }, { label: t('colLastSeen') }, { label: t('colPeer') }],
       list.map((s) => [s.current ? [s.id + ' ', h('span', { class: 'badge' }, t('thisDevice'))] : s.id, dateTime(s.created_at), dateTime(s.last_seen_at), s.peer || '']),
-      { caption: t('sessionsTitle'), captionHidden: true, id: 'sessions-table' }));
+      { caption: t('sessionsTitle'), captionHidden: true, id: 'sessions-table', stack: true }));
   } catch (e) {
     if (ctx.alive()) fill(sessions, message(errorText(e), 'error'));
   }
