@@ -124,6 +124,7 @@ export async function render(ctx, root, params) {
       caption: t('candidatesCaption', { code: code }),
       captionHidden: true,
       id: 'candidates-table',
+      stack: true, // phones: one card per candidate, actions in sight (search narrows the list)
       empty: st.list.length ? t('filterNoMatch') : t('candidatesEmpty'),
       rowAttrs: (i) => ({ dataset: { regno: shown[i].registration_no } }),
     }));
