@@ -258,6 +258,14 @@ static void test_malformed(void **state)
 				fail_msg("bad hex '%c' at %zu accepted", bad[i], at[k]);
 		}
 	}
+	/* The separator between salt and hash replaced. */
+	static const char seps[] = { '0', 'a', 'x', ':' };
+	for (size_t i = 0; i < sizeof seps; i++) {
+		strcpy(t, h);
+		t[(size_t)(salt - h) + SALT_HEX] = seps[i];
+		if (pwhash_check(pw1, t) != 0)
+			fail_msg("separator '%c' accepted: %s", seps[i], t);
+	}
 	/* Extra text after the hash, or a longer salt. */
 	snprintf(t, sizeof t, "%s0", h);
 	assert_int_equal(pwhash_check(pw1, t), 0);
@@ -295,6 +303,31 @@ static void test_other_cost(void **state)
 				 costs[i].p, t);
 		assert_int_equal(pwhash_check("correct horse batteries", t), 0);
 	}
+}
+
+/* Correct scrypt hashes whose stored cost is outside what the module
+ * accepts (log2 N 10..20, r 1..32, p 1..4: a stored text cannot make a
+ * check trivially cheap, or expensive enough to stall a worker) are
+ * refused like any malformed text. */
+static void test_cost_out_of_range(void **state)
+{
+	(void)state;
+	static const unsigned char salt[16] = { 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9 };
+	static const struct {
+		unsigned log2n, r, p;
+	} costs[] = { { 9, 8, 1 }, { 4, 1, 1 }, { 10, 33, 1 }, { 10, 1, 5 } };
+	char t[UJ_PWHASH_TEXT_MAX + 1];
+	for (size_t i = 0; i < sizeof costs / sizeof *costs; i++) {
+		scrypt_text(pw1, salt, costs[i].log2n, costs[i].r, costs[i].p, t);
+		if (pwhash_check(pw1, t) != 0)
+			fail_msg("hash of cost %u/%u/%u accepted: %s", costs[i].log2n, costs[i].r,
+				 costs[i].p, t);
+	}
+	/* The edges inside the range are accepted. */
+	scrypt_text(pw1, salt, 10, 32, 1, t);
+	assert_int_equal(pwhash_check(pw1, t), 1);
+	scrypt_text(pw1, salt, 10, 1, 4, t);
+	assert_int_equal(pwhash_check(pw1, t), 1);
 }
 
 /* pwhash_dummy gives a well-formed hash of some random password, different
@@ -364,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_tampered),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_other_cost),
+		cmocka_unit_test(test_cost_out_of_range),
 		cmocka_unit_test(test_dummy),
 		cmocka_unit_test(test_measure_cost),
 	};
