@@ -4,10 +4,11 @@
  * job after queue_max waiting ones, init/fini run once per thread, and
  * worker_stop finishes what is queued.
  *
- * Timing: no sleeps. A "gate" job holds a worker until the test opens it;
- * the test waits for conditions (a condition variable for what the worker
- * threads do, UNIT_WAIT_FOR for what the loop does), with a generous
- * deadline. */
+ * Timing: no fixed sleeps. A "gate" job holds a worker until the test opens
+ * it; the test waits for conditions (a condition variable for what the
+ * worker threads do, UNIT_WAIT_FOR for what the loop does), with a generous
+ * deadline. The one thing no callback tells, that worker_stop has begun, is
+ * polled (every millisecond) until it shows. */
 #include "unit.h"
 #include "unit_loop.h"
 
@@ -408,13 +409,16 @@ static void *stopper_main(void *arg)
 static void test_stop_finishes_queue(void **state)
 {
 	(void)state;
-	enum { N = 6, PROBES = 4096 };
-	static struct tjob probe[PROBES];
+	/* At most one probe a millisecond (after the first 100) within the
+	 * deadline: PROBES is never the limit. */
+	enum { N = 6, PROBES = 100 + UNIT_DEADLINE_MS + 1000 };
+	struct tjob *probe = calloc(PROBES, sizeof *probe);
 	struct tjob gate, q[N];
 	struct stopper s = { 0 };
 	struct fx f;
 	int n_probes = 0, accepted = 0;
 
+	assert_non_null(probe);
 	fx_open(&f);
 	s.w = worker_start(1, N + PROBES, f.mb, t_init, t_fini, &the_arg);
 	assert_non_null(s.w);
@@ -441,7 +445,14 @@ static void test_stop_finishes_queue(void **state)
 				break;
 			accepted++;
 			n_probes++;
-			sched_yield();
+			/* The poll interval: a stopper thread the busy machine has not
+			 * scheduled yet gets the CPU. */
+			if (n_probes < 100) {
+				sched_yield();
+			} else {
+				struct timespec ms = { 0, 1000000 };
+				nanosleep(&ms, NULL);
+			}
 		}
 	}
 	assert_int_equal(locked_int(&s.returned), 0); /* still held by the gate */
@@ -464,6 +475,7 @@ static void test_stop_finishes_queue(void **state)
 	}
 	assert_int_equal(probe[n_probes].runs, 0); /* the refused probe */
 	fx_close(&f);
+	free(probe);
 }
 
 /* Jobs submitted from several threads at once (submit is for any thread)
