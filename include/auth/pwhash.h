@@ -3,8 +3,8 @@
  * Staff choose their own passwords (unlike candidates, whose codes are
  * server-issued and HMAC'd under the server key), so a stolen database must
  * not make them cheap to guess: each is stored as scrypt with N = 2^15,
- * r = 8, p = 1 (about 32 MiB and, measured in docs/BENCHMARKS.md, tens of
- * milliseconds per hash) and a 16-byte random salt, in the text form
+ * r = 8, p = 1 (about 32 MiB and, measured in docs/BENCHMARKS.md, about
+ * 90 ms of one core per hash) and a 16-byte random salt, in the text form
  *   scrypt$<log2 N>$<r>$<p>$<salt hex>$<hash hex>
  * The cost is part of the stored text, so raising it later keeps old hashes
  * verifiable. Hashing is slow by design: the server calls these functions

@@ -1,5 +1,5 @@
 /* worker.h - a small pool of threads for slow work the event loop must not
- * do itself: scrypt password hashes (about 50 ms each) and heavy reads
+ * do itself: scrypt password hashes (about 90 ms each) and heavy reads
  * (an exam's results, the audit log).
  *
  * A job is a domain struct whose first member is struct worker_job. Its run
@@ -38,8 +38,8 @@ struct worker_pool;
  * init/fini may be NULL. Returns NULL if a thread could not start. */
 struct worker_pool *worker_start(int n, size_t queue_max, struct mailbox *mb,
 				 worker_init_fn init, worker_fini_fn fini, void *arg);
-/* Queue job (any thread). Returns 0, or -1 when the queue is full (the job
- * is not taken; the caller still owns it). */
+/* Queue job (any thread). Returns 0, or -1 when the queue is full or the
+ * pool is stopping (the job is not taken; the caller still owns it). */
 int worker_submit(struct worker_pool *w, struct worker_job *job);
 /* Finish the queued jobs, stop the threads. Their done callbacks are posted
  * to the mailbox; the caller drains it. NULL is a no-op. */

@@ -467,6 +467,169 @@ static void test_find_fake(void **state)
 	assert_int_equal(known, 0);
 }
 
+/* ---- patterns and segments ---- */
+
+/* Match (1) and set rest, or not (0). */
+static void assert_pattern(const char *pattern, const char *path, int want, const char *want_rest)
+{
+	const char *rest = (const char *)1;
+	int got = route_pattern_match(pattern, path, &rest);
+	if (got != want)
+		fail_msg("pattern %s, path \"%s\": %d, want %d", pattern, path, got, want);
+	if (want) {
+		assert_non_null(rest);
+		if (strcmp(rest, want_rest) != 0)
+			fail_msg("pattern %s, path %s: rest \"%s\", want \"%s\"", pattern, path, rest,
+				 want_rest);
+		/* With a wildcard, rest points into path at its segment. */
+		if (strchr(pattern, '*'))
+			assert_ptr_equal(rest, path + (strchr(pattern, '*') - pattern));
+	}
+}
+
+/* route_pattern_match: each lone '*' takes exactly one non-empty segment;
+ * everything else must be equal; rest is the path from the first '*' on. */
+static void test_pattern_match(void **state)
+{
+	(void)state;
+	const char *p1 = "/api/v1/staff/exams/*/candidates";
+	const char *p2 = "/api/v1/staff/exams/*/candidates/*";
+	const char *p3 = "/api/v1/staff/exams/*";
+	const char *p4 = "/api/v1/staff/*/x/*/y";
+
+	assert_pattern(p1, "/api/v1/staff/exams/SKD-DEMO/candidates", 1, "SKD-DEMO/candidates");
+	assert_pattern(p1, "/api/v1/staff/exams/a/candidates", 1, "a/candidates");
+	assert_pattern(p2, "/api/v1/staff/exams/SKD-DEMO/candidates/R-001", 1,
+		       "SKD-DEMO/candidates/R-001");
+	assert_pattern(p3, "/api/v1/staff/exams/SKD-DEMO", 1, "SKD-DEMO");
+	assert_pattern(p3, "/api/v1/staff/exams/a.b-c_d%20e", 1, "a.b-c_d%20e");
+	assert_pattern(p4, "/api/v1/staff/A/x/B/y", 1, "A/x/B/y");
+	assert_pattern("/api/v1/health", "/api/v1/health", 1, "");
+
+	/* Missing or extra segments. */
+	assert_pattern(p1, "/api/v1/staff/exams/SKD-DEMO", 0, NULL);
+	assert_pattern(p1, "/api/v1/staff/exams/SKD-DEMO/candidates/R-001", 0, NULL);
+	assert_pattern(p1, "/api/v1/staff/exams/SKD/DEMO/candidates", 0, NULL);
+	assert_pattern(p1, "/api/v1/staff/exams/candidates", 0, NULL);
+	assert_pattern(p2, "/api/v1/staff/exams/SKD-DEMO/candidates", 0, NULL);
+	assert_pattern(p3, "/api/v1/staff/exams/SKD-DEMO/candidates", 0, NULL);
+	assert_pattern(p3, "/api/v1/staff/exams", 0, NULL);
+	assert_pattern(p4, "/api/v1/staff/A/x/y", 0, NULL);
+	/* An empty segment never matches '*'. */
+	assert_pattern(p1, "/api/v1/staff/exams//candidates", 0, NULL);
+	assert_pattern(p3, "/api/v1/staff/exams/", 0, NULL);
+	assert_pattern(p2, "/api/v1/staff/exams/SKD-DEMO/candidates/", 0, NULL);
+	assert_pattern(p4, "/api/v1/staff//x/B/y", 0, NULL);
+	assert_pattern(p4, "/api/v1/staff/A/x//y", 0, NULL);
+	/* Trailing slash. */
+	assert_pattern(p1, "/api/v1/staff/exams/SKD-DEMO/candidates/", 0, NULL);
+	assert_pattern(p3, "/api/v1/staff/exams/SKD-DEMO/", 0, NULL);
+	assert_pattern("/api/v1/health", "/api/v1/health/", 0, NULL);
+	/* Literal parts: exact, case-sensitive, no prefix or extension. */
+	assert_pattern(p1, "/api/v1/staff/exams/SKD-DEMO/candidate", 0, NULL);
+	assert_pattern(p1, "/api/v1/staff/exams/SKD-DEMO/candidatesx", 0, NULL);
+	assert_pattern(p1, "/api/v1/staff/exams/SKD-DEMO/Candidates", 0, NULL);
+	assert_pattern(p1, "/api/v1/staff/exam/SKD-DEMO/candidates", 0, NULL);
+	assert_pattern(p1, "/API/v1/staff/exams/SKD-DEMO/candidates", 0, NULL);
+	assert_pattern(p1, "api/v1/staff/exams/SKD-DEMO/candidates", 0, NULL);
+	assert_pattern(p1, "", 0, NULL);
+	assert_pattern(p3, "/api/v1/staff/examsX/SKD", 0, NULL);
+}
+
+/* route_segment: the i-th segment of rest, only if it exists, is non-empty
+ * and fits with its terminator. */
+static void test_segment(void **state)
+{
+	(void)state;
+	char out[8];
+	const char *rest = "SKD-A/candidates/R-001";
+
+	memset(out, '#', sizeof out);
+	assert_int_equal(route_segment(rest, 0, out, sizeof out), 0);
+	assert_string_equal(out, "SKD-A");
+	assert_int_equal(route_segment(rest, 2, out, sizeof out), 0);
+	assert_string_equal(out, "R-001");
+	/* Out of range. */
+	memset(out, '#', sizeof out);
+	assert_int_equal(route_segment(rest, 3, out, sizeof out), -1);
+	assert_int_equal(route_segment(rest, 100, out, sizeof out), -1);
+	assert_int_equal(route_segment("", 0, out, sizeof out), -1);
+	assert_int_equal(route_segment("", 1, out, sizeof out), -1);
+	assert_int_equal(route_segment("A", 1, out, sizeof out), -1);
+	/* Empty segments. */
+	assert_int_equal(route_segment("A//C", 1, out, sizeof out), -1);
+	assert_int_equal(route_segment("A/", 1, out, sizeof out), -1);
+	assert_int_equal(route_segment("/B", 0, out, sizeof out), -1);
+	assert_int_equal(route_segment("A//C", 2, out, sizeof out), 0);
+	assert_string_equal(out, "C");
+	/* Too long for the buffer: "candidates" is 10 bytes; 7 fit in out[8]. */
+	assert_int_equal(route_segment(rest, 1, out, sizeof out), -1);
+	assert_int_equal(route_segment("1234567", 0, out, sizeof out), 0);
+	assert_string_equal(out, "1234567");
+	assert_int_equal(route_segment("12345678", 0, out, sizeof out), -1);
+	assert_int_equal(route_segment("x/12345678/y", 1, out, sizeof out), -1);
+	/* A refusal leaves nothing past the buffer (ASan checks the rest). */
+	char small[2];
+	assert_int_equal(route_segment("ab", 0, small, sizeof small), -1);
+	assert_int_equal(route_segment("a/b", 1, small, sizeof small), 0);
+	assert_string_equal(small, "b");
+	/* The last segment stops at the end of the string. */
+	char big[64];
+	assert_int_equal(route_segment(rest, 1, big, sizeof big), 0);
+	assert_string_equal(big, "candidates");
+}
+
+/* route_find with pattern rows: the row whose pattern matches, rest from
+ * the first wildcard, 405 for a matching path under another method. */
+static void h_pat(void *app, struct evhttp_request *req, const struct principal *p,
+		  const char *rest)
+{
+	(void)app;
+	(void)req;
+	(void)p;
+	(void)rest;
+}
+
+static void test_find_pattern(void **state)
+{
+	(void)state;
+	static const struct route rows[] = {
+		{ EVHTTP_REQ_GET, "/api/v1/e/*", ROUTE_PATTERN, PRINCIPAL_STAFF, ROLE_ALL, 0, 0, h_pat },
+		{ EVHTTP_REQ_GET, "/api/v1/e/*/c", ROUTE_PATTERN, PRINCIPAL_STAFF, ROLE_ALL, 0, 0, h_pat },
+		{ EVHTTP_REQ_POST, "/api/v1/e/*/c/*", ROUTE_PATTERN, PRINCIPAL_STAFF, ROLE_ADMIN, 0, 1,
+		  h_pat },
+	};
+	const struct route_table t = { rows, 3, NULL, NULL };
+	const char *rest = NULL;
+	int known = -1;
+	char seg[16];
+
+	assert_ptr_equal(route_find(&t, EVHTTP_REQ_GET, "/api/v1/e/SKD", &rest, &known), &rows[0]);
+	assert_string_equal(rest, "SKD");
+	assert_ptr_equal(route_find(&t, EVHTTP_REQ_GET, "/api/v1/e/SKD/c", &rest, &known), &rows[1]);
+	assert_string_equal(rest, "SKD/c");
+	assert_ptr_equal(route_find(&t, EVHTTP_REQ_POST, "/api/v1/e/SKD/c/R-9", &rest, &known),
+			 &rows[2]);
+	assert_string_equal(rest, "SKD/c/R-9");
+	assert_int_equal(route_segment(rest, 0, seg, sizeof seg), 0);
+	assert_string_equal(seg, "SKD");
+	assert_int_equal(route_segment(rest, 2, seg, sizeof seg), 0);
+	assert_string_equal(seg, "R-9");
+
+	known = -1;
+	assert_null(route_find(&t, EVHTTP_REQ_GET, "/api/v1/e/SKD/c/R-9", &rest, &known));
+	assert_int_equal(known, 1);
+	known = -1;
+	assert_null(route_find(&t, EVHTTP_REQ_GET, "/api/v1/e//c", &rest, &known));
+	assert_int_equal(known, 0);
+	known = -1;
+	assert_null(route_find(&t, EVHTTP_REQ_GET, "/api/v1/e/SKD/d", &rest, &known));
+	assert_int_equal(known, 0);
+	known = -1;
+	assert_null(route_find(&t, EVHTTP_REQ_GET, "/api/v1/e/", &rest, &known));
+	assert_int_equal(known, 0);
+}
+
 /* ---- dispatch over loopback ---- */
 
 struct http_fx {
@@ -771,6 +934,9 @@ int main(void)
 		cmocka_unit_test(test_api_table_allows_matrix),
 		cmocka_unit_test(test_allows_staff_rows),
 		cmocka_unit_test(test_find_fake),
+		cmocka_unit_test(test_pattern_match),
+		cmocka_unit_test(test_segment),
+		cmocka_unit_test(test_find_pattern),
 		cmocka_unit_test(test_dispatch_404_405),
 		cmocka_unit_test(test_dispatch_anonymous),
 		cmocka_unit_test(test_dispatch_candidate),
