@@ -93,6 +93,8 @@ void api_admin_bank_items(void *app, struct evhttp_request *req, const struct pr
 			  const char *rest);
 void api_admin_asset(void *app, struct evhttp_request *req, const struct principal *p,
 		     const char *rest);
+void api_admin_exam_get(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
 void api_admin_exam_edit(void *app, struct evhttp_request *req, const struct principal *p,
 			 const char *rest);
 void api_admin_banks(void *app, struct evhttp_request *req, const struct principal *p,

@@ -52,6 +52,7 @@ struct watcher;
 struct server {
 	struct server_config cfg;
 	int dblock;             /* the one-server-per-database lock (store/dblock.h) */
+	char *db_path;          /* a copy: the caller's string may be gone at close */
 	struct event_base *base;
 	struct mailbox *mb;
 	struct writer *w;

@@ -28,6 +28,8 @@ void ratelimit_free(struct ratelimit *rl);
 int ratelimit_blocked(struct ratelimit *rl, const char *key, size_t klen, int64_t now);
 /* Record a failure for key at now. */
 void ratelimit_fail(struct ratelimit *rl, const char *key, size_t klen, int64_t now);
+/* How long key stays blocked from now (ms); 0 if it is not blocked. */
+int64_t ratelimit_wait_ms(struct ratelimit *rl, const char *key, size_t klen, int64_t now);
 /* Forget key's failures (a proctor unlocking a candidate). */
 void ratelimit_clear(struct ratelimit *rl, const char *key, size_t klen);
 

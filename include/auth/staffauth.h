@@ -75,6 +75,9 @@ typedef void (*staff_login_fn)(const struct staff_login_result *r, void *arg);
 enum staff_login_outcome staffauth_login(struct staff_rt *s, const char *username,
 					 const char *password, const char *peer, int64_t now,
 					 staff_login_fn fn, void *arg);
+/* Seconds until a rate-limited login of username from peer may be tried
+ * again (0: it may now). */
+int staffauth_wait_s(struct staff_rt *s, const char *username, const char *peer, int64_t now);
 /* The principal of a presented token. Returns NULL and fills p, or the
  * error code ("unauthorized", "session_expired"). */
 const char *staffauth_authenticate(struct staff_rt *s, const char *tok, size_t len,

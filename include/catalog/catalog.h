@@ -59,6 +59,9 @@ int catalog_asset(sqlite3 *db, const char *sha256, unsigned char **data, size_t 
 int catalog_exam_update(sqlite3 *db, const char *code, json_t *changes, struct exam_def *out_def,
 			struct errlist *errs);
 
+/* An exam's stored definition document (new reference), or NULL. */
+json_t *catalog_exam_definition(sqlite3 *db, const char *code);
+
 /* Define an exam from a file. Returns 0, or -1 with err and nothing changed. */
 int catalog_exam_create(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
 /* The same, reporting every problem of the file to errs. */

@@ -1102,3 +1102,19 @@ void api_admin_exam_edit(void *app, struct evhttp_request *req, const struct pri
 		http_reply_busy(req);
 	}
 }
+
+void api_admin_exam_get(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest)
+{
+	struct api *a = app;
+	struct rt_exam *e;
+	json_t *def;
+	if (!admin_exam(a, req, p, rest, &e))
+		return;
+	/* A small read of one row: on the loop's own read connection. */
+	if (!(def = catalog_exam_definition(a->staff->db, e->def.code))) {
+		http_reply_error(req, 500, "internal", NULL);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:o,s:o}", "exam", admin_exam_json(e), "definition", def));
+}

@@ -53,6 +53,7 @@ static const struct route api_rows[] = {
 	/* staff (api/admin.c): exams, candidates, results */
 	{ GET, S "/exams", EXACT, STAFF, ANYROLE, 1, 0, api_admin_exams },
 	{ POST, S "/exams", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_exam_create },
+	{ GET, S "/exams/*", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_exam_get },
 	{ PUT, S "/exams/*", PATTERN, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_exam_edit },
 	{ GET, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_banks },
 	{ POST, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_bank_upload },

@@ -206,6 +206,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 
 	memset(s, 0, sizeof *s);
 	s->cfg = *cfg;
+	s->db_path = xstrdup(cfg->db_path);
 	s->http.web_root_fd = -1; /* httpd_stop is safe before httpd_start */
 	registry_init(&s->x.reg);
 	loader_init(&s->loader);
@@ -343,8 +344,9 @@ void server_close(struct server *s)
 	/* The last connection to close was a read-only one, which cannot fold
 	 * the WAL back: do it now, so that after a clean stop the database file
 	 * alone holds everything (as a copy or backup expects). */
-	if (s->cfg.db_path && s->dblock >= 0)
-		server_checkpoint(s->cfg.db_path);
+	if (s->db_path && s->dblock >= 0)
+		server_checkpoint(s->db_path);
+	free(s->db_path);
 	OPENSSL_cleanse(s->api.key, sizeof s->api.key);
 	free(s->web_root);
 	dblock_release(s->dblock); /* last: everything is committed and closed */

@@ -111,3 +111,18 @@ void ratelimit_clear(struct ratelimit *rl, const char *key, size_t klen)
 	if (e)
 		rl_entry_free(e);
 }
+
+int64_t ratelimit_wait_ms(struct ratelimit *rl, const char *key, size_t klen, int64_t now)
+{
+	struct rl_entry *e = hmap_get(&rl->map, key, klen);
+	int64_t oldest;
+	if (!e || rl_recent(rl, e, now) <= rl->limit)
+		return 0;
+	/* Blocked while all limit+1 remembered failures are inside the window:
+	 * until the oldest of them leaves it. */
+	oldest = e->times[0];
+	for (int i = 1; i < e->count; i++)
+		if (e->times[i] < oldest)
+			oldest = e->times[i];
+	return oldest + rl->window_ms - now;
+}

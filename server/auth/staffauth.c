@@ -219,6 +219,15 @@ enum staff_login_outcome staffauth_login(struct staff_rt *s, const char *usernam
 	return SLOGIN_PENDING;
 }
 
+int staffauth_wait_s(struct staff_rt *s, const char *username, const char *peer, int64_t now)
+{
+	size_t ulen = strlen(username);
+	int64_t a = ratelimit_wait_ms(&s->rl_addr, peer, strlen(peer), now);
+	int64_t u = ulen <= UJ_USERNAME_MAX ? ratelimit_wait_ms(&s->rl_user, username, ulen, now) : 0;
+	int64_t w = a > u ? a : u;
+	return w > 0 ? (int)((w + 999) / 1000) : 0;
+}
+
 /* ---- sessions -------------------------------------------------------------------- */
 
 const char *staffauth_authenticate(struct staff_rt *s, const char *tok, size_t len,

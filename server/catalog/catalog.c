@@ -950,3 +950,19 @@ out:
 	free(js);
 	return rc;
 }
+
+json_t *catalog_exam_definition(sqlite3 *db, const char *code)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *doc = NULL;
+	char why[256];
+	if (sqlite3_prepare_v2(db, "SELECT definition_json FROM exams WHERE code = ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		doc = jc_parse((const char *)sqlite3_column_text(st, 0),
+			       (size_t)sqlite3_column_bytes(st, 0), why, sizeof why);
+	sqlite3_finalize(st);
+	return doc;
+}

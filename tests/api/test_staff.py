@@ -149,6 +149,8 @@ class StaffSessionTest(unittest.TestCase):
             self.assertEqual(r.status, 401)
         r = c.post("/api/v1/staff/login", {"username": "victim", "password": "nope-7"})
         self.assertEqual((r.status, r.error), (429, "too_many_attempts"))
+        # How long: until the oldest of the six failures leaves the 5-minute window.
+        self.assertTrue(240 <= int(r.headers["retry-after"]) <= 300, r.headers)
         # Even the right password waits: the limit is per username.
         r = c.post("/api/v1/staff/login",
                    {"username": "victim", "password": "pw-victim-staff-secret"})
@@ -516,6 +518,10 @@ class ExamEditTest(unittest.TestCase):
                                                   "bank": "X"})
             self.assertEqual((r.status, r.error), (400, "invalid_input"))
             self.assertEqual({e["field"] for e in r.json["error"]["errors"]}, {"sections", "bank"})
+            r = a.get("/api/v1/staff/exams/EX")
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual((r.json["definition"]["code"], r.json["exam"]["code"]), ("EX", "EX"))
+            self.assertIn("pass_rules", r.json["definition"])
             r = a.put("/api/v1/staff/exams/EX", {"duration_s": 5})
             self.assertEqual((r.status, r.error), (400, "invalid_input"))
             self.assertEqual(r.json["error"]["errors"][0]["field"], "duration_s")

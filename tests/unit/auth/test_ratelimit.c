@@ -38,6 +38,30 @@ static void test_blocks_after_more_than_limit(void **state)
 	ratelimit_free(&rl);
 }
 
+/* The wait is until the oldest remembered failure leaves the window; a
+ * cleared key waits for nothing. */
+static void test_wait_and_clear(void **state)
+{
+	struct ratelimit rl;
+	(void)state;
+	ratelimit_init(&rl, 2, 1000, 100);
+	assert_int_equal(ratelimit_wait_ms(&rl, "k", 1, 0), 0);
+	ratelimit_fail(&rl, "k", 1, 100);
+	ratelimit_fail(&rl, "k", 1, 300);
+	assert_int_equal(ratelimit_wait_ms(&rl, "k", 1, 400), 0); /* two: not blocked yet */
+	ratelimit_fail(&rl, "k", 1, 500);
+	assert_int_equal(ratelimit_wait_ms(&rl, "k", 1, 600), 100 + 1000 - 600);
+	assert_true(ratelimit_blocked(&rl, "k", 1, 1099));
+	assert_false(ratelimit_blocked(&rl, "k", 1, 1100));
+	assert_int_equal(ratelimit_wait_ms(&rl, "k", 1, 1100), 0);
+	ratelimit_fail(&rl, "k", 1, 1200); /* 300, 500, 1200 */
+	assert_int_equal(ratelimit_wait_ms(&rl, "k", 1, 1250), 300 + 1000 - 1250);
+	ratelimit_clear(&rl, "k", 1);
+	assert_false(ratelimit_blocked(&rl, "k", 1, 1250));
+	assert_int_equal(ratelimit_wait_ms(&rl, "k", 1, 1250), 0);
+	ratelimit_free(&rl);
+}
+
 /* Once the oldest failure leaves the 300 s window the key is unblocked, to the millisecond. */
 static void test_unblocked_after_window(void **state)
 {
@@ -169,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_blocks_after_more_than_limit),
 		cmocka_unit_test(test_unblocked_after_window),
+		cmocka_unit_test(test_wait_and_clear),
 		cmocka_unit_test(test_sliding_window),
 		cmocka_unit_test(test_many_failures),
 		cmocka_unit_test(test_bounded_table),
