@@ -133,6 +133,7 @@ export const api = {
 
   exams: () => request('GET', '/exams'),
   createExam: (file) => request('POST', '/exams', { blob: file, type: 'application/json' }),
+  exam: (code) => request('GET', exam(code)),
   updateExam: (code, body) => request('PUT', exam(code), body),
   banks: () => request('GET', '/banks'),
   bank: (code, version) => request('GET', '/banks/' + enc(code) + query({ version: version })),

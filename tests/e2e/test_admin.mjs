@@ -442,6 +442,7 @@ worldTest('exam settings: change before the first start (title, duration, token)
   await page.waitForSelector('#edit-title');
   assertEqual(await page.inputValue('#edit-title'), 'Ujian Uji Peramban', 'title prefilled');
   assertEqual(await page.inputValue('#edit-minutes'), '60', 'duration prefilled');
+  assertEqual(await page.inputValue('#edit-zone'), 'WIB', 'time zone prefilled from the stored document');
   // Nothing changed; bad pass rules: said before sending.
   await page.click('[data-action="exam-save"]');
   assertEqual(await page.textContent('#exam-edit-result'), 'Tidak ada yang diubah.', 'nothing changed');

@@ -30,14 +30,26 @@ export async function render(ctx, root, params) {
   const code = params[0];
   ctx.title(t('examEditTitle', { code: code }), t('navExams'));
   const status = root.appendChild(message(t('loading')));
-  const data = await api.exams();
-  if (!ctx.alive()) return;
-  root.removeChild(status);
-  const exam = (data.exams || []).filter((e) => e.code === code)[0];
-  if (!exam) {
-    ctx.problem('notFoundTitle', t('notFoundText'));
+  let data;
+  try {
+    data = await api.exam(code);
+  } catch (e) {
+    if (!ctx.alive()) return;
+    if (e.status === 404) ctx.problem('notFoundTitle', t('notFoundText'));
+    else throw e;
     return;
   }
+  if (!ctx.alive()) return;
+  root.removeChild(status);
+  const exam = data.exam;
+  // The stored document: what the fields start from.
+  const def = data.definition || {};
+  const was = {
+    token: def.token || '',
+    zone: def.timezone || 'WIB',
+    tie: (def.tie_break || []).join(', '),
+    rules: def.pass_rules ? JSON.stringify(def.pass_rules, null, 2) : '',
+  };
   const started = (exam.started || 0) > 0;
   const out = h('div', { id: 'exam-edit-result', tabindex: '-1' });
 
@@ -45,12 +57,13 @@ export async function render(ctx, root, params) {
   const minutes = h('input', { type: 'number', min: '1', step: '1', inputmode: 'numeric', value: String(Math.round((exam.duration_s || 0) / 60)) });
   const opens = h('input', { type: 'datetime-local', value: localInput(exam.opens_at) });
   const closes = h('input', { type: 'datetime-local', value: localInput(exam.closes_at) });
-  const token = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const token = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', value: was.token });
   const noToken = h('input', { type: 'checkbox', id: 'edit-no-token' });
   const showScore = h('input', { type: 'checkbox', id: 'edit-show-score', checked: exam.show_score !== false });
-  const zone = h('select', null, ['', 'WIB', 'WITA', 'WIT'].map((z) => h('option', { value: z }, z ? t('zone_' + z) : t('unchanged'))));
-  const tie = h('input', { type: 'text', spellcheck: 'false', autocomplete: 'off' });
-  const rules = h('textarea', { rows: '4', spellcheck: 'false' });
+  const zone = h('select', null, ['WIB', 'WITA', 'WIT'].map((z) => h('option', { value: z, selected: z === was.zone }, t('zone_' + z))));
+  const tie = h('input', { type: 'text', spellcheck: 'false', autocomplete: 'off', value: was.tie });
+  const rules = h('textarea', { rows: '6', spellcheck: 'false' });
+  rules.value = was.rules;
   const submit = button(t('save'), null, { submit: true, kind: 'primary', data: { action: 'exam-save' } });
 
   const form = h('form', { class: 'form', novalidate: true },
@@ -91,11 +104,11 @@ export async function render(ctx, root, params) {
     if (opens.value !== localInput(exam.opens_at)) body.opens_at = o;
     if (closes.value !== localInput(exam.closes_at)) body.closes_at = c;
     if (noToken.checked) body.token = null;
-    else if (token.value.trim()) body.token = token.value.trim();
+    else if (token.value.trim() !== was.token && token.value.trim()) body.token = token.value.trim();
     if (showScore.checked !== (exam.show_score !== false)) body.show_score = showScore.checked;
-    if (zone.value) body.timezone = zone.value;
-    if (tie.value.trim()) body.tie_break = tie.value.split(',').map((s) => s.trim()).filter((s) => s);
-    if (rules.value.trim()) {
+    if (zone.value !== was.zone) body.timezone = zone.value;
+    if (tie.value.trim() !== was.tie && tie.value.trim()) body.tie_break = tie.value.split(',').map((s) => s.trim()).filter((s) => s);
+    if (rules.value.trim() !== was.rules.trim() && rules.value.trim()) {
       try {
         body.pass_rules = JSON.parse(rules.value);
       } catch (e) {
