@@ -10,7 +10,7 @@
 
 CC      ?= gcc
 BUILD   ?= build
-PKGS    := libevent libevent_pthreads openssl sqlite3 jansson
+PKGS    := libevent libevent_pthreads libevent_openssl openssl sqlite3 jansson
 SAN     ?=
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

@@ -13,6 +13,7 @@
 #include "core/mailbox.h"
 #include "exam/attempt.h"
 #include "http/listener.h"
+#include "http/tls.h"
 #include "store/writer.h"
 
 #include <event2/event.h>
@@ -37,6 +38,10 @@ struct server_config {
 	int dblock_fd;          /* the database lock already held (demo), or -1: take it */
 	int quiet;              /* no banner */
 	int bench_route;        /* serve GET /api/v1/_bench/ping (benchmarks only) */
+	const char *tls_cert;   /* PEM certificate chain: serve HTTPS (with tls_key); NULL: HTTP */
+	const char *tls_key;    /* PEM private key of tls_cert */
+	const char *redirect_http; /* "ADDR:PORT" of a plain-HTTP front that redirects to
+				    * HTTPS (only with tls_cert); NULL: none */
 };
 
 /* Defaults for every field except db_path. */
@@ -54,6 +59,8 @@ struct server {
 	struct auth_rt auth;
 	struct api api;
 	struct httpd http;
+	struct httpd redirect;  /* the HTTP->HTTPS redirect front (cfg.redirect_http) */
+	SSL_CTX *tls;           /* the HTTPS context (cfg.tls_cert); NULL: plain HTTP */
 	struct loader loader;
 	struct watcher *watcher;
 	struct event *sig_int, *sig_term;

@@ -4,4 +4,7 @@
 #ifndef UJIAN_CLI_COMMANDS_H
 #define UJIAN_CLI_COMMANDS_H
 
+/* ujian cert self-signed --out DIR --name HOST (cmd_cert.c) */
+int cmd_cert(int argc, char **argv);
+
 #endif
