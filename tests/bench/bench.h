@@ -239,6 +239,11 @@ size_t net_nofile_hard(void);
  * never set: libevent reconnects. */
 struct evhttp_connection *net_conn_new(struct event_base *base, const struct bench_cfg *cfg,
 				       const char *src, int *closed);
+/* Set TCP_NODELAY on c's socket, as browsers do (call right after
+ * evhttp_make_request, which opens the socket if it was closed). Over TLS a
+ * request leaves as several records; without it Nagle's algorithm holds
+ * the body until the server's delayed ACK (40 ms). */
+void net_conn_nodelay(struct evhttp_connection *c);
 /* A request with Host (and Authorization when token is set) headers; cb and
  * the error callback get arg. Aborts on allocation failure. */
 struct evhttp_request *net_request_new(const struct bench_cfg *cfg, const char *token,

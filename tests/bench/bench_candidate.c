@@ -527,7 +527,9 @@ static void cand_send(struct cand *c)
 	c->req_err = -1;
 	c->sent_us = bench_now_us();
 	/* A refused connect may run cand_reply before this returns. */
-	if (evhttp_make_request(c->conn, req, method, uri) != 0) {
+	if (evhttp_make_request(c->conn, req, method, uri) == 0) {
+		net_conn_nodelay(c->conn);
+	} else {
 		/* Binding the source address failed (no free port): libevent
 		 * returns without freeing req (it frees it itself only when
 		 * out of memory, which we do not survive anyway). */

@@ -9,6 +9,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/keyvalq_struct.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,15 @@ struct evhttp_connection *net_conn_new(struct event_base *base, const struct ben
 	evhttp_connection_set_retries(c, 0); /* we retry ourselves, with backoff */
 	evhttp_connection_set_max_body_size(c, BENCH_REPLY_MAX);
 	return c;
+}
+
+void net_conn_nodelay(struct evhttp_connection *c)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(c);
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 struct evhttp_request *net_request_new(const struct bench_cfg *cfg, const char *token,

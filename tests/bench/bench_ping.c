@@ -127,7 +127,9 @@ static void ping_send(struct ping_conn *pc)
 	pc->inflight = 1;
 	pc->req_err = -1;
 	pc->sent_us = bench_now_us();
-	if (evhttp_make_request(pc->conn, req, EVHTTP_REQ_GET, pw->cfg->path) != 0) {
+	if (evhttp_make_request(pc->conn, req, EVHTTP_REQ_GET, pw->cfg->path) == 0) {
+		net_conn_nodelay(pc->conn);
+	} else {
 		/* Binding the source address failed; req is still ours. */
 		evhttp_request_free(req);
 		if (pw->cfg->tls)
