@@ -64,6 +64,13 @@
 #define UJ_QUESTION_DIGITS   7      /* digits of a question number in a URL */
 #define UJ_REV_MAX           2147483647 /* answer revisions: 1 .. this */
 #define UJ_LOOPS_MAX         4      /* event loops (HTTP fronts) in one process */
+#define UJ_FRONTS_MAX        (UJ_LOOPS_MAX + 1) /* fronts: the loops' plus the HTTP->HTTPS redirect */
+
+/* HTTPS (http/tls.c, http/tlscert.c). */
+#define UJ_TLS_SESSION_CACHE 32768  /* server-side TLS sessions kept (resumption without tickets) */
+#define UJ_TLS_SESSION_TIMEOUT_S 7200 /* a resumable session (cache or ticket) lives this long */
+#define UJ_CERT_DAYS         397    /* self-signed certificates: the browsers' 397-day maximum */
+#define UJ_CERT_HOST_MAX     253    /* --name: a DNS name or an IP address */
 #define UJ_ROUTES_MAX        64     /* rows of the route table */
 #define UJ_ERROR_TABLES_MAX  8      /* domain error tables the HTTP layer knows */
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */

@@ -17,9 +17,10 @@ case "${1:-}" in
 	*) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
 esac
 
-# build: compiler, pkg-config, the five libraries (libxlsxwriter writes the
-# .xlsx results export; an xlsx file is a zip of XML parts that Excel checks
-# strictly, which we will not hand-write); unit tests: cmocka;
+# build: compiler, pkg-config, the five libraries (libevent-dev also brings
+# libevent_openssl, the OpenSSL bufferevents behind HTTPS; libxlsxwriter
+# writes the .xlsx results export: an xlsx file is a zip of XML parts that
+# Excel checks strictly, which we will not hand-write); unit tests: cmocka;
 # API tests: python3 (standard library only); sqlite3: the CLI, for operators
 # and for the browser tests' checks of stored data; chromium: the browser the
 # end-to-end tests drive.
@@ -27,6 +28,9 @@ PACKAGES="build-essential pkg-config libevent-dev libssl-dev libsqlite3-dev
 libjansson-dev libxlsxwriter-dev sqlite3"
 if [ "$MODE" = all ]; then
 	PACKAGES="$PACKAGES libcmocka-dev python3 ca-certificates chromium"
+	# the openssl command line: the HTTPS tests make an RSA certificate with
+	# it and read the certificates 'ujian cert self-signed' writes.
+	PACKAGES="$PACKAGES openssl"
 	# clang with its runtime libraries: libFuzzer and the sanitizers for the
 	# fuzz targets (make fuzz-build, fuzz-smoke inside make test, make fuzz).
 	PACKAGES="$PACKAGES clang libclang-rt-14-dev"

@@ -22,7 +22,6 @@ struct api {
 	struct worker_pool *pool; /* slow work: hashing, heavy reads (tctx: sqlite3 *) */
 	const char *db_path;      /* for the candidate import's own connection */
 	uint8_t key[CRED_KEY_LEN]; /* server key: candidate passwords at import */
-	int secure;               /* served over HTTPS: cookies get Secure */
 	size_t max_body;
 	int bench_route; /* serve GET /api/v1/_bench/ping (benchmarks only) */
 };

@@ -15,6 +15,7 @@
 #include "core/mailbox.h"
 #include "exam/attempt.h"
 #include "http/listener.h"
+#include "http/tls.h"
 #include "store/writer.h"
 
 #include <event2/event.h>
@@ -42,6 +43,10 @@ struct server_config {
 	int staff_idle_s;       /* staff sessions end after this long without a request */
 	int staff_max_age_s;    /* ... and this long after login */
 	int session_after_s;    /* candidate sessions end this long after finish/close */
+	const char *tls_cert;   /* PEM certificate chain: serve HTTPS (with tls_key); NULL: HTTP */
+	const char *tls_key;    /* PEM private key of tls_cert */
+	const char *redirect_http; /* "ADDR:PORT" of a plain-HTTP front that redirects to
+				    * HTTPS (only with tls_cert); NULL: none */
 };
 
 /* Defaults for every field except db_path. */
@@ -62,6 +67,8 @@ struct server {
 	struct worker_pool *pool;
 	struct api api;
 	struct httpd http;
+	struct httpd redirect;  /* the HTTP->HTTPS redirect front (cfg.redirect_http) */
+	SSL_CTX *tls;           /* the HTTPS context (cfg.tls_cert); NULL: plain HTTP */
 	struct loader loader;
 	struct watcher *watcher;
 	struct event *sig_int, *sig_term;

@@ -8,5 +8,7 @@
 int cmd_staff(int argc, char **argv);
 /* ujian audit verify|show|head (cmd_audit.c) */
 int cmd_audit(int argc, char **argv);
+/* ujian cert self-signed --out DIR --name HOST (cmd_cert.c) */
+int cmd_cert(int argc, char **argv);
 
 #endif

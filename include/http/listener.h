@@ -4,7 +4,11 @@
  *
  * Owns no domain state: requests under /api/ go to the dispatch function
  * given at start (the route table), everything else to the web root. One
- * struct httpd per event loop (at most UJ_LOOPS_MAX). */
+ * struct httpd per event loop (at most UJ_LOOPS_MAX), plus at most one
+ * redirect front: a plain-HTTP listener that answers every request with a
+ * 301 to the same path over HTTPS (--redirect-http). With a TLS context
+ * (http/tls.h) every accepted connection speaks TLS and every reply carries
+ * Strict-Transport-Security. */
 #ifndef UJIAN_LISTENER_H
 #define UJIAN_LISTENER_H
 
@@ -13,6 +17,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
+#include <openssl/ssl.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +30,9 @@ struct httpd_config {
 	int idle_timeout_s;  /* close idle connections after this */
 	int backlog;         /* listen backlog */
 	const char *web_root; /* resolved folder of static files; NULL: none */
+	SSL_CTX *tls;        /* serve HTTPS with this context (shared, not owned); NULL: HTTP */
+	int redirect_port;   /* > 0: a redirect front: every request gets 301 to
+			      * https://<Host>:<this port><path>; no API, no files */
 };
 
 struct httpd {
@@ -35,6 +43,8 @@ struct httpd {
 	int web_root_fd;      /* the web root, opened once (http/static.h); -1: none */
 	httpd_dispatch_fn dispatch;
 	void *app;
+	int tls;              /* connections speak TLS: add HSTS to replies */
+	int redirect_port;    /* > 0: a redirect front (see httpd_config) */
 	int64_t pressure_until; /* ms: after EMFILE, replies close their connection */
 	long emfile_count;
 	char bound[UJ_LISTEN_MAX + 1]; /* address actually bound */

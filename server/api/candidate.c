@@ -8,6 +8,7 @@
 #include "core/mem.h"
 #include "exam/render.h"
 #include "http/reply.h"
+#include "http/tls.h"
 
 #include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
@@ -105,7 +106,8 @@ static void api_then_logout(struct rt_candidate *c, int ok, void *arg)
 		return;
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(arg), "Set-Cookie",
-			  API_COOKIE "=; Max-Age=0" API_COOKIE_PATH);
+			  http_secure(arg) ? API_COOKIE "=; Max-Age=0" API_COOKIE_PATH "; Secure"
+					   : API_COOKIE "=; Max-Age=0" API_COOKIE_PATH);
 	http_reply_empty(arg);
 }
 
@@ -132,7 +134,8 @@ static void api_then_login(struct rt_candidate *c, int ok, void *arg)
 		json_array_append_new(secs, json_pack("{s:s,s:s,s:i}", "code", e->def.sec[i].code,
 						      "title", e->section_title[i], "items",
 						      e->def.sec[i].draw));
-	cookie = xasprintf(API_COOKIE "=%s" API_COOKIE_PATH, lc->token);
+	cookie = xasprintf(API_COOKIE "=%s" API_COOKIE_PATH "%s", lc->token,
+			   http_secure(lc->req) ? "; Secure" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(lc->req), "Set-Cookie", cookie);
 	OPENSSL_cleanse(cookie, strlen(cookie));
 	free(cookie);

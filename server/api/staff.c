@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 #include "http/reply.h"
+#include "http/tls.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -42,9 +43,9 @@ static void staff_ctx_free(struct staff_ctx *c)
 static void staff_cookie(struct api *a, struct evhttp_request *req, const char *token)
 {
 	char *v = token ? xasprintf(STAFF_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-				    token, a->staff->max_age_s, a->secure ? "; Secure" : "")
+				    token, a->staff->max_age_s, http_secure(req) ? "; Secure" : "")
 			: xasprintf(STAFF_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-				    a->secure ? "; Secure" : "");
+				    http_secure(req) ? "; Secure" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie", v);
 	OPENSSL_cleanse(v, strlen(v));
 	free(v);

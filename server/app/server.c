@@ -208,9 +208,25 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->cfg = *cfg;
 	s->db_path = xstrdup(cfg->db_path);
 	s->http.web_root_fd = -1; /* httpd_stop is safe before httpd_start */
+	s->redirect.web_root_fd = -1;
 	registry_init(&s->x.reg);
 	loader_init(&s->loader);
 	s->dblock = -1;
+	/* First of all: a missing, unreadable or mismatched certificate or key
+	 * is an operator's typo, reported before anything is locked or read. */
+	if (cfg->tls_cert || cfg->tls_key) {
+		if (!cfg->tls_cert || !cfg->tls_key) {
+			snprintf(err, errlen, "--tls-cert and --tls-key go together");
+			goto out;
+		}
+		s->tls = tls_server_ctx_new(cfg->tls_cert, cfg->tls_key, err, errlen);
+		if (!s->tls)
+			goto out;
+	}
+	if (cfg->redirect_http && !s->tls) {
+		snprintf(err, errlen, "--redirect-http needs --tls-cert and --tls-key");
+		goto out;
+	}
 	keypath = cfg->key_path ? xstrdup(cfg->key_path) : cred_key_path(cfg->db_path);
 	s->web_root = server_find_web_root(cfg->web_root);
 	if (cfg->web_root && !s->web_root) {
@@ -276,9 +292,23 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.bench_route = cfg->bench_route;
 	{
 		struct httpd_config hc = { cfg->listen, cfg->max_body, cfg->idle_timeout_s,
-					   cfg->backlog, s->web_root };
+					   cfg->backlog, s->web_root, s->tls, 0 };
 		if (httpd_start(&s->http, s->base, &hc, api_dispatch, &s->api, err, errlen))
 			goto out;
+	}
+	if (cfg->redirect_http) {
+		/* Redirect to the port the HTTPS front really bound (--listen may
+		 * say port 0). */
+		const char *colon = strrchr(s->http.bound, ':');
+		struct httpd_config rc_cfg = { cfg->redirect_http, UJ_BODY_MIN, cfg->idle_timeout_s,
+					       cfg->backlog, NULL, NULL,
+					       colon ? atoi(colon + 1) : 443 };
+		if (httpd_start(&s->redirect, s->base, &rc_cfg, NULL, NULL, err, errlen)) {
+			char more[512];
+			snprintf(more, sizeof more, "--redirect-http: %s", err);
+			snprintf(err, errlen, "%s", more);
+			goto out;
+		}
 	}
 	if (cfg->watcher) {
 		s->watcher = watcher_start(cfg->db_path, cfg->catalog_poll_ms, &s->loader, &s->x.reg,
@@ -317,6 +347,8 @@ void server_close(struct server *s)
 	s->watcher = NULL;
 	if (s->http.listener)
 		evconnlistener_disable(s->http.listener);
+	if (s->redirect.listener)
+		evconnlistener_disable(s->redirect.listener);
 	/* Workers first: their completions may still queue writer work. */
 	worker_stop(s->pool);
 	s->pool = NULL;
@@ -328,6 +360,8 @@ void server_close(struct server *s)
 	if (s->mb)
 		mailbox_drain(s->mb); /* replies for those commits */
 	httpd_stop(&s->http);
+	httpd_stop(&s->redirect);
+	SSL_CTX_free(s->tls); /* connections held their own references */
 	if (s->writer_watch)
 		event_free(s->writer_watch);
 	if (s->sig_int)
@@ -353,11 +387,13 @@ void server_close(struct server *s)
 	memset(s, 0, sizeof *s);
 	s->dblock = -1;
 	s->http.web_root_fd = -1;
+	s->redirect.web_root_fd = -1;
 }
 
 int server_run(const struct server_config *cfg)
 {
 	struct server *s = xcalloc(1, sizeof *s);
+	const char *scheme;
 	char err[1024];
 	int rc = 1;
 
@@ -371,15 +407,20 @@ int server_run(const struct server_config *cfg)
 	s->sig_term = evsignal_new(s->base, SIGTERM, server_on_signal, s);
 	event_add(s->sig_int, NULL);
 	event_add(s->sig_term, NULL);
+	scheme = s->tls ? "https" : "http";
 	if (!cfg->quiet) {
-		printf("Ujian %s listening on http://%s/ (database %s, %zu candidate%s in %zu exam%s)\n",
-		       UJIAN_VERSION, s->http.bound, cfg->db_path, s->x.reg.n_candidates,
+		printf("Ujian %s listening on %s://%s/ (database %s, %zu candidate%s in %zu exam%s)\n",
+		       UJIAN_VERSION, scheme, s->http.bound, cfg->db_path, s->x.reg.n_candidates,
 		       s->x.reg.n_candidates == 1 ? "" : "s", s->x.reg.exams.len,
 		       s->x.reg.exams.len == 1 ? "" : "s");
+		if (s->redirect.http)
+			printf("Redirecting http://%s/ to HTTPS\n", s->redirect.bound);
 		fflush(stdout);
 	}
-	log_info("listening on http://%s/ web root %s", s->http.bound,
+	log_info("listening on %s://%s/ web root %s", scheme, s->http.bound,
 		 s->web_root ? s->web_root : "(none)");
+	if (s->redirect.http)
+		log_info("redirecting http://%s/ to https", s->redirect.bound);
 	event_base_dispatch(s->base);
 	rc = 0;
 out:

@@ -3,6 +3,7 @@
 #include "catalog/catalog.h"
 #include "auth/cred.h"
 #include "http/listener.h"
+#include "http/tls.h"
 #include "store/db.h"
 #include "store/dblock.h"
 #include "catalog/enrol.h"
@@ -211,7 +212,17 @@ int demo_run(struct server_config *cfg, int fresh)
 	}
 	/* Before anything is printed or written: the port must be free and no
 	 * other server may be using this database (which --fresh would delete). */
+	if (cfg->tls_cert) {
+		/* the same check the server makes, before the database is made */
+		SSL_CTX *tls = tls_server_ctx_new(cfg->tls_cert, cfg->tls_key, err, sizeof err);
+		if (!tls) {
+			fprintf(stderr, "ujian demo: %s\n", err);
+			goto out;
+		}
+		SSL_CTX_free(tls);
+	}
 	if (httpd_probe_listen(cfg->listen, err, sizeof err) ||
+	    (cfg->redirect_http && httpd_probe_listen(cfg->redirect_http, err, sizeof err)) ||
 	    (lock = dblock_acquire(cfg->db_path, err, sizeof err)) < 0) {
 		fprintf(stderr, "ujian demo: %s\n", err);
 		goto out;
@@ -226,7 +237,7 @@ int demo_run(struct server_config *cfg, int fresh)
 	} else {
 		printf("Using the existing demo database %s (start over with --fresh)\n", cfg->db_path);
 	}
-	printf("\nOpen http://%s/ in a browser.\n", cfg->listen);
+	printf("\nOpen %s://%s/ in a browser.\n", cfg->tls_cert ? "https" : "http", cfg->listen);
 	demo_print_logins(cfg->db_path, 5);
 	demo_print_staff(cfg->db_path);
 	printf("\n");

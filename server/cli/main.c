@@ -76,6 +76,10 @@ static const char ujian_usage[] =
 	"      (\"\" for none)\n"
 	"  routes\n"
 	"      the API's route table as JSON: method, path, who may call it\n"
+	"  cert self-signed --out DIR --name HOST\n"
+	"      make an ECDSA P-256 key and a self-signed certificate for HOST (a DNS\n"
+	"      name or an IP address, valid 397 days) as DIR/HOST.crt and DIR/HOST.key,\n"
+	"      for --tls-cert/--tls-key at a venue or in a demo\n"
 	"  help | version\n"
 	"\n"
 	"server options (serve and demo):\n"
@@ -98,6 +102,11 @@ static const char ujian_usage[] =
 	"  --session-after MINUTES   candidate sessions end this long after the attempt\n"
 	"                            finished or the exam closed (default 60)\n"
 	"  --bench-route             serve GET /api/v1/_bench/ping (benchmarks only)\n"
+	"  --tls-cert FILE           serve HTTPS: PEM certificate chain (leaf first, e.g.\n"
+	"                            certbot's fullchain.pem); needs --tls-key\n"
+	"  --tls-key FILE            the certificate's PEM private key (ECDSA or RSA)\n"
+	"  --redirect-http ADDR:PORT also listen for plain HTTP there and answer every\n"
+	"                            request with a 301 to the same path over HTTPS\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
 
@@ -340,6 +349,9 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "staff-max-age", &sage, NULL },
 			       { "session-after", &safter, NULL },
 			       { "bench-route", NULL, &bench },
+			       { "tls-cert", &cfg->tls_cert, NULL },
+			       { "tls-key", &cfg->tls_key, NULL },
+			       { "redirect-http", &cfg->redirect_http, NULL },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
 			       { NULL, NULL, NULL } };
@@ -348,6 +360,14 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 	if (cli_parse(cmd, argc, argv, 2, o, NULL, 0))
 		return 2;
 	cfg->bench_route = bench;
+	if (!cfg->tls_cert != !cfg->tls_key) {
+		fprintf(stderr, "ujian %s: --tls-cert and --tls-key go together\n", cmd);
+		return 2;
+	}
+	if (cfg->redirect_http && !cfg->tls_cert) {
+		fprintf(stderr, "ujian %s: --redirect-http needs --tls-cert and --tls-key\n", cmd);
+		return 2;
+	}
 	if (maxbody) {
 		if (cli_int(cmd, "max-body", maxbody, UJ_BODY_MIN, UJ_BODY_MAX, &v))
 			return 2;
@@ -475,6 +495,7 @@ static const struct cli_cmd {
 	{ "routes", cmd_routes },
 	{ "staff", cmd_staff },
 	{ "audit", cmd_audit },
+	{ "cert", cmd_cert },
 	{ NULL, NULL },
 };
 

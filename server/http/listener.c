@@ -2,8 +2,10 @@
 #include "http/listener.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "http/reply.h"
 #include "http/static.h"
+#include "http/tls.h"
 
 #include <arpa/inet.h>
 #include <assert.h>
@@ -13,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -38,6 +41,9 @@ static void httpd_route(struct evhttp_request *req, void *arg)
 
 	if (h->pressure_until && h->pressure_until > clock_now_ms())
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+	if (h->tls)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+				  "Strict-Transport-Security", TLS_HSTS_VALUE);
 	if (!path || !*path) {
 		http_reply_error(req, 404, "not_found", NULL);
 		return;
@@ -55,6 +61,63 @@ static void httpd_route(struct evhttp_request *req, void *arg)
 	http_static(h->web_root_fd, req, path);
 }
 
+/* Copy the host part of a Host header value ("name", "name:port",
+ * "[v6]", "[v6]:port") into out. Returns 0, or -1 when the value is missing,
+ * too long or holds a byte no host name or address literal has (the value
+ * goes into a Location header). */
+static int httpd_host_of(const char *v, char *out, size_t outlen)
+{
+	size_t n;
+	if (!v || !*v)
+		return -1;
+	if (v[0] == '[') {
+		const char *end = strchr(v, ']');
+		if (!end)
+			return -1;
+		n = (size_t)(end - v) + 1;
+		for (size_t i = 1; i + 1 < n; i++)
+			if (!strchr("0123456789abcdefABCDEF:.", v[i]))
+				return -1;
+		if (end[1] != '\0' && end[1] != ':')
+			return -1;
+	} else {
+		n = strcspn(v, ":");
+		for (size_t i = 0; i < n; i++)
+			if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+			      (v[i] >= '0' && v[i] <= '9') || v[i] == '-' || v[i] == '.'))
+				return -1;
+	}
+	if (n == 0 || n >= outlen)
+		return -1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* The redirect front's only callback: 301 to https://HOST[:PORT]PATH[?QUERY],
+ * HOST from the request's Host header, PORT the HTTPS front's. */
+static void httpd_redirect(struct evhttp_request *req, void *arg)
+{
+	struct httpd *h = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	char host[UJ_LISTEN_MAX + 1], port[16] = "";
+	char *loc;
+
+	if (httpd_host_of(evhttp_find_header(evhttp_request_get_input_headers(req), "Host"), host,
+			  sizeof host) != 0) {
+		http_reply_error(req, 400, "invalid_request", "Header Host tidak ada atau tidak sah.");
+		return;
+	}
+	if (h->redirect_port != 443)
+		snprintf(port, sizeof port, ":%d", h->redirect_port);
+	loc = xasprintf("https://%s%s%s%s%s", host, port, path && *path ? path : "/",
+			query ? "?" : "", query ? query : "");
+	http_reply_redirect(req, loc);
+	free(loc);
+}
+
 static void httpd_resume(evutil_socket_t fd, short what, void *arg)
 {
 	struct httpd *h = arg;
@@ -70,14 +133,14 @@ static void httpd_resume(evutil_socket_t fd, short what, void *arg)
 static struct {
 	struct evhttp *http;
 	struct httpd *h;
-} httpd_fronts[UJ_LOOPS_MAX];
+} httpd_fronts[UJ_FRONTS_MAX];
 static pthread_mutex_t httpd_fronts_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int httpd_front_set(struct evhttp *http, struct httpd *h)
 {
 	int rc = -1;
 	pthread_mutex_lock(&httpd_fronts_lock);
-	for (size_t i = 0; i < UJ_LOOPS_MAX; i++)
+	for (size_t i = 0; i < UJ_FRONTS_MAX; i++)
 		if (httpd_fronts[i].http == (h ? NULL : http)) {
 			httpd_fronts[i].http = h ? http : NULL;
 			httpd_fronts[i].h = h;
@@ -92,7 +155,7 @@ static struct httpd *httpd_front_get(struct evhttp *http)
 {
 	struct httpd *h = NULL;
 	pthread_mutex_lock(&httpd_fronts_lock);
-	for (size_t i = 0; i < UJ_LOOPS_MAX && !h; i++)
+	for (size_t i = 0; i < UJ_FRONTS_MAX && !h; i++)
 		if (httpd_fronts[i].http == http)
 			h = httpd_fronts[i].h;
 	pthread_mutex_unlock(&httpd_fronts_lock);
@@ -198,8 +261,10 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 	h->base = base;
 	h->dispatch = dispatch;
 	h->app = app;
-	h->web_root_fd = http_web_root_open(cfg->web_root);
-	if (cfg->web_root && h->web_root_fd < 0) {
+	h->tls = cfg->tls != NULL;
+	h->redirect_port = cfg->redirect_port;
+	h->web_root_fd = cfg->redirect_port > 0 ? -1 : http_web_root_open(cfg->web_root);
+	if (cfg->web_root && cfg->redirect_port <= 0 && h->web_root_fd < 0) {
 		snprintf(err, errlen, "web root %s: %s", cfg->web_root, strerror(errno));
 		return -1;
 	}
@@ -222,7 +287,9 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 						    EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
 	evhttp_set_default_content_type(h->http, "application/json; charset=utf-8");
-	evhttp_set_gencb(h->http, httpd_route, h);
+	evhttp_set_gencb(h->http, cfg->redirect_port > 0 ? httpd_redirect : httpd_route, h);
+	if (cfg->tls)
+		evhttp_set_bevcb(h->http, tls_bev_new, cfg->tls);
 	if (!cfg->listen)
 		return 0;
 

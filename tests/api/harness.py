@@ -122,11 +122,12 @@ def write_csv(directory, name, rows, header="registration_no,name,password,track
 class Server:
     """A real `ujian serve` on a loopback port with a temporary database."""
 
-    def __init__(self, workdir, db, extra_args=(), nofile=None):
+    def __init__(self, workdir, db, extra_args=(), nofile=None, ssl_context=None):
         self.workdir = workdir
         self.db = db
         self.extra_args = list(extra_args)
         self.nofile = nofile  # hard limit on open files for the server process
+        self.ssl_context = ssl_context  # clients speak HTTPS with it (--tls-cert)
         self.proc = None
         self.port = None
         self.log = os.path.join(workdir, "server.log")
@@ -144,10 +145,11 @@ class Server:
                                      preexec_fn=limit)
         logf.close()
         line = self.proc.stdout.readline()
-        if "listening on http://" not in line:
+        scheme = "https://" if self.ssl_context else "http://"
+        if "listening on " + scheme not in line:
             self.proc.kill()
             raise AssertionError("server did not start: %r\n%s" % (line, self.read_log()))
-        addr = line.split("http://")[1].split("/")[0]
+        addr = line.split(scheme)[1].split("/")[0]
         self.port = int(addr.rsplit(":", 1)[1])
         return self
 
@@ -177,7 +179,7 @@ class Server:
                 raise AssertionError("server exited with %d:\n%s" % (rc, self.read_log()))
 
     def client(self):
-        return Client("127.0.0.1", self.port)
+        return Client("127.0.0.1", self.port, ssl_context=self.ssl_context)
 
 
 class Response:
@@ -201,8 +203,9 @@ class Response:
 class Client:
     """One keep-alive connection, like a browser tab."""
 
-    def __init__(self, host, port, token=None):
+    def __init__(self, host, port, token=None, ssl_context=None):
         self.host, self.port, self.token = host, port, token
+        self.ssl_context = ssl_context  # HTTPS when given
         self.conn = None
 
     def request(self, method, path, body=None, raw=None, headers=None, token=None):
@@ -214,7 +217,10 @@ class Client:
         if data is not None:
             hdrs.setdefault("Content-Type", "application/json")
         for attempt in range(2):
-            if self.conn is None:
+            if self.conn is None and self.ssl_context:
+                self.conn = http.client.HTTPSConnection(self.host, self.port, timeout=30 * SLOW,
+                                                        context=self.ssl_context)
+            elif self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30 * SLOW)
             try:
                 self.conn.request(method, path, body=data, headers=hdrs)
@@ -312,8 +318,8 @@ class World:
         c.token = r.json["token"]
         return c, r.json
 
-    def serve(self, *extra_args):
-        self.server = Server(self.dir, self.db, extra_args).start()
+    def serve(self, *extra_args, ssl_context=None):
+        self.server = Server(self.dir, self.db, extra_args, ssl_context=ssl_context).start()
         return self.server
 
     def client(self):

@@ -5,6 +5,7 @@ route exists only when the server is started with --bench-route."""
 
 import json
 import os
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,60 @@ class BenchRouteTest(unittest.TestCase):
             ops = summary["ops"]
             self.assertGreater(sum(o["count"] for o in ops.values()), 10, summary)
             self.assertEqual(summary["errors"], [], summary)
+        finally:
+            w.close()
+
+
+class BenchTlsTest(unittest.TestCase):
+    """The TLS smoke: ujian-bench with an https:// URL takes whole exams
+    against `ujian serve --tls-cert` (server idle timeout 1 s, so connections
+    are closed between answers and new TLS connections are made), and ping
+    works over TLS too. Every acknowledged answer is stored."""
+
+    def test_run_and_ping_over_tls(self):
+        n = 20
+        w = World(n_candidates=n)
+        try:
+            certs = os.path.join(w.dir, "certs")
+            os.mkdir(certs)
+            harness.run("cert", "self-signed", "--out", certs, "--name", "127.0.0.1")
+            crt, key = (os.path.join(certs, "127.0.0.1." + x) for x in ("crt", "key"))
+            ctx = ssl.create_default_context(cafile=crt)
+            w.serve("--tls-cert", crt, "--tls-key", key, "--idle-timeout", "1", "--bench-route",
+                    ssl_context=ctx)
+            creds = os.path.join(w.dir, "creds.csv")
+            with open(creds, "w") as f:
+                f.write("registration_no,name,password\n")
+                for regno, pw in sorted(w.candidates.items()):
+                    f.write("%s,x,%s\n" % (regno, pw))
+            out, acks = os.path.join(w.dir, "run.json"), os.path.join(w.dir, "acks")
+            url = "https://127.0.0.1:%d" % w.server.port
+            p = bench("run", "--url", url, "--exam", "EX", "--candidates", creds, "--window", "1",
+                      "--think-mean", "400", "--submit-share", "1", "--max-seconds", "50",
+                      "--workers", "2", "--acks", acks, "--out", out)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(out) as f:
+                s = json.load(f)
+            self.assertEqual(s["started"], n, s)
+            self.assertEqual(s["outcome"]["submitted"], n, s)
+            self.assertGreaterEqual(s["acked_answers"], n * 12, s)
+            self.assertEqual(s["lost_acks"], 0, s)
+            # Every candidate's 12 answers are stored, as acknowledged.
+            v = harness.run("verify", "--db", w.db, "--exam", "EX", "--acks", acks)
+            self.assertIn("OK", v.stdout)
+            self.assertEqual(w.sql("SELECT count(*) FROM answers"), [(n * 12,)])
+            # A plain-HTTP generator gets nothing from the HTTPS port.
+            p = bench("ping", "--url", "http://127.0.0.1:%d" % w.server.port, "--conns", "1",
+                      "--seconds", "1", "--workers", "1", "--timeout", "5")
+            self.assertEqual(p.returncode, 1, p.stderr)
+            out = os.path.join(w.dir, "ping.json")
+            p = bench("ping", "--url", url, "--conns", "4", "--seconds", "1", "--workers", "1",
+                      "--out", out)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(out) as f:
+                s = json.load(f)
+            self.assertGreater(s["requests"], 10, s)
+            self.assertEqual(s["errors"], [], s)
         finally:
             w.close()
 

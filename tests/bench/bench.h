@@ -67,6 +67,7 @@ enum bench_mode { BENCH_RUN, BENCH_PING };
 struct bench_cfg {
 	enum bench_mode mode;
 	char url[512];          /* as given, for the summary */
+	int tls;                /* https:// URL: every connection speaks TLS */
 	char host[16];          /* dotted IPv4 loopback address of the server */
 	uint16_t port;
 	char hostport[32];      /* Host header */
@@ -209,9 +210,10 @@ int creds_id_ok(const char *s, size_t max);
 int64_t bench_now_us(void);
 /* A delay of us microseconds as a timeval for evtimer_add; 0 when negative. */
 struct timeval bench_timeval(int64_t us);
-/* Parse "http://HOST:PORT[/PATH]" into cfg (host, port, hostport, path).
- * HOST must be a 127.x.x.x address or "localhost" (taken as 127.0.0.1).
- * Without a path, path is default_path. Returns 0 or -1 with a message. */
+/* Parse "http://HOST:PORT[/PATH]" or "https://..." (cfg->tls) into cfg
+ * (host, port, hostport, path). HOST must be a 127.x.x.x address or
+ * "localhost" (taken as 127.0.0.1). Without a path, path is default_path.
+ * Returns 0 or -1 with a message. */
 int net_parse_url(const char *url, const char *default_path, struct bench_cfg *cfg, char *err,
 		  size_t errlen);
 /* Source address of worker w: 127.0.0.(2 + w % k). */
@@ -223,9 +225,25 @@ int net_raise_nofile(size_t need, char *err, size_t errlen);
 /* The hard RLIMIT_NOFILE. */
 size_t net_nofile_hard(void);
 /* A keep-alive client connection to the server, bound to src, with the
- * request timeout. Aborts on allocation failure. */
+ * request timeout. Aborts on allocation failure.
+ *
+ * With cfg->tls it is an OpenSSL bufferevent with its own SSL object (TLS 1.2
+ * or 1.3, the server's certificate not verified: loopback benchmarks only;
+ * no session resumption, so every connection costs the server a full
+ * handshake, the worst case). One SSL object per TCP connection: libevent
+ * would reconnect a closed connection with the same bufferevent and SSL
+ * object (resuming its session), so instead *closed (when closed is not
+ * NULL) is set to 1 when the connection closes; the caller then, and after
+ * any request that got no reply, frees it and makes a new one before its
+ * next request (never inside a libevent callback). Without TLS *closed is
+ * never set: libevent reconnects. */
 struct evhttp_connection *net_conn_new(struct event_base *base, const struct bench_cfg *cfg,
-				       const char *src);
+				       const char *src, int *closed);
+/* Set TCP_NODELAY on c's socket, as browsers do (call right after
+ * evhttp_make_request, which opens the socket if it was closed). Over TLS a
+ * request leaves as several records; without it Nagle's algorithm holds
+ * the body until the server's delayed ACK (40 ms). */
+void net_conn_nodelay(struct evhttp_connection *c);
 /* A request with Host (and Authorization when token is set) headers; cb and
  * the error callback get arg. Aborts on allocation failure. */
 struct evhttp_request *net_request_new(const struct bench_cfg *cfg, const char *token,

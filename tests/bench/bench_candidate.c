@@ -9,7 +9,8 @@
  *     -> think, FINISH (submit share) or just stop
  *
  * One request at a time per candidate, on its own keep-alive connection
- * (created on first use; libevent reconnects after either side closed it).
+ * (created on first use; libevent reconnects after either side closed it,
+ * or with TLS a new connection is made: see net_conn_new).
  * Reply callbacks only record and decide; the next request always leaves
  * from the candidate's timer, never from inside a libevent callback.
  *
@@ -52,6 +53,7 @@ struct cand {
 	const struct bench_cred *cred;
 	struct bench_rng rng;
 	struct evhttp_connection *conn;
+	int conn_closed;        /* TLS: conn is dead, make a new one (net_conn_new) */
 	struct event *timer;
 	enum cand_step step;
 	char token[BENCH_TOKEN_MAX + 1];
@@ -446,6 +448,8 @@ static void cand_reply(struct evhttp_request *req, void *arg)
 	c->inflight = 0;
 	if (status == 0) {
 		stats_error(st, c->act.op, 0, c->req_err == EVREQ_HTTP_TIMEOUT ? "timeout" : "conn");
+		if (c->rw->cfg->tls)
+			c->conn_closed = 1;
 		cand_retry(c);
 		return;
 	}
@@ -468,8 +472,14 @@ static void cand_send(struct cand *c)
 	char answer_uri[64];
 	const char *uri;
 
-	if (!c->conn)
-		c->conn = net_conn_new(rw->base, cfg, rw->src);
+	if (c->conn && c->conn_closed) {
+		evhttp_connection_free(c->conn);
+		c->conn = NULL;
+	}
+	if (!c->conn) {
+		c->conn_closed = 0;
+		c->conn = net_conn_new(rw->base, cfg, rw->src, &c->conn_closed);
+	}
 	req = net_request_new(cfg, a->op == BOP_LOGIN ? NULL : c->token, cand_reply, cand_req_error, c);
 	out = evhttp_request_get_output_buffer(req);
 	switch (a->op) {
@@ -517,11 +527,15 @@ static void cand_send(struct cand *c)
 	c->req_err = -1;
 	c->sent_us = bench_now_us();
 	/* A refused connect may run cand_reply before this returns. */
-	if (evhttp_make_request(c->conn, req, method, uri) != 0) {
+	if (evhttp_make_request(c->conn, req, method, uri) == 0) {
+		net_conn_nodelay(c->conn);
+	} else {
 		/* Binding the source address failed (no free port): libevent
 		 * returns without freeing req (it frees it itself only when
 		 * out of memory, which we do not survive anyway). */
 		evhttp_request_free(req);
+		if (cfg->tls)
+			c->conn_closed = 1;
 		if (c->inflight) {
 			c->inflight = 0;
 			stats_error(rw->st, a->op, 0, "bind");

@@ -6,8 +6,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/keyvalq_struct.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,14 +53,17 @@ int net_parse_url(const char *url, const char *default_path, struct bench_cfg *c
 	const char *p, *host_end, *path;
 	char host[64];
 	struct in_addr a;
-	long port = 80;
+	long port;
 
-	if (strlen(url) >= sizeof cfg->url || strncasecmp(url, "http://", 7) != 0) {
-		snprintf(err, errlen, "--url \"%.100s\": expected http://127.0.0.1:PORT", url);
+	cfg->tls = strncasecmp(url, "https://", 8) == 0;
+	if (strlen(url) >= sizeof cfg->url || (!cfg->tls && strncasecmp(url, "http://", 7) != 0)) {
+		snprintf(err, errlen, "--url \"%.100s\": expected http://127.0.0.1:PORT or https://...",
+			 url);
 		return -1;
 	}
 	str_copy(cfg->url, sizeof cfg->url, url);
-	p = url + 7;
+	p = url + (cfg->tls ? 8 : 7);
+	port = cfg->tls ? 443 : 80;
 	host_end = p + strcspn(p, ":/");
 	if ((size_t)(host_end - p) >= sizeof host || host_end == p) {
 		snprintf(err, errlen, "--url \"%.100s\": no host", url);
@@ -170,10 +176,54 @@ int net_raise_nofile(size_t need, char *err, size_t errlen)
 	return 0;
 }
 
-struct evhttp_connection *net_conn_new(struct event_base *base, const struct bench_cfg *cfg,
-				       const char *src)
+/* The client TLS context of this process (made on first use; a worker
+ * inherits its parent's or makes its own). */
+static SSL_CTX *net_tls_ctx(void)
 {
-	struct evhttp_connection *c = evhttp_connection_base_new(base, NULL, cfg->host, cfg->port);
+	static SSL_CTX *ctx;
+	if (ctx)
+		return ctx;
+	ctx = SSL_CTX_new(TLS_client_method());
+	if (!ctx || SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1) {
+		fprintf(stderr, "ujian-bench: cannot create the TLS context\n");
+		abort();
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	return ctx;
+}
+
+static void net_conn_closed(struct evhttp_connection *c, void *arg)
+{
+	(void)c;
+	*(int *)arg = 1;
+}
+
+struct evhttp_connection *net_conn_new(struct event_base *base, const struct bench_cfg *cfg,
+				       const char *src, int *closed)
+{
+	struct evhttp_connection *c;
+
+	if (cfg->tls) {
+		SSL *ssl = SSL_new(net_tls_ctx());
+		struct bufferevent *bev =
+			ssl ? bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_CONNECTING,
+							     BEV_OPT_CLOSE_ON_FREE |
+								     BEV_OPT_DEFER_CALLBACKS)
+			    : NULL;
+		if (!bev) {
+			fprintf(stderr, "ujian-bench: out of memory creating a TLS connection\n");
+			abort();
+		}
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+		c = evhttp_connection_base_bufferevent_new(base, NULL, bev, cfg->host, cfg->port);
+		if (c && closed)
+			evhttp_connection_set_closecb(c, net_conn_closed, closed);
+	} else {
+		c = evhttp_connection_base_new(base, NULL, cfg->host, cfg->port);
+	}
 	if (!c) {
 		fprintf(stderr, "ujian-bench: out of memory creating a connection\n");
 		abort();
@@ -185,6 +235,15 @@ struct evhttp_connection *net_conn_new(struct event_base *base, const struct ben
 	evhttp_connection_set_retries(c, 0); /* we retry ourselves, with backoff */
 	evhttp_connection_set_max_body_size(c, BENCH_REPLY_MAX);
 	return c;
+}
+
+void net_conn_nodelay(struct evhttp_connection *c)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(c);
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 struct evhttp_request *net_request_new(const struct bench_cfg *cfg, const char *token,
@@ -257,7 +316,7 @@ int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, jso
 		snprintf(err, errlen, "cannot create an event base");
 		return -1;
 	}
-	c = net_conn_new(base, cfg, NULL);
+	c = net_conn_new(base, cfg, NULL, NULL);
 	req = net_request_new(cfg, NULL, net_once_cb, NULL, &o);
 	if (evhttp_make_request(c, req, EVHTTP_REQ_GET, path) != 0) {
 		/* Without a local address this fails only on out-of-memory, and
@@ -266,8 +325,9 @@ int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, jso
 	} else {
 		event_base_dispatch(base);
 		if (o.status == 0)
-			snprintf(err, errlen, "no reply from http://%s%s (is the server running?)",
-				 cfg->hostport, path);
+			snprintf(err, errlen, "no reply from %s://%s%s (is the server running%s?)",
+				 cfg->tls ? "https" : "http", cfg->hostport, path,
+				 cfg->tls ? " with HTTPS" : "");
 	}
 	evhttp_connection_free(c);
 	event_base_free(base);

@@ -18,6 +18,7 @@ struct ping_worker;
 struct ping_conn {
 	struct ping_worker *pw;
 	struct evhttp_connection *conn;
+	int conn_closed;        /* TLS: conn is dead, make a new one (net_conn_new) */
 	struct event *timer;
 	struct bench_rng rng;
 	int inflight;
@@ -59,7 +60,10 @@ static void ping_next(struct ping_conn *pc)
 	int64_t now;
 
 	if (!pw->interval_us) {
-		ping_send(pc); /* libevent allows a new request from the reply callback */
+		if (pc->conn_closed)
+			ping_at(pc, 0); /* a dead TLS connection is replaced from the timer */
+		else
+			ping_send(pc); /* libevent allows a new request from the reply callback */
 		return;
 	}
 	now = bench_now_us();
@@ -87,6 +91,8 @@ static void ping_reply(struct evhttp_request *req, void *arg)
 	pc->inflight = 0;
 	if (status == 0) {
 		stats_error(st, BOP_PING, 0, pc->req_err == EVREQ_HTTP_TIMEOUT ? "timeout" : "conn");
+		if (pc->pw->cfg->tls)
+			pc->conn_closed = 1;
 		ping_retry(pc);
 		return;
 	}
@@ -109,15 +115,25 @@ static void ping_send(struct ping_conn *pc)
 	struct ping_worker *pw = pc->pw;
 	struct evhttp_request *req;
 
-	if (!pc->conn)
-		pc->conn = net_conn_new(pw->base, pw->cfg, pw->src);
+	if (pc->conn && pc->conn_closed) {
+		evhttp_connection_free(pc->conn);
+		pc->conn = NULL;
+	}
+	if (!pc->conn) {
+		pc->conn_closed = 0;
+		pc->conn = net_conn_new(pw->base, pw->cfg, pw->src, &pc->conn_closed);
+	}
 	req = net_request_new(pw->cfg, NULL, ping_reply, ping_req_error, pc);
 	pc->inflight = 1;
 	pc->req_err = -1;
 	pc->sent_us = bench_now_us();
-	if (evhttp_make_request(pc->conn, req, EVHTTP_REQ_GET, pw->cfg->path) != 0) {
+	if (evhttp_make_request(pc->conn, req, EVHTTP_REQ_GET, pw->cfg->path) == 0) {
+		net_conn_nodelay(pc->conn);
+	} else {
 		/* Binding the source address failed; req is still ours. */
 		evhttp_request_free(req);
+		if (pw->cfg->tls)
+			pc->conn_closed = 1;
 		if (pc->inflight) {
 			pc->inflight = 0;
 			stats_error(pw->st, BOP_PING, 0, "bind");

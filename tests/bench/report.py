@@ -89,6 +89,28 @@ def main():
         print("| errors (other than `attempt_closed` after the deadline), worst run | %s |"
               % " | ".join(errors(sc[k]) for k in sizes))
         print("| `ujian verify` | %s |\n" % " | ".join(verdicts(sc[k]) for k in sizes))
+    tls = [k for k in sc if k.startswith("tls-")]
+    if tls:
+        cols = []
+        for k in tls:
+            if k[4:] in sc:
+                cols.append(("HTTP, " + "{:,}".format(int(k[4:])), sc[k[4:]]))
+            cols.append(("HTTPS, " + "{:,}".format(int(k[4:])), sc[k]))
+        print("| candidates | %s |" % " | ".join(c[0] for c in cols))
+        print("|---|" + "---|" * len(cols))
+        for label, path, fmt in (
+                ("login p50 / p99, ms", ("ops.login.p50_ms", "ops.login.p99_ms"), "%.1f"),
+                ("start p50 / p99, ms", ("ops.start.p50_ms", "ops.start.p99_ms"), "%.1f"),
+                ("answer-save p50 / p99, ms", ("ops.answer.p50_ms", "ops.answer.p99_ms"), "%.1f"),
+                ("server CPU, s", ("server_cpu_s",), "%.1f"),
+                ("server peak RSS, MB", ("server_peak_rss_mb",), "%.0f"),
+                ("server peak open descriptors", ("server_peak_fds",), "%.0f"),
+                ("answers acknowledged", ("acked_answers",), "%.0f")):
+            print("| %s | %s |" % (label, " | ".join(
+                " / ".join(med(c[1], p, fmt) for p in path) for c in cols)))
+        print("| errors (other than `attempt_closed`), worst run | %s |"
+              % " | ".join(errors(c[1]) for c in cols))
+        print("| `ujian verify` | %s |\n" % " | ".join(verdicts(c[1]) for c in cols))
     syncs = [k for k in sc if k.startswith("sync-")]
     for k in syncs:
         runs = sc[k]

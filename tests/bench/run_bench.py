@@ -17,7 +17,11 @@ Scenarios, each repeated (medians are reported):
              same-second finish storm;
   sync-N     the same N logging in during the window but pressing Start
              together (a proctor's "mulai"), so they share one deadline: the
-             finish storm.
+             finish storm;
+  tls-N      the N scenario over HTTPS (`ujian serve --tls-cert` with a
+             self-signed ECDSA P-256 certificate, ujian-bench with an https://
+             URL: a full TLS handshake for every connection), to compare with
+             the plain-HTTP N.
 
 For each run: the generator's latencies and errors, and from /proc the server's
 CPU time, peak RSS and peak open file descriptors (connections). The finish
@@ -51,11 +55,12 @@ def args():
     p.add_argument("--bench", required=True)
     p.add_argument("--sizes", default="1000,5000,10000,25000")
     p.add_argument("--sync-sizes", default="25000")
+    p.add_argument("--tls-sizes", default="25000")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--duration", type=int, default=120, help="shortened exam, seconds")
     p.add_argument("--window", type=int, default=60)
     p.add_argument("--idle-timeout", type=int, default=20)
-    p.add_argument("--skip", default="", help="comma list of: ceiling,saturate,sizes,recover,sync")
+    p.add_argument("--skip", default="", help="comma list of: ceiling,saturate,sizes,recover,sync,tls")
     p.add_argument("--out", default=os.path.join(TOP, "docs", "bench-results.json"))
     return p.parse_args()
 
@@ -108,7 +113,14 @@ class World:
         self.db, self.creds, self.import_s = skd_db.prepare(a.ujian, self.dir, code, duration, n,
                                                             "B")
 
-    def serve(self, *extra):
+    def serve(self, *extra, tls=False):
+        if tls:
+            crt, key = (os.path.join(self.dir, "127.0.0.1." + x) for x in ("crt", "key"))
+            if not os.path.exists(crt):
+                subprocess.run([self.a.ujian, "cert", "self-signed", "--out", self.dir, "--name",
+                                "127.0.0.1"], check=True, capture_output=True)
+            extra = ("--tls-cert", crt, "--tls-key", key) + extra
+        scheme = "https://" if tls else "http://"
         t = time.time()
         self.proc = subprocess.Popen(
             [self.a.ujian, "serve", "--db", self.db, "--listen", "127.0.0.1:0", "--idle-timeout",
@@ -116,7 +128,7 @@ class World:
             stderr=open(os.path.join(self.dir, "server.log"), "w"), text=True)
         line = self.proc.stdout.readline()
         self.startup_s = time.time() - t
-        self.url = "http://" + line.split("http://")[1].split("/")[0]
+        self.url = scheme + line.split(scheme)[1].split("/")[0]
         return Sampler(self.proc.pid)
 
     def stop(self):
@@ -195,9 +207,9 @@ def finish_storm(db, limit_s):
     return None, None
 
 
-def run_size(a, n, sync):
+def run_size(a, n, sync, tls=False):
     w = World(a, n, a.duration)
-    s = w.serve()
+    s = w.serve(tls=tls)
     s.start()
     # Stop 15 s after the last deadline: by then the server has finished
     # every attempt; candidates still thinking are simply cut off.
@@ -312,6 +324,9 @@ def main():
     if "sizes" not in skip:
         for n in [int(x) for x in a.sizes.split(",") if x]:
             scenario(str(n), lambda n=n: run_size(a, n, False))
+    if "tls" not in skip:
+        for n in [int(x) for x in a.tls_sizes.split(",") if x]:
+            scenario("tls-%d" % n, lambda n=n: run_size(a, n, False, tls=True))
     if "recover" not in skip:
         for n in [int(x) for x in a.sync_sizes.split(",") if x]:
             scenario("recover-%d" % n, lambda n=n: run_recover(a, n))
