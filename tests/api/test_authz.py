@@ -32,6 +32,55 @@ STAFF = {"admin": ("admin", None), "author": ("author", None),
          "observer": ("observer", "EX"), "proctor_elsewhere": ("proctor", "OTHER"),
          "disabled": ("admin", None), "expired": ("admin", None)}
 TARGET_STAFF = "target"  # the account the account rows act on
+
+# The reviewed authorization matrix: who may call each route. The server's
+# table must equal it exactly, so a route added, removed or given other
+# roles without a change here (a reviewed decision) fails the suite.
+A = ("admin",)
+ALL = ("admin", "author", "proctor", "committee", "observer")
+MATRIX = {
+    ('GET', '/api/v1/health'): ('anonymous', ()),
+    ('GET', '/api/v1/_bench/ping'): ('anonymous', ()),
+    ('GET', '/api/v1/exams/open'): ('anonymous', ()),
+    ('POST', '/api/v1/candidate/login'): ('anonymous', ()),
+    ('POST', '/api/v1/candidate/logout'): ('candidate', ()),
+    ('POST', '/api/v1/attempt/start'): ('candidate', ()),
+    ('GET', '/api/v1/attempt'): ('candidate', ()),
+    ('PUT', '/api/v1/attempt/answers/'): ('candidate', ()),
+    ('PUT', '/api/v1/attempt/position'): ('candidate', ()),
+    ('POST', '/api/v1/attempt/finish'): ('candidate', ()),
+    ('GET', '/api/v1/attempt/result'): ('candidate', ()),
+    ('GET', '/api/v1/attempt/images/'): ('candidate', ()),
+    ('POST', '/api/v1/staff/login'): ('anonymous', ()),
+    ('POST', '/api/v1/staff/logout'): ('staff', ALL),
+    ('GET', '/api/v1/staff/me'): ('staff', ALL),
+    ('POST', '/api/v1/staff/me/password'): ('staff', ALL),
+    ('GET', '/api/v1/staff/sessions'): ('staff', ALL),
+    ('POST', '/api/v1/staff/sessions/logout-all'): ('staff', ALL),
+    ('GET', '/api/v1/staff/accounts'): ('staff', A),
+    ('POST', '/api/v1/staff/accounts'): ('staff', A),
+    ('PUT', '/api/v1/staff/accounts/*'): ('staff', A),
+    ('POST', '/api/v1/staff/accounts/*/password'): ('staff', A),
+    ('GET', '/api/v1/staff/exams'): ('staff', ALL),
+    ('POST', '/api/v1/staff/exams'): ('staff', ('admin', 'author')),
+    ('GET', '/api/v1/staff/exams/*'): ('staff', ('admin', 'author')),
+    ('PUT', '/api/v1/staff/exams/*'): ('staff', ('admin', 'author')),
+    ('GET', '/api/v1/staff/banks'): ('staff', ('admin', 'author')),
+    ('POST', '/api/v1/staff/banks'): ('staff', ('admin', 'author')),
+    ('GET', '/api/v1/staff/banks/*'): ('staff', ('admin', 'author')),
+    ('GET', '/api/v1/staff/assets/*'): ('staff', ('admin', 'author')),
+    ('GET', '/api/v1/staff/exams/*/candidates'): ('staff', ('admin', 'proctor', 'observer')),
+    ('POST', '/api/v1/staff/exams/*/candidates'): ('staff', A),
+    ('POST', '/api/v1/staff/exams/*/candidates/*/password'): ('staff', A),
+    ('POST', '/api/v1/staff/exams/*/candidates/*/unlock'): ('staff', ('admin', 'proctor')),
+    ('PUT', '/api/v1/staff/exams/*/candidates/*/extra-time'): ('staff', ('admin', 'proctor')),
+    ('GET', '/api/v1/staff/exams/*/results'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/exams/*/results.csv'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/audit'): ('staff', A),
+    ('GET', '/api/v1/staff/audit/verify'): ('staff', A),
+    ('GET', '/api/v1/staff/exams/*/results.xlsx'): ('staff', ('admin', 'committee')),
+}
+
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}
 
 
@@ -145,6 +194,16 @@ class RouteTableTest(unittest.TestCase):
             self.assertEqual((r.status, r.error), (403, "forbidden"))
             return
         self.assertNotIn(r.status, (401, 403), r)
+
+    def test_table_is_the_reviewed_matrix(self):
+        """The route table equals MATRIX: no route without a reviewed row,
+        no row without a route, the same principal and roles."""
+        table = {(r["method"], r["path"]): (r["principal"], tuple(r["roles"]))
+                 for r in self.routes}
+        self.assertEqual(sorted(set(table) - set(MATRIX)), [], "routes missing from MATRIX")
+        self.assertEqual(sorted(set(MATRIX) - set(table)), [], "MATRIX rows with no route")
+        for key, want in MATRIX.items():
+            self.assertEqual(table[key], want, key)
 
     def test_table_is_complete(self):
         """Every row names a principal, and staff rows name roles; the
