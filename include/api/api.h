@@ -21,6 +21,11 @@ struct api {
 	struct staff_rt *staff;   /* staff accounts and sessions */
 	struct worker_pool *pool; /* slow work: hashing, heavy reads (tctx: sqlite3 *) */
 	const char *db_path;      /* for the candidate import's own connection */
+	/* Reload an exam into RAM after its papers were redrawn (the catalog
+	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
+	 * runs without a watcher (blueprint changes are then refused). */
+	void (*reload_exam)(void *ctx, int64_t exam_id, void (*fn)(void *arg, int ok), void *arg);
+	void *reload_ctx;
 	uint8_t key[CRED_KEY_LEN]; /* server key: candidate passwords at import */
 	size_t max_body;
 	int bench_route; /* serve GET /api/v1/_bench/ping (benchmarks only) */

@@ -49,15 +49,18 @@ json_t *catalog_bank_items_json(sqlite3 *db, const char *code, int version_no, c
 int catalog_asset(sqlite3 *db, const char *sha256, unsigned char **data, size_t *len,
 		  char mime[32]);
 
-/* Change an exam's definition: changes holds only the fields that do not
- * decide papers (title, duration_s, opens_at, closes_at, token, show_score,
- * pass_rules, tie_break, timezone, archived; null removes an optional one).
- * Refused (every problem in errs, nothing changed) for any other field, for
- * a result that does not check, or - unless only "archived" changes - once a
- * candidate of the exam has started. On success *out_def is the new
- * definition bound to the bank. Returns 0 or -1. */
+/* Change an exam's definition with the fields in changes (title,
+ * duration_s, opens_at, closes_at, token, show_score, pass_rules, tie_break,
+ * timezone, archived, and the blueprint: sections, shuffle_items,
+ * shuffle_options; null removes an optional one). Refused (every problem in
+ * errs, nothing changed) for any other field (code, bank), for a result that
+ * does not check, or - unless only "archived" changes - once a candidate of
+ * the exam has started. A new blueprint redraws every candidate's paper
+ * (new seeds, the bank's current version) in the same transaction;
+ * *redrawn is their number, or -1 when papers were left as they were. On
+ * success *out_def is the new definition bound to the bank. 0 or -1. */
 int catalog_exam_update(sqlite3 *db, const char *code, json_t *changes, struct exam_def *out_def,
-			struct errlist *errs);
+			int *redrawn, struct errlist *errs);
 
 /* An exam's stored definition document (new reference), or NULL. */
 json_t *catalog_exam_definition(sqlite3 *db, const char *code);

@@ -43,6 +43,37 @@ void loader_merge(struct registry *r, struct load_batch *b);
  * candidates. Returns 0 or -1 with err. */
 int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen);
 
+/* An exam's new definition and papers, after a staff edit redrew them. */
+struct exam_reload_cand {
+	int64_t id;
+	int n;
+	struct rt_question *q;
+	struct rt_answer *ans;
+};
+
+struct exam_reload {
+	int64_t exam_id;
+	struct exam_def def;
+	char *title_json;
+	int paper_len;
+	int section_from[UJ_SECTIONS_MAX];
+	char *section_title[UJ_SECTIONS_MAX];
+	size_t n;                      /* candidates, in id order */
+	struct exam_reload_cand *cands;
+};
+
+/* The loader's thread: read exam_id's definition and the papers of its
+ * candidates already loaded (one read transaction) into r. 0, or -1 with
+ * err (r empty). */
+int loader_reload_exam(struct loader *L, sqlite3 *db, int64_t exam_id, struct exam_reload *r,
+		       char *err, size_t errlen);
+/* The loop thread: put r into the registry (the exam's definition and
+ * layout; each candidate's questions, answers reset, position 1). Nobody of
+ * the exam may have started. What r gave away it no longer holds. 0, or -1
+ * if the exam is not in reg. */
+int loader_apply_reload(struct registry *reg, struct exam_reload *r);
+void loader_reload_free(struct exam_reload *r);
+
 /* Parse a stored scores_json into c (score/max/total/max_total). */
 int loader_parse_scores(const char *js, struct rt_candidate *c);
 

@@ -11,11 +11,19 @@
 #include "catalog/loader.h"
 #include "core/mailbox.h"
 
+#include <stdint.h>
+
 struct watcher;
 
 /* Start the thread. Returns NULL with err. */
 struct watcher *watcher_start(const char *db_path, int poll_ms, struct loader *L,
 			      struct registry *reg, struct mailbox *mb, char *err, size_t errlen);
+/* After the reload: ok = 0 if it failed (RAM unchanged). Loop thread. */
+typedef void (*watcher_reload_fn)(void *arg, int ok);
+/* Ask the thread to reload exam_id (definition and every loaded candidate's
+ * paper, after a staff edit redrew them) and put it into the registry on
+ * the loop, then fn(arg, ok) there. Any thread. */
+void watcher_reload(struct watcher *w, int64_t exam_id, watcher_reload_fn fn, void *arg);
 /* Stop and join the thread (NULL: nothing). */
 void watcher_stop(struct watcher *w);
 

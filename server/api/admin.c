@@ -291,6 +291,7 @@ struct admin_job {
 	int version;                /* bank preview: version number, 0 = current */
 	json_t *changes;            /* exam edit: the fields to change (owned) */
 	struct exam_def *def;       /* exam edit: the new definition (owned) */
+	int redrawn;                /* exam edit: papers drawn again, or -1 */
 	int not_found;              /* bank preview, asset: unknown */
 	char mime[32];              /* asset */
 	char sep;                   /* import: the separator found */
@@ -529,7 +530,7 @@ static void admin_job_run(struct worker_job *job, void *tctx)
 			j->failed = 2;
 		} else {
 			sqlite3_busy_timeout(db, 10000);
-			if (catalog_exam_update(db, j->exam, j->changes, j->def, &j->errs))
+			if (catalog_exam_update(db, j->exam, j->changes, j->def, &j->redrawn, &j->errs))
 				j->failed = 1;
 			db_close(db);
 		}
@@ -610,9 +611,32 @@ static json_t *admin_exam_json(const struct rt_exam *e)
 			 started, "finished", finished);
 }
 
+/* The papers of an edit were reloaded into RAM: the exam takes starts
+ * again, and the reply goes out. */
+static void admin_exam_reloaded(void *arg, int ok)
+{
+	struct admin_job *j = arg;
+	struct rt_exam *e = registry_exam(&j->a->x->reg, j->exam);
+	json_t *body;
+	if (e)
+		e->editing = 0;
+	if (!ok || !e) {
+		/* Stored, but RAM could not follow: a restart loads the new papers. */
+		log_error("exam %s: its new papers are stored but not loaded; restart the server",
+			  j->exam);
+		http_reply_error(j->req, 500, "internal", NULL);
+	} else {
+		body = admin_exam_json(e);
+		json_object_set_new(body, "redrawn", json_integer(j->redrawn));
+		http_reply_json(j->req, 200, body);
+	}
+	admin_job_free(j);
+}
+
 /* An edit stored (or refused): RAM follows the database, the exam takes
- * starts again, and the change is recorded. */
-static void admin_exam_edit_done(struct admin_job *j)
+ * starts again, and the change is recorded. Returns 1 when the job is kept
+ * (a reload of the papers is under way). */
+static int admin_exam_edit_done(struct admin_job *j)
 {
 	struct rt_exam *e = registry_exam(&j->a->x->reg, j->exam);
 	struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
@@ -625,7 +649,13 @@ static void admin_exam_edit_done(struct admin_job *j)
 	s->why = j->failed ? "exam_update_refused" : "exam_updated";
 	s->detail = json_pack("{s:s,s:o,s:O}", "exam", j->exam, "fields", fields, "changes",
 			      j->changes);
+	json_object_set_new(s->detail, "redrawn", json_integer(j->redrawn));
 	writer_submit(j->a->staff->w, &s->op);
+	if (e && !j->failed && j->redrawn >= 0) {
+		/* New papers: the exam stays closed to starts until RAM has them. */
+		j->a->reload_exam(j->a->reload_ctx, e->id, admin_exam_reloaded, j);
+		return 1;
+	}
 	if (e) {
 		if (!j->failed)
 			registry_exam_redefine(e, j->def);
@@ -637,6 +667,7 @@ static void admin_exam_edit_done(struct admin_job *j)
 		http_reply_json(j->req, 200, admin_exam_json(e));
 	else
 		http_reply_error(j->req, 500, "internal", NULL);
+	return 0;
 }
 
 static void admin_job_done(struct worker_job *job)
@@ -658,11 +689,17 @@ static void admin_job_done(struct worker_job *job)
 		http_reply_buffer(j->req, 200, b, j->mime);
 		evbuffer_free(b);
 	} else if (j->failed == 2) {
+		if (j->kind == AJ_EXAM_EDIT) {
+			struct rt_exam *e = registry_exam(&j->a->x->reg, j->exam);
+			if (e)
+				e->editing = 0;
+		}
 		log_error("staff %s of %s: %s", j->kind == AJ_IMPORT ? "import" : "results", j->exam,
 			  j->err);
 		http_reply_error(j->req, 500, "internal", NULL);
 	} else if (j->kind == AJ_EXAM_EDIT) {
-		admin_exam_edit_done(j);
+		if (admin_exam_edit_done(j))
+			return; /* the reload replies and frees it */
 	} else if (j->kind == AJ_IMPORT) {
 		struct staff_op *s = staff_op_new(STAFF_EVENT, j->who, clock_now_ms());
 		s->why = j->failed ? "candidates_import_refused" : "candidates_imported";
@@ -1063,8 +1100,16 @@ void api_admin_exam_edit(void *app, struct evhttp_request *req, const struct pri
 
 	if (!admin_exam(a, req, p, rest, &e) || http_body_json(req, a->max_body, &body))
 		return;
-	json_object_foreach(body, key, v)
+	json_object_foreach(body, key, v) {
 		only_archive &= strcmp(key, "archived") == 0;
+		if (!a->reload_exam && (strcmp(key, "sections") == 0 ||
+					strncmp(key, "shuffle_", 8) == 0)) {
+			http_reply_error(req, 409, "conflict",
+					 "Susunan soal tidak dapat diubah pada server ini.");
+			json_decref(body);
+			return;
+		}
+	}
 	if (!only_archive) {
 		struct rt_candidate *c;
 		size_t it = 0;

@@ -176,6 +176,13 @@ static void server_worker_fini(void *tctx)
 	db_close(tctx);
 }
 
+/* api.reload_exam: the catalog watcher reloads the exam. */
+static void server_reload_exam(void *ctx, int64_t exam_id, void (*fn)(void *arg, int ok),
+			       void *arg)
+{
+	watcher_reload(ctx, exam_id, fn, arg);
+}
+
 /* Load catalog and state, then run crash recovery (before the writer). */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
@@ -315,6 +322,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 					   s->mb, err, errlen);
 		if (!s->watcher)
 			goto out;
+		s->api.reload_exam = server_reload_exam;
+		s->api.reload_ctx = s->watcher;
 	}
 	s->writer_watch = event_new(s->base, -1, EV_PERSIST, server_watch_writer, s);
 	if (!s->writer_watch) {

@@ -5,6 +5,7 @@
 #include "store/db.h"
 #include "core/jcheck.h"
 #include "core/mem.h"
+#include "core/rng.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -846,10 +847,76 @@ int catalog_asset(sqlite3 *db, const char *sha256, unsigned char **data, size_t 
 static const char *const catalog_editable[] = { "title",      "duration_s", "opens_at",
 						"closes_at",  "token",      "show_score",
 						"pass_rules", "tie_break",  "timezone",
-						"archived",   NULL };
+						"archived",   "sections",   "shuffle_items",
+						"shuffle_options", NULL };
+/* Of those, the ones that decide papers: changing one redraws them. */
+static const char *const catalog_blueprint[] = { "sections", "shuffle_items", "shuffle_options",
+						 NULL };
+
+/* Draw a new paper for every candidate of exam_id (none has started) from
+ * the bank's current version snap: a fresh seed each, stored in papers.
+ * Returns the count, or -1 with err. */
+static int catalog_redraw(sqlite3 *db, int64_t exam_id, const struct exam_def *ex,
+			  const struct bank_snapshot *snap, char *err, size_t errlen)
+{
+	struct pool pools[UJ_SECTIONS_MAX];
+	struct pool_item *storage = xcalloc((size_t)(snap->n_items ? snap->n_items : 1),
+					    sizeof *storage);
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	char why[512];
+	int n = -1, count = 0;
+
+	catalog_make_pools(ex, snap, storage, pools);
+	if (paper_check(ex, pools, why, sizeof why)) {
+		snprintf(err, errlen, "the bank's current version cannot satisfy this blueprint: %s", why);
+		goto out;
+	}
+	if (!(sel = db_prepare(db, "SELECT id FROM candidates WHERE exam_id = ? ORDER BY id", err,
+			       errlen)) ||
+	    !(upd = db_prepare(db,
+			       "UPDATE papers SET bank_version_id = ?, seed = ?, layout_json = ?"
+			       " WHERE candidate_id = ?",
+			       err, errlen)))
+		goto out;
+	sqlite3_bind_int64(sel, 1, exam_id);
+	while (sqlite3_step(sel) == SQLITE_ROW) {
+		uint8_t seed[RNG_SEED_LEN];
+		struct paper_layout paper;
+		json_t *lj;
+		char *ls;
+		int ok;
+		rng_bytes(seed, sizeof seed);
+		if (paper_draw(ex, pools, seed, &paper)) {
+			snprintf(err, errlen, "drawing a paper failed");
+			goto out;
+		}
+		lj = paper_layout_to_json(&paper);
+		ls = json_dumps(lj, JSON_COMPACT);
+		json_decref(lj);
+		paper_layout_free(&paper);
+		sqlite3_reset(upd);
+		sqlite3_bind_int64(upd, 1, snap->version_id);
+		sqlite3_bind_blob(upd, 2, seed, RNG_SEED_LEN, SQLITE_TRANSIENT);
+		sqlite3_bind_text(upd, 3, ls, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 4, sqlite3_column_int64(sel, 0));
+		ok = sqlite3_step(upd) == SQLITE_DONE;
+		free(ls);
+		if (!ok) {
+			snprintf(err, errlen, "database error: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+		count++;
+	}
+	n = count;
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	free(storage);
+	return n;
+}
 
 int catalog_exam_update(sqlite3 *db, const char *code, json_t *changes, struct exam_def *out_def,
-			struct errlist *errs)
+			int *redrawn, struct errlist *errs)
 {
 	char err[1024];
 	size_t errlen = sizeof err;
@@ -859,17 +926,20 @@ int catalog_exam_update(sqlite3 *db, const char *code, json_t *changes, struct e
 	sqlite3_stmt *st = NULL;
 	char *js = NULL;
 	int64_t exam_id = 0, bank_id, current;
-	int rc = -1, have_snap = 0, only_archive = 1;
+	int rc = -1, have_snap = 0, only_archive = 1, blueprint = 0;
 
 	err[0] = '\0';
+	*redrawn = -1;
 	json_object_foreach(changes, key, v) {
 		int ok = 0;
 		for (const char *const *k = catalog_editable; *k; k++)
 			ok |= strcmp(*k, key) == 0;
+		for (const char *const *k = catalog_blueprint; *k; k++)
+			blueprint |= strcmp(*k, key) == 0;
 		if (!ok)
 			errlist_add(errs, 0, NULL, key,
-				    "cannot be changed here: it decides the papers already drawn "
-				    "(create a new exam instead)");
+				    "cannot be changed: it names the exam or its bank (create a new "
+				    "exam instead)");
 		only_archive &= strcmp(key, "archived") == 0;
 	}
 	if (errs->total)
@@ -924,6 +994,11 @@ int catalog_exam_update(sqlite3 *db, const char *code, json_t *changes, struct e
 		}
 		sqlite3_finalize(st);
 		st = NULL;
+	}
+	/* A new blueprint: every candidate gets a new paper drawn to it. */
+	if (blueprint && (*redrawn = catalog_redraw(db, exam_id, out_def, &snap, err, errlen)) < 0) {
+		errlist_add(errs, 0, NULL, "sections", "%s", err);
+		goto rollback;
 	}
 	js = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!(st = db_prepare(db, "UPDATE exams SET definition_json = ? WHERE id = ?", err, errlen)))

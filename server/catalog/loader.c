@@ -8,8 +8,17 @@
 #include "exam/paper.h"
 #include "exam/scoring.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What the loader's thread keeps of an exam: the registry's exam, and its
+ * own copy of what building a candidate's questions checks, so that it never
+ * reads fields the loop changes (a staff edit of the exam). */
+struct loader_exam {
+	struct rt_exam *rt;
+	int paper_len, n_sections;
+};
 
 void loader_init(struct loader *L)
 {
@@ -46,7 +55,13 @@ void loader_free(struct loader *L)
 	hmap_free(&L->items);
 	hmap_free(&L->assets);
 	hmap_free(&L->versions);
-	hmap_free(&L->exams); /* exams themselves belong to the registry */
+	it = 0;
+	{
+		struct loader_exam *le;
+		while ((le = hmap_next(&L->exams, &it)))
+			free(le); /* the exams themselves belong to the registry */
+	}
+	hmap_free(&L->exams);
 }
 
 static char *loader_json_string(const char *s)
@@ -161,6 +176,40 @@ static const struct section_rule *loader_rule(const struct rt_bank_version *v, c
 	return NULL;
 }
 
+/* An exam's definition from its stored text, bound to bank version vid,
+ * with what the registry keeps beside it (title as JSON, paper length, the
+ * first question of each section, section titles). 0 or -1 with err. */
+static int loader_exam_def(struct loader *L, sqlite3 *db, int64_t id, const char *text,
+			   size_t len, int64_t vid, struct exam_def *def, char **title_json,
+			   int *paper_len, int *section_from, char **section_title, char *err,
+			   size_t errlen)
+{
+	char why[512];
+	json_t *root = jc_parse(text, len, why, sizeof why);
+	struct rt_bank_version *v;
+
+	if (!root || exam_parse(root, def, why, sizeof why)) {
+		json_decref(root);
+		snprintf(err, errlen, "stored exam %lld is unreadable: %s", (long long)id, why);
+		return -1;
+	}
+	json_decref(root);
+	v = loader_version(L, db, vid, err, errlen);
+	if (!v || exam_bind(def, v->sec, v->n_sections, why, sizeof why)) {
+		if (v)
+			snprintf(err, errlen, "exam %s: %s", def->code, why);
+		return -1;
+	}
+	*title_json = loader_json_string(def->title);
+	*paper_len = 0;
+	for (int s = 0; s < def->n_sections; s++) {
+		section_from[s] = *paper_len + 1;
+		*paper_len += def->sec[s].draw;
+		section_title[s] = xstrdup(v->sec[def->sec[s].bank_section].title);
+	}
+	return 0;
+}
+
 static int loader_exams(struct loader *L, sqlite3 *db, struct load_batch *b, char *err,
 			size_t errlen)
 {
@@ -173,39 +222,26 @@ static int loader_exams(struct loader *L, sqlite3 *db, struct load_batch *b, cha
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		char why[512];
-		json_t *root;
 		struct rt_exam *e;
-		struct rt_bank_version *v;
+		struct loader_exam *le;
 
 		if (hmap_get(&L->exams, &id, sizeof id))
 			continue;
 		e = xcalloc(1, sizeof *e);
 		e->id = id;
 		hmap_init(&e->candidates);
-		root = jc_parse((const char *)sqlite3_column_text(st, 1),
-				(size_t)sqlite3_column_bytes(st, 1), why, sizeof why);
-		if (!root || exam_parse(root, &e->def, why, sizeof why)) {
-			json_decref(root);
-			snprintf(err, errlen, "stored exam %lld is unreadable: %s", (long long)id, why);
+		if (loader_exam_def(L, db, id, (const char *)sqlite3_column_text(st, 1),
+				    (size_t)sqlite3_column_bytes(st, 1), sqlite3_column_int64(st, 2),
+				    &e->def, &e->title_json, &e->paper_len, e->section_from,
+				    e->section_title, err, errlen)) {
 			free(e);
 			goto out;
 		}
-		json_decref(root);
-		v = loader_version(L, db, sqlite3_column_int64(st, 2), err, errlen);
-		if (!v || exam_bind(&e->def, v->sec, v->n_sections, why, sizeof why)) {
-			if (v)
-				snprintf(err, errlen, "exam %s: %s", e->def.code, why);
-			free(e);
-			goto out;
-		}
-		e->title_json = loader_json_string(e->def.title);
-		for (int s = 0; s < e->def.n_sections; s++) {
-			e->section_from[s] = e->paper_len + 1;
-			e->paper_len += e->def.sec[s].draw;
-			e->section_title[s] = xstrdup(v->sec[e->def.sec[s].bank_section].title);
-		}
-		hmap_put(&L->exams, &e->id, sizeof e->id, e);
+		le = xcalloc(1, sizeof *le);
+		le->rt = e;
+		le->paper_len = e->paper_len;
+		le->n_sections = e->def.n_sections;
+		hmap_put(&L->exams, &e->id, sizeof e->id, le);
 		b->exams = xrealloc(b->exams, (b->n_exams + 1) * sizeof *b->exams);
 		b->exams[b->n_exams++] = e;
 	}
@@ -215,42 +251,50 @@ out:
 	return rc;
 }
 
-/* Build a candidate's questions from its stored paper. */
-static int loader_paper(struct loader *L, sqlite3 *db, struct rt_candidate *c, int64_t vid,
-			const char *layout, size_t len, char *err, size_t errlen)
+/* Build a candidate's questions from its stored paper (checked against the
+ * loader's copy of its exam): *n, *q and *ans (the caller's). 0 or -1. */
+static int loader_paper(struct loader *L, sqlite3 *db, const struct loader_exam *le,
+			const char *regno, int64_t vid, const char *layout, size_t len, int *n,
+			struct rt_question **q_out, struct rt_answer **ans_out, char *err,
+			size_t errlen)
 {
 	struct paper_layout pl;
 	struct rt_bank_version *v = loader_version(L, db, vid, err, errlen);
+	struct rt_question *qs;
+	struct rt_answer *ans;
 	int bad;
 
 	if (!v)
 		return -1;
 	bad = paper_layout_parse(layout, len, &pl);
-	if (bad || pl.n != c->exam->paper_len) {
+	if (bad || pl.n != le->paper_len) {
 		if (!bad)
 			paper_layout_free(&pl);
-		snprintf(err, errlen, "candidate %s: stored paper is malformed", c->regno);
+		snprintf(err, errlen, "candidate %s: stored paper is malformed", regno);
 		return -1;
 	}
-	c->n = pl.n;
-	c->q = xcalloc((size_t)pl.n, sizeof *c->q);
-	c->ans = xcalloc((size_t)pl.n, sizeof *c->ans);
+	qs = xcalloc((size_t)pl.n, sizeof *qs);
+	ans = xcalloc((size_t)pl.n, sizeof *ans);
 	for (int i = 0; i < pl.n; i++) {
-		struct rt_question *q = &c->q[i];
+		struct rt_question *q = &qs[i];
 		q->item = hmap_get(&L->items, &pl.q[i].item_id, sizeof(int64_t));
 		q->section = pl.q[i].section;
 		q->n_options = pl.q[i].n_options;
 		memcpy(q->perm, pl.q[i].perm, sizeof q->perm);
-		c->ans[i].label = -1;
-		if (!q->item || q->section >= c->exam->def.n_sections ||
-		    q->n_options != q->item->n_options ||
+		ans[i].label = -1;
+		if (!q->item || q->section >= le->n_sections || q->n_options != q->item->n_options ||
 		    !(q->rule = loader_rule(v, q->item->section))) {
-			snprintf(err, errlen, "candidate %s: paper question %d is inconsistent", c->regno,
+			snprintf(err, errlen, "candidate %s: paper question %d is inconsistent", regno,
 				 i + 1);
 			paper_layout_free(&pl);
+			free(qs);
+			free(ans);
 			return -1;
 		}
 	}
+	*n = pl.n;
+	*q_out = qs;
+	*ans_out = ans;
 	paper_layout_free(&pl);
 	return 0;
 }
@@ -273,8 +317,9 @@ static int loader_candidates(struct loader *L, sqlite3 *db, struct load_batch *b
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t exam_id = sqlite3_column_int64(st, 1);
 		struct rt_candidate *c = xcalloc(1, sizeof *c);
+		struct loader_exam *le = hmap_get(&L->exams, &exam_id, sizeof exam_id);
 		c->id = sqlite3_column_int64(st, 0);
-		c->exam = hmap_get(&L->exams, &exam_id, sizeof exam_id);
+		c->exam = le ? le->rt : NULL;
 		str_copy(c->regno, sizeof c->regno, (const char *)sqlite3_column_text(st, 2));
 		c->name = xstrdup((const char *)sqlite3_column_text(st, 3));
 		str_copy(c->track, sizeof c->track, (const char *)sqlite3_column_text(st, 4));
@@ -289,11 +334,10 @@ static int loader_candidates(struct loader *L, sqlite3 *db, struct load_batch *b
 		/* The pass rule is resolved on the loop (loader_merge): a staff
 		 * edit may change the rules of a shared exam. */
 		c->rule = NULL;
-		if (loader_paper(L, db, c, sqlite3_column_int64(st, 7),
+		if (loader_paper(L, db, le, c->regno, sqlite3_column_int64(st, 7),
 				 (const char *)sqlite3_column_text(st, 8),
-				 (size_t)sqlite3_column_bytes(st, 8), err, errlen)) {
-			free(c->q);
-			free(c->ans);
+				 (size_t)sqlite3_column_bytes(st, 8), &c->n, &c->q, &c->ans, err,
+				 errlen)) {
 			free(c->name);
 			free(c);
 			goto out;
@@ -448,4 +492,137 @@ out:
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	hmap_free(&byid);
 	return rc;
+}
+
+void loader_reload_free(struct exam_reload *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->cands[i].q);
+		free(r->cands[i].ans);
+	}
+	free(r->cands);
+	free(r->title_json);
+	for (int s = 0; s < UJ_SECTIONS_MAX; s++)
+		free(r->section_title[s]);
+	memset(r, 0, sizeof *r);
+}
+
+int loader_reload_exam(struct loader *L, sqlite3 *db, int64_t exam_id, struct exam_reload *r,
+		       char *err, size_t errlen)
+{
+	struct loader_exam *le = hmap_get(&L->exams, &exam_id, sizeof exam_id);
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	r->exam_id = exam_id;
+	if (!le) {
+		snprintf(err, errlen, "exam %lld is not loaded", (long long)exam_id);
+		return -1;
+	}
+	if (db_exec(db, "BEGIN", err, errlen))
+		return -1;
+	if (!(st = db_prepare(db,
+			      "SELECT e.definition_json, b.current_version_id FROM exams e"
+			      " JOIN banks b ON b.id = e.bank_id WHERE e.id = ?",
+			      err, errlen)))
+		goto out;
+	sqlite3_bind_int64(st, 1, exam_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "exam %lld is gone", (long long)exam_id);
+		goto out;
+	}
+	if (loader_exam_def(L, db, exam_id, (const char *)sqlite3_column_text(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0), sqlite3_column_int64(st, 1), &r->def,
+			    &r->title_json, &r->paper_len, r->section_from, r->section_title, err,
+			    errlen))
+		goto out;
+	sqlite3_finalize(st);
+	/* This thread's copy follows at once: candidates loaded from now on are
+	 * checked against the new papers. */
+	le->paper_len = r->paper_len;
+	le->n_sections = r->def.n_sections;
+	/* The candidates RAM already has (later ones are loaded as usual). */
+	if (!(st = db_prepare(db,
+			      "SELECT c.id, c.registration_no, p.bank_version_id, p.layout_json"
+			      " FROM candidates c JOIN papers p ON p.candidate_id = c.id"
+			      " WHERE c.exam_id = ? AND c.id <= ? ORDER BY c.id",
+			      err, errlen)))
+		goto out;
+	sqlite3_bind_int64(st, 1, exam_id);
+	sqlite3_bind_int64(st, 2, L->max_cand_id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct exam_reload_cand *c;
+		if (r->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			r->cands = xrealloc(r->cands, cap * sizeof *r->cands);
+		}
+		c = &r->cands[r->n];
+		memset(c, 0, sizeof *c);
+		c->id = sqlite3_column_int64(st, 0);
+		if (loader_paper(L, db, le, (const char *)sqlite3_column_text(st, 1),
+				 sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3),
+				 (size_t)sqlite3_column_bytes(st, 3), &c->n, &c->q, &c->ans, err,
+				 errlen))
+			goto out;
+		r->n++;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc)
+		loader_reload_free(r);
+	return rc;
+}
+
+int loader_apply_reload(struct registry *reg, struct exam_reload *r)
+{
+	struct rt_exam *e = NULL, *x;
+	struct rt_candidate *c;
+	size_t it = 0, lo, hi;
+
+	while ((x = hmap_next(&reg->exams, &it)))
+		if (x->id == r->exam_id)
+			e = x;
+	if (!e)
+		return -1;
+	e->def = r->def;
+	free(e->title_json);
+	e->title_json = r->title_json;
+	r->title_json = NULL;
+	e->paper_len = r->paper_len;
+	for (int s = 0; s < UJ_SECTIONS_MAX; s++) {
+		free(e->section_title[s]);
+		e->section_title[s] = r->section_title[s];
+		r->section_title[s] = NULL;
+		e->section_from[s] = r->section_from[s];
+	}
+	it = 0;
+	while ((c = hmap_next(&e->candidates, &it))) {
+		int ri = exam_rule_index(&e->def, c->track);
+		c->rule = ri >= 0 ? &e->def.rules[ri] : NULL;
+		/* Nobody has started (the edit was refused otherwise): the new
+		 * paper replaces the old one, found by id (cands are in id order). */
+		assert(c->status == ATT_NOT_STARTED);
+		for (lo = 0, hi = r->n; lo < hi;) {
+			size_t mid = (lo + hi) / 2;
+			if (r->cands[mid].id < c->id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < r->n && r->cands[lo].id == c->id) {
+			free(c->q);
+			free(c->ans);
+			c->q = r->cands[lo].q;
+			c->ans = r->cands[lo].ans;
+			c->n = r->cands[lo].n;
+			c->position = 1;
+			r->cands[lo].q = NULL;
+			r->cands[lo].ans = NULL;
+		}
+	}
+	return 0;
 }

@@ -9,7 +9,16 @@
 #include <stdlib.h>
 #include <time.h>
 
+/* A request to reload one exam, and whom to tell. */
+struct watcher_reload {
+	int64_t exam_id;
+	watcher_reload_fn fn;
+	void *arg;
+	struct watcher_reload *next;
+};
+
 struct watcher {
+	struct watcher_reload *reloads; /* requested, under lock */
 	struct loader *loader;
 	struct registry *reg;
 	struct mailbox *mb;
@@ -36,6 +45,58 @@ static void watcher_deliver(void *arg)
 	free(m);
 }
 
+struct watcher_reload_mail {
+	struct registry *reg;
+	struct watcher_reload req;
+	int ok;
+	struct exam_reload r;
+};
+
+/* Loop thread: put a reloaded exam into the registry, then tell. */
+static void watcher_deliver_reload(void *arg)
+{
+	struct watcher_reload_mail *m = arg;
+	int ok = m->ok && loader_apply_reload(m->reg, &m->r) == 0;
+	if (ok)
+		log_info("catalog: exam %lld reloaded with %zu new paper(s)", (long long)m->req.exam_id,
+			 m->r.n);
+	loader_reload_free(&m->r);
+	m->req.fn(m->req.arg, ok);
+	free(m);
+}
+
+/* Watcher thread: serve the reload requests taken from the list. */
+static void watcher_serve_reloads(struct watcher *w, struct watcher_reload *list)
+{
+	char err[512];
+	while (list) {
+		struct watcher_reload *next = list->next;
+		struct watcher_reload_mail *m = xcalloc(1, sizeof *m);
+		m->reg = w->reg;
+		m->req = *list;
+		m->ok = loader_reload_exam(w->loader, w->db, list->exam_id, &m->r, err, sizeof err) == 0;
+		if (!m->ok)
+			log_error("catalog: cannot reload exam %lld: %s", (long long)list->exam_id, err);
+		mailbox_post(w->mb, watcher_deliver_reload, m);
+		free(list);
+		list = next;
+	}
+}
+
+void watcher_reload(struct watcher *w, int64_t exam_id, watcher_reload_fn fn, void *arg)
+{
+	struct watcher_reload *r = xcalloc(1, sizeof *r), **tail;
+	r->exam_id = exam_id;
+	r->fn = fn;
+	r->arg = arg;
+	pthread_mutex_lock(&w->lock);
+	for (tail = &w->reloads; *tail; tail = &(*tail)->next)
+		;
+	*tail = r;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
 static void *watcher_main(void *arg)
 {
 	struct watcher *w = arg;
@@ -48,10 +109,16 @@ static void *watcher_main(void *arg)
 		ts.tv_nsec += (long)w->poll_ms * 1000000L;
 		ts.tv_sec += ts.tv_nsec / 1000000000L;
 		ts.tv_nsec %= 1000000000L;
-		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+		if (!w->reloads)
+			pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 		if (w->stopping)
 			break;
-		pthread_mutex_unlock(&w->lock);
+		{
+			struct watcher_reload *list = w->reloads;
+			w->reloads = NULL;
+			pthread_mutex_unlock(&w->lock);
+			watcher_serve_reloads(w, list);
+		}
 		if (db_meta_get(w->db, "catalog_version") != w->loader->catalog_version) {
 			struct watcher_mail *m = xcalloc(1, sizeof *m);
 			m->reg = w->reg;
@@ -69,7 +136,22 @@ static void *watcher_main(void *arg)
 		}
 		pthread_mutex_lock(&w->lock);
 	}
-	pthread_mutex_unlock(&w->lock);
+	/* Stopping: requests not served are answered as failed (on the loop,
+	 * from the mailbox the server drains while closing). */
+	{
+		struct watcher_reload *list = w->reloads;
+		w->reloads = NULL;
+		pthread_mutex_unlock(&w->lock);
+		while (list) {
+			struct watcher_reload *next = list->next;
+			struct watcher_reload_mail *m = xcalloc(1, sizeof *m);
+			m->reg = w->reg;
+			m->req = *list;
+			mailbox_post(w->mb, watcher_deliver_reload, m);
+			free(list);
+			list = next;
+		}
+	}
 	return NULL;
 }
 

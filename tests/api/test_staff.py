@@ -514,10 +514,9 @@ class ExamEditTest(unittest.TestCase):
             w.serve()
             a, _ = w.staff_login("penulis")
             # Everything wrong at once, nothing changed.
-            r = a.put("/api/v1/staff/exams/EX", {"sections": [], "duration_s": 5,
-                                                  "bank": "X"})
+            r = a.put("/api/v1/staff/exams/EX", {"code": "EY", "duration_s": 5, "bank": "X"})
             self.assertEqual((r.status, r.error), (400, "invalid_input"))
-            self.assertEqual({e["field"] for e in r.json["error"]["errors"]}, {"sections", "bank"})
+            self.assertEqual({e["field"] for e in r.json["error"]["errors"]}, {"code", "bank"})
             r = a.get("/api/v1/staff/exams/EX")
             self.assertEqual(r.status, 200, r)
             self.assertEqual((r.json["definition"]["code"], r.json["exam"]["code"]), ("EX", "EX"))
@@ -555,6 +554,51 @@ class ExamEditTest(unittest.TestCase):
             kinds = [k for (k,) in w.sql("SELECT kind FROM events WHERE kind LIKE 'exam_update%'")]
             self.assertEqual(kinds.count("exam_updated"), 2)
             self.assertEqual(kinds.count("exam_update_refused"), 2)
+        finally:
+            w.close()
+
+
+class BlueprintChangeTest(unittest.TestCase):
+    def test_a_new_blueprint_redraws_every_paper_before_the_first_start(self):
+        w = World(n_candidates=4)
+        try:
+            w.add_staff("penulis", "author")
+            w.serve()
+            a, _ = w.staff_login("penulis")
+            # A candidate logged in (not started) keeps the session across the change.
+            cand = w.logged_in("C001")
+            seeds = dict(w.sql("SELECT candidate_id, hex(seed) FROM papers"))
+            sections = [{"code": "TWK", "draw": 2}, {"code": "TIU", "draw": 3},
+                        {"code": "TKP", "draw": 1}]
+            # A blueprint the bank cannot meet: refused, nothing changed.
+            r = a.put("/api/v1/staff/exams/EX", {"sections": [{"code": "TWK", "draw": 99}]})
+            self.assertEqual((r.status, r.error), (400, "invalid_input"), r)
+            self.assertEqual(dict(w.sql("SELECT candidate_id, hex(seed) FROM papers")), seeds)
+            r = a.put("/api/v1/staff/exams/EX", {"sections": sections, "shuffle_items": False})
+            self.assertEqual((r.status, r.json["redrawn"]), (200, 4), r)
+            new = dict(w.sql("SELECT candidate_id, hex(seed) FROM papers"))
+            self.assertEqual(set(new), set(seeds))
+            self.assertTrue(all(new[k] != seeds[k] for k in seeds), "every paper drawn again")
+            # The running server serves the new papers at once.
+            p = cand.post("/api/v1/attempt/start")
+            self.assertEqual(p.status, 200, p)
+            self.assertEqual(len(p.json["questions"]), 6)
+            self.assertEqual([q["section"] for q in p.json["questions"]],
+                             ["TWK"] * 2 + ["TIU"] * 3 + ["TKP"])
+            # And so does a restart, from the database; verify agrees.
+            other = w.logged_in("C002")
+            self.assertEqual(len(other.post("/api/v1/attempt/start").json["questions"]), 6)
+            w.server.stop()
+            self.assertEqual(run("verify", "--db", w.db, "--exam", "EX").returncode, 0)
+            w.server.start()
+            c3 = w.logged_in("C003")
+            self.assertEqual(len(c3.post("/api/v1/attempt/start").json["questions"]), 6)
+            # Now that candidates started, the blueprint is fixed.
+            a, _ = w.staff_login("penulis")
+            r = a.put("/api/v1/staff/exams/EX", {"sections": sections})
+            self.assertEqual((r.status, r.error), (409, "conflict"))
+            ev = w.sql("SELECT detail FROM events WHERE kind = 'exam_updated'")
+            self.assertEqual(json.loads(ev[-1][0])["redrawn"], 4)
         finally:
             w.close()
 

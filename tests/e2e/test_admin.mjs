@@ -456,6 +456,13 @@ worldTest('exam settings: change before the first start (title, duration, token)
   await waitUntil(async () => /token/i.test(await page.textContent('#exam-edit-result')), 10000,
     'the server\'s refusal naming the token');
   assertEqual(await page.getAttribute('#exam-edit-result .message', 'data-state'), 'error', 'shown as an error');
+  // A new blueprint (two items a section): every paper drawn again.
+  assert((await page.inputValue('#edit-sections')).includes('"TWK"'), 'blueprint prefilled');
+  await page.fill('#edit-token', '');
+  await page.fill('#edit-sections', JSON.stringify(['TWK', 'TIU', 'TKP'].map((code) => ({ code, draw: 2 }))));
+  await page.click('[data-action="exam-save"]');
+  await waitUntil(async () => /diundi ulang/.test(await page.textContent('#exam-edit-result')), 10000,
+    'the redraw reported');
   // Title, duration and a token: saved; the open-exam list and a login show them.
   await page.fill('#edit-title', 'Ujian Uji Diubah');
   await page.fill('#edit-minutes', '30');
@@ -472,7 +479,9 @@ worldTest('exam settings: change before the first start (title, duration, token)
   const r = await fetch(`${w.url}/api/v1/candidate/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ exam: 'E2E', registration_no: 'P001', password: w.passwords.P001, token: 'ABCD12' }) });
   const token = (await r.json()).token;
-  assertEqual((await fetch(`${w.url}/api/v1/attempt/start`, { method: 'POST', headers: { Authorization: 'Bearer ' + token } })).status, 200, 'started');
+  const started = await fetch(`${w.url}/api/v1/attempt/start`, { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+  assertEqual(started.status, 200, 'started');
+  assertEqual((await started.json()).questions.length, 6, 'the paper drawn to the new blueprint (3 sections of 2)');
   await waitUntil(async () => {
     await page.reload();
     await page.waitForSelector('#edit-title');

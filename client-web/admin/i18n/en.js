@@ -84,7 +84,11 @@ export default {
 
   examEditTitle: 'Edit exam {code}',
   examSettings: 'Exam settings',
-  examEditLead: 'Can be changed while no candidate has started. Sections, bank and shuffling cannot (create a new exam). Fields marked "empty = unchanged" are not sent when empty.',
+  examEditLead: 'Can be changed while no candidate has started. Changing the blueprint (sections and item counts) draws every candidate\'s paper again. The bank cannot change (create a new exam).',
+  sectionsLabel: 'Blueprint (JSON)',
+  sectionsHint: 'Per section: its code and item count, e.g. [{"code": "TWK", "draw": 30}]. Changing it redraws every candidate\'s paper.',
+  sectionsInvalid: 'The blueprint is not valid JSON.',
+  redrawn: '{n} candidates\' papers were drawn again.',
   examStarted: 'A candidate has started: the exam settings can no longer change (archiving still can).',
   durationMinutes: 'Duration (minutes)',
   opensAt: 'Opens',

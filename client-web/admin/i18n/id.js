@@ -88,7 +88,11 @@ export default {
 
   examEditTitle: 'Ubah ujian {code}',
   examSettings: 'Pengaturan ujian',
-  examEditLead: 'Dapat diubah selama belum ada peserta yang mulai. Bagian, bank, dan pengacakan tidak dapat diubah (buat ujian baru). Isian yang dikosongkan dengan keterangan "kosongkan = tidak diubah" tidak dikirim.',
+  examEditLead: 'Dapat diubah selama belum ada peserta yang mulai. Mengubah susunan soal (bagian dan jumlah soal) mengundi ulang naskah semua peserta ujian ini. Bank soal tidak dapat diubah (buat ujian baru).',
+  sectionsLabel: 'Susunan soal (JSON)',
+  sectionsHint: 'Per bagian: kode dan jumlah soal, misalnya [{"code": "TWK", "draw": 30}]. Mengubahnya mengundi ulang naskah semua peserta.',
+  sectionsInvalid: 'Susunan soal bukan JSON yang sah.',
+  redrawn: 'Naskah {n} peserta telah diundi ulang.',
   examStarted: 'Sudah ada peserta yang mulai: pengaturan ujian tidak dapat diubah lagi (arsip tetap bisa).',
   durationMinutes: 'Durasi (menit)',
   opensAt: 'Dibuka',

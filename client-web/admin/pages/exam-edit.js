@@ -1,8 +1,9 @@
 // pages/exam-edit.js - #/ujian/CODE/ubah (admin, author): change an exam
 // while no candidate has started it (title, duration, window, sitting token,
-// show_score, time zone, tie-break, pass rules), and archive or restore it at
-// any time. Only changed fields are sent; the server refuses a change after
-// the first start (409) and anything that decides papers.
+// show_score, time zone, tie-break, pass rules, the blueprint - which redraws
+// every paper), and archive or restore it at any time. The form starts from
+// the stored document; only changed fields are sent; the server refuses a
+// change after the first start (409).
 
 import { h, fill } from '../dom.js';
 import { api } from '../api.js';
@@ -49,6 +50,7 @@ export async function render(ctx, root, params) {
     zone: def.timezone || 'WIB',
     tie: (def.tie_break || []).join(', '),
     rules: def.pass_rules ? JSON.stringify(def.pass_rules, null, 2) : '',
+    sections: def.sections ? JSON.stringify(def.sections, null, 2) : '',
   };
   const started = (exam.started || 0) > 0;
   const out = h('div', { id: 'exam-edit-result', tabindex: '-1' });
@@ -64,6 +66,8 @@ export async function render(ctx, root, params) {
   const tie = h('input', { type: 'text', spellcheck: 'false', autocomplete: 'off', value: was.tie });
   const rules = h('textarea', { rows: '6', spellcheck: 'false' });
   rules.value = was.rules;
+  const sections = h('textarea', { rows: '6', spellcheck: 'false' });
+  sections.value = was.sections;
   const submit = button(t('save'), null, { submit: true, kind: 'primary', data: { action: 'exam-save' } });
 
   const form = h('form', { class: 'form', novalidate: true },
@@ -81,6 +85,7 @@ export async function render(ctx, root, params) {
     h('label', { class: 'check' }, showScore, ' ', t('showScore')),
     field('edit-tie', t('tieBreak'), tie, t('tieBreakHint')),
     field('edit-rules', t('passRules'), rules, t('passRulesHint')),
+    field('edit-sections', t('sectionsLabel'), sections, t('sectionsHint')),
     submit, out);
   if (started) {
     Array.prototype.forEach.call(form.querySelectorAll('input, select, textarea, button'), (el) => {
@@ -115,13 +120,22 @@ export async function render(ctx, root, params) {
         return bad('passRulesInvalid');
       }
     }
+    if (sections.value.trim() !== was.sections.trim() && sections.value.trim()) {
+      try {
+        body.sections = JSON.parse(sections.value);
+      } catch (e) {
+        return bad('sectionsInvalid');
+      }
+    }
     if (!Object.keys(body).length) return bad('nothingChanged');
     submit.disabled = true;
     fill(out, message(t('saving')));
     try {
-      await api.updateExam(code, body);
+      const res = await api.updateExam(code, body);
       if (!ctx.alive()) return;
-      fill(out, message(t('examSaved'), 'ok'), h('p', null, h('a', { href: '#/ujian' }, t('backToExams'))));
+      fill(out, message(t('examSaved'), 'ok'),
+        res && res.redrawn >= 0 ? h('p', null, t('redrawn', { n: res.redrawn })) : null,
+        h('p', null, h('a', { href: '#/ujian' }, t('backToExams'))));
     } catch (e) {
       if (!ctx.alive()) return;
       const details = (e.errors || []).map((x) => (x.field ? x.field + ': ' : '') + x.message);
