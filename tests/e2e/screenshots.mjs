@@ -150,6 +150,9 @@ async function adminShots() {
       await page.waitForFunction(() => [...document.querySelectorAll('.item-image')].every((i) => i.complete));
       await shot(page, 'bank-items', w);
     }
+    await page.goto(url + '/admin/#/ujian/SKD-DEMO/ubah');
+    await page.waitForSelector('#edit-title');
+    await shot(page, 'exam-edit', w);
     await page.goto(url + '/admin/#/akun');
     await page.waitForSelector('#accounts-table');
     await shot(page, 'accounts', w);
