@@ -19,6 +19,7 @@ struct staff_ctx {
 	struct evhttp_request *req;
 	struct api *a;
 	char password[UJ_STAFF_PW_MAX + 1]; /* generated, shown once */
+	int bearer;                         /* login: the token goes in the reply too */
 	char newpw[UJ_STAFF_PW_MAX + 1];    /* own password change */
 	char username[UJ_USERNAME_MAX + 1];
 	int64_t staff_id;
@@ -108,7 +109,10 @@ static void staff_login_cb(const struct staff_login_result *r, void *arg)
 		http_reply_error(c->req, 500, "internal", NULL);
 		goto out;
 	}
-	json_object_set_new(me, "token", json_string(r->token));
+	/* The token is the cookie's, which page scripts cannot read; it is in
+	 * the body only for a script that asked for it (Bearer use). */
+	if (c->bearer)
+		json_object_set_new(me, "token", json_string(r->token));
 	staff_cookie(c->a, c->req, r->token);
 	http_reply_json(c->req, 200, me);
 out:
@@ -121,6 +125,7 @@ void api_staff_login(void *app, struct evhttp_request *req, const struct princip
 	struct api *a = app;
 	struct api_field f[] = { { "username", AF_STRING, 1, NULL },
 				 { "password", AF_STRING, 1, NULL },
+				 { "bearer", AF_BOOL, 0, NULL },
 				 { NULL, 0, 0, NULL } };
 	char peer[UJ_PEER_MAX + 1];
 	enum staff_login_outcome out;
@@ -135,6 +140,7 @@ void api_staff_login(void *app, struct evhttp_request *req, const struct princip
 		goto out;
 	http_peer(req, peer, sizeof peer);
 	c = staff_ctx_new(req, a);
+	c->bearer = f[2].value && json_is_true(f[2].value);
 	out = staffauth_login(a->staff, json_string_value(f[0].value), json_string_value(f[1].value),
 			      peer, clock_now_ms(), staff_login_cb, c);
 	if (out != SLOGIN_PENDING) {

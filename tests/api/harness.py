@@ -313,7 +313,8 @@ class World:
         Bearer token."""
         c = self.client()
         r = c.post("/api/v1/staff/login",
-                   {"username": username, "password": password or "pw-%s-staff-secret" % username})
+                   {"username": username, "password": password or "pw-%s-staff-secret" % username,
+                    "bearer": True})
         assert r.status == 200, r
         c.token = r.json["token"]
         return c, r.json

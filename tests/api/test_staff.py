@@ -160,6 +160,10 @@ class StaffSessionTest(unittest.TestCase):
         c = self.w.client()
         r = c.post("/api/v1/staff/login", {"username": "pansel", "password": "pw-pansel-staff-secret"})
         self.assertEqual(r.status, 200)
+        # A browser's login: the token only in the HttpOnly cookie.
+        self.assertNotIn("token", r.json)
+        r = c.post("/api/v1/staff/login", {"username": "pansel", "password": "pw-pansel-staff-secret",
+                                           "bearer": True})
         cookie = r.headers["set-cookie"]
         for attr in ("ujian_staff=", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"):
             self.assertIn(attr, cookie)

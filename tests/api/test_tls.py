@@ -134,7 +134,8 @@ class TlsServerTest(unittest.TestCase):
         """A staff session over HTTPS: the cookie is Secure, and a write by
         cookie with its CSRF token works over TLS."""
         c = self.w.client()
-        r = c.post("/api/v1/staff/login", {"username": "admin", "password": "pw-admin-staff-secret"})
+        r = c.post("/api/v1/staff/login", {"username": "admin", "password": "pw-admin-staff-secret",
+                                           "bearer": True})
         self.assertEqual(r.status, 200, r)
         cookie = r.headers["set-cookie"]
         for attr in ("ujian_staff=", "HttpOnly", "SameSite=Strict", "Secure"):
