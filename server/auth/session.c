@@ -275,11 +275,15 @@ void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, sess
 	writer_submit(a->x->w, &s->op);
 }
 
-/* 1 if c's sessions have run out: a_after past its attempt's finish or past
- * the exam's close. */
+/* 1 if c's sessions have run out: session_after_ms past its attempt's
+ * finish, or (not running) past the exam's close. */
 static int session_ended(const struct auth_rt *a, const struct rt_candidate *c, int64_t now)
 {
 	int64_t closes = c->exam->def.closes_at;
+	/* A running attempt keeps its session, however late it runs past the
+	 * exam's close (a late start with extra time). */
+	if (c->status == ATT_IN_PROGRESS)
+		return 0;
 	if (c->status == ATT_FINISHED && now - c->finished_at > a->session_after_ms)
 		return 1;
 	return closes && now - closes > a->session_after_ms;

@@ -626,6 +626,29 @@ class CandidateSessionLifetimeTest(unittest.TestCase):
         finally:
             w.close()
 
+    def test_a_running_attempt_keeps_its_session_past_the_close(self):
+        """Started just before the close, with the whole duration to go: the
+        close (long past) does not end the session of a running attempt; it
+        ends that of a candidate who never started."""
+        w = World(n_candidates=2)
+        try:
+            w.serve("--session-after", "1")
+            running = w.logged_in("C001")
+            self.assertEqual(running.post("/api/v1/attempt/start").status, 200)
+            idle = w.logged_in("C002")
+            w.server.stop()
+            doc = json.loads(w.sql("SELECT definition_json FROM exams WHERE code = 'EX'")[0][0])
+            doc["closes_at"] = "2020-01-01T00:00:00Z"
+            doc["opens_at"] = "2019-12-31T00:00:00Z"
+            w.sql_write("UPDATE exams SET definition_json = ? WHERE code = 'EX'", json.dumps(doc))
+            # (the attempt started "now": its deadline is an hour away)
+            w.server.start()
+            self.assertEqual(running.get("/api/v1/attempt").status, 200)
+            r = idle.get("/api/v1/attempt")
+            self.assertEqual((r.status, r.error), (401, "session_expired"))
+        finally:
+            w.close()
+
 
 if __name__ == "__main__":
     harness.main()
