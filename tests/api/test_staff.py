@@ -402,6 +402,48 @@ class CandidateActionsTest(unittest.TestCase):
                                  headers=hdr)
         self.assertEqual((r.status, r.error), (403, "forbidden"))
 
+    def test_csv_errors_in_bahasa_indonesia_on_the_web_english_in_the_cli(self):
+        hdr = {"Content-Type": "text/csv"}
+        bad = "registration_no;name;extra_time_s\nW5;Ana;x\nW6;;0\nC001;Lagi;0\n"
+        unclosed = "registration_no,name\nW7,\"Ana\n"
+        r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates", raw=bad.encode(),
+                               headers=hdr)
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        web = {e["line"]: e for e in r.json["error"]["errors"]}
+        self.assertEqual(sorted(web), [2, 3, 4], web)
+        self.assertEqual(web[2]["field"], "extra_time_s")  # field names stay as in the file
+        self.assertRegex(web[2]["message"], r'^"x" harus bilangan bulat detik 0-\d+$')
+        self.assertRegex(web[3]["message"], r"^harus 1-\d+ karakter tanpa karakter kendali$")
+        self.assertEqual(web[4]["message"], '"C001" sudah terdaftar pada ujian EX')
+        # A file the parser refuses: its message is passed on whole, and
+        # translated as text.
+        r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates",
+                               raw=unclosed.encode(), headers=hdr)
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertEqual([e["message"] for e in r.json["error"]["errors"]],
+                         ["baris 2: tanda kutip pada kolom tidak ditutup"])
+        # The same files through the CLI: English, as the operators' docs say.
+        with tempfile.TemporaryDirectory() as d:
+            for name, text, want in (
+                    ("bad.csv", bad, ['line 2 field "extra_time_s": "x" must be a whole number'
+                                      ' of seconds 0-',
+                                      'line 3 field "name": must be 1-',
+                                      'line 4 field "registration_no": "C001" is already'
+                                      ' registered for exam EX']),
+                    ("unclosed.csv", unclosed, ["line 2: quoted field is not closed"])):
+                path = os.path.join(d, name)
+                with open(path, "w") as f:
+                    f.write(text)
+                p = run("candidates", "import", "--db", self.w.db, "--exam", "EX", path,
+                        check=False)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                for w in want:
+                    self.assertIn(w, p.stderr)
+                self.assertNotIn("harus", p.stderr)
+                self.assertNotIn("baris", p.stderr)
+        self.assertEqual(self.w.sql("SELECT count(*) FROM candidates WHERE registration_no"
+                                    " IN ('W5', 'W6', 'W7')"), [(0,)])
+
     def test_results_for_the_committee(self):
         pansel, _ = self.w.staff_login("pansel")
         c = self.w.logged_in("C007")
