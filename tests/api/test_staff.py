@@ -508,6 +508,10 @@ class CatalogUploadTest(unittest.TestCase):
         r = self.upload(d, "w2", "WB", images=False)
         self.assertEqual((r.status, r.error), (400, "invalid_input"))
         self.assertIn("img/fig-w2.svg", json.dumps(r.json["error"]["errors"]))
+        # In Bahasa Indonesia, the file's own words (keys, paths) kept.
+        missing = r.json["error"]["errors"][0]
+        self.assertTrue(missing["item"].startswith('butir soal "SECRETID-'), missing)
+        self.assertRegex(missing["message"], r'^gambar ".*img/fig-w2\.svg" tidak dapat dibuka: ')
         self.assertNotIn("/tmp/", json.dumps(r.json))
         self.assertEqual(self.w.sql("SELECT count(*) FROM bank_versions b JOIN banks k ON"
                                     " k.id = b.bank_id WHERE k.code = 'WB'"), [(1,)])
@@ -542,6 +546,8 @@ class CatalogUploadTest(unittest.TestCase):
                    10, "the new exam to be served")
         r = self.author.request("POST", "/api/v1/staff/exams", raw=json.dumps(exam).encode())
         self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertEqual([(e["field"], e["message"]) for e in r.json["error"]["errors"]],
+                         [("code", 'ujian "WX" sudah ada')])
         # Recorded by the staff member (without holding up the reply).
         wanted = {"bank_imported", "bank_import_refused", "exam_created", "exam_create_refused"}
         wait_until(lambda: wanted <= {k for (k,) in self.w.sql(
@@ -559,6 +565,8 @@ class ExamEditTest(unittest.TestCase):
             r = a.put("/api/v1/staff/exams/EX", {"code": "EY", "duration_s": 5, "bank": "X"})
             self.assertEqual((r.status, r.error), (400, "invalid_input"))
             self.assertEqual({e["field"] for e in r.json["error"]["errors"]}, {"code", "bank"})
+            self.assertTrue(all(e["message"].startswith("tidak dapat diubah: ")
+                                for e in r.json["error"]["errors"]), r.json)
             r = a.get("/api/v1/staff/exams/EX")
             self.assertEqual(r.status, 200, r)
             self.assertEqual((r.json["definition"]["code"], r.json["exam"]["code"]), ("EX", "EX"))
@@ -566,6 +574,9 @@ class ExamEditTest(unittest.TestCase):
             r = a.put("/api/v1/staff/exams/EX", {"duration_s": 5})
             self.assertEqual((r.status, r.error), (400, "invalid_input"))
             self.assertEqual(r.json["error"]["errors"][0]["field"], "duration_s")
+            # jc_int's message, in the staff's language.
+            self.assertRegex(r.json["error"]["errors"][0]["message"],
+                             r"^harus antara \d+ dan \d+ \(tertulis 5\)$")
             r = a.put("/api/v1/staff/exams/EX", {"title": "Ujian Dinas 2026", "duration_s": 1800,
                                                   "token": "ABC123", "show_score": False})
             self.assertEqual(r.status, 200, r)
