@@ -8,11 +8,17 @@
  * entries are kept (UJ_ERRORS_MAX by default); later ones are only counted, so
  * a file of 200,000 bad lines costs no more memory than one of 50. The CLI
  * prints the list one error a line followed by "... and N more errors"; the
- * web returns errlist_to_json(). */
+ * web returns errlist_to_json().
+ *
+ * Messages are written in English. A list set to ERRLIST_ID (the staff web)
+ * keeps them in Bahasa Indonesia instead: errlist_add looks its format up in
+ * core/errtext_id.h and, for a message passed whole ("%s"), translates the
+ * text; what has no translation stays English. */
 #ifndef UJIAN_ERRLIST_H
 #define UJIAN_ERRLIST_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -23,19 +29,30 @@ struct errlist_entry {
 	char *message; /* what is wrong */
 };
 
+enum errlist_lang {
+	ERRLIST_EN = 0, /* the default: the CLI, the logs */
+	ERRLIST_ID,     /* Bahasa Indonesia: the staff web */
+};
+
 struct errlist {
 	struct errlist_entry *v;
 	size_t n;     /* entries kept (<= max) */
 	size_t total; /* errors added, kept or not */
 	size_t max;
+	enum errlist_lang lang;
 };
 
-/* An empty list keeping at most max entries (0: UJ_ERRORS_MAX). */
+/* An empty list keeping at most max entries (0: UJ_ERRORS_MAX), in English. */
 void errlist_init(struct errlist *l, size_t max);
+/* The language of the messages added from now on. */
+void errlist_set_lang(struct errlist *l, enum errlist_lang lang);
 void errlist_free(struct errlist *l);
 /* Add one error; item and field may be NULL. */
 void errlist_add(struct errlist *l, int line, const char *item, const char *field,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same with a va_list (for wrappers such as jc_fail). */
+void errlist_addv(struct errlist *l, int line, const char *item, const char *field,
+		  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /* Errors added beyond the cap. */
 size_t errlist_more(const struct errlist *l);
 /* One entry as text: "line 5 field \"name\": must not be empty",

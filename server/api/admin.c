@@ -808,6 +808,7 @@ static void admin_results(struct api *a, struct evhttp_request *req, const struc
 	j = xcalloc(1, sizeof *j);
 	j->kind = kind;
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	if (admin_results_opts(req, &j->opts)) {
 		admin_job_free(j);
 		http_reply_error(req, 400, "invalid_request",
@@ -858,6 +859,7 @@ void api_admin_import(void *app, struct evhttp_request *req, const struct princi
 	}
 	j = xcalloc(1, sizeof *j);
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_IMPORT;
 	j->who = p->actor;
 	j->exam_id = e->id;
@@ -875,6 +877,7 @@ void api_admin_banks(void *app, struct evhttp_request *req, const struct princip
 	(void)p;
 	(void)rest;
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_BANKS;
 	admin_submit(app, req, j);
 }
@@ -937,6 +940,7 @@ void api_admin_bank_upload(void *app, struct evhttp_request *req, const struct p
 	}
 	j = xcalloc(1, sizeof *j);
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_BANK;
 	j->who = p->actor;
 	j->in_len = strlen(json_string_value(f[0].value));
@@ -961,6 +965,7 @@ void api_admin_exam_create(void *app, struct evhttp_request *req, const struct p
 		return;
 	j = xcalloc(1, sizeof *j);
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_EXAM;
 	j->who = p->actor;
 	j->in = data;
@@ -983,6 +988,7 @@ void api_admin_audit(void *app, struct evhttp_request *req, const struct princip
 	(void)rest;
 
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_AUDIT;
 	TAILQ_INIT(&q);
 	if (query && evhttp_parse_query_str(query, &q) != 0)
@@ -1029,6 +1035,7 @@ void api_admin_audit_verify(void *app, struct evhttp_request *req, const struct 
 	(void)p;
 	(void)rest;
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_AUDIT_VERIFY;
 	admin_submit(app, req, j);
 }
@@ -1061,6 +1068,7 @@ void api_admin_bank_items(void *app, struct evhttp_request *req, const struct pr
 	}
 	j = xcalloc(1, sizeof *j);
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_BANK_ITEMS;
 	j->version = version;
 	str_copy(j->exam, sizeof j->exam, code);
@@ -1080,6 +1088,7 @@ void api_admin_asset(void *app, struct evhttp_request *req, const struct princip
 	}
 	j = xcalloc(1, sizeof *j);
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_ASSET;
 	str_copy(j->exam, sizeof j->exam, sha);
 	admin_submit(app, req, j);
@@ -1128,6 +1137,7 @@ void api_admin_exam_edit(void *app, struct evhttp_request *req, const struct pri
 	}
 	j = xcalloc(1, sizeof *j);
 	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
 	j->kind = AJ_EXAM_EDIT;
 	j->who = p->actor;
 	j->changes = body;

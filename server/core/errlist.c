@@ -1,6 +1,7 @@
 /* errlist.c - a capped list of validation errors. */
 #include "core/errlist.h"
 #include "bounds.h"
+#include "core/errtext_id.h"
 #include "core/mem.h"
 #include "core/text.h"
 
@@ -13,6 +14,29 @@ void errlist_init(struct errlist *l, size_t max)
 {
 	memset(l, 0, sizeof *l);
 	l->max = max ? max : UJ_ERRORS_MAX;
+	l->lang = ERRLIST_EN;
+}
+
+void errlist_set_lang(struct errlist *l, enum errlist_lang lang)
+{
+	assert(lang == ERRLIST_EN || lang == ERRLIST_ID);
+	l->lang = lang;
+}
+
+/* The message of fmt and ap in the list's language into msg: the Indonesian
+ * twin of fmt when there is one (same conversions, same order); else the
+ * English text, translated whole when fmt only passes a message on ("%s"). */
+static void errlist_message(const struct errlist *l, char *msg, size_t n, const char *fmt,
+			    va_list ap)
+{
+	const char *id = l->lang == ERRLIST_ID ? errtext_id_lookup(fmt) : NULL;
+	char *copy;
+	vsnprintf(msg, n, id ? id : fmt, ap);
+	if (l->lang != ERRLIST_ID || id || strcmp(fmt, "%s") != 0)
+		return;
+	copy = xstrdup(msg);
+	errtext_id_text(copy, msg, n);
+	free(copy);
 }
 
 void errlist_free(struct errlist *l)
@@ -30,17 +54,27 @@ void errlist_free(struct errlist *l)
 void errlist_add(struct errlist *l, int line, const char *item, const char *field,
 		 const char *fmt, ...)
 {
-	struct errlist_entry *e;
-	char msg[1024];
 	va_list ap;
+	va_start(ap, fmt);
+	errlist_addv(l, line, item, field, fmt, ap);
+	va_end(ap);
+}
+
+void errlist_addv(struct errlist *l, int line, const char *item, const char *field,
+		  const char *fmt, va_list ap)
+{
+	struct errlist_entry *e;
+	char msg[1024], where[256];
 
 	assert(l->max > 0);
 	l->total++;
 	if (l->n >= l->max)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
+	errlist_message(l, msg, sizeof msg, fmt, ap);
+	/* The item names a place in the file ("item \"X\" (items[2])"). */
+	if (l->lang == ERRLIST_ID && item && item[0] &&
+	    errtext_id_text(item, where, sizeof where) == 0)
+		item = where;
 	if (l->n == 0)
 		l->v = xcalloc(l->max, sizeof *l->v);
 	e = &l->v[l->n++];

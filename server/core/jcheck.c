@@ -33,8 +33,9 @@ void jc_where(struct jcheck *jc, const char *fmt, ...)
 int jc_fail(struct jcheck *jc, const char *field, const char *fmt, ...)
 {
 	char what[512];
-	va_list ap;
+	va_list ap, ap2;
 	va_start(ap, fmt);
+	va_copy(ap2, ap);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	if (jc->nfail++ == 0 && jc->err && jc->errlen) {
@@ -47,8 +48,13 @@ int jc_fail(struct jcheck *jc, const char *field, const char *fmt, ...)
 		else
 			snprintf(jc->err, jc->errlen, "%s", what);
 	}
-	if (jc->errs)
+	/* An Indonesian list gets the format itself, to use its Indonesian twin;
+	 * an English one the text as ever. */
+	if (jc->errs && jc->errs->lang == ERRLIST_ID)
+		errlist_addv(jc->errs, 0, jc->where, field, fmt, ap2);
+	else if (jc->errs)
 		errlist_add(jc->errs, 0, jc->where, field, "%s", what);
+	va_end(ap2);
 	return -1;
 }
 

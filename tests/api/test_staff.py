@@ -406,6 +406,48 @@ class CandidateActionsTest(unittest.TestCase):
                                  headers=hdr)
         self.assertEqual((r.status, r.error), (403, "forbidden"))
 
+    def test_csv_errors_in_bahasa_indonesia_on_the_web_english_in_the_cli(self):
+        hdr = {"Content-Type": "text/csv"}
+        bad = "registration_no;name;extra_time_s\nW5;Ana;x\nW6;;0\nC001;Lagi;0\n"
+        unclosed = "registration_no,name\nW7,\"Ana\n"
+        r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates", raw=bad.encode(),
+                               headers=hdr)
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        web = {e["line"]: e for e in r.json["error"]["errors"]}
+        self.assertEqual(sorted(web), [2, 3, 4], web)
+        self.assertEqual(web[2]["field"], "extra_time_s")  # field names stay as in the file
+        self.assertRegex(web[2]["message"], r'^"x" harus bilangan bulat detik 0-\d+$')
+        self.assertRegex(web[3]["message"], r"^harus 1-\d+ karakter tanpa karakter kendali$")
+        self.assertEqual(web[4]["message"], '"C001" sudah terdaftar pada ujian EX')
+        # A file the parser refuses: its message is passed on whole, and
+        # translated as text.
+        r = self.admin.request("POST", "/api/v1/staff/exams/EX/candidates",
+                               raw=unclosed.encode(), headers=hdr)
+        self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertEqual([e["message"] for e in r.json["error"]["errors"]],
+                         ["baris 2: tanda kutip pada kolom tidak ditutup"])
+        # The same files through the CLI: English, as the operators' docs say.
+        with tempfile.TemporaryDirectory() as d:
+            for name, text, want in (
+                    ("bad.csv", bad, ['line 2 field "extra_time_s": "x" must be a whole number'
+                                      ' of seconds 0-',
+                                      'line 3 field "name": must be 1-',
+                                      'line 4 field "registration_no": "C001" is already'
+                                      ' registered for exam EX']),
+                    ("unclosed.csv", unclosed, ["line 2: quoted field is not closed"])):
+                path = os.path.join(d, name)
+                with open(path, "w") as f:
+                    f.write(text)
+                p = run("candidates", "import", "--db", self.w.db, "--exam", "EX", path,
+                        check=False)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                for w in want:
+                    self.assertIn(w, p.stderr)
+                self.assertNotIn("harus", p.stderr)
+                self.assertNotIn("baris", p.stderr)
+        self.assertEqual(self.w.sql("SELECT count(*) FROM candidates WHERE registration_no"
+                                    " IN ('W5', 'W6', 'W7')"), [(0,)])
+
     def test_results_for_the_committee(self):
         pansel, _ = self.w.staff_login("pansel")
         c = self.w.logged_in("C007")
@@ -470,6 +512,10 @@ class CatalogUploadTest(unittest.TestCase):
         r = self.upload(d, "w2", "WB", images=False)
         self.assertEqual((r.status, r.error), (400, "invalid_input"))
         self.assertIn("img/fig-w2.svg", json.dumps(r.json["error"]["errors"]))
+        # In Bahasa Indonesia, the file's own words (keys, paths) kept.
+        missing = r.json["error"]["errors"][0]
+        self.assertTrue(missing["item"].startswith('butir soal "SECRETID-'), missing)
+        self.assertRegex(missing["message"], r'^gambar ".*img/fig-w2\.svg" tidak dapat dibuka: ')
         self.assertNotIn("/tmp/", json.dumps(r.json))
         self.assertEqual(self.w.sql("SELECT count(*) FROM bank_versions b JOIN banks k ON"
                                     " k.id = b.bank_id WHERE k.code = 'WB'"), [(1,)])
@@ -504,6 +550,8 @@ class CatalogUploadTest(unittest.TestCase):
                    10, "the new exam to be served")
         r = self.author.request("POST", "/api/v1/staff/exams", raw=json.dumps(exam).encode())
         self.assertEqual((r.status, r.error), (400, "invalid_input"))
+        self.assertEqual([(e["field"], e["message"]) for e in r.json["error"]["errors"]],
+                         [("code", 'ujian "WX" sudah ada')])
         # Recorded by the staff member (without holding up the reply).
         wanted = {"bank_imported", "bank_import_refused", "exam_created", "exam_create_refused"}
         wait_until(lambda: wanted <= {k for (k,) in self.w.sql(
@@ -521,6 +569,8 @@ class ExamEditTest(unittest.TestCase):
             r = a.put("/api/v1/staff/exams/EX", {"code": "EY", "duration_s": 5, "bank": "X"})
             self.assertEqual((r.status, r.error), (400, "invalid_input"))
             self.assertEqual({e["field"] for e in r.json["error"]["errors"]}, {"code", "bank"})
+            self.assertTrue(all(e["message"].startswith("tidak dapat diubah: ")
+                                for e in r.json["error"]["errors"]), r.json)
             r = a.get("/api/v1/staff/exams/EX")
             self.assertEqual(r.status, 200, r)
             self.assertEqual((r.json["definition"]["code"], r.json["exam"]["code"]), ("EX", "EX"))
@@ -528,6 +578,9 @@ class ExamEditTest(unittest.TestCase):
             r = a.put("/api/v1/staff/exams/EX", {"duration_s": 5})
             self.assertEqual((r.status, r.error), (400, "invalid_input"))
             self.assertEqual(r.json["error"]["errors"][0]["field"], "duration_s")
+            # jc_int's message, in the staff's language.
+            self.assertRegex(r.json["error"]["errors"][0]["message"],
+                             r"^harus antara \d+ dan \d+ \(tertulis 5\)$")
             r = a.put("/api/v1/staff/exams/EX", {"title": "Ujian Dinas 2026", "duration_s": 1800,
                                                   "token": "ABC123", "show_score": False})
             self.assertEqual(r.status, 200, r)

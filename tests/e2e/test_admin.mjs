@@ -225,6 +225,7 @@ worldTest('CSV upload refused: every bad line listed with its column, message an
   for (const n of ['3', '4', '6']) assert(lines.includes(n), `line ${n} listed (got ${JSON.stringify(errs)})`);
   assertEqual(errs.find((r) => r[0] === '3')[3], ',Tanpa Nomor,umum', 'the text of line 3 beside its error');
   assertEqual(errs.find((r) => r[0] === '4')[1], 'track', 'the column of line 4');
+  assertEqual(errs.find((r) => r[0] === '6')[2], '"Q004" muncul dua kali dalam berkas', 'the message in Bahasa Indonesia');
   assert(errs.every((r) => r[2].length > 0), 'each error has a message');
   assert(/^Berkas ditolak: \d+ kesalahan\./.test(await page.textContent('#upload-result .message')), 'refusal sentence');
   assertEqual(w.sql("SELECT count(*) AS n FROM candidates WHERE registration_no LIKE 'Q%'")[0].n, 0, 'nothing imported');
