@@ -53,8 +53,9 @@ int jc_array(struct jcheck *jc, json_t *obj, const char *key, int required, size
 /* Object field; when absent and not required, *out = NULL. */
 int jc_object(struct jcheck *jc, json_t *obj, const char *key, int required, json_t **out);
 
-/* Parse a JSON text (duplicate keys rejected). On failure writes
- * "line L column C: message" and returns NULL. */
+/* Parse a JSON text (duplicate keys rejected; a leading UTF-8 byte-order
+ * mark is skipped). On failure writes "line L column C: message" and
+ * returns NULL. */
 json_t *jc_parse(const char *text, size_t len, char *err, size_t errlen);
 /* Read and parse a JSON file of at most maxbytes. On failure writes
  * "<path>: ..." and returns NULL. */

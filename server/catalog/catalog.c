@@ -621,6 +621,36 @@ int catalog_exam_create_all(sqlite3 *db, const char *path, FILE *out, struct err
 	return rc;
 }
 
+/* Best effort on a document that did not check: every sections[i].code
+ * that the named bank (if it exists) does not have, reported as such. */
+static void catalog_exam_sections_known(sqlite3 *db, json_t *root, struct errlist *errs)
+{
+	const char *bank = json_string_value(json_object_get(root, "bank"));
+	json_t *secs = json_object_get(root, "sections"), *v;
+	struct bank_snapshot snap;
+	int64_t bank_id, current;
+	char err[256], item[32];
+	size_t i;
+
+	if (!bank || !json_is_array(secs) || !(bank_id = catalog_bank_id(db, bank, &current)) ||
+	    catalog_load_bank_version(db, bank_id, current, &snap, err, sizeof err))
+		return;
+	json_array_foreach(secs, i, v) {
+		const char *code = json_string_value(json_object_get(v, "code"));
+		int known = 0;
+		if (!code)
+			continue;
+		for (int s = 0; s < snap.n_sections; s++)
+			known |= strcmp(snap.sec[s].code, code) == 0;
+		if (!known) {
+			snprintf(item, sizeof item, "sections[%zu]", i);
+			errlist_add(errs, 0, item, "code", "bank \"%s\" has no section \"%s\"", bank,
+				    code);
+		}
+	}
+	catalog_bank_snapshot_free(&snap);
+}
+
 int catalog_exam_create_doc(sqlite3 *db, json_t *root, FILE *out, struct errlist *errs)
 {
 	char err[1024];
@@ -635,8 +665,12 @@ int catalog_exam_create_doc(sqlite3 *db, json_t *root, FILE *out, struct errlist
 	int rc = -1, have_snap = 0;
 
 	err[0] = '\0';
-	if (exam_check(root, &ex, errs))
+	if (exam_check(root, &ex, errs)) {
+		/* A section code the bank lacks shows above only through what
+		 * names it (tie_break, pass_rules): say what it really is. */
+		catalog_exam_sections_known(db, root, errs);
 		goto out;
+	}
 	if (db_exec(db, "BEGIN IMMEDIATE", err, errlen))
 		goto out;
 	bank_id = catalog_bank_id(db, ex.bank, &current);

@@ -499,6 +499,48 @@ static const struct cli_cmd {
 	{ NULL, NULL },
 };
 
+/* The usage entries of cmd (its lines of ujian_usage with their indented
+ * continuations; serve and demo also get the server options), or all of it
+ * when cmd has no entry. */
+static void cli_usage_for(const char *cmd, FILE *out)
+{
+	const char *p = ujian_usage, *opts = strstr(ujian_usage, "\nserver options");
+	size_t clen = strlen(cmd);
+	int on = 0, any = 0;
+
+	fprintf(out, "usage: ujian %s ...\n\n", cmd);
+	while (*p && p != opts) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		if (len > 2 && p[0] == ' ' && p[1] == ' ' && p[2] != ' ') /* an entry */
+			on = strncmp(p + 2, cmd, clen) == 0 &&
+			     (p[2 + clen] == ' ' || p[2 + clen] == '|' || p[2 + clen] == '\n');
+		else if (len < 4 || p[2] != ' ')
+			on = 0; /* a heading or a blank line ends an entry */
+		if (on) {
+			fwrite(p, 1, len, out);
+			fputc('\n', out);
+			any = 1;
+		}
+		p += len + (eol ? 1 : 0);
+	}
+	if (!any)
+		fputs(ujian_usage, out);
+	else if (opts && (strcmp(cmd, "serve") == 0 || strcmp(cmd, "demo") == 0)) {
+		const char *end = strstr(opts, "\nFormats:");
+		fwrite(opts, 1, end ? (size_t)(end - opts) + 1 : strlen(opts), out);
+	}
+}
+
+/* 1 if the command line asks for help (--help or -h after the command). */
+static int cli_wants_help(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "help";
@@ -512,6 +554,10 @@ int main(int argc, char **argv)
 	if (getenv("UJIAN_LOG_DEBUG"))
 		log_set_level(LOG_DEBUG);
 
+	if (argc < 2) { /* no command: a usage error */
+		fputs(ujian_usage, stderr);
+		return 2;
+	}
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		fputs(ujian_usage, stdout);
 		return 0;
@@ -521,8 +567,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (const struct cli_cmd *c = cli_cmds; c->name; c++)
-		if (strcmp(cmd, c->name) == 0)
+		if (strcmp(cmd, c->name) == 0) {
+			if (cli_wants_help(argc, argv)) {
+				cli_usage_for(cmd, stdout);
+				return 0;
+			}
 			return c->fn(argc, argv);
+		}
 	fprintf(stderr, "ujian: unknown command \"%s\" (see 'ujian help')\n", cmd);
 	return 2;
 }

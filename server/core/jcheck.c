@@ -172,7 +172,14 @@ int jc_object(struct jcheck *jc, json_t *obj, const char *key, int required, jso
 json_t *jc_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	json_error_t je;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root;
+	/* A UTF-8 byte-order mark (Windows editors write one) is not JSON, but
+	 * it is not an error of the document either. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		snprintf(err, errlen, "line %d column %d: %s", je.line, je.column, je.text);
 	return root;

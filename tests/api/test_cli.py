@@ -55,6 +55,52 @@ class CliTest(unittest.TestCase):
 
     # --- general -----------------------------------------------------------
 
+    def test_help_on_every_command_and_none(self):
+        """`ujian` alone is a usage error (usage on stderr, exit 2); --help or
+        -h after any command prints that command's usage (exit 0) and does
+        nothing else."""
+        p = run(check=False)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("usage: ujian COMMAND", p.stderr)
+        self.assertEqual(p.stdout, "")
+        for cmd in ("init", "bank", "exam", "candidates", "results", "verify", "serve", "demo",
+                    "routes", "staff", "audit", "cert"):
+            for flag in ("--help", "-h"):
+                with self.subTest(cmd=cmd, flag=flag):
+                    p = run(cmd, flag, check=False)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertTrue(p.stdout.startswith("usage: ujian %s" % cmd), p.stdout)
+                    self.assertIn("\n  " + cmd, p.stdout)
+        self.assertIn("--writer-queue", run("serve", "--help").stdout)  # the server options
+        self.assertNotIn("staff add", run("bank", "import", "--help").stdout)
+        # Help never runs the command: no database is made.
+        run("init", "--db", os.path.join(self.dir, "never.db"), "--help")
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "never.db")))
+
+    def test_bom_in_a_bank_or_exam_file_is_accepted(self):
+        bank, _ = make_bank(self.dir)
+        exam = make_exam(self.dir)
+        for path in (bank, exam):
+            with open(path, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as f:
+                f.write(b"\xef\xbb\xbf" + data)
+        run("bank", "import", "--db", self.db, bank)
+        run("exam", "create", "--db", self.db, exam)
+        self.assertEqual(self.count("exams"), 1)
+
+    def test_an_unknown_section_is_named_as_such(self):
+        run("bank", "import", "--db", self.db, make_bank(self.dir)[0])
+        path = make_exam(self.dir)
+        with open(path) as f:
+            exam = json.load(f)
+        exam["sections"][0]["code"] = "TWX"  # a typo of TWK
+        with open(path, "w") as f:
+            json.dump(exam, f)
+        p = self.assert_fails(["exam", "create", "--db", self.db, path],
+                              'sections[0] field "code": bank "TB" has no section "TWX"')
+        self.assertEqual(self.count("exams"), 0)
+
     def test_help_and_usage_errors(self):
         p = run("help")
         for cmd in ("init", "bank import", "bank list", "exam create", "exam list",
