@@ -569,12 +569,47 @@ static int bank_svg_tag(const unsigned char *d, size_t len, char *err, size_t er
 	return 0;
 }
 
+/* The CSS ways out of an SVG, anywhere in its text (a style attribute, a
+ * presentation attribute such as fill, a <style> element): @import, url()
+ * to anything but a fragment (#id), and backslashes, with which CSS escapes
+ * could spell either. Conservative: a figure has no use for them. */
+static int bank_svg_css(const unsigned char *d, size_t len, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (d[i] == '\\') {
+			snprintf(err, errlen,
+				 "SVG contains a backslash, which in CSS can hide an external reference; write the characters themselves");
+			return -1;
+		}
+		if (d[i] == '@' && len - i >= 7 && strncasecmp((const char *)d + i, "@import", 7) == 0) {
+			snprintf(err, errlen, "SVG contains a CSS @import; external references are not allowed");
+			return -1;
+		}
+		if ((d[i] == 'u' || d[i] == 'U') && len - i >= 4 &&
+		    strncasecmp((const char *)d + i, "url(", 4) == 0) {
+			size_t k = i + 4;
+			while (k < len && (isspace(d[k]) || d[k] == '"' || d[k] == '\''))
+				k++;
+			if (k >= len || d[k] != '#') {
+				snprintf(err, errlen,
+					 "SVG contains a CSS url() that does not point inside the image (#id); external references are not allowed");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Walk the markup of an SVG: every tag is checked; text content is not
- * (it is displayed, never run). Declarations (DOCTYPE, ENTITY, CDATA) are
- * refused; comments and processing instructions are skipped. */
+ * (it is displayed, never run), except for the CSS ways out (bank_svg_css).
+ * Declarations (DOCTYPE, ENTITY, CDATA) and processing instructions other
+ * than the XML declaration (<?xml-stylesheet ...?>) are refused; comments
+ * are skipped. */
 static int bank_svg_safe(const unsigned char *d, size_t len, char *err, size_t errlen)
 {
 	size_t i = 0;
+	if (bank_svg_css(d, len, err, errlen))
+		return -1;
 	while (i < len) {
 		const unsigned char *end;
 		if (d[i] != '<') {
@@ -596,6 +631,11 @@ static int bank_svg_safe(const unsigned char *d, size_t len, char *err, size_t e
 		}
 		if (len - i >= 2 && d[i + 1] == '?') {
 			const unsigned char *c = memmem(d + i + 2, len - i - 2, "?>", 2);
+			if (!(len - i >= 6 && memcmp(d + i, "<?xml", 5) == 0 && isspace(d[i + 5]))) {
+				snprintf(err, errlen,
+					 "SVG contains a processing instruction (<?...?>) other than the XML declaration, which is not allowed");
+				return -1;
+			}
 			i = c ? (size_t)(c - d) + 2 : len;
 			continue;
 		}

@@ -13,6 +13,14 @@
 #include <string.h>
 
 static const struct errtext_id_pair errtext_id_rows[] = {
+	{"SVG contains a backslash, which in CSS can hide an external reference; write the characters themselves",
+	 "SVG memuat garis miring terbalik (\\), yang dalam CSS dapat menyembunyikan rujukan ke luar; tulis karakternya langsung"},
+	{"SVG contains a CSS @import; external references are not allowed",
+	 "SVG memuat @import CSS; rujukan ke luar gambar tidak diperbolehkan"},
+	{"SVG contains a CSS url() that does not point inside the image (#id); external references are not allowed",
+	 "SVG memuat url() CSS yang tidak menunjuk ke dalam gambar (#id); rujukan ke luar gambar tidak diperbolehkan"},
+	{"SVG contains a processing instruction (<?...?>) other than the XML declaration, which is not allowed",
+	 "SVG memuat instruksi pemrosesan (<?...?>) selain deklarasi XML, dan itu tidak diperbolehkan"},
 	{"must be an object",
 	 "harus berupa objek"},
 	{"\"%s\" must be 1-%d characters of A-Z, 0-9, _",

@@ -238,6 +238,39 @@ class CliTest(unittest.TestCase):
         p = self.write_json("evil.json", doc)
         self.assert_fails(["bank", "import", "--db", self.db, p], "script")
 
+    def test_svg_external_references_in_css_rejected(self):
+        """The CSS ways out of an SVG are refused (issue 12, item 5): url() to
+        anything but #id in a presentation attribute, a style attribute or a
+        <style> element, @import, CSS escapes, <?xml-stylesheet?>; a gradient
+        by fragment and the XML declaration stay fine."""
+        svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">%s</svg>'
+        bad = {
+            "fill": '<rect width="5" height="5" fill="url(http://evil.example/x)"/>',
+            "style attr": '<rect width="5" height="5" style="fill: URL( \'//evil.example/x\')"/>',
+            "style element": '<style>rect { fill: url("https://evil.example/p.svg#a") }</style>',
+            "import": '<style>@IMPORT "https://evil.example/x.css";</style>',
+            "escape": '<style>rect { fill: u\\72 l(https://evil.example) }</style>',
+        }
+        ok = ('<defs><linearGradient id="g"><stop offset="0"/></linearGradient></defs>'
+              '<rect width="5" height="5" fill="url(#g)" style="stroke: url( \'#g\')"/>')
+        cases = [(k, svg % v, "external reference" if k != "escape" else "backslash")
+                 for k, v in bad.items()]
+        cases.append(("stylesheet PI", '<?xml-stylesheet href="https://evil.example/x.css"?>' +
+                      svg % "", "processing instruction"))
+        for name, text, needle in cases:
+            with self.subTest(case=name):
+                path, doc = self.bank_doc()
+                with open(os.path.join(self.dir, "img", "css.svg"), "w") as f:
+                    f.write(text)
+                doc["items"][0]["images"] = ["img/css.svg"]
+                p = self.write_json("css.json", doc)
+                self.assert_fails(["bank", "import", "--db", self.db, p], needle)
+        path, doc = self.bank_doc()
+        with open(os.path.join(self.dir, "img", "fine.svg"), "w") as f:
+            f.write('<?xml version="1.0" encoding="UTF-8"?>' + svg % ok)
+        doc["items"][0]["images"] = ["img/fine.svg"]
+        run("bank", "import", "--db", self.db, self.write_json("fine.json", doc))
+
     # --- exams -------------------------------------------------------------
 
     def test_exam_create_errors(self):
