@@ -8,6 +8,8 @@
 int cmd_staff(int argc, char **argv);
 /* ujian audit verify|show|head (cmd_audit.c) */
 int cmd_audit(int argc, char **argv);
+/* ujian backup --db F --out F2 [--key K] (cmd_backup.c) */
+int cmd_backup(int argc, char **argv);
 /* ujian cert self-signed --out DIR --name HOST (cmd_cert.c) */
 int cmd_cert(int argc, char **argv);
 

@@ -74,6 +74,10 @@ static const char ujian_usage[] =
 	"  staff disable|enable --db FILE --username U\n"
 	"  staff assign --db FILE --username U --exam C[,C]   the exams it may act on\n"
 	"      (\"\" for none)\n"
+	"  backup --db FILE --out NEW [--key FILE]\n"
+	"      an online, consistent copy of the database (SQLite's backup API) and its\n"
+	"      key as NEW.key, checked after writing (integrity, schema, audit chain);\n"
+	"      runs beside a serving server and never replaces a file\n"
 	"  routes\n"
 	"      the API's route table as JSON: method, path, who may call it\n"
 	"  cert self-signed --out DIR --name HOST\n"
@@ -496,6 +500,7 @@ static const struct cli_cmd {
 	{ "staff", cmd_staff },
 	{ "audit", cmd_audit },
 	{ "cert", cmd_cert },
+	{ "backup", cmd_backup },
 	{ NULL, NULL },
 };
 
