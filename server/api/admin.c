@@ -311,6 +311,16 @@ static void admin_job_free(struct admin_job *j)
 	free(j);
 }
 
+/* A new job of kind, its error list in Bahasa Indonesia (staff read it). */
+static struct admin_job *admin_job_new(enum admin_job_kind kind)
+{
+	struct admin_job *j = xcalloc(1, sizeof *j);
+	j->kind = kind;
+	errlist_init(&j->errs, 0);
+	errlist_set_lang(&j->errs, ERRLIST_ID);
+	return j;
+}
+
 /* Import the CSV on a connection of the job's own: the same checks as the
  * CLI ('ujian candidates import'), every problem reported. */
 static void admin_import_run(struct admin_job *j)
@@ -805,10 +815,7 @@ static void admin_results(struct api *a, struct evhttp_request *req, const struc
 	struct admin_job *j;
 	if (!admin_exam(a, req, p, rest, &e))
 		return;
-	j = xcalloc(1, sizeof *j);
-	j->kind = kind;
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
+	j = admin_job_new(kind);
 	if (admin_results_opts(req, &j->opts)) {
 		admin_job_free(j);
 		http_reply_error(req, 400, "invalid_request",
@@ -857,10 +864,7 @@ void api_admin_import(void *app, struct evhttp_request *req, const struct princi
 		http_reply_error(req, 413, "body_too_large", NULL);
 		return;
 	}
-	j = xcalloc(1, sizeof *j);
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_IMPORT;
+	j = admin_job_new(AJ_IMPORT);
 	j->who = p->actor;
 	j->exam_id = e->id;
 	str_copy(j->exam, sizeof j->exam, e->def.code);
@@ -873,13 +877,9 @@ void api_admin_import(void *app, struct evhttp_request *req, const struct princi
 void api_admin_banks(void *app, struct evhttp_request *req, const struct principal *p,
 		     const char *rest)
 {
-	struct admin_job *j = xcalloc(1, sizeof *j);
 	(void)p;
 	(void)rest;
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_BANKS;
-	admin_submit(app, req, j);
+	admin_submit(app, req, admin_job_new(AJ_BANKS));
 }
 
 /* The request body as bytes (at most max_body), or a reply and NULL. */
@@ -938,10 +938,7 @@ void api_admin_bank_upload(void *app, struct evhttp_request *req, const struct p
 			goto out;
 		}
 	}
-	j = xcalloc(1, sizeof *j);
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_BANK;
+	j = admin_job_new(AJ_BANK);
 	j->who = p->actor;
 	j->in_len = strlen(json_string_value(f[0].value));
 	j->in = xstrdup(json_string_value(f[0].value));
@@ -963,10 +960,7 @@ void api_admin_exam_create(void *app, struct evhttp_request *req, const struct p
 	(void)rest;
 	if (!data)
 		return;
-	j = xcalloc(1, sizeof *j);
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_EXAM;
+	j = admin_job_new(AJ_EXAM);
 	j->who = p->actor;
 	j->in = data;
 	j->in_len = len;
@@ -980,16 +974,13 @@ void api_admin_audit(void *app, struct evhttp_request *req, const struct princip
 {
 	const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
 	const char *names[] = { "exam", "actor", "candidate" };
-	struct admin_job *j = xcalloc(1, sizeof *j);
+	struct admin_job *j = admin_job_new(AJ_AUDIT);
 	struct evkeyvalq q;
 	const char *v;
 	int bad = 0;
 	(void)p;
 	(void)rest;
 
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_AUDIT;
 	TAILQ_INIT(&q);
 	if (query && evhttp_parse_query_str(query, &q) != 0)
 		bad = 1;
@@ -1031,13 +1022,9 @@ void api_admin_audit(void *app, struct evhttp_request *req, const struct princip
 void api_admin_audit_verify(void *app, struct evhttp_request *req, const struct principal *p,
 			    const char *rest)
 {
-	struct admin_job *j = xcalloc(1, sizeof *j);
 	(void)p;
 	(void)rest;
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_AUDIT_VERIFY;
-	admin_submit(app, req, j);
+	admin_submit(app, req, admin_job_new(AJ_AUDIT_VERIFY));
 }
 
 /* ---- a bank as its authors see it ------------------------------------------------ */
@@ -1066,10 +1053,7 @@ void api_admin_bank_items(void *app, struct evhttp_request *req, const struct pr
 				 bad ? "Versi bank harus berupa angka." : NULL);
 		return;
 	}
-	j = xcalloc(1, sizeof *j);
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_BANK_ITEMS;
+	j = admin_job_new(AJ_BANK_ITEMS);
 	j->version = version;
 	str_copy(j->exam, sizeof j->exam, code);
 	admin_submit(app, req, j);
@@ -1086,10 +1070,7 @@ void api_admin_asset(void *app, struct evhttp_request *req, const struct princip
 		http_reply_error(req, 404, "not_found", NULL);
 		return;
 	}
-	j = xcalloc(1, sizeof *j);
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_ASSET;
+	j = admin_job_new(AJ_ASSET);
 	str_copy(j->exam, sizeof j->exam, sha);
 	admin_submit(app, req, j);
 }
@@ -1135,10 +1116,7 @@ void api_admin_exam_edit(void *app, struct evhttp_request *req, const struct pri
 		json_decref(body);
 		return;
 	}
-	j = xcalloc(1, sizeof *j);
-	errlist_init(&j->errs, 0);
-	errlist_set_lang(&j->errs, ERRLIST_ID); /* staff read Bahasa Indonesia */
-	j->kind = AJ_EXAM_EDIT;
+	j = admin_job_new(AJ_EXAM_EDIT);
 	j->who = p->actor;
 	j->changes = body;
 	j->def = xcalloc(1, sizeof *j->def);
