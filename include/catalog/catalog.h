@@ -25,6 +25,9 @@ struct bank_snapshot {
 	int64_t *item_ids;
 };
 
+/* The id of bank code (0 if none) and its current version id. */
+int64_t catalog_bank_id(sqlite3 *db, const char *code, int64_t *current_version);
+
 /* Import a bank file (images resolved beside it). Prints a one-line report
  * to out. Returns 0, or -1 with err and nothing changed. */
 int catalog_bank_import(sqlite3 *db, const char *path, FILE *out, char *err, size_t errlen);
