@@ -144,4 +144,28 @@
 #define UJ_WRITER_STALL_MS   5000   /* work waiting this long without a commit: log a warning */
 #define UJ_WRITER_STALL_REPEAT_MS 30000 /* and repeat it this often while it lasts */
 
+/* Proctoring (proctor/, http/sse.c). */
+#define UJ_SITTING_TOKEN_LEN 6      /* sitting tokens: unambiguous letters and digits */
+#define UJ_SITTING_PROCTORS_MAX 16  /* proctors assigned to one sitting */
+#define UJ_SITTINGS_MAX      1000   /* sittings of one exam */
+#define UJ_ROOM_MAX          120    /* bytes of a room/venue name */
+#define UJ_ROTATE_MAX_MIN    1440   /* token rotation period, minutes */
+#define UJ_REASON_MAX        500    /* bytes of a proctor action's reason */
+#define UJ_NOTICE_MAX        500    /* bytes of a broadcast message */
+#define UJ_NOTICES_KEPT      8      /* newest broadcasts a candidate is shown */
+#define UJ_EXTEND_MAX_MIN    240    /* one extension, minutes */
+#define UJ_SEAT_FP_MAX       16     /* a browser fingerprint, hex characters */
+#define UJ_ONLINE_GRACE_MS   12000  /* no request for this long: offline */
+#define UJ_CAND_POLL_MS      4000   /* the candidate client's control poll */
+#define UJ_INCIDENTS_BATCH_MAX 32   /* incidents in one report */
+#define UJ_INCIDENTS_PER_CAND 2000  /* incidents stored per attempt (more are counted) */
+#define UJ_SPEED_ANSWERS     10     /* implausible speed: this many answers ... */
+#define UJ_SPEED_WINDOW_MS   20000  /* ... within this window */
+#define UJ_SSE_SUBSCRIBERS_MAX 512  /* event streams open at once (dashboards, boards) */
+#define UJ_SSE_BUFFER_MAX    (512 * 1024) /* unsent bytes per stream before it is "behind" */
+#define UJ_SSE_RING          256    /* recent events kept per topic for Last-Event-ID */
+#define UJ_SSE_FLUSH_MS      200    /* changes are coalesced this long before sending */
+#define UJ_SSE_HEARTBEAT_S   15     /* comment heartbeat on an idle stream */
+#define UJ_BOARD_ROWS_MAX    5000   /* rows of one public scoreboard snapshot */
+
 #endif

@@ -20,13 +20,37 @@
 #include <event2/event.h>
 #include <sqlite3.h>
 
+/* What changed about a candidate, for an observer (the proctor domain's
+ * dashboards and the public scoreboard). */
+enum exam_change {
+	EXC_LOGIN,    /* a session began (durable) */
+	EXC_SESSION,  /* a session ended: logout, reset by a proctor */
+	EXC_START,    /* the attempt started (durable) */
+	EXC_ANSWER,   /* an answer or flag changed (durable) */
+	EXC_POSITION, /* the question the candidate is on (durable) */
+	EXC_FINISH,   /* the attempt finished, for any reason (durable) */
+	EXC_PAUSE,    /* paused or resumed */
+	EXC_TIME,     /* the deadline moved: extra time, a credit */
+	EXC_SEEN,     /* a request arrived (online, seat) */
+	EXC_INCIDENT, /* an incident was recorded */
+	EXC_MAX
+};
+
+/* Called on the loop after the change is durable (EXC_SEEN at once). */
+typedef void (*exam_observe_fn)(void *arg, struct rt_candidate *c, enum exam_change what);
+
 /* The exam domain's running context (loop thread). */
 struct exam_rt {
 	struct registry reg;
 	struct event_base *base; /* deadline timers */
 	struct writer *w;        /* NULL until the writer runs (recovery) */
 	int outage_credit;       /* credit server downtime to running attempts */
+	exam_observe_fn observe; /* NULL: nobody watches */
+	void *observe_arg;
 };
+
+/* Tell the observer (if any) that c changed. */
+void attempt_notify(struct exam_rt *x, struct rt_candidate *c, enum exam_change what);
 
 /* Runs on the loop once the operation is durable (ok = 1), or once the
  * writer has left it out (ok = 0: it failed on its own, nothing of it is

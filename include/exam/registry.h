@@ -55,6 +55,30 @@ struct rt_exam {
 	int section_from[UJ_SECTIONS_MAX]; /* 1-based first n of each section */
 	struct hmap candidates;            /* registration_no -> rt_candidate */
 	int editing; /* a staff edit of the definition is being stored: no starts */
+	struct rt_sitting *sittings;       /* the exam's sittings (sesi), a list */
+};
+
+/* A sitting (sesi): a room's group of candidates of one exam, with its
+ * proctors and its token. Loaded by the catalog (catalog/loader.c); the
+ * proctor domain (proctor/) owns the live parts. */
+struct rt_sitting {
+	int64_t id;
+	struct rt_exam *exam;
+	char code[UJ_CODE_MAX + 1];
+	char room[UJ_ROOM_MAX + 1];
+	int64_t starts_at;  /* scheduled start, ms; 0 = not given */
+	int rotate_min;     /* token rotated every this many minutes; 0 = by hand */
+	int start_together; /* attempts start when a proctor presses Mulai */
+	char token[UJ_SITTING_TOKEN_LEN + 1];
+	char prev_token[UJ_SITTING_TOKEN_LEN + 1]; /* accepted for a grace period */
+	int64_t token_at;   /* when token was issued */
+	int64_t started_at; /* Mulai pressed; 0 = not yet */
+	int64_t closed_at;  /* the proctor closed it (report frozen); 0 = open */
+	int n_proctors;
+	int64_t proctor[UJ_SITTING_PROCTORS_MAX]; /* staff ids */
+	int n_candidates;
+	void *live;         /* the proctor domain's state (streams, timers) */
+	struct rt_sitting *next;
 };
 
 struct rt_question {
@@ -72,7 +96,14 @@ struct rt_answer {
 };
 
 enum attempt_status { ATT_NOT_STARTED, ATT_IN_PROGRESS, ATT_FINISHED, ATT_STATUS_MAX };
-enum finish_reason { FINISH_NONE, FINISH_SUBMITTED, FINISH_TIME_UP, FINISH_REASON_MAX };
+enum finish_reason {
+	FINISH_NONE,
+	FINISH_SUBMITTED,    /* the candidate */
+	FINISH_TIME_UP,      /* the deadline */
+	FINISH_PROCTOR,      /* ended by a proctor, scored */
+	FINISH_DISQUALIFIED, /* ended by a proctor, scores kept, never passing */
+	FINISH_REASON_MAX
+};
 
 extern const char *const attempt_status_names[ATT_STATUS_MAX];
 extern const char *const finish_reason_names[FINISH_REASON_MAX];
@@ -113,6 +144,16 @@ struct rt_candidate {
 	 * served or acknowledged for this candidate until a restart rebuilds RAM
 	 * from the database. */
 	int broken;
+	int64_t paused_at;  /* paused by a proctor since (ms); 0 = running */
+	char *pause_reason; /* while paused */
+	/* proctoring (proctor/): where and how the candidate is seen */
+	struct rt_sitting *sitting; /* NULL: not in a sitting */
+	int64_t last_seen;          /* last request, ms; 0 = never */
+	int64_t logged_in_at;       /* last login, ms; 0 = never */
+	char seat_addr[UJ_PEER_MAX + 1];
+	char seat_fp[UJ_SEAT_FP_MAX + 1];
+	int incidents;
+	void *live;                 /* the proctor domain's per-candidate state */
 	/* sessions */
 	struct rt_session *session; /* active, or NULL */
 	struct rt_session *replaced; /* newest first */

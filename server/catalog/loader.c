@@ -251,6 +251,16 @@ out:
 	return rc;
 }
 
+/* The finish reason stored as text (the CHECK constraint admits only the
+ * names; anything else reads as submitted). */
+static enum finish_reason loader_finish_reason(const char *name)
+{
+	for (int r = FINISH_NONE + 1; r < FINISH_REASON_MAX; r++)
+		if (name && strcmp(name, finish_reason_names[r]) == 0)
+			return (enum finish_reason)r;
+	return FINISH_SUBMITTED;
+}
+
 /* Build a candidate's questions from its stored paper (checked against the
  * loader's copy of its exam): *n, *q and *ans (the caller's). 0 or -1. */
 static int loader_paper(struct loader *L, sqlite3 *db, const struct loader_exam *le,
@@ -424,7 +434,8 @@ int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 
 	st = db_prepare(db,
 			"SELECT candidate_id, status, started_at, credit_ms, finished_at,"
-			" finish_reason, scores_json, passed, position FROM attempts",
+			" finish_reason, scores_json, passed, position, paused_at, pause_reason"
+			" FROM attempts",
 			err, errlen);
 	if (!st)
 		goto out;
@@ -440,9 +451,7 @@ int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 		if (strcmp((const char *)sqlite3_column_text(st, 1), "finished") == 0) {
 			c->status = ATT_FINISHED;
 			c->finished_at = sqlite3_column_int64(st, 4);
-			c->reason = strcmp((const char *)sqlite3_column_text(st, 5), "time_up") == 0
-					    ? FINISH_TIME_UP
-					    : FINISH_SUBMITTED;
+			c->reason = loader_finish_reason((const char *)sqlite3_column_text(st, 5));
 			c->passed = sqlite3_column_int(st, 7);
 			if (loader_parse_scores((const char *)sqlite3_column_text(st, 6), c)) {
 				snprintf(err, errlen, "candidate %s: stored scores are malformed",
@@ -451,6 +460,11 @@ int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen)
 			}
 		} else {
 			c->status = ATT_IN_PROGRESS;
+			c->paused_at = sqlite3_column_int64(st, 9);
+			if (c->paused_at)
+				c->pause_reason = xstrdup(sqlite3_column_type(st, 10) == SQLITE_TEXT
+								  ? (const char *)sqlite3_column_text(st, 10)
+								  : "");
 		}
 	}
 	sqlite3_finalize(st);

@@ -43,6 +43,7 @@ struct attempt_op {
 	enum attempt_op_kind kind;
 	int64_t cand_id;
 	struct rt_candidate *c; /* for then, on the loop */
+	struct exam_rt *x;      /* for the observer, on the loop */
 	attempt_then_fn then;
 	void *arg;
 	union {
@@ -185,8 +186,23 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 static const char *const attempt_op_names[] = { "barrier", "start", "answer", "position",
 						 "finish", "credit", "extra time" };
 
+void attempt_notify(struct exam_rt *x, struct rt_candidate *c, enum exam_change what)
+{
+	assert(what < EXC_MAX);
+	if (x->observe)
+		x->observe(x->observe_arg, c, what);
+}
+
+/* The change an operation kind makes visible to observers (EXC_MAX: none). */
+static const enum exam_change attempt_op_change[] = {
+	[AOP_BARRIER] = EXC_MAX, [AOP_START] = EXC_START,   [AOP_ANSWER] = EXC_ANSWER,
+	[AOP_POSITION] = EXC_POSITION, [AOP_FINISH] = EXC_FINISH, [AOP_CREDIT] = EXC_TIME,
+	[AOP_EXTRA] = EXC_TIME,
+};
+
 /* After the commit: a left-out operation breaks its candidate (RAM already
- * holds the change the database does not), then the caller's then. */
+ * holds the change the database does not), then the caller's then, then the
+ * observer. */
 static void attempt_op_done(struct wr_op *op)
 {
 	struct attempt_op *a = (struct attempt_op *)op;
@@ -198,6 +214,8 @@ static void attempt_op_done(struct wr_op *op)
 	}
 	if (a->then)
 		a->then(a->c, !a->c->broken, a->arg);
+	if (!op->failed && attempt_op_change[a->kind] != EXC_MAX)
+		attempt_notify(a->x, a->c, attempt_op_change[a->kind]);
 }
 
 static void attempt_op_release(struct wr_op *op)
@@ -227,6 +245,7 @@ static void attempt_submit(struct exam_rt *x, struct attempt_op *a, attempt_then
 			   void *arg)
 {
 	assert(x->w);
+	a->x = x;
 	a->then = then;
 	a->arg = arg;
 	writer_submit(x->w, &a->op);

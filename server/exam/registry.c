@@ -10,7 +10,8 @@
 
 const char *const attempt_status_names[ATT_STATUS_MAX] = { "not_started", "in_progress",
 							   "finished" };
-const char *const finish_reason_names[FINISH_REASON_MAX] = { "", "submitted", "time_up" };
+const char *const finish_reason_names[FINISH_REASON_MAX] = { "", "submitted", "time_up", "proctor",
+									     "disqualified" };
 
 void registry_init(struct registry *r)
 {
@@ -32,6 +33,8 @@ static void registry_free_candidate(struct rt_candidate *c)
 		free(event_get_callback_arg(c->deadline_ev)); /* the timer's context */
 		event_free(c->deadline_ev);
 	}
+	assert(!c->live); /* the proctor domain releases its state first */
+	free(c->pause_reason);
 	free(c->name);
 	free(c->q);
 	free(c->ans);
@@ -51,6 +54,12 @@ void registry_free(struct registry *r)
 	}
 	while ((e = hmap_next(&r->exams, &it))) {
 		hmap_free(&e->candidates);
+		while (e->sittings) {
+			struct rt_sitting *next = e->sittings->next;
+			assert(!e->sittings->live);
+			free(e->sittings);
+			e->sittings = next;
+		}
 		free(e->title_json);
 		for (int i = 0; i < UJ_SECTIONS_MAX; i++)
 			free(e->section_title[i]);

@@ -79,6 +79,37 @@ static const char *const db_migrations[] = {
 	 * written before */
 	("ALTER TABLE events ADD COLUMN prev BLOB;"
 	 "ALTER TABLE events ADD COLUMN hash BLOB;"),
+	/* 6: proctoring: sittings (sesi) with their token and proctors, each
+	 * candidate's sitting, proctors' broadcast messages, and attempts that
+	 * can be paused and ended by a proctor or disqualified (the CHECK on
+	 * finish_reason changes, so the table is rebuilt) */
+	("CREATE TABLE sittings (id INTEGER PRIMARY KEY,"
+	 " exam_id INTEGER NOT NULL REFERENCES exams(id), code TEXT NOT NULL,"
+	 " room TEXT NOT NULL DEFAULT '', starts_at INTEGER NOT NULL DEFAULT 0,"
+	 " rotate_min INTEGER NOT NULL DEFAULT 0, start_together INTEGER NOT NULL DEFAULT 0,"
+	 " token TEXT NOT NULL, prev_token TEXT NOT NULL DEFAULT '', token_at INTEGER NOT NULL,"
+	 " started_at INTEGER, closed_at INTEGER, closed_by INTEGER, closed_head TEXT,"
+	 " created_at INTEGER NOT NULL, UNIQUE (exam_id, code));"
+	 "CREATE TABLE sitting_proctors (sitting_id INTEGER NOT NULL REFERENCES sittings(id),"
+	 " staff_id INTEGER NOT NULL REFERENCES staff(id), PRIMARY KEY (sitting_id, staff_id))"
+	 " WITHOUT ROWID;"
+	 "ALTER TABLE candidates ADD COLUMN sitting_id INTEGER;"
+	 "CREATE TABLE notices (id INTEGER PRIMARY KEY, exam_id INTEGER NOT NULL,"
+	 " sitting_id INTEGER, candidate_id INTEGER, at INTEGER NOT NULL, staff_id INTEGER,"
+	 " body TEXT NOT NULL);"
+	 "CREATE TABLE attempts_v6 (candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id),"
+	 " status TEXT NOT NULL CHECK (status IN ('in_progress', 'finished')),"
+	 " started_at INTEGER NOT NULL, credit_ms INTEGER NOT NULL DEFAULT 0,"
+	 " finished_at INTEGER, finish_reason TEXT CHECK (finish_reason IN"
+	 " ('submitted', 'time_up', 'proctor', 'disqualified')),"
+	 " scores_json TEXT, total INTEGER, passed INTEGER,"
+	 " position INTEGER NOT NULL DEFAULT 1, paused_at INTEGER, pause_reason TEXT);"
+	 "INSERT INTO attempts_v6 (candidate_id, status, started_at, credit_ms, finished_at,"
+	 " finish_reason, scores_json, total, passed, position) SELECT candidate_id, status,"
+	 " started_at, credit_ms, finished_at, finish_reason, scores_json, total, passed, position"
+	 " FROM attempts;"
+	 "DROP TABLE attempts;"
+	 "ALTER TABLE attempts_v6 RENAME TO attempts;"),
 };
 
 /* A C step that runs after migration N's SQL, in the same transaction (index
