@@ -55,6 +55,8 @@ struct exam_def {
 	struct exam_draw sec[UJ_SECTIONS_MAX];
 	int shuffle_items, shuffle_options, show_score;
 	int archived; /* done with: hidden from the open list, no logins or starts */
+	int sitting_token; /* candidates in a sitting log in with its token */
+	int scoreboard;    /* the public live scoreboard is on */
 	int n_tie;
 	int tie[UJ_SECTIONS_MAX]; /* exam section indexes */
 	int n_rules;
