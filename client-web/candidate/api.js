@@ -6,12 +6,13 @@
 const TIMEOUT_MS = 10000;
 
 class ApiError extends Error {
-  constructor(kind, status, code, serverMessage) {
+  constructor(kind, status, code, serverMessage, detail) {
     super(code || kind);
     this.kind = kind; // network | timeout | http | format
     this.status = status || 0;
     this.code = code || null; // the API error code, e.g. 'attempt_closed'
     this.serverMessage = serverMessage || '';
+    this.detail = detail || ''; // e.g. the pause reason of 409 paused
     this.seconds = TIMEOUT_MS / 1000;
   }
 
@@ -73,7 +74,8 @@ async function request(method, path, body, opts) {
     if (!res.ok) {
       const err = parsed && data && data.error && typeof data.error === 'object' ? data.error : null;
       throw new ApiError('http', res.status, err && typeof err.code === 'string' ? err.code : null,
-        err && typeof err.message === 'string' ? err.message : '');
+        err && typeof err.message === 'string' ? err.message : '',
+        err && typeof err.detail === 'string' ? err.detail : '');
     }
     if (!parsed || data === null || typeof data !== 'object') throw new ApiError('format', res.status);
     return data;
@@ -88,8 +90,11 @@ export const api = {
   logout: () => request('POST', '/api/v1/candidate/logout'),
   start: () => request('POST', '/api/v1/attempt/start'),
   attempt: () => request('GET', '/api/v1/attempt'),
-  /** Only the attempt and its clock (docs/API.md): the light periodic re-sync. */
+  /** The attempt, its clock, the pause and the proctor's messages
+   *  (docs/API.md): the light control poll, also the heartbeat. */
   clock: () => request('GET', '/api/v1/attempt?view=clock'),
+  /** A batch of incidents [{type, ms?, at_client}] (incidents.js). */
+  incidents: (list) => request('POST', '/api/v1/attempt/incidents', { incidents: list }),
   /** The question the candidate is on, so another PC lands there. */
   position: (n) => request('PUT', '/api/v1/attempt/position', { n: n }),
   answer: (n, body) => request('PUT', '/api/v1/attempt/answers/' + encodeURIComponent(n), body),

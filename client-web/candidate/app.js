@@ -1,22 +1,35 @@
 // app.js - entry module of the candidate page: which screen is shown
-// (loading, login, ready, exam, result), the session kept in localStorage so
-// a reload goes straight back, and the wiring of the static controls. The exam
-// itself lives in exam.js.
+// (loading, login, ready, waiting, exam, result), the session kept in
+// localStorage so a reload goes straight back, the incident recorder's life
+// and the wiring of the static controls. The exam itself lives in exam.js.
 
 import { api, setToken } from './api.js';
 import { loadLang, setLang, getLang, t, applyStatic, errorText } from './i18n/index.js';
 import { getJson, setJson, removeItem, KEYS, getItem, setItem } from './storage.js';
 import { loadPrefs, changeFont, toggleContrast, fontStep, FONT_STEPS } from './prefs.js';
-import { createExam } from './exam.js';
+import { createExam, finishedResult } from './exam.js';
+import { createIncidents } from './incidents.js';
+import { fingerprint } from './fingerprint.js';
 import { dialogOpen, closeDialog } from './render/dialog.js';
+import { showPause, hidePause, pauseTime, pauseShown, relabelPause } from './render/pause.js';
+import { bindMessages, updateMessages, showActivityNote, clearMessages, relabelMessages } from './render/messages.js';
 import { noticeArea, announce, setConnection, showCountdown, showTimeWarning, hideTimeWarning, relabelChrome, watchTopbar } from './render/chrome.js';
 import * as login from './render/login.js';
-import { renderReady } from './render/ready.js';
+import { renderReady, renderWaiting } from './render/ready.js';
 import { renderResult } from './render/result.js';
 
 const $ = (id) => document.getElementById(id);
-const SCREENS = ['loading', 'login', 'ready', 'exam', 'result'];
+const SCREENS = ['loading', 'login', 'ready', 'waiting', 'exam', 'result'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// "Start together": POST /attempt/start again every WAIT_RETRY_MS (±10%)
+// while the server answers 409 waiting.
+const WAIT_RETRY_MS = 3000;
+// The server ended this session: back to the login form, which says why.
+const SESSION_END = { session_replaced: 1, unauthorized: 1, session_expired: 1, session_reset: 1 };
+const SESSION_END_TEXT = {
+  session_replaced: 'sessionReplacedLogin',
+  session_reset: 'sessionResetLogin',
+};
 
 const state = {
   screen: 'loading',
@@ -26,6 +39,8 @@ const state = {
   result: null,
   flow: 0, // bumped whenever a new flow starts; older async steps give up
   startBusy: false,
+  incidents: null, // incidents.js recorder while waiting or in the exam
+  waitChecked: null, // Date of the last 409 waiting
 };
 
 /* ---- session ------------------------------------------------------------ */
@@ -55,11 +70,39 @@ function dropToken() {
   setToken(null);
 }
 
-/** The server ended the session (session_replaced: a login elsewhere; or
- *  unauthorized): back to the login form, which says why. */
+/** The server ended the session (session_replaced: a login elsewhere;
+ *  session_reset: a proctor ended it, e.g. to move the candidate to another
+ *  PC; or unauthorized, expired): back to the login form, which says why. */
 function sessionGone(code) {
   dropToken();
-  showLogin({ message: code === 'session_replaced' ? 'sessionReplacedLogin' : 'sessionEndedLogin', focus: 'password' });
+  showLogin({ message: SESSION_END_TEXT[code] || 'sessionEndedLogin', focus: 'password' });
+}
+
+/* ---- incidents ---------------------------------------------------------- */
+
+// Recorded while the candidate waits for the start or works on the exam;
+// dropped (with anything unsent) when the attempt ends or the session goes.
+function startIncidents() {
+  if (!state.incidents) state.incidents = createIncidents({ send: api.incidents, guard: () => $('screen-exam') });
+  state.incidents.start();
+}
+
+function stopIncidents() {
+  if (state.incidents) state.incidents.stop();
+  state.incidents = null;
+}
+
+/** The "leaving the page is recorded" note: shown on the ready and waiting
+ *  screens; in the exam only if this browser has not shown it for this attempt. */
+function activityNoteShown() {
+  const s = state.session;
+  if (!s) return;
+  setItem(KEYS.activityNote(s.exam, s.regno), '1');
+}
+
+function activityNoteSeen() {
+  const s = state.session;
+  return !!s && getItem(KEYS.activityNote(s.exam, s.regno)) === '1';
 }
 
 /* ---- screens ------------------------------------------------------------ */
@@ -68,7 +111,7 @@ function showScreen(name) {
   state.screen = name;
   for (let i = 0; i < SCREENS.length; i++) $('screen-' + SCREENS[i]).hidden = SCREENS[i] !== name;
   const s = state.session;
-  const withCandidate = s && (name === 'ready' || name === 'exam' || name === 'result');
+  const withCandidate = s && (name === 'ready' || name === 'waiting' || name === 'exam' || name === 'result');
   $('header-exam-title').hidden = !withCandidate;
   $('header-candidate').hidden = !withCandidate;
   if (withCandidate) {
@@ -86,6 +129,8 @@ function stopExam() {
   if (state.exam) state.exam.destroy();
   state.exam = null;
   if (dialogOpen()) closeDialog({ restoreFocus: false });
+  hidePause({ restoreFocus: false });
+  clearMessages();
 }
 
 /* ---- login -------------------------------------------------------------- */
@@ -110,6 +155,7 @@ function showLogin(opts) {
   const o = opts || {};
   state.flow++;
   stopExam();
+  stopIncidents();
   const last = getJson(KEYS.last) || {};
   const code = o.exam || new URLSearchParams(window.location.search).get('exam') || last.exam || '';
   login.setWantedExam(code);
@@ -153,6 +199,11 @@ async function submitLogin(ev) {
   login.showLoginError(null);
   const flow = ++state.flow;
   try {
+    // The seat's short fingerprint, for the proctor (none where the browser
+    // cannot compute it: then the login goes without).
+    const fp = await fingerprint();
+    if (flow !== state.flow) return;
+    if (fp) body.fp = fp;
     const r = await api.login(body);
     if (flow !== state.flow) return;
     if (!r || typeof r.token !== 'string') throw new Error('format');
@@ -201,7 +252,7 @@ async function resume() {
       return;
     } catch (err) {
       if (flow !== state.flow) return;
-      if (err && (err.code === 'session_replaced' || err.code === 'unauthorized' || err.code === 'session_expired')) {
+      if (err && SESSION_END[err.code]) {
         sessionGone(err.code);
         return;
       }
@@ -220,11 +271,14 @@ async function resume() {
 
 function route(r) {
   const a = (r && r.attempt) || {};
-  if (a.status === 'not_started') showReady(a.remaining_ms);
+  // A candidate who was waiting for a start-together sitting (this browser
+  // remembers it, or the server says so) goes on waiting.
+  if (a.status === 'waiting' || (a.status === 'not_started' && state.session.waiting)) showWaiting(a.remaining_ms);
+  else if (a.status === 'not_started') showReady(a.remaining_ms);
   else if (a.status === 'in_progress') startExam(r);
   else if (a.status === 'finished') {
     removeItem(KEYS.outbox(state.session.exam, state.session.regno));
-    showResult(r.result || { finish_reason: a.finish_reason, finished_at: a.finished_at }, null);
+    showResult(finishedResult(r) || { finish_reason: a.finish_reason, finished_at: a.finished_at, reason: a.reason }, null);
   } else {
     dropToken();
     showLogin({});
@@ -240,7 +294,80 @@ function showReady(remainingMs) {
   $('ready-error').textContent = '';
   setStartBusy(false);
   showScreen('ready');
+  activityNoteShown();
   $('ready-heading').focus();
+}
+
+/* ---- waiting for the proctor's start ("start together") ---------------- */
+
+function setWaiting(on) {
+  const s = state.session;
+  if (!s || !!s.waiting === on) return;
+  if (on) s.waiting = true;
+  else delete s.waiting;
+  saveSession(s);
+}
+
+function drawWaiting(problem) {
+  renderWaiting(state.session, state.readyMs, state.waitChecked);
+  if (problem !== undefined) $('waiting-error').textContent = problem;
+}
+
+/** The proctor has not pressed Mulai yet (409 waiting): say so, and start
+ *  again every WAIT_RETRY_MS until the server lets the attempt start. */
+function showWaiting(remainingMs) {
+  const flow = ++state.flow;
+  stopExam();
+  if (typeof remainingMs === 'number') state.readyMs = remainingMs;
+  setWaiting(true);
+  state.waitChecked = new Date();
+  drawWaiting('');
+  showScreen('waiting');
+  activityNoteShown();
+  startIncidents();
+  $('waiting-heading').focus();
+  waitForStart(flow);
+}
+
+async function waitForStart(flow) {
+  for (;;) {
+    await sleep(Math.round(WAIT_RETRY_MS * (0.9 + 0.2 * Math.random())));
+    if (flow !== state.flow) return;
+    try {
+      const paper = await api.start();
+      if (flow !== state.flow) return;
+      setWaiting(false);
+      startExam(paper);
+      return;
+    } catch (err) {
+      if (flow !== state.flow) return;
+      const code = err && err.code;
+      if (code === 'waiting') {
+        state.waitChecked = new Date();
+        drawWaiting('');
+        continue;
+      }
+      if (SESSION_END[code]) {
+        sessionGone(code);
+        return;
+      }
+      if (code === 'attempt_closed') {
+        setWaiting(false);
+        resume();
+        return;
+      }
+      if (err && err.transient === false) {
+        // Refused for good (the exam closed, ...): back to the ready screen,
+        // which says why; the start button tries again.
+        setWaiting(false);
+        stopIncidents();
+        showReady(state.readyMs);
+        $('ready-error').textContent = errorText(err);
+        return;
+      }
+      drawWaiting(t('waitingOffline'));
+    }
+  }
 }
 
 /** The start button while POST /attempt/start is under way (or not). */
@@ -264,11 +391,15 @@ async function startAttempt() {
   } catch (err) {
     if (flow !== state.flow) return;
     const code = err && err.code;
+    if (code === 'waiting') {
+      showWaiting();
+      return;
+    }
     if (code === 'attempt_closed') {
       resume();
       return;
     }
-    if (code === 'session_replaced' || code === 'unauthorized' || code === 'session_expired') {
+    if (SESSION_END[code]) {
       sessionGone(code);
       return;
     }
@@ -284,7 +415,14 @@ function startExam(paper) {
   stopExam();
   noticeArea.hide();
   setConnection(true);
+  setWaiting(false);
   showScreen('exam');
+  bindMessages(state.session, focusMain);
+  if (!activityNoteSeen()) {
+    showActivityNote();
+    activityNoteShown();
+  }
+  startIncidents();
   state.exam = createExam({
     session: state.session,
     paper: paper,
@@ -295,19 +433,37 @@ function startExam(paper) {
       countdown: showCountdown,
       timeWarning: showTimeWarning,
       background: $('app'),
+      pause: {
+        show: (reason, time) => showPause(reason, time, $('app')),
+        time: pauseTime,
+        hide: (opts) => {
+          const was = pauseShown();
+          hidePause(opts, focusMain);
+          if (was && !(opts && opts.restoreFocus === false)) announce(t('resumedAnnounce'));
+        },
+      },
+      messages: updateMessages,
+      incident: (type, ms) => {
+        if (state.incidents) state.incidents.record(type, ms);
+      },
     },
     on: {
       finished: (result, how) => {
         state.exam = null;
-        if (how === 'timeup' || how === 'submitted') noticeArea.hide();
+        const r = result || {};
+        // Ended by the proctor: the result screen says so (the "your exam
+        // is over" notice would only repeat it).
+        if (how === 'timeup' || how === 'submitted' || r.finish_reason === 'proctor' || r.finish_reason === 'disqualified')
+          noticeArea.hide();
         showResult(result, how);
       },
       replaced: () => {
+        stopIncidents();
         dropToken();
       },
-      unauthorized: () => {
+      unauthorized: (code) => {
         state.exam = null;
-        sessionGone('unauthorized');
+        sessionGone(code || 'unauthorized');
       },
       notStarted: () => {
         state.exam = null;
@@ -321,6 +477,8 @@ function startExam(paper) {
 /* ---- result ------------------------------------------------------------- */
 
 function showResult(result, how) {
+  stopExam();
+  stopIncidents(); // the attempt is over: unsent incidents are dropped
   state.result = result;
   renderResult(state.session, result);
   showScreen('result');
@@ -328,10 +486,12 @@ function showResult(result, how) {
   $('result-heading').focus();
 }
 
-async function logout() {
-  const btn = $('logout-button');
+async function logout(ev) {
+  const btn = ev && ev.currentTarget && ev.currentTarget.nodeType === 1 ? ev.currentTarget : $('logout-button');
   if (btn.getAttribute('aria-disabled') === 'true') return;
   btn.setAttribute('aria-disabled', 'true');
+  state.flow++; // stops waiting for the start
+  stopIncidents();
   try {
     await api.logout();
   } catch (err) {
@@ -360,6 +520,9 @@ function relabel() {
     renderReady(state.session, state.readyMs);
     setStartBusy(state.startBusy);
   }
+  if (state.screen === 'waiting') drawWaiting();
+  relabelPause();
+  relabelMessages();
   if (state.screen === 'result' && state.result) renderResult(state.session, state.result);
   if (state.exam) state.exam.relabel();
   drawNavToggle();
@@ -375,7 +538,7 @@ function drawNavToggle() {
 /* ---- keys --------------------------------------------------------------- */
 
 function onKeydown(ev) {
-  if (ev.defaultPrevented || dialogOpen()) return; // dialogs handle their own keys
+  if (ev.defaultPrevented || dialogOpen() || pauseShown()) return; // dialogs handle their own keys
   if (ev.ctrlKey || ev.altKey || ev.metaKey) return;
   const target = ev.target;
   const tag = target && target.tagName;
@@ -410,6 +573,7 @@ function bind() {
   $('login-exams-retry').addEventListener('click', loadExams);
   $('start-button').addEventListener('click', startAttempt);
   $('logout-button').addEventListener('click', logout);
+  $('waiting-logout').addEventListener('click', logout);
 
   const ex = (fn) => () => {
     if (state.exam) fn(state.exam);

@@ -2,13 +2,17 @@
 // `remaining_ms` of the latest server reply minus the time elapsed since that
 // reply arrived, measured with performance.now() (monotonic; the PC's wall
 // clock may be wrong or change). Re-synced from every reply that carries
-// remaining_ms.
+// remaining_ms. While the proctor has paused the attempt the countdown is
+// frozen: remaining() stays at the last server value until unfrozen.
 
 const now = () => (window.performance && performance.now ? performance.now() : Date.now());
 
 export function createClock() {
   let baseMs = null; // remaining_ms of the latest reply
   let baseAt = 0; // now() when it arrived
+  let frozen = false;
+
+  const interpolated = () => Math.max(0, Math.round(baseMs - (now() - baseAt)));
 
   return {
     /** Adopt a server remaining_ms (received just now). */
@@ -20,8 +24,19 @@ export function createClock() {
     /** Interpolated remaining milliseconds (0 when up; null before any sync). */
     remaining() {
       if (baseMs === null) return null;
-      return Math.max(0, Math.round(baseMs - (now() - baseAt)));
+      return frozen ? baseMs : interpolated();
     },
+    /** Stop (true) or restart (false) the countdown at its current value;
+     *  later syncs still adopt the server's (frozen) remaining_ms. */
+    freeze(on) {
+      if (on === frozen) return;
+      if (baseMs !== null) {
+        baseMs = on ? interpolated() : baseMs;
+        baseAt = now();
+      }
+      frozen = on;
+    },
+    frozen: () => frozen,
   };
 }
 

@@ -1,13 +1,17 @@
 // exam.js - the exam screen: one question at a time, the answer outbox, the
-// server-owned countdown, periodic re-sync, time-up and finishing.
+// server-owned countdown, the control poll (clock, proctor's pause and
+// messages; also the heartbeat), time-up and finishing.
 //
 // createExam(ctx) takes
 //   ctx.session  {exam, regno, ...}
 //   ctx.paper    the Paper of POST /attempt/start or GET /attempt
 //   ctx.ui       {notice: {show(kind, vars), hide(kind)}, announce(text),
 //                 setConnection(online), countdown(text, remainingMs, low),
-//                 timeWarning(key), background (element made inert by dialogs)}
-//   ctx.on       {finished(result, how), replaced(), unauthorized(), notStarted()}
+//                 timeWarning(key), background (element made inert by dialogs),
+//                 pause: {show(reason, timeText), hide()} (render/pause.js),
+//                 messages(list) (the proctor's notices, render/messages.js),
+//                 incident(type, ms) (incidents.js)}
+//   ctx.on       {finished(result, how), replaced(), unauthorized(code), notStarted()}
 // and returns the controller app.js wires the static buttons and keys to.
 
 import { api } from './api.js';
@@ -21,7 +25,11 @@ import { retryFailedImages } from './render/images.js';
 import { t, reasonText } from './i18n/index.js';
 import { getItem, setItem, removeItem, KEYS } from './storage.js';
 
-const SYNC_MS = 30000; // light periodic GET /attempt
+// The control poll, GET /attempt?view=clock: UJ_CAND_POLL_MS on the server,
+// jittered so a room that started together does not poll in step.
+const POLL_MS = 4000;
+const POLL_JITTER = 0.1;
+const pollDelay = () => Math.round(POLL_MS * (1 - POLL_JITTER + 2 * POLL_JITTER * Math.random()));
 const TICK_MS = 250; // countdown display
 const RESULT_POLL_MS = 500; // after time-up, until the server has finished
 const POSITION_DELAY_MS = 400; // report the current question once navigation settles
@@ -33,6 +41,18 @@ const WARNINGS = [
 ];
 
 const $ = (id) => document.getElementById(id);
+
+/** The Result of a finished GET /attempt reply, with the attempt's
+ *  finish_reason and (proctor, disqualified) reason when the result lacks
+ *  them; null when there is none. */
+export function finishedResult(r) {
+  if (!r || !r.result || typeof r.result !== 'object') return null;
+  const a = r.attempt || {};
+  const res = Object.assign({}, r.result);
+  if (typeof res.finish_reason !== 'string' && typeof a.finish_reason === 'string') res.finish_reason = a.finish_reason;
+  if (typeof res.reason !== 'string' && typeof a.reason === 'string') res.reason = a.reason;
+  return res;
+}
 
 export function createExam(ctx) {
   const paper = createPaper(ctx.paper);
@@ -57,6 +77,8 @@ export function createExam(ctx) {
   let warned = 0; // smallest warning threshold already shown (ms), 0 = none
   let shownStatus = { n: null, status: null };
   let finishBusy = false;
+  let paused = null; // {reason} while the proctor has paused the attempt
+  let offlineAt = null; // now() when the connection was lost
 
   const outbox = createOutbox({
     storageKey: KEYS.outbox(ctx.session.exam, ctx.session.regno),
@@ -73,6 +95,12 @@ export function createExam(ctx) {
       onRejected(entry, err) {
         ui.notice.show('rejected', { n: entry.n, err: err });
       },
+      // 409 paused: show the pause now; the poll brings the reason and,
+      // later, the resume (which kicks the outbox).
+      onHeld(err) {
+        if (!paused) setPaused({ reason: (err && err.detail) || '' });
+        sync(false);
+      },
       onFatal: (code) => fatal(code),
     },
   });
@@ -81,10 +109,12 @@ export function createExam(ctx) {
 
   function init() {
     paper.adoptAll(ctx.paper.answers);
+    if (ctx.paper.notices) ui.messages(ctx.paper.notices);
     outbox.load();
     // Merge: a queued change wins only if its rev is higher than the server's.
     for (let i = 0; i < paper.questions.length; i++) outbox.dropUpTo(paper.questions[i].n, paper.serverRev(paper.questions[i].n));
     clock.sync(ctx.paper.attempt && ctx.paper.attempt.remaining_ms);
+    if (ctx.paper.attempt && ctx.paper.attempt.paused) setPaused(ctx.paper.attempt.paused);
 
     nav = buildNav(paper, (n) => go(n, 'heading'));
     nav.relabel();
@@ -100,7 +130,7 @@ export function createExam(ctx) {
     outbox.start();
     tick();
     tickTimer = setInterval(tick, TICK_MS);
-    scheduleSync(SYNC_MS);
+    scheduleSync(pollDelay());
     if (!navigator.onLine) setOnline(false);
   }
 
@@ -113,11 +143,12 @@ export function createExam(ctx) {
       nav.update(n, paper.view(n, outbox), outbox.status(n) === 'saved', n === current);
     }
     const view = paper.view(current, outbox);
-    updateOptions(view, locked);
+    const frozen = locked || !!paused;
+    updateOptions(view, frozen);
     const flag = $('flag-toggle');
     flag.setAttribute('aria-pressed', view.flagged ? 'true' : 'false');
-    flag.setAttribute('aria-disabled', locked ? 'true' : 'false');
-    $('clear-answer').setAttribute('aria-disabled', locked || view.option === null ? 'true' : 'false');
+    flag.setAttribute('aria-disabled', frozen ? 'true' : 'false');
+    $('clear-answer').setAttribute('aria-disabled', frozen || view.option === null ? 'true' : 'false');
     $('prev-button').setAttribute('aria-disabled', paper.prev(current) === null ? 'true' : 'false');
     $('next-button').setAttribute('aria-disabled', paper.next(current) === null ? 'true' : 'false');
     $('screen-exam').classList.toggle('locked', locked);
@@ -189,6 +220,7 @@ export function createExam(ctx) {
     const rem = clock.remaining();
     if (rem === null) return;
     ui.countdown(formatHms(rem), rem, rem <= 5 * 60000);
+    if (paused) ui.pause.time(formatHms(rem));
     for (let i = 0; i < WARNINGS.length; i++) {
       const w = WARNINGS[i];
       if (rem > 0 && rem <= w.ms && (warned === 0 || w.ms < warned)) {
@@ -205,7 +237,7 @@ export function createExam(ctx) {
   /* ---- changes -------------------------------------------------------- */
 
   function choose(label) {
-    if (locked || current === null) return;
+    if (locked || paused || current === null) return;
     if (!paper.question(current).options.some((o) => o.label === label)) return;
     const inOptions = focusedOption() !== null;
     const view = paper.view(current, outbox);
@@ -219,13 +251,13 @@ export function createExam(ctx) {
   }
 
   function clearAnswer() {
-    if (locked || current === null) return;
+    if (locked || paused || current === null) return;
     const view = paper.view(current, outbox);
     if (view.option !== null) outbox.enqueue(current, null, view.flagged);
   }
 
   function toggleFlag() {
-    if (locked || current === null) return;
+    if (locked || paused || current === null) return;
     const view = paper.view(current, outbox);
     outbox.enqueue(current, view.option, !view.flagged);
   }
@@ -237,11 +269,14 @@ export function createExam(ctx) {
     online = ok;
     ui.setConnection(ok);
     if (!ok) {
+      offlineAt = Date.now();
       ui.notice.show('offline');
       // Probe soon (with backoff) so the indicator recovers even when the
       // browser never fires an `online` event.
       scheduleSync(syncBackoff);
     } else {
+      if (offlineAt !== null) ui.incident('reconnect', Date.now() - offlineAt);
+      offlineAt = null;
       ui.notice.hide('offline');
       ui.announce(t('connectionBackAnnounce'));
       // Back: re-sync clock and answers, send what is queued, reload failed images.
@@ -258,10 +293,12 @@ export function createExam(ctx) {
     if (!stopped) syncTimer = setTimeout(() => sync(false), ms);
   }
 
-  // Re-sync with the server. The periodic sync only asks for the clock (the
-  // full paper is tens of kilobytes, and with one session per candidate the
-  // answers cannot change elsewhere); after a reconnect or a wake-up the full
-  // attempt is read, answers included.
+  // The control poll: re-sync with the server every POLL_MS (jittered). The
+  // poll only asks for the clock view (the full paper is tens of kilobytes,
+  // and with one session per candidate the answers cannot change elsewhere)
+  // and carries the proctor's pause and messages; it is also the heartbeat
+  // that shows the candidate online on the proctor's dashboard. After a
+  // reconnect or a wake-up the full attempt is read, answers included.
   async function sync(full) {
     if (stopped || syncing) return;
     syncing = true;
@@ -272,7 +309,9 @@ export function createExam(ctx) {
       syncBackoff = BACKOFF_MIN;
       setOnline(true);
       const a = (r && r.attempt) || {};
+      if (r && Array.isArray(r.notices)) ui.messages(r.notices);
       if (a.status === 'in_progress') {
+        setPaused(a.paused || null);
         clock.sync(a.remaining_ms);
         tick();
         if (r.answers) {
@@ -282,10 +321,10 @@ export function createExam(ctx) {
         redraw();
         if (timeUp && clock.remaining() > 1500) resumeAfterTimeUp();
       } else if (a.status === 'finished') {
-        closed(r.result || null);
+        closed(finishedResult(r));
         return;
       }
-      scheduleSync(SYNC_MS);
+      scheduleSync(pollDelay());
     } catch (err) {
       if (endedBy(err)) return;
       if (!err || err.transient !== false) {
@@ -293,10 +332,35 @@ export function createExam(ctx) {
         scheduleSync(syncBackoff);
         syncBackoff = Math.min(syncBackoff * 2, BACKOFF_MAX);
       } else {
-        scheduleSync(SYNC_MS);
+        scheduleSync(pollDelay());
       }
     } finally {
       syncing = false;
+    }
+  }
+
+  /* ---- pause ---------------------------------------------------------- */
+
+  /** Apply the server's `attempt.paused` (null, or {since, reason}). */
+  function setPaused(p) {
+    if (stopped) return;
+    if (p && typeof p === 'object') {
+      const reason = typeof p.reason === 'string' ? p.reason : '';
+      clock.freeze(true);
+      const first = !paused;
+      paused = { reason: reason || (paused && paused.reason) || '' };
+      if (first && dialogOpen()) closeDialog({ restoreFocus: false });
+      ui.pause.show(paused.reason, formatHms(clock.remaining() || 0));
+      if (first) redraw();
+    } else if (paused) {
+      paused = null;
+      clock.freeze(false);
+      ui.pause.hide();
+      redraw();
+      // Send what waited, and tell the server where the candidate is.
+      outbox.kick();
+      reportedPosition = null;
+      reportPosition();
     }
   }
 
@@ -315,7 +379,8 @@ export function createExam(ctx) {
     if (stopped) return;
     if (code === 'attempt_closed') closed(null);
     else if (code === 'session_replaced') replaced();
-    else if (code === 'unauthorized' || code === 'session_expired') halt(() => ctx.on.unauthorized());
+    else if (code === 'unauthorized' || code === 'session_expired' || code === 'session_reset')
+      halt(() => ctx.on.unauthorized(code));
     else if (code === 'not_started') halt(() => ctx.on.notStarted());
   }
 
@@ -335,6 +400,10 @@ export function createExam(ctx) {
     clearInterval(tickTimer);
     outbox.stop();
     if (dialogOpen()) closeDialog({ restoreFocus: false });
+    if (paused) {
+      paused = null;
+      ui.pause.hide({ restoreFocus: false });
+    }
     if (then) then();
   }
 
@@ -423,7 +492,7 @@ export function createExam(ctx) {
   /* ---- finish dialog -------------------------------------------------- */
 
   function openFinish() {
-    if (locked || stopped) return;
+    if (locked || stopped || paused) return;
     const c = paper.counts(outbox);
     $('finish-unanswered').textContent = String(c.unanswered);
     $('finish-flagged').textContent = String(c.flagged);
@@ -465,6 +534,12 @@ export function createExam(ctx) {
       done(result, 'submitted');
     } catch (err) {
       if (endedBy(err)) return;
+      if (err && err.code === 'paused') {
+        // Nothing finished; the pause overlay takes over (and closes this dialog).
+        setPaused({ reason: err.detail || '' });
+        sync(false);
+        return;
+      }
       if (!err || err.transient !== false) {
         setOnline(false);
         status.textContent = t('finishOffline');
@@ -491,6 +566,7 @@ export function createExam(ctx) {
 
   /** Exam shortcuts; returns true when the key was used. */
   function handleKey(ev) {
+    if (paused) return false;
     const key = ev.key;
     const target = ev.target;
     const onOption = !!(target && target.parentNode === $('options') && target.getAttribute('role') === 'radio');
@@ -597,5 +673,6 @@ export function createExam(ctx) {
       halt(null);
     },
     stopped: () => stopped,
+    paused: () => !!paused,
   };
 }

@@ -7,6 +7,9 @@
 // replies only after committing. Unsent entries for the same question are
 // coalesced (only the newest matters). Transport failures keep the entry and
 // retry with backoff (0.5 s doubling to 5 s, or at once on kick()).
+// 409 `paused` (the proctor paused the attempt) is neither fatal nor a
+// refusal: the entry is kept, sending holds (retrying every 5 s) until the
+// exam screen sees the resume and calls kick().
 //
 // The outbox does not decide what the screen shows; it reports through hooks:
 //   onAck(entry, reply)    the server committed (reply.rev >= entry.rev) or
@@ -14,8 +17,10 @@
 //   onChange()             entries or transport state changed (redraw status)
 //   onTransport(ok, err)   a request reached the server (ok) or not
 //   onRejected(entry, err) the server refused this change for good (4xx)
-//   onFatal(code, err)     attempt_closed | session_replaced | unauthorized |
-//                          not_started: sending stops
+//   onHeld(err)            409 paused: the entry is kept, sending waits
+//   onFatal(code, err)     attempt_closed | session_replaced | session_reset |
+//                          unauthorized | session_expired | not_started:
+//                          sending stops
 
 import { getJson, setJson, removeItem } from './storage.js';
 
@@ -23,7 +28,9 @@ const BACKOFF_MIN = 500;
 const BACKOFF_MAX = 5000;
 // The error codes after which nothing more can be sent (exam.js ends the
 // exam screen on them too).
-export const FATAL = { attempt_closed: 1, session_replaced: 1, unauthorized: 1, not_started: 1 };
+export const FATAL = {
+  attempt_closed: 1, session_replaced: 1, session_reset: 1, unauthorized: 1, session_expired: 1, not_started: 1,
+};
 
 function validEntry(e) {
   return (
@@ -43,6 +50,7 @@ export function createOutbox(opts) {
   let running = false;
   let stopped = true;
   let failing = false; // the last attempt to reach the server failed
+  let held = false; // the server said 409 paused: wait for the resume
   let backoff = BACKOFF_MIN;
   let wake = null;
   let idleWaiters = [];
@@ -105,6 +113,19 @@ export function createOutbox(opts) {
             hooks.onFatal(code, err);
             break;
           }
+          if (code === 'paused') {
+            // The attempt is paused: nothing was changed and nothing is
+            // lost. Hold the entry; kick() (on resume) or a slow retry
+            // sends it again.
+            held = true;
+            failing = false;
+            hooks.onTransport(true, null);
+            hooks.onChange();
+            settleWaiters(false);
+            hooks.onHeld(err);
+            await sleep(BACKOFF_MAX);
+            continue;
+          }
           if (!err || err.transient !== false) {
             // Not decided by the server (network, timeout, 5xx, proxy page):
             // keep the entry, retry later.
@@ -120,6 +141,7 @@ export function createOutbox(opts) {
           remove(entry);
           persist();
           failing = false;
+          held = false;
           hooks.onTransport(true, null);
           hooks.onRejected(entry, err);
           hooks.onChange();
@@ -129,6 +151,7 @@ export function createOutbox(opts) {
         if (stopped) break;
         backoff = BACKOFF_MIN;
         failing = false;
+        held = false;
         remove(entry);
         // The server's state is at least reply.rev: older queued changes of
         // this question would be ignored by the server anyway.
@@ -195,12 +218,15 @@ export function createOutbox(opts) {
     /** 'saved' | 'saving' | 'unsaved' for question n. */
     status(n) {
       if (!this.has(n)) return 'saved';
-      return failing || stopped ? 'unsaved' : 'saving';
+      return failing || held || stopped ? 'unsaved' : 'saving';
     },
 
     size() {
       return entries.length;
     },
+
+    /** True while the server said 409 paused and no send succeeded since. */
+    held: () => held,
 
     dropUpTo: (n, rev) => dropUpTo(n, rev, false),
 

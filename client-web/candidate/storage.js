@@ -50,4 +50,8 @@ export const KEYS = {
   navCollapsed: 'ujian.candidate.navCollapsed',
   outbox: (exam, regno) => 'ujian.candidate.outbox.' + exam + '.' + regno,
   position: (exam, regno) => 'ujian.candidate.position.' + exam + '.' + regno,
+  // Proctor messages (notice ids) this candidate closed: [id, ...].
+  dismissed: (exam, regno) => 'ujian.candidate.dismissed.' + exam + '.' + regno,
+  // '1' once the "leaving the page is recorded" note was shown for this attempt.
+  activityNote: (exam, regno) => 'ujian.candidate.activityNote.' + exam + '.' + regno,
 };

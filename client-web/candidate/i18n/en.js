@@ -43,6 +43,7 @@ export default {
   missingToken: 'Enter the sitting token the proctor read out.',
   sessionEndedLogin: 'Your session has ended. Please sign in again.',
   sessionReplacedLogin: 'Your account was used to sign in on another computer. If that was you, sign in again here.',
+  sessionResetLogin: 'The proctor ended your session. Please sign in again.',
 
   // Ready
   readyTitle: 'Ready to start',
@@ -67,6 +68,15 @@ export default {
   how5: 'Keyboard: A–E or 1–5 choose an answer, left/right arrows change question, F marks “unsure”, T (or W) reads out the time left.',
   startButton: 'Start the exam',
   startBusy: 'Starting…',
+
+  // Waiting for the proctor to start the sitting ("start together")
+  waitingTitle: 'Waiting for the proctor to start the sitting',
+  waitingLead: 'The exam starts by itself when the proctor presses Start. Keep this page open.',
+  waitingChecked: 'Last checked at {time}.',
+  waitingOffline: 'The server cannot be reached yet. Retrying automatically…',
+  activityNote: 'Leaving the exam page (switching windows or tabs, leaving full screen, copy/paste) is recorded and can be seen by the proctor.',
+  activityNoteHead: 'Note:',
+  activityNoteClose: 'Close the note about recorded activity',
 
   // Exam
   questionOf: 'Question {n} of {total}',
@@ -131,6 +141,17 @@ export default {
   relogin: 'Sign in again',
   connectionBackAnnounce: 'Connection restored.',
 
+  // The proctor: pause, messages
+  pauseTitle: 'Paused by the proctor',
+  pauseTime: 'The exam clock is stopped while paused. Your time left: {time}.',
+  pauseSafe: 'Your answers are safe. Wait until the proctor resumes the exam; this page continues by itself.',
+  resumedAnnounce: 'The proctor resumed the exam.',
+  reasonLabel: 'Reason:',
+  messagesLabel: 'Proctor messages',
+  messageHead: 'Message from the proctor',
+  messageHeadAt: 'Message from the proctor ({time})',
+  messageClose: 'Close {head}',
+
   // Result
   resultTitle: 'Exam finished',
   resultCaption: 'Score per section',
@@ -138,6 +159,8 @@ export default {
   reasonSubmitted: 'The exam was finished by the candidate.',
   reasonTimeUp: 'The exam ended because the time was up.',
   reasonOther: 'The exam has ended.',
+  reasonProctor: 'The exam was ended by the proctor.',
+  reasonDisqualified: 'You were disqualified by the proctor.',
   logout: 'Sign out',
 
   // Transport problems (not API error codes)
@@ -164,5 +187,9 @@ export default {
   err_not_finished: 'Your exam is not finished yet, so there is no result.',
   err_body_too_large: 'The request is too large for the server.',
   err_too_many_attempts: 'Too many failed sign-in attempts. Wait a few minutes and try again, or ask the proctor.',
+  err_paused: 'The exam is paused by the proctor.',
+  err_waiting: 'Waiting for the proctor to start the sitting.',
+  err_session_reset: 'The proctor ended your session. Please sign in again.',
+  err_invalid_incident: 'The server refused an activity record.',
   err_unknown: 'An error occurred ({code}). Please ask the proctor.',
 };

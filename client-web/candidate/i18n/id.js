@@ -43,6 +43,7 @@ export default {
   missingToken: 'Isi token sesi yang dibacakan pengawas.',
   sessionEndedLogin: 'Sesi Anda telah berakhir. Silakan masuk lagi.',
   sessionReplacedLogin: 'Akun Anda dipakai masuk di komputer lain. Jika itu Anda, silakan masuk lagi di sini.',
+  sessionResetLogin: 'Sesi Anda diakhiri oleh pengawas. Silakan login kembali.',
 
   // Ready
   readyTitle: 'Siap memulai ujian',
@@ -67,6 +68,15 @@ export default {
   how5: 'Papan ketik: A–E atau 1–5 memilih jawaban, panah kiri/kanan berpindah soal, F menandai ragu-ragu, W membacakan sisa waktu.',
   startButton: 'Mulai Ujian',
   startBusy: 'Memulai…',
+
+  // Waiting for the proctor to start the sitting ("start together")
+  waitingTitle: 'Menunggu pengawas memulai sesi',
+  waitingLead: 'Ujian dimulai otomatis ketika pengawas menekan Mulai. Biarkan halaman ini terbuka.',
+  waitingChecked: 'Terakhir diperiksa pukul {time}.',
+  waitingOffline: 'Server belum dapat dihubungi. Mencoba lagi otomatis…',
+  activityNote: 'Aktivitas meninggalkan halaman ujian (berpindah jendela/tab, keluar dari layar penuh, salin/tempel) dicatat dan dapat dilihat pengawas.',
+  activityNoteHead: 'Informasi:',
+  activityNoteClose: 'Tutup informasi pencatatan aktivitas',
 
   // Exam
   questionOf: 'Soal {n} dari {total}',
@@ -132,6 +142,17 @@ export default {
   relogin: 'Masuk lagi',
   connectionBackAnnounce: 'Sambungan pulih.',
 
+  // The proctor: pause, messages
+  pauseTitle: 'Dijeda oleh pengawas',
+  pauseTime: 'Waktu ujian berhenti selama dijeda. Sisa waktu Anda: {time}.',
+  pauseSafe: 'Jawaban Anda aman. Tunggu sampai pengawas melanjutkan ujian; halaman ini akan berlanjut sendiri.',
+  resumedAnnounce: 'Ujian dilanjutkan oleh pengawas.',
+  reasonLabel: 'Alasan:',
+  messagesLabel: 'Pesan pengawas',
+  messageHead: 'Pesan dari pengawas',
+  messageHeadAt: 'Pesan dari pengawas ({time})',
+  messageClose: 'Tutup {head}',
+
   // Result
   resultTitle: 'Ujian selesai',
   resultCaption: 'Skor per bagian',
@@ -139,6 +160,8 @@ export default {
   reasonSubmitted: 'Ujian diakhiri oleh peserta.',
   reasonTimeUp: 'Ujian berakhir karena waktu habis.',
   reasonOther: 'Ujian telah berakhir.',
+  reasonProctor: 'Ujian diakhiri oleh pengawas.',
+  reasonDisqualified: 'Anda didiskualifikasi oleh pengawas.',
   logout: 'Keluar',
 
   // Transport problems (not API error codes)
@@ -165,5 +188,9 @@ export default {
   err_not_finished: 'Ujian Anda belum selesai, sehingga hasil belum tersedia.',
   err_body_too_large: 'Permintaan terlalu besar untuk diterima server.',
   err_too_many_attempts: 'Terlalu banyak percobaan masuk yang gagal. Tunggu beberapa menit, lalu coba lagi, atau hubungi pengawas.',
+  err_paused: 'Ujian sedang dijeda oleh pengawas.',
+  err_waiting: 'Menunggu pengawas memulai sesi.',
+  err_session_reset: 'Sesi Anda diakhiri oleh pengawas. Silakan login kembali.',
+  err_invalid_incident: 'Catatan aktivitas ditolak server.',
   err_unknown: 'Terjadi galat ({code}). Hubungi pengawas.',
 };

@@ -1,4 +1,5 @@
-// render/ready.js - the screen before the start: who, which exam, the
+// render/ready.js - the screens before the start (ready, and waiting for the
+// proctor to start a start-together sitting): who, which exam, the
 // sections with their item counts and the time allowed.
 
 import { t, locale } from '../i18n/index.js';
@@ -39,4 +40,22 @@ export function renderReady(session, remainingMs) {
   }
   $('ready-total-items').textContent = String(total);
   $('ready-sections').hidden = sections.length === 0;
+}
+
+/** The waiting screen of a start-together sitting: who, which exam, the time
+ *  allowed, and when the server was last asked (checked: Date or null). */
+export function renderWaiting(session, remainingMs, checked) {
+  $('waiting-name').textContent = session.name || '';
+  $('waiting-regno').textContent = session.regno;
+  $('waiting-exam').textContent = session.title || session.exam;
+  $('waiting-time').textContent = remainingMs ? duration(remainingMs) : '—';
+  let when = '';
+  if (checked) {
+    try {
+      when = new Intl.DateTimeFormat(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(checked);
+    } catch (e) {
+      when = checked.toLocaleTimeString();
+    }
+  }
+  $('waiting-checked').textContent = when ? t('waitingChecked', { time: when }) : '';
 }

@@ -1,11 +1,21 @@
 // render/result.js - the result exactly as the server sent it: per-section
 // scores and the total when the exam shows scores, otherwise only that the
 // answers were recorded. `passed` is never shown (it is a threshold flag, not
-// a decision), and nothing here is computed in the browser.
+// a decision), and nothing here is computed in the browser. An attempt ended
+// by a proctor says so (with the reason when the server gives one, `reason`);
+// a disqualified one shows no scores.
 
 import { t, locale } from '../i18n/index.js';
 
 const $ = (id) => document.getElementById(id);
+
+const REASON_KEY = {
+  submitted: 'reasonSubmitted',
+  time_up: 'reasonTimeUp',
+  proctor: 'reasonProctor',
+  disqualified: 'reasonDisqualified',
+};
+const BY_PROCTOR = { proctor: 1, disqualified: 1 };
 
 // Plain digits (no grouping): the numbers must read exactly as the server's.
 function num(x) {
@@ -31,15 +41,21 @@ export function renderResult(session, result) {
   }
   $('result-finished-at').textContent = when || '—';
 
-  const reason = r.finish_reason === 'submitted' ? 'reasonSubmitted' : r.finish_reason === 'time_up' ? 'reasonTimeUp' : 'reasonOther';
   const reasonEl = $('result-reason');
-  reasonEl.textContent = t(reason);
+  reasonEl.textContent = t(REASON_KEY[r.finish_reason] || 'reasonOther');
   reasonEl.setAttribute('data-reason', r.finish_reason || '');
+  // A proctor's finish or disqualification may say why.
+  const why = typeof r.reason === 'string' ? r.reason : '';
+  $('result-why').hidden = !why || !BY_PROCTOR[r.finish_reason];
+  $('result-why-text').textContent = why;
+  // Disqualified: no scores, whatever the server sent (they are kept for the
+  // record, not for the candidate's screen).
+  const dis = r.finish_reason === 'disqualified';
 
   const table = $('result-table');
   const tbody = table.tBodies[0];
   tbody.textContent = '';
-  const sections = Array.isArray(r.sections) ? r.sections : null;
+  const sections = Array.isArray(r.sections) && !dis ? r.sections : null;
   if (sections) {
     for (let i = 0; i < sections.length; i++) {
       const s = sections[i] || {};
@@ -63,5 +79,5 @@ export function renderResult(session, result) {
     $('result-max-total').textContent = num(r.max_total);
   }
   table.hidden = !sections;
-  $('result-recorded').hidden = !!sections;
+  $('result-recorded').hidden = !!sections || dis;
 }
