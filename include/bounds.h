@@ -150,6 +150,7 @@
 #define UJ_SITTINGS_MAX      1000   /* sittings of one exam */
 #define UJ_ROOM_MAX          120    /* bytes of a room/venue name */
 #define UJ_ROTATE_MAX_MIN    1440   /* token rotation period, minutes */
+#define UJ_TOKEN_GRACE_MS    120000 /* the previous sitting token still works this long */
 #define UJ_REASON_MAX        500    /* bytes of a proctor action's reason */
 #define UJ_NOTICE_MAX        500    /* bytes of a broadcast message */
 #define UJ_NOTICES_KEPT      8      /* newest broadcasts a candidate is shown */
