@@ -115,6 +115,14 @@ void api_admin_results(void *app, struct evhttp_request *req, const struct princ
 		       const char *rest);
 void api_admin_results_csv(void *app, struct evhttp_request *req, const struct principal *p,
 			   const char *rest);
+void api_admin_sittings(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_admin_sitting_create(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
+void api_admin_sitting_edit(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest);
+void api_admin_sitting_assign(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
 
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
  * stolen): every problem of a body or file at once. */

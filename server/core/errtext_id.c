@@ -13,6 +13,8 @@
 #include <string.h>
 
 static const struct errtext_id_pair errtext_id_rows[] = {
+	{"must be a list of 1-%d registration numbers",
+	 "harus berupa daftar 1-%d nomor peserta"},
 	{"must be at most %d bytes of text without control characters",
 	 "paling banyak %d byte teks tanpa karakter kendali"},
 	{"must be a whole number of minutes 0-%d",
