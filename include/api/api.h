@@ -27,6 +27,10 @@ struct api {
 	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
 	 * runs without a watcher (blueprint changes are then refused). */
 	void (*reload_exam)(void *ctx, int64_t exam_id, void (*fn)(void *arg, int ok), void *arg);
+	/* Load what changed in the catalog (a sitting change) into RAM now,
+	 * then fn(arg, ok) on the loop; NULL without a watcher (the change
+	 * then shows after a restart). Same ctx as reload_exam. */
+	void (*catalog_sync)(void *ctx, void (*fn)(void *arg, int ok), void *arg);
 	void *reload_ctx;
 	uint8_t key[CRED_KEY_LEN]; /* server key: candidate passwords at import */
 	size_t max_body;
@@ -113,6 +117,14 @@ void api_admin_results(void *app, struct evhttp_request *req, const struct princ
 		       const char *rest);
 void api_admin_results_csv(void *app, struct evhttp_request *req, const struct principal *p,
 			   const char *rest);
+void api_admin_sittings(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_admin_sitting_create(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
+void api_admin_sitting_edit(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest);
+void api_admin_sitting_assign(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
 
 /* Proctoring (api/proctor.c). */
 extern const struct errtext_table proctor_errors;

@@ -76,6 +76,13 @@ static const struct route api_rows[] = {
 	{ GET, S "/audit/verify", EXACT, STAFF, ADMIN, 1, 0, api_admin_audit_verify },
 	{ GET, S "/exams/*/results.xlsx", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_admin_results_xlsx },
+	/* staff (api/admin_sittings.c): the sittings of an exam */
+	{ GET, S "/exams/*/sittings", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
+	  api_admin_sittings },
+	{ POST, S "/exams/*/sittings", PATTERN, STAFF, ADMIN, 1, 1, api_admin_sitting_create },
+	{ PUT, S "/exams/*/sittings/*", PATTERN, STAFF, ADMIN, 1, 1, api_admin_sitting_edit },
+	{ PUT, S "/exams/*/sittings/*/candidates", PATTERN, STAFF, ADMIN, 1, 1,
+	  api_admin_sitting_assign },
 	/* staff (api/proctor.c): sittings, the live dashboard, actions */
 	{ GET, S "/sittings", EXACT, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0, api_proctor_sittings },
 	{ GET, S "/sittings/*", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,

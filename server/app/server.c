@@ -191,6 +191,12 @@ static void server_catalog_changed(void *arg)
 	proctor_catalog_changed(s->pr);
 }
 
+/* api.catalog_sync: the catalog watcher loads what changed now. */
+static void server_catalog_sync(void *ctx, void (*fn)(void *arg, int ok), void *arg)
+{
+	watcher_sync(ctx, fn, arg);
+}
+
 /* Load catalog and state, then run crash recovery (before the writer). */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
@@ -340,6 +346,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		if (!s->watcher)
 			goto out;
 		s->api.reload_exam = server_reload_exam;
+		s->api.catalog_sync = server_catalog_sync;
 		s->api.reload_ctx = s->watcher;
 	}
 	s->writer_watch = event_new(s->base, -1, EV_PERSIST, server_watch_writer, s);
