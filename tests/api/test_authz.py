@@ -79,6 +79,10 @@ MATRIX = {
     ('GET', '/api/v1/staff/audit'): ('staff', A),
     ('GET', '/api/v1/staff/audit/verify'): ('staff', A),
     ('GET', '/api/v1/staff/exams/*/results.xlsx'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/exams/*/sittings'): ('staff', ('admin', 'proctor', 'observer')),
+    ('POST', '/api/v1/staff/exams/*/sittings'): ('staff', A),
+    ('PUT', '/api/v1/staff/exams/*/sittings/*'): ('staff', A),
+    ('PUT', '/api/v1/staff/exams/*/sittings/*/candidates'): ('staff', A),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}
