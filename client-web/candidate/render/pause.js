@@ -15,6 +15,14 @@ function onFocusIn(ev) {
   if (shown && !$('pause-overlay').contains(ev.target)) $('pause-box').focus();
 }
 
+// Nothing in the overlay takes focus but its box: Tab stays there.
+function onKeydown(ev) {
+  if (shown && ev.key === 'Tab') {
+    ev.preventDefault();
+    $('pause-box').focus();
+  }
+}
+
 function visible(el) {
   return !!(el && (el.offsetWidth || el.offsetHeight || el.getClientRects().length));
 }
@@ -48,6 +56,7 @@ export function showPause(reason, time, background) {
   $('pause-overlay').hidden = false;
   document.documentElement.classList.add('paused');
   document.addEventListener('focusin', onFocusIn, true);
+  document.addEventListener('keydown', onKeydown, true);
   $('pause-box').focus();
 }
 
@@ -65,6 +74,7 @@ export function hidePause(opts, fallback) {
   const s = shown;
   shown = null;
   document.removeEventListener('focusin', onFocusIn, true);
+  document.removeEventListener('keydown', onKeydown, true);
   $('pause-overlay').hidden = true;
   document.documentElement.classList.remove('paused');
   if (s.background) {
