@@ -1,5 +1,7 @@
 // screenshots.mjs - regenerate docs/screenshots/{login,exam,result}.png (the
-// candidate client) and docs/screenshots/admin-PAGE-WIDTH.png (every page of
+// candidate client), docs/screenshots/candidate-STATE-WIDTH.png (waiting,
+// paused, message, reset: shots_candidate_proctor.mjs) and
+// docs/screenshots/admin-PAGE-WIDTH.png (every page of
 // the administration web at 1366, 1024 and 390 px wide) from the real server
 // with the shipped SKD sample bank (run by `make screenshots`).
 
@@ -9,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TOP, UJIAN, launch, newPage } from './harness.mjs';
+import { candidateProctorShots } from './shots_candidate_proctor.mjs';
 
 const OUT = join(TOP, 'docs', 'screenshots');
 const SAMPLE = join(TOP, 'question-bank', 'skd-sample');
@@ -57,6 +60,8 @@ try {
   await page.waitForSelector('#screen-result:visible');
   await page.screenshot({ path: join(OUT, 'result.png') });
   console.log('wrote', ['login', 'exam', 'result'].map((s) => join(OUT, s + '.png')).join(' '));
+  // What a proctor's actions look like on the candidate's screen.
+  await candidateProctorShots(browser, url, OUT, [['2026000010', 'demo0010'], ['2026000011', 'demo0011'], ['2026000012', 'demo0012']]);
   await adminShots();
 } finally {
   await browser.close();

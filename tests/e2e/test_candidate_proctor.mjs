@@ -225,9 +225,9 @@ wTest('faked: proctor messages are banners, each closed once and remembered acro
   await editPoll(page, (j) => Object.assign(j, { notices }));
   await page.waitForSelector('#messages [data-id="9"]', { timeout: 6000 * SLOW });
   assertEqual(await page.getAttribute('#messages', 'aria-live'), 'polite', 'polite live region');
-  const texts = await page.$$eval('#messages .proctor-message:not([data-kind])', (els) => els.map((e) => e.textContent));
-  assertEqual(texts.length, 2, 'two banners');
-  assert(texts[0].includes('Waktu diperpanjang 10 menit') && texts[0].includes('Pesan dari pengawas'), texts[0]);
+  const texts = await page.$$eval('#messages .proctor-message:not([data-kind])', (els) => els.map((e) => [e.dataset.id, e.textContent]));
+  assertEqual(texts.map((x) => x[0]), ['9', '7'], 'two banners, newest first');
+  assert(texts[1][1].includes('Waktu diperpanjang 10 menit') && texts[1][1].includes('Pesan dari pengawas'), texts[1][1]);
   // Close message 7 with the keyboard.
   await page.focus('#messages [data-id="7"] button');
   await page.keyboard.press('Enter');

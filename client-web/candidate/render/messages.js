@@ -16,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 const KEEP_DISMISSED = 200; // ids remembered per candidate (newest kept)
 
 let storageKey = null;
-let shown = []; // [{id, at, text}] oldest first, not dismissed
+let shown = []; // [{id, at, text}] oldest first (shown newest first), not dismissed
 let note = false; // the local activity note is shown
 let onEmpty = null; // focus target when the focused banner goes away
 
@@ -86,11 +86,14 @@ function draw(full) {
     else have[id] = true;
   }
   if (note && !have.activity) box.insertBefore(banner('activity', t('activityNoteHead'), t('activityNote'), t('activityNoteClose'), 'info'), box.firstChild);
+  // Newest on top (ids grow with time): when several do not fit, the old
+  // ones are what scrolls out of sight.
   for (let i = 0; i < shown.length; i++) {
     const m = shown[i];
     if (have[m.id]) continue;
     const head = headOf(m);
-    box.appendChild(banner(m.id, head + ':', m.text, t('messageClose', { head: head })));
+    const first = box.firstChild && box.firstChild.getAttribute('data-id') === 'activity' ? box.firstChild.nextSibling : box.firstChild;
+    box.insertBefore(banner(m.id, head + ':', m.text, t('messageClose', { head: head })), first);
   }
   box.hidden = box.children.length === 0;
 }
