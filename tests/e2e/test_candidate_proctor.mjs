@@ -13,9 +13,23 @@
 
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  World, UJIAN, launch, newPage, waitUntil, test, worldTest, run, assert, assertEqual, SLOW,
+  World, UJIAN, TOP, launch, newPage, waitUntil, test, worldTest, run, assert, assertEqual, SLOW,
 } from './harness.mjs';
+
+const AXE = readFileSync(join(TOP, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+async function axeScan(page, where) {
+  await page.evaluate(AXE); // through the DevTools protocol: the page's CSP stays in force
+  const r = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assertEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+    `serious/critical accessibility violations on the ${where}`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 1, `no sideways scrolling on the ${where}: ${overflow}px`);
+}
 
 let browser;
 
@@ -472,6 +486,42 @@ wTest('faked: the login sends fp = 16 hex of SHA-256 over agent|screen|zone|lang
   const want = createHash('sha256').update(src, 'utf8').digest('hex').slice(0, 16);
   assertEqual(sent.fp, want, 'fp');
   assert(/^[0-9a-f]{16}$/.test(sent.fp), 'format');
+});
+
+wTest('faked: accessibility of the waiting screen, the messages and the pause overlay, in both languages', { candidates: 3 }, async (w) => {
+  const sizes = [[1366, 768, 'P001'], [1024, 768, 'P002'], [390, 844, 'P003']];
+  for (const [width, height, regno] of sizes) {
+    const page = await pg({ viewport: { width, height } });
+    let waiting = true;
+    await page.route('**/api/v1/attempt/start', (route) => (waiting
+      ? route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'waiting', message: 'x' } }) })
+      : route.continue()));
+    let pause = false;
+    await editPoll(page, (j) => {
+      j.notices = [{ id: 3, at: new Date().toISOString(), text: 'Pesan uji untuk semua peserta.' }];
+      if (pause) j.attempt.paused = { since: new Date().toISOString(), reason: 'Alasan uji.' };
+      return j;
+    });
+    await login(page, w, regno, { start: false });
+    await page.click('#start-button');
+    await page.waitForSelector('#screen-waiting:visible');
+    await axeScan(page, `waiting screen (${width}px)`);
+    waiting = false;
+    await page.waitForSelector('#screen-exam:visible', { timeout: 8000 * SLOW });
+    await page.waitForSelector('#messages [data-id="3"]', { timeout: 6000 * SLOW });
+    await axeScan(page, `exam with a message (${width}px)`);
+    pause = true;
+    await page.waitForSelector('#pause-overlay:visible', { timeout: 6000 * SLOW });
+    await axeScan(page, `pause overlay (${width}px)`);
+    if (width === 1024) {
+      await page.evaluate(() => document.querySelector('[data-lang="en"]').click()); // the page is inert: not by a click
+      await waitUntil(async () => (await page.textContent('#pause-title')) === 'Paused by the proctor', 3000, 'English overlay');
+      assert((await page.textContent('#pause-time')).startsWith('The exam clock is stopped'), 'English time line');
+      assert((await page.textContent('#messages')).includes('Message from the proctor'), 'English banner head');
+      await page.evaluate(() => document.querySelector('[data-lang="id"]').click());
+    }
+    assertEqual(page.errors, [], 'page errors');
+  }
 });
 
 // ---------------------------------------------------------------------------
