@@ -991,6 +991,96 @@ static void test_failed_write_breaks_candidate(void **state)
 	fx_close(&f);
 }
 
+/* A pause stops the clock and the timer: the attempt does not expire while
+ * paused, however late; the resume credits the paused time (ledger "pause",
+ * credit_ms) and re-arms the timer; the events carry the staff actor and the
+ * reason. */
+static void test_pause_resume(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f, 1);
+	struct rt_candidate *c = f.c[3];
+	struct actor staff = { ACTOR_STAFF, 42 };
+	int64_t t0 = clock_now_ms();
+
+	start_durable(&f, c, t0);
+	int64_t deadline = registry_deadline(c);
+	attempt_pause(&f.x, c, staff, "Listrik padam", t0 + 1000, NULL, NULL);
+	assert_int_equal(c->paused_at, t0 + 1000);
+	assert_string_equal(c->pause_reason, "Listrik padam");
+	assert_false(evtimer_pending(c->deadline_ev, NULL));
+	/* Long past the deadline: a paused attempt does not expire. */
+	assert_int_equal(attempt_expire_if_due(&f.x, c, deadline + 60000), 0);
+	wait_durable(&f, c);
+	assert_int_equal(qi(f.ro, -1, "SELECT paused_at FROM attempts WHERE candidate_id = 3"),
+			 t0 + 1000);
+	assert_qs(f.ro, "{\"reason\":\"Listrik padam\"}",
+		  "SELECT detail FROM events WHERE kind = 'paused'");
+	assert_qs(f.ro, "staff", "SELECT actor_kind FROM events WHERE kind = 'paused'");
+
+	attempt_resume(&f.x, c, staff, "Listrik menyala", t0 + 61000, NULL, NULL);
+	assert_int_equal(c->paused_at, 0);
+	assert_null(c->pause_reason);
+	assert_int_equal(c->credit_ms, 60000);
+	assert_int_equal(registry_deadline(c), deadline + 60000);
+	assert_true(evtimer_pending(c->deadline_ev, NULL));
+	wait_durable(&f, c);
+	assert_int_equal(qi(f.ro, -1, "SELECT credit_ms FROM attempts WHERE candidate_id = 3"), 60000);
+	assert_int_equal(qi(f.ro, 0, "SELECT count(*) FROM attempts WHERE paused_at IS NOT NULL"), 0);
+	assert_qs(f.ro, "pause", "SELECT kind FROM time_ledger WHERE candidate_id = 3");
+	assert_int_equal(qi(f.ro, -1, "SELECT delta_ms FROM time_ledger WHERE candidate_id = 3"),
+			 60000);
+	assert_int_equal(n_events(f.ro, 3, "resumed"), 1);
+	fx_close(&f);
+}
+
+/* A proctor's credit moves the deadline; ending by a proctor scores; a
+ * disqualification keeps the scores and never passes, and ends a pause. */
+static void test_credit_and_end_by(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_open(&f, 1);
+	struct rt_candidate *a = f.c[3], *b = f.c[4];
+	struct actor staff = { ACTOR_STAFF, 7 };
+	int64_t t0 = clock_now_ms();
+
+	start_durable(&f, a, t0);
+	start_durable(&f, b, t0);
+	int64_t deadline = registry_deadline(a);
+	attempt_credit(&f.x, a, 300000, "proctor_extend", staff, "PC beku", t0, NULL, NULL);
+	assert_int_equal(registry_deadline(a), deadline + 300000);
+	wait_durable(&f, a);
+	assert_qs(f.ro, "proctor_extend", "SELECT kind FROM time_ledger WHERE candidate_id = 3");
+	assert_qs(f.ro, "PC beku", "SELECT note FROM time_ledger WHERE candidate_id = 3");
+
+	/* b answers everything best: it would pass. */
+	answer_durable(&f, b, 1, 2, 1);
+	answer_durable(&f, b, 2, 3, 1);
+	answer_durable(&f, b, 3, 4, 1);
+	answer_durable(&f, b, 4, 0, 1);
+	attempt_pause(&f.x, b, staff, "cek", t0 + 10, NULL, NULL);
+	attempt_end_by(&f.x, b, FINISH_DISQUALIFIED, staff, "Joki", t0 + 20, NULL, NULL);
+	assert_int_equal(b->status, ATT_FINISHED);
+	assert_int_equal(b->paused_at, 0);
+	assert_int_equal(b->total, 20);
+	assert_int_equal(b->passed, 0);
+	wait_durable(&f, b);
+	assert_qs(f.ro, "disqualified", "SELECT finish_reason FROM attempts WHERE candidate_id = 4");
+	assert_int_equal(qi(f.ro, -1, "SELECT passed FROM attempts WHERE candidate_id = 4"), 0);
+	assert_int_equal(qi(f.ro, -1, "SELECT total FROM attempts WHERE candidate_id = 4"), 20);
+	assert_qs(f.ro, "{\"note\":\"Joki\",\"reason\":\"disqualified\",\"total\":20}",
+		  "SELECT detail FROM events WHERE kind = 'finish' AND candidate_id = 4");
+
+	attempt_end_by(&f.x, a, FINISH_PROCTOR, staff, NULL, t0 + 30, NULL, NULL);
+	wait_durable(&f, a);
+	assert_qs(f.ro, "proctor", "SELECT finish_reason FROM attempts WHERE candidate_id = 3");
+	assert_qs(f.ro, "staff",
+		  "SELECT actor_kind FROM events WHERE kind = 'finish' AND candidate_id = 3");
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1007,6 +1097,8 @@ int main(void)
 		cmocka_unit_test(test_recover_event_after_heartbeat),
 		cmocka_unit_test(test_recover_without_credit),
 		cmocka_unit_test(test_recover_no_heartbeat),
+		cmocka_unit_test(test_pause_resume),
+		cmocka_unit_test(test_credit_and_end_by),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
