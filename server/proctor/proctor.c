@@ -358,6 +358,8 @@ static void pr_flush_cb(evutil_socket_t fd, short what, void *arg)
 static void pr_check_seat(struct proctor *pr, struct rt_candidate *c, int64_t now)
 {
 	struct pr_cand *lc = c->live;
+	/* Another device: another address, or (behind one NAT address) another
+	 * browser fingerprint when both logins sent one. */
 	int moved = lc->logins > 0 &&
 		    (strcmp(lc->addr, c->seat_addr) != 0 ||
 		     (lc->fp[0] && c->seat_fp[0] && strcmp(lc->fp, c->seat_fp) != 0));
@@ -380,11 +382,11 @@ static void pr_check_speed(struct proctor *pr, struct rt_candidate *c, int64_t n
 	int64_t oldest;
 	lc->ans[lc->ans_i] = now;
 	lc->ans_i = (lc->ans_i + 1) % UJ_SPEED_ANSWERS;
-	if (lc->ans_n < UJ_SPEED_ANSWERS) {
+	if (lc->ans_n < UJ_SPEED_ANSWERS)
 		lc->ans_n++;
+	if (lc->ans_n < UJ_SPEED_ANSWERS)
 		return;
-	}
-	oldest = lc->ans[lc->ans_i]; /* the ring's next slot holds the oldest */
+	oldest = lc->ans[lc->ans_i]; /* the ring is full: the next slot holds the oldest */
 	if (now - oldest < UJ_SPEED_WINDOW_MS && now - lc->speed_at >= 60000) {
 		json_t *extra = json_pack("{s:i,s:I}", "answers", UJ_SPEED_ANSWERS, "within_ms",
 					  (json_int_t)(now - oldest));
@@ -482,6 +484,13 @@ void pr_new_token(char out[UJ_SITTING_TOKEN_LEN + 1])
 	out[UJ_SITTING_TOKEN_LEN] = '\0';
 }
 
+/* Dashboard order: by registration number. */
+static int pr_cand_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct rt_candidate *const *)a)->regno,
+		      (*(struct rt_candidate *const *)b)->regno);
+}
+
 /* Rebuild every sitting's candidate list and attach the live state to new
  * sittings and candidates. */
 static void pr_attach(struct proctor *pr)
@@ -515,8 +524,11 @@ static void pr_attach(struct proctor *pr)
 		ls->cands[ls->n_cands++] = c;
 	}
 	it = 0;
-	while ((st = hmap_next(&pr->sittings, &it)))
-		st->n_candidates = ((struct pr_sitting *)st->live)->n_cands;
+	while ((st = hmap_next(&pr->sittings, &it))) {
+		struct pr_sitting *ls = st->live;
+		qsort(ls->cands, (size_t)ls->n_cands, sizeof *ls->cands, pr_cand_cmp);
+		st->n_candidates = ls->n_cands;
+	}
 }
 
 struct proctor *proctor_new(struct exam_rt *x, struct auth_rt *auth, struct sse_hub *hub)
