@@ -98,10 +98,11 @@ export async function render(ctx, root, params) {
         s.starts_at ? dateTime(s.starts_at) : '—',
         (s.proctors || []).join(', ') || '—',
         String(s.candidates || 0),
-        s.token ? [h('code', { class: 'token' }, s.token),
-          s.rotate_min ? h('span', { class: 'hint' }, ' ' + t('rotateEvery', { n: s.rotate_min })) : null,
-          s.start_together ? [' ', h('span', { class: 'badge' }, t('startTogetherBadge'))] : null]
-          : [t('tokenHidden'), s.start_together ? [' ', h('span', { class: 'badge' }, t('startTogetherBadge'))] : null],
+        // One span: a phone's stacked row keeps the token and its notes together.
+        h('span', null,
+          s.token ? h('code', { class: 'token' }, s.token) : t('tokenHidden'),
+          s.token && s.rotate_min ? h('span', { class: 'hint' }, ' ' + t('rotateEvery', { n: s.rotate_min })) : null,
+          s.start_together ? [' ', h('span', { class: 'badge' }, t('startTogetherBadge'))] : null),
       ];
       if (isAdmin) {
         cells.push(h('div', { class: 'row-actions' },
@@ -137,10 +138,10 @@ export async function render(ctx, root, params) {
     const cancel = button(t('cancel'), () => reset(), { data: { action: 'sitting-cancel' } });
     cancel.hidden = true;
     const el = h('form', { class: 'form', novalidate: true },
-      h('div', { class: 'form-row' },
+      h('div', { class: 'form-row top' },
         field('sitting-code', t('colSitting'), scode, t('sittingCodeHint')),
         field('sitting-room', t('colRoom'), room)),
-      h('div', { class: 'form-row' },
+      h('div', { class: 'form-row top' },
         field('sitting-starts', t('colStartsAt'), starts, t('sittingStartHint')),
         field('sitting-rotate', t('rotateMinutes'), rotate, t('rotateHint'))),
       h('label', { class: 'check' }, together, ' ', t('startTogether')),
