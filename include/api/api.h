@@ -11,6 +11,7 @@
 #include "auth/staffauth.h"
 #include "exam/attempt.h"
 #include "http/route.h"
+#include "proctor/proctor.h"
 
 #include <event2/http.h>
 
@@ -20,6 +21,7 @@ struct api {
 	struct auth_rt *auth;
 	struct staff_rt *staff;   /* staff accounts and sessions */
 	struct worker_pool *pool; /* slow work: hashing, heavy reads (tctx: sqlite3 *) */
+	struct proctor *pr;       /* sittings, dashboards, proctor actions */
 	const char *db_path;      /* for the candidate import's own connection */
 	/* Reload an exam into RAM after its papers were redrawn (the catalog
 	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
@@ -123,6 +125,23 @@ void api_admin_sitting_edit(void *app, struct evhttp_request *req, const struct 
 			    const char *rest);
 void api_admin_sitting_assign(void *app, struct evhttp_request *req, const struct principal *p,
 			      const char *rest);
+
+/* Proctoring (api/proctor.c). */
+extern const struct errtext_table proctor_errors;
+void api_proctor_sittings(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_proctor_sitting(void *app, struct evhttp_request *req, const struct principal *p,
+			 const char *rest);
+void api_proctor_events(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_proctor_log(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_proctor_report(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_proctor_action(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_incidents(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
 
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
  * stolen): every problem of a body or file at once. */

@@ -43,6 +43,7 @@ static void watcher_deliver(void *arg)
 	struct watcher_mail *m = arg;
 	size_t ne = m->b.n_exams, nc = m->b.n_cands;
 	loader_merge(m->reg, &m->b);
+	registry_changed(m->reg);
 	if (ne || nc)
 		log_info("catalog: picked up %zu new exam(s) and %zu new candidate(s)", ne, nc);
 	while (m->syncs) {
@@ -66,6 +67,7 @@ static void watcher_deliver_reload(void *arg)
 {
 	struct watcher_reload_mail *m = arg;
 	int ok = m->ok && loader_apply_reload(m->reg, &m->r) == 0;
+	registry_changed(m->reg);
 	if (ok)
 		log_info("catalog: exam %lld reloaded with %zu new paper(s)", (long long)m->req.exam_id,
 			 m->r.n);
