@@ -41,6 +41,8 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->staff_idle_s = UJ_STAFF_IDLE_S;
 	cfg->staff_max_age_s = UJ_STAFF_MAX_AGE_S;
 	cfg->session_after_s = UJ_CAND_SESSION_AFTER_S;
+	cfg->sse_streams = UJ_SSE_SUBSCRIBERS_MAX;
+	cfg->sse_buffer = UJ_SSE_BUFFER_MAX;
 }
 
 /* The web root: --web-root, else client-web beside the binary's folder, else
@@ -183,6 +185,16 @@ static void server_reload_exam(void *ctx, int64_t exam_id, void (*fn)(void *arg,
 	watcher_reload(ctx, exam_id, fn, arg);
 }
 
+/* exam_rt.observe: a candidate changed durably. For now only the public
+ * scoreboard listens (a finish); the proctor domain's observer takes this
+ * over and calls board_finished itself. */
+static void server_observe(void *arg, struct rt_candidate *c, enum exam_change what)
+{
+	struct server *s = arg;
+	if (what == EXC_FINISH)
+		board_finished(s->board, c);
+}
+
 /* Load catalog and state, then run crash recovery (before the writer). */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
@@ -254,6 +266,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	http_errors_add(&attempt_errors);
 	http_errors_add(&session_errors);
 	http_errors_add(&staffauth_errors);
+	http_errors_add(&board_errors);
 
 	if (cred_key_load(keypath, key, err, errlen))
 		goto out;
@@ -267,6 +280,11 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		goto out;
 	}
 	s->x.base = s->base;
+	/* Before loading: recovery may finish attempts, and observers hear it. */
+	s->sse = sse_hub_new(s->base, cfg->sse_streams, cfg->sse_buffer);
+	s->board = board_new(s->sse, &s->x);
+	s->x.observe = server_observe;
+	s->x.observe_arg = s;
 	if (server_load(s, err, errlen))
 		goto out;
 	s->mb = mailbox_new(s->base);
@@ -293,6 +311,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.auth = &s->auth;
 	s->api.staff = &s->staff;
 	s->api.pool = s->pool;
+	s->api.sse = s->sse;
+	s->api.board = s->board;
 	s->api.db_path = cfg->db_path;
 	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
@@ -368,8 +388,10 @@ void server_close(struct server *s)
 	s->w = s->x.w = NULL;
 	if (s->mb)
 		mailbox_drain(s->mb); /* replies for those commits */
-	httpd_stop(&s->http);
+	httpd_stop(&s->http); /* closes every stream's connection */
 	httpd_stop(&s->redirect);
+	board_free(s->board); /* its topics, then the hub */
+	sse_hub_free(s->sse);
 	SSL_CTX_free(s->tls); /* connections held their own references */
 	if (s->writer_watch)
 		event_free(s->writer_watch);
