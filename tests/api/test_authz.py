@@ -51,6 +51,8 @@ MATRIX = {
     ('POST', '/api/v1/attempt/finish'): ('candidate', ()),
     ('GET', '/api/v1/attempt/result'): ('candidate', ()),
     ('GET', '/api/v1/attempt/images/'): ('candidate', ()),
+    ('GET', '/api/v1/board/*'): ('anonymous', ()),
+    ('GET', '/api/v1/board/*/events'): ('anonymous', ()),
     ('POST', '/api/v1/staff/login'): ('anonymous', ()),
     ('POST', '/api/v1/staff/logout'): ('staff', ALL),
     ('GET', '/api/v1/staff/me'): ('staff', ALL),
