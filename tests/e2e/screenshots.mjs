@@ -1,7 +1,8 @@
 // screenshots.mjs - regenerate docs/screenshots/{login,exam,result}.png (the
 // candidate client) and docs/screenshots/admin-PAGE-WIDTH.png (every page of
 // the administration web at 1366, 1024 and 390 px wide) from the real server
-// with the shipped SKD sample bank (run by `make screenshots`).
+// with the shipped SKD sample bank, and docs/screenshots/board-WIDTH.png (the
+// public scoreboard: screenshots_board.mjs) (run by `make screenshots`).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TOP, UJIAN, launch, newPage } from './harness.mjs';
+import { boardShots } from './screenshots_board.mjs';
 
 const OUT = join(TOP, 'docs', 'screenshots');
 const SAMPLE = join(TOP, 'question-bank', 'skd-sample');
@@ -58,6 +60,7 @@ try {
   await page.screenshot({ path: join(OUT, 'result.png') });
   console.log('wrote', ['login', 'exam', 'result'].map((s) => join(OUT, s + '.png')).join(' '));
   await adminShots();
+  await boardShots(browser);
 } finally {
   await browser.close();
   server.kill('SIGTERM');
