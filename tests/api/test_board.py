@@ -339,6 +339,19 @@ class HttpsTest(unittest.TestCase):
         self.assertEqual(w.client().get("/api/v1/health").status, 200)
 
 
+class OptionsTest(unittest.TestCase):
+    def test_stream_options_out_of_range(self):
+        """--sse-streams and --sse-buffer outside their ranges are usage
+        errors naming the option (exit 2, nothing started)."""
+        for opt, val in (("--sse-streams", "0"), ("--sse-streams", "16385"),
+                         ("--sse-buffer", "1023"), ("--sse-buffer", "67108865"),
+                         ("--sse-buffer", "lots")):
+            p = run("serve", "--db", "/nonexistent/x.db", opt, val, check=False)
+            self.assertEqual(p.returncode, 2, (opt, val, p.stderr))
+            self.assertIn(opt[2:], p.stderr)
+            self.assertEqual(p.stdout, "")
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
