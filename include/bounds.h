@@ -169,7 +169,9 @@
 #define UJ_SSE_HEARTBEAT_S   15     /* comment heartbeat on an idle stream */
 #define UJ_SSE_RING_BYTES    (2 * 1024 * 1024) /* bytes of one topic's ring (oldest events go first) */
 #define UJ_SSE_WRITE_TIMEOUT_S 60   /* a stream whose client takes nothing this long is closed */
+#define UJ_SSE_SNDBUF        (32 * 1024) /* a stream socket's kernel send buffer (no autotuning to MBs) */
 #define UJ_SSE_INPUT_MAX     4096   /* bytes a client may send on a stream before reading stops */
+#define UJ_SSE_STREAMS_LIMIT 16384  /* --sse-streams range: 1 to this */
 #define UJ_SSE_BUFFER_MIN    1024   /* --sse-buffer range */
 #define UJ_SSE_BUFFER_LIMIT  (64 * 1024 * 1024)
 #define UJ_BOARD_ROWS_MAX    5000   /* rows of one public scoreboard snapshot */

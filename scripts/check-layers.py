@@ -21,7 +21,7 @@ ALLOWED = {
     "report": {"core", "store/db.h", "store/chain.h", "catalog", "exam/paper.h", "exam/scoring.h",
                "exam/ranking.h"},
     "auth": {"core", "store", "exam"},
-    "proctor": {"core", "store", "exam", "auth", "http/sse.h"},
+    "proctor": {"core", "store", "exam", "auth", "catalog/bank.h", "catalog/exam.h", "http/sse.h"},
     "http": {"core", "auth/principal.h"},
     "api": {"core", "store/db.h", "http", "auth", "exam", "catalog/enrol.h", "catalog/catalog.h", "catalog/sitting.h", "report", "store/chain.h", "proctor"},
     "app": {"core", "store", "exam", "catalog", "auth", "http", "api", "proctor"},

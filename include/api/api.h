@@ -11,6 +11,7 @@
 #include "auth/staffauth.h"
 #include "exam/attempt.h"
 #include "http/route.h"
+#include "proctor/board.h"
 #include "proctor/proctor.h"
 
 #include <event2/http.h>
@@ -22,6 +23,8 @@ struct api {
 	struct staff_rt *staff;   /* staff accounts and sessions */
 	struct worker_pool *pool; /* slow work: hashing, heavy reads (tctx: sqlite3 *) */
 	struct proctor *pr;       /* sittings, dashboards, proctor actions */
+	struct sse_hub *sse;      /* the event streams (dashboards, scoreboards) */
+	struct board *board;      /* the public live scoreboards */
 	const char *db_path;      /* for the candidate import's own connection */
 	/* Reload an exam into RAM after its papers were redrawn (the catalog
 	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
@@ -59,6 +62,11 @@ void api_position(void *app, struct evhttp_request *req, const struct principal 
 void api_finish(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
 void api_result(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
 void api_image(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
+
+/* The public scoreboard (api/board.c). */
+void api_board(void *app, struct evhttp_request *req, const struct principal *p, const char *rest);
+void api_board_events(void *app, struct evhttp_request *req, const struct principal *p,
+		      const char *rest);
 
 /* Staff handlers: api/staff.c (sessions, accounts), api/admin.c (exams,
  * candidates, results). */

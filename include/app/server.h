@@ -15,7 +15,9 @@
 #include "core/mailbox.h"
 #include "exam/attempt.h"
 #include "http/listener.h"
+#include "http/sse.h"
 #include "http/tls.h"
+#include "proctor/board.h"
 #include "store/writer.h"
 
 #include <event2/event.h>
@@ -47,6 +49,8 @@ struct server_config {
 	const char *tls_key;    /* PEM private key of tls_cert */
 	const char *redirect_http; /* "ADDR:PORT" of a plain-HTTP front that redirects to
 				    * HTTPS (only with tls_cert); NULL: none */
+	int sse_streams;        /* event streams open at once (dashboards, scoreboards) */
+	size_t sse_buffer;      /* unsent bytes per stream before it is behind */
 };
 
 /* Defaults for every field except db_path. */
@@ -67,6 +71,7 @@ struct server {
 	struct worker_pool *pool;
 	struct sse_hub *sse;     /* event streams: dashboards, the scoreboard */
 	struct proctor *pr;      /* the proctoring domain */
+	struct board *board;     /* the public live scoreboards (proctor/board.h) */
 	struct api api;
 	struct httpd http;
 	struct httpd redirect;  /* the HTTP->HTTPS redirect front (cfg.redirect_http) */

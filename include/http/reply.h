@@ -16,7 +16,8 @@
 #include <stddef.h>
 
 /* The HTTP layer's own codes: bad_json, body_too_large, not_found,
- * method_not_allowed, invalid_request, server_busy, internal. */
+ * method_not_allowed, invalid_request, server_busy, internal, streams_full
+ * (the event-stream hub is full, http/sse.h). */
 extern const struct errtext_table http_errors;
 
 /* Make a domain's codes known (start-up, before any request; a table added

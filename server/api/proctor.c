@@ -20,7 +20,6 @@ static const struct errtext proctor_error_rows[] = {
 	{ "sitting_closed", "Sesi sudah ditutup; berita acara sudah dibekukan." },
 	{ "waiting", "Menunggu pengawas memulai sesi." },
 	{ "invalid_incident", "Laporan kejadian tidak valid." },
-	{ "too_many_streams", "Terlalu banyak tampilan langsung yang terbuka. Coba lagi nanti." },
 };
 
 const struct errtext_table proctor_errors = ERRTEXT_TABLE(proctor_error_rows);
@@ -81,7 +80,7 @@ void api_proctor_events(void *app, struct evhttp_request *req, const struct prin
 	struct rt_sitting *st = api_sitting(a, req, p, rest);
 	if (st && proctor_subscribe(a->pr, st, req)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "5");
-		http_reply_error(req, 503, "too_many_streams", NULL);
+		http_reply_error(req, 503, "streams_full", NULL);
 	}
 }
 

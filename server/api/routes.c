@@ -40,6 +40,9 @@ static const struct route api_rows[] = {
 	{ GET, "/api/v1/attempt/result", ROUTE_EXACT, CANDIDATE, 0, 0, 1, api_result },
 	{ GET, RENDER_IMAGE_PREFIX, ROUTE_PREFIX, CANDIDATE, 0, 1, 0, api_image },
 	{ POST, "/api/v1/attempt/incidents", ROUTE_EXACT, CANDIDATE, 0, 0, 1, api_incidents },
+	/* the public scoreboard (api/board.c) */
+	{ GET, "/api/v1/board/*", PATTERN, ANYONE, 0, 0, 0, api_board },
+	{ GET, "/api/v1/board/*/events", PATTERN, ANYONE, 0, 0, 0, api_board_events },
 	/* staff (api/staff.c): sessions and accounts */
 	{ POST, S "/login", EXACT, ANYONE, 0, 0, 1, api_staff_login },
 	{ POST, S "/logout", EXACT, STAFF, ANYROLE, 1, 1, api_staff_logout },

@@ -41,6 +41,8 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->staff_idle_s = UJ_STAFF_IDLE_S;
 	cfg->staff_max_age_s = UJ_STAFF_MAX_AGE_S;
 	cfg->session_after_s = UJ_CAND_SESSION_AFTER_S;
+	cfg->sse_streams = UJ_SSE_SUBSCRIBERS_MAX;
+	cfg->sse_buffer = UJ_SSE_BUFFER_MAX;
 }
 
 /* The web root: --web-root, else client-web beside the binary's folder, else
@@ -197,6 +199,16 @@ static void server_catalog_sync(void *ctx, void (*fn)(void *arg, int ok), void *
 	watcher_sync(ctx, fn, arg);
 }
 
+/* After the proctor domain: a candidate changed durably. The public
+ * scoreboard hears of a finish. The proctor domain is the exam's observer and
+ * passes every change on here (proctor_chain). */
+static void server_observe(void *arg, struct rt_candidate *c, enum exam_change what)
+{
+	struct server *s = arg;
+	if (what == EXC_FINISH)
+		board_finished(s->board, c);
+}
+
 /* Load catalog and state, then run crash recovery (before the writer). */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
@@ -271,6 +283,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	http_errors_add(&attempt_errors);
 	http_errors_add(&session_errors);
 	http_errors_add(&staffauth_errors);
+	http_errors_add(&board_errors);
 
 	if (cred_key_load(keypath, key, err, errlen))
 		goto out;
@@ -284,8 +297,11 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		goto out;
 	}
 	s->x.base = s->base;
-	s->sse = sse_hub_new(s->base, UJ_SSE_SUBSCRIBERS_MAX, UJ_SSE_BUFFER_MAX);
+	/* Before loading: recovery may finish attempts, and observers hear it. */
+	s->sse = sse_hub_new(s->base, cfg->sse_streams, cfg->sse_buffer);
+	s->board = board_new(s->sse, &s->x);
 	s->pr = proctor_new(&s->x, &s->auth, s->sse);
+	proctor_chain(s->pr, server_observe, s);
 	s->x.reg.changed = server_catalog_changed;
 	s->x.reg.changed_arg = s;
 	http_errors_add(&proctor_errors);
@@ -316,6 +332,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.staff = &s->staff;
 	s->api.pool = s->pool;
 	s->api.pr = s->pr;
+	s->api.sse = s->sse;
+	s->api.board = s->board;
 	s->api.db_path = cfg->db_path;
 	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
@@ -392,14 +410,15 @@ void server_close(struct server *s)
 	s->w = s->x.w = NULL;
 	if (s->mb)
 		mailbox_drain(s->mb); /* replies for those commits */
-	/* The streams end before the HTTP fronts go. */
-	proctor_free(s->pr);
-	s->pr = NULL;
-	if (s->sse)
-		sse_hub_free(s->sse);
-	s->sse = NULL;
-	httpd_stop(&s->http);
+	httpd_stop(&s->http); /* closes every stream's connection */
 	httpd_stop(&s->redirect);
+	proctor_free(s->pr); /* its topics ... */
+	s->pr = NULL;
+	board_free(s->board);
+	s->board = NULL;
+	if (s->sse)
+		sse_hub_free(s->sse); /* ... then the hub */
+	s->sse = NULL;
 	SSL_CTX_free(s->tls); /* connections held their own references */
 	if (s->writer_watch)
 		event_free(s->writer_watch);

@@ -123,6 +123,10 @@ static const char ujian_usage[] =
 	"  --tls-key FILE            the certificate's PEM private key (ECDSA or RSA)\n"
 	"  --redirect-http ADDR:PORT also listen for plain HTTP there and answer every\n"
 	"                            request with a 301 to the same path over HTTPS\n"
+	"  --sse-streams N           live event streams open at once (dashboards, scoreboards),\n"
+	"                            1-16384 (default 512)\n"
+	"  --sse-buffer BYTES        unsent bytes per stream before it skips events and gets\n"
+	"                            a fresh snapshot instead, 1024-67108864 (default 524288)\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
 
@@ -347,7 +351,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 {
 	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
 	const char *credit = NULL, *poll = NULL, *wq = NULL, *sidle = NULL, *sage = NULL;
-	const char *safter = NULL;
+	const char *safter = NULL, *sse_streams = NULL, *sse_buffer = NULL;
 	int bench = 0;
 	struct cli_opt o[] = { { "db", dbp, NULL },
 			       { "listen", &cfg->listen, NULL },
@@ -368,6 +372,8 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "tls-cert", &cfg->tls_cert, NULL },
 			       { "tls-key", &cfg->tls_key, NULL },
 			       { "redirect-http", &cfg->redirect_http, NULL },
+			       { "sse-streams", &sse_streams, NULL },
+			       { "sse-buffer", &sse_buffer, NULL },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
 			       { NULL, NULL, NULL } };
@@ -424,6 +430,16 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 		if (cli_int(cmd, "session-after", safter, 1, UJ_STAFF_LIMIT_MAX_MIN, &v))
 			return 2;
 		cfg->session_after_s = (int)v * 60;
+	}
+	if (sse_streams) {
+		if (cli_int(cmd, "sse-streams", sse_streams, 1, UJ_SSE_STREAMS_LIMIT, &v))
+			return 2;
+		cfg->sse_streams = (int)v;
+	}
+	if (sse_buffer) {
+		if (cli_int(cmd, "sse-buffer", sse_buffer, UJ_SSE_BUFFER_MIN, UJ_SSE_BUFFER_LIMIT, &v))
+			return 2;
+		cfg->sse_buffer = (size_t)v;
 	}
 	if (llim && cli_rate(cmd, "login-limit", llim, &cfg->login_fail_regno, &cfg->login_window_regno_s))
 		return 2;

@@ -21,6 +21,8 @@ static const struct errtext http_error_rows[] = {
 	{ "server_busy", "Server sedang sibuk. Jawaban Anda belum diubah; silakan coba lagi sebentar "
 			 "lagi." },
 	{ "internal", "Terjadi kesalahan pada server." },
+	{ "streams_full", "Terlalu banyak tampilan langsung yang terbuka di server ini; silakan coba "
+			  "lagi sebentar lagi." },
 };
 
 const struct errtext_table http_errors = ERRTEXT_TABLE(http_error_rows);

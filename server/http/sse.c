@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 struct sse_stream {
 	struct sse_hub *hub;
@@ -426,6 +427,7 @@ int sse_subscribe(struct sse_topic *t, struct evhttp_request *req)
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
 	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
 	struct timeval wtv = { UJ_SSE_WRITE_TIMEOUT_S, 0 };
+	int sndbuf = UJ_SSE_SNDBUF;
 	struct bufferevent *bev;
 	struct sse_stream *s;
 	uint64_t last = 0;
@@ -462,6 +464,11 @@ int sse_subscribe(struct sse_topic *t, struct evhttp_request *req)
 	 * stop reading once a client sends more than a stray request's worth
 	 * (close detection needs reading enabled, memory needs a bound). */
 	bufferevent_set_timeouts(bev, NULL, &wtv);
+	/* A fixed kernel send buffer: what a stalled client holds in the
+	 * kernel stays small (autotuning would let it grow to megabytes the
+	 * cap cannot see). */
+	if (bufferevent_getfd(bev) >= 0)
+		setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	bufferevent_setwatermark(bev, EV_READ, 0, UJ_SSE_INPUT_MAX);
 	evhttp_connection_set_closecb(conn, sse_closed, s);
 	s->out_cb = evbuffer_add_cb(s->out, sse_out_changed, s);

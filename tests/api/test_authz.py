@@ -52,6 +52,8 @@ MATRIX = {
     ('GET', '/api/v1/attempt/result'): ('candidate', ()),
     ('GET', '/api/v1/attempt/images/'): ('candidate', ()),
     ('POST', '/api/v1/attempt/incidents'): ('candidate', ()),
+    ('GET', '/api/v1/board/*'): ('anonymous', ()),
+    ('GET', '/api/v1/board/*/events'): ('anonymous', ()),
     ('POST', '/api/v1/staff/login'): ('anonymous', ()),
     ('POST', '/api/v1/staff/logout'): ('staff', ALL),
     ('GET', '/api/v1/staff/me'): ('staff', ALL),

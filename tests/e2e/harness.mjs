@@ -81,7 +81,8 @@ export function makeBank(dir, perSection = 5) {
 }
 
 export class World {
-  // opts: { duration: seconds, draw: per section, candidates: n, showScore }
+  // opts: { duration: seconds, draw: per section, candidates: n, showScore, token,
+  //         scoreboard: the public live scoreboard on }
   constructor(opts = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'ujian-e2e-'));
     this.db = join(this.dir, 'e.db');
@@ -97,6 +98,7 @@ export class World {
       pass_rules: { umum: { sections: { TWK: 5, TIU: 5, TKP: 5 } } },
     };
     if (opts.token) exam.token = opts.token;
+    if (opts.scoreboard) exam.scoreboard = true;
     writeFileSync(join(this.dir, 'exam.json'), JSON.stringify(exam));
     ujian('exam', 'create', '--db', this.db, join(this.dir, 'exam.json'));
     const n = opts.candidates ?? 2;

@@ -3,7 +3,8 @@
 // paused, message, reset: shots_candidate_proctor.mjs) and
 // docs/screenshots/admin-PAGE-WIDTH.png (every page of
 // the administration web at 1366, 1024 and 390 px wide) from the real server
-// with the shipped SKD sample bank (run by `make screenshots`).
+// with the shipped SKD sample bank, and docs/screenshots/board-WIDTH.png (the
+// public scoreboard: screenshots_board.mjs) (run by `make screenshots`).
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TOP, UJIAN, launch, newPage } from './harness.mjs';
 import { candidateProctorShots } from './shots_candidate_proctor.mjs';
+import { boardShots } from './screenshots_board.mjs';
 
 const OUT = join(TOP, 'docs', 'screenshots');
 const SAMPLE = join(TOP, 'question-bank', 'skd-sample');
@@ -63,6 +65,7 @@ try {
   // What a proctor's actions look like on the candidate's screen.
   await candidateProctorShots(browser, url, OUT, [['2026000010', 'demo0010'], ['2026000011', 'demo0011'], ['2026000012', 'demo0012']]);
   await adminShots();
+  await boardShots(browser);
 } finally {
   await browser.close();
   server.kill('SIGTERM');

@@ -76,11 +76,12 @@ test('the checker itself catches new syntax and new built-ins', async () => {
     'a property or comment named at is fine');
 });
 
-test('every script under client-web/ (candidate and admin) is ES2017 and avoids newer built-ins', async () => {
+test('every script under client-web/ (candidate, admin, board) is ES2017 and avoids newer built-ins', async () => {
   const files = scripts(WEB);
   assert(files.length >= 10, `found ${files.length} scripts under client-web/`);
-  // Both clients are covered: the candidate page and the administration pages.
-  for (const must of ['candidate/app.js', 'admin/app.js', 'admin/pages/candidates.js', 'admin/i18n/id.js']) {
+  // Every client is covered: the candidate page, the administration pages, the scoreboard.
+  for (const must of ['candidate/app.js', 'admin/app.js', 'admin/pages/candidates.js', 'admin/i18n/id.js',
+    'board/board.js', 'board/i18n/index.js']) {
     assert(files.includes(join(WEB, must)), `client-web/${must} is checked`);
   }
   const all = [];
