@@ -37,6 +37,11 @@ const ROUTES = [
   { re: /^\/saya$/, page: minePage, roles: ALL, menu: 'navMine', href: '#/saya' },
 ];
 const HOME = '#/ujian';
+// The proctor pages (client-web/proctor/) have no login of their own: they
+// send an unauthenticated visitor here with ?next=/proctor/#/...; after
+// login a proctor or observer (without other staff roles) lands there.
+const PROCTOR = '/proctor/';
+const PROCTOR_ROLES = ['admin', 'proctor', 'observer'];
 
 const state = {
   me: null, // the /me object: {username, name, roles, exams, csrf, ...}
@@ -99,6 +104,7 @@ function renderMenu() {
       (r.href === '#/bank' && current.indexOf('/bank/') === 0);
     items.push(h('li', null, h('a', { href: r.href, 'aria-current': here ? 'page' : null, dataset: { nav: r.href.slice(2) } }, t(r.menu))));
   }
+  if (hasRole.apply(null, PROCTOR_ROLES)) items.splice(1, 0, h('li', null, h('a', { href: PROCTOR, dataset: { nav: 'proctor' } }, t('navProctor'))));
   fill($('menu'), items);
 }
 
@@ -230,12 +236,34 @@ function announce(text) {
 
 /* ---- session ------------------------------------------------------------ */
 
+/** Where to go after logging in, or null to stay: a safe ?next= (the
+ *  proctor pages only, same origin), else the proctor pages for an account
+ *  whose only roles are proctor and observer. */
+function landing(me, atLogin) {
+  let next = null;
+  try {
+    next = new URLSearchParams(window.location.search).get('next');
+  } catch (e) {
+    next = null;
+  }
+  if (next && /^\/proctor\/(#\/[\w\-/.%]*)?$/.test(next)) return next;
+  if (!atLogin) return null;
+  const roles = (me && me.roles) || [];
+  const other = roles.filter((r) => r !== 'proctor' && r !== 'observer');
+  return roles.length && !other.length ? PROCTOR : null;
+}
+
 async function boot() {
   showScreen('loading');
   $('loading-retry').hidden = true;
   $('loading-text').textContent = t('loadingText');
   try {
     const me = await api.me();
+    const next = landing(me, false);
+    if (next) {
+      window.location.replace(next);
+      return;
+    }
     setMe(me);
     route();
   } catch (e) {
@@ -270,6 +298,11 @@ async function onLogin(ev) {
   try {
     const me = await api.login(username, password);
     $('login-password').value = '';
+    const next = landing(me, true);
+    if (next) {
+      window.location.assign(next);
+      return;
+    }
     setMe(me);
     if (!currentPath() || currentPath() === '/') window.location.replace(HOME); // hashchange renders it
     else route();
