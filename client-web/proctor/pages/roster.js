@@ -1,5 +1,9 @@
 // pages/roster.js - the dashboard's candidate table, built for a 1,000-row
 // sitting receiving 1,000 row updates a second:
+// - an ARIA table of div rows, each its own CSS grid with
+//   `content-visibility: auto`, so the browser lays out and paints only the
+//   rows in view (a <table> is laid out as a whole: measured at 25-80 ms per
+//   200 changed rows of 1,000 on the CI box, against a few ms here);
 // - rows live in a Map by candidate id; an update only stores the row and
 //   marks it dirty; one requestAnimationFrame callback applies every dirty
 //   row, writing a cell only when its text changed (no re-render per event);
@@ -39,24 +43,24 @@ export function createRoster(opts) {
   let sort = 'offline';
 
   const selectAll = o.canAct ? h('input', { type: 'checkbox', id: 'select-shown', 'aria-label': t('selectShown') }) : null;
+  const th = (cls, text, title) => h('div', { role: 'columnheader', class: 'rc ' + cls, title: title || null }, text);
   if (selectAll) selectAll.addEventListener('change', () => selectShown(selectAll.checked));
   const cols = [
-    o.canAct ? h('th', { scope: 'col', class: 'col-select' }, selectAll) : null,
-    h('th', { scope: 'col' }, t('colName')),
-    h('th', { scope: 'col' }, t('colRegno')),
-    h('th', { scope: 'col' }, t('colSeat')),
-    h('th', { scope: 'col' }, t('colStatus')),
-    h('th', { scope: 'col' }, t('colOnline')),
-    h('th', { scope: 'col' }, t('colProgress')),
-    h('th', { scope: 'col', class: 'num', title: t('colQuestionLong') }, t('colQuestion')),
-    h('th', { scope: 'col', class: 'num' }, t('colRemaining')),
-    h('th', { scope: 'col' }, t('colActivity')),
-    h('th', { scope: 'col', class: 'num', title: t('colIncidentsLong') }, t('colIncidents')),
+    o.canAct ? h('div', { role: 'columnheader', class: 'rc col-select' }, selectAll) : null,
+    th('col-name', t('colName')),
+    th('col-regno', t('colRegno')),
+    th('col-seat', t('colSeat')),
+    th('col-status', t('colStatus')),
+    th('col-online', t('colOnline')),
+    th('col-progress', t('colProgress')),
+    th('num col-question', t('colQuestion'), t('colQuestionLong')),
+    th('num col-remaining', t('colRemaining')),
+    th('col-activity', t('colActivity')),
+    th('num col-incidents', t('colIncidents'), t('colIncidentsLong')),
   ];
-  const tbody = h('tbody', null);
-  const table = h('table', { class: 'data-table roster', id: 'roster' },
-    h('caption', { class: 'visually-hidden' }, t('rosterCaption')),
-    h('thead', null, h('tr', null, cols)),
+  const tbody = h('div', { role: 'rowgroup', class: 'roster-body' });
+  const table = h('div', { role: 'table', class: 'roster' + (o.canAct ? '' : ' no-select'), id: 'roster', 'aria-label': t('rosterCaption') },
+    h('div', { role: 'rowgroup', class: 'roster-head' }, h('div', { role: 'row', class: 'roster-row' }, cols)),
     tbody);
   const empty = h('p', { class: 'message empty', id: 'roster-empty', hidden: true }, t('rosterEmpty'));
   const el = h('div', null,
@@ -84,30 +88,31 @@ export function createRoster(opts) {
     const c = {};
     const id = String(r.id);
     const cells = [];
+    const td = (cls) => h('div', { role: 'cell', class: 'rc ' + cls });
     if (o.canAct) {
       const box = h('input', { type: 'checkbox', 'aria-label': t('selectOne', { name: r.name || '', regno: r.regno || '' }), dataset: { id: id } });
       c.box = box;
-      cells.push(h('td', { class: 'col-select' }, box));
+      cells.push(h('div', { role: 'cell', class: 'rc col-select' }, box));
     }
-    c.name = h('th', { scope: 'row', class: 'col-name' });
-    c.regno = h('td', { class: 'col-regno' });
+    c.name = h('div', { role: 'rowheader', class: 'rc col-name' });
+    c.regno = td('col-regno');
     c.addr = h('span', { class: 'seat-addr' });
     c.fp = h('span', { class: 'seat-fp' });
-    c.seat = h('td', { class: 'col-seat' }, c.addr, c.fp);
+    c.seat = h('div', { role: 'cell', class: 'rc col-seat' }, c.addr, c.fp);
     c.badge = h('span', { class: 'st' });
     c.lock = h('span', { class: 'badge warn lock', hidden: true }, t('locked'));
-    c.status = h('td', { class: 'col-status' }, c.badge, c.lock);
-    c.online = h('td', { class: 'col-online' });
+    c.status = h('div', { role: 'cell', class: 'rc col-status' }, c.badge, c.lock);
+    c.online = td('col-online');
     c.count = h('span', { class: 'prog-count' });
     c.fill = h('span', { class: 'bar-fill' });
     c.bar = h('span', { class: 'bar', 'aria-hidden': 'true' }, c.fill);
-    c.progress = h('td', { class: 'col-progress' }, c.count, c.bar);
-    c.question = h('td', { class: 'num col-question' });
-    c.remaining = h('td', { class: 'num col-remaining' });
-    c.activity = h('td', { class: 'col-activity' });
-    c.incidents = h('td', { class: 'num col-incidents' });
+    c.progress = h('div', { role: 'cell', class: 'rc col-progress' }, c.count, c.bar);
+    c.question = td('num col-question');
+    c.remaining = td('num col-remaining');
+    c.activity = td('col-activity');
+    c.incidents = td('num col-incidents');
     cells.push(c.name, c.regno, c.seat, c.status, c.online, c.progress, c.question, c.remaining, c.activity, c.incidents);
-    const tr = h('tr', { dataset: { id: id } }, cells);
+    const tr = h('div', { role: 'row', class: 'roster-row', dataset: { id: id } }, cells);
     return { id: id, r: r, tr: tr, c: c, text: {}, ends: NaN, selected: false, match: true };
   }
 
@@ -161,7 +166,7 @@ export function createRoster(opts) {
       onlineText = t('online');
       state = 'on';
     } else {
-      const since = ms(r.offline_since);
+      const since = rec.offMs;
       onlineText = isNaN(since) ? t('offline') : t('offlineFor', { span: span(serverNow - since) });
       state = 'off';
     }
@@ -170,7 +175,7 @@ export function createRoster(opts) {
     if (r.status === 'in_progress' && !isNaN(rec.ends)) left = rec.ends - serverNow;
     else if ((r.status === 'paused' || r.status === 'waiting' || r.status === 'login') && r.remaining_ms !== null && r.remaining_ms !== undefined) left = Number(r.remaining_ms);
     put(rec, 'remaining', c.remaining, left === null ? '—' : clock(left));
-    const act = ms(r.last_activity);
+    const act = rec.actMs;
     if (put(rec, 'activity', c.activity, isNaN(act) ? '—' : t('ago', { span: span(serverNow - act) }))) {
       c.activity.title = isNaN(act) ? '' : hms(r.last_activity);
     }
@@ -218,6 +223,13 @@ export function createRoster(opts) {
       orderDirty = true;
     }
     rec.r = r;
+    // Parsed once here, not in every comparison or tick.
+    rec.off = ACTIVE[r.status] && !r.online ? 0 : 1;
+    rec.offMs = ms(r.offline_since);
+    rec.actMs = ms(r.last_activity);
+    rec.inc = Number(r.incidents) || 0;
+    rec.work = ACTIVE[r.status] ? 0 : 1;
+    rec.frac = frac(r);
     const st = ms(serverTime);
     rec.ends = r.remaining_ms !== null && r.remaining_ms !== undefined && !isNaN(st) ? st + Number(r.remaining_ms) : ms(r.deadline);
     dirty.add(id);
@@ -256,26 +268,23 @@ export function createRoster(opts) {
     if (matchChanged) afterFilter();
   }
 
+  const collator = typeof Intl === 'object' && Intl.Collator ? new Intl.Collator(undefined, { sensitivity: 'base', numeric: true }) : null;
+  const byText = (x, y) => (collator ? collator.compare(x, y) : x < y ? -1 : x > y ? 1 : 0);
+
   function compare(a, b) {
-    const ra = a.r;
-    const rb = b.r;
     let d = 0;
     if (sort === 'offline') {
-      const oa = ACTIVE[ra.status] && !ra.online ? 0 : 1;
-      const ob = ACTIVE[rb.status] && !rb.online ? 0 : 1;
-      d = oa - ob;
-      if (!d && !oa) d = (ms(ra.offline_since) || 0) - (ms(rb.offline_since) || 0);
+      d = a.off - b.off;
+      if (!d && !a.off) d = (a.offMs || 0) - (b.offMs || 0);
     } else if (sort === 'incidents') {
-      d = (Number(rb.incidents) || 0) - (Number(ra.incidents) || 0);
+      d = b.inc - a.inc;
     } else if (sort === 'slowest') {
       // Working candidates first, least progress first; the rest after.
-      const wa = ACTIVE[ra.status] ? 0 : 1;
-      const wb = ACTIVE[rb.status] ? 0 : 1;
-      d = wa - wb;
-      if (!d) d = frac(ra) - frac(rb);
+      d = a.work - b.work;
+      if (!d) d = a.frac - b.frac;
     }
-    if (!d) d = String(ra.name || '').localeCompare(String(rb.name || ''));
-    if (!d) d = String(ra.regno || '').localeCompare(String(rb.regno || ''));
+    if (!d) d = byText(String(a.r.name || ''), String(b.r.name || ''));
+    if (!d) d = byText(String(a.r.regno || ''), String(b.r.regno || ''));
     return d;
   }
 
