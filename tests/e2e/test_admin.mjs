@@ -310,9 +310,12 @@ worldTest('roles: committee sees results and exports, proctor sees candidates; o
   }
 
   // A proctor: candidates of the assigned exam with unlock/extra time, but no reset or upload.
+  // After login a proctor lands on the proctor pages (/proctor/); the
+  // administration pages stay reachable.
   const p2 = await newPage(browser);
   await staffLogin(p2, w, 'pengawas', ppw);
-  await p2.waitForSelector('#exams-table');
+  await waitUntil(async () => new URL(p2.url()).pathname === '/proctor/', 10000, 'proctor lands on /proctor/');
+  await go(p2, w, '#/ujian', '#exams-table');
   assertEqual(await p2.$$eval('#exams-table tbody tr', (trs) => trs.map((tr) => tr.dataset.exam + ':' + Array.from(tr.querySelectorAll('a')).map((a) => a.textContent).join())), ['E2E:Peserta'], 'proctor: the assigned exam only, candidates link only');
   await go(p2, w, '#/ujian/E2E/peserta', '#candidates-table');
   assertEqual(await p2.$$('[data-action="reset"]').then((x) => x.length), 0, 'no reset for a proctor');

@@ -49,7 +49,7 @@ export function createRoster(opts) {
     o.canAct ? h('div', { role: 'columnheader', class: 'rc col-select' }, selectAll) : null,
     th('col-name', t('colName')),
     th('col-regno', t('colRegno')),
-    th('col-seat', t('colSeat')),
+    th('col-seat', t('colSeat'), t('colSeatLong')),
     th('col-status', t('colStatus')),
     th('col-online', t('colOnline')),
     th('col-progress', t('colProgress')),
