@@ -150,6 +150,7 @@
 #define UJ_SITTINGS_MAX      1000   /* sittings of one exam */
 #define UJ_ROOM_MAX          120    /* bytes of a room/venue name */
 #define UJ_ROTATE_MAX_MIN    1440   /* token rotation period, minutes */
+#define UJ_TOKEN_GRACE_MS    120000 /* the previous sitting token still works this long */
 #define UJ_REASON_MAX        500    /* bytes of a proctor action's reason */
 #define UJ_NOTICE_MAX        500    /* bytes of a broadcast message */
 #define UJ_NOTICES_KEPT      8      /* newest broadcasts a candidate is shown */
@@ -166,6 +167,11 @@
 #define UJ_SSE_RING          256    /* recent events kept per topic for Last-Event-ID */
 #define UJ_SSE_FLUSH_MS      200    /* changes are coalesced this long before sending */
 #define UJ_SSE_HEARTBEAT_S   15     /* comment heartbeat on an idle stream */
+#define UJ_SSE_RING_BYTES    (2 * 1024 * 1024) /* bytes of one topic's ring (oldest events go first) */
+#define UJ_SSE_WRITE_TIMEOUT_S 60   /* a stream whose client takes nothing this long is closed */
+#define UJ_SSE_INPUT_MAX     4096   /* bytes a client may send on a stream before reading stops */
+#define UJ_SSE_BUFFER_MIN    1024   /* --sse-buffer range */
+#define UJ_SSE_BUFFER_LIMIT  (64 * 1024 * 1024)
 #define UJ_BOARD_ROWS_MAX    5000   /* rows of one public scoreboard snapshot */
 
 #endif

@@ -16,15 +16,16 @@ ALLOWED = {
     "core": set(),
     "store": {"core"},
     "exam": {"core", "store", "catalog/bank.h", "catalog/exam.h"},
-    "catalog": {"core", "store/db.h", "auth/cred.h", "exam/paper.h", "exam/scoring.h",
+    "catalog": {"core", "store/db.h", "store/event.h", "store/writer.h", "auth/cred.h", "exam/paper.h", "exam/scoring.h",
                 "exam/registry.h"},
     "report": {"core", "store/db.h", "store/chain.h", "catalog", "exam/paper.h", "exam/scoring.h",
                "exam/ranking.h"},
     "auth": {"core", "store", "exam"},
+    "proctor": {"core", "store", "exam", "auth", "http/sse.h"},
     "http": {"core", "auth/principal.h"},
-    "api": {"core", "store/db.h", "http", "auth", "exam", "catalog/enrol.h", "catalog/catalog.h", "report", "store/chain.h"},
-    "app": {"core", "store", "exam", "catalog", "auth", "http", "api"},
-    "cli": {"core", "store", "exam", "catalog", "report", "auth", "http", "api", "app"},
+    "api": {"core", "store/db.h", "http", "auth", "exam", "catalog/enrol.h", "catalog/catalog.h", "catalog/sitting.h", "report", "store/chain.h", "proctor"},
+    "app": {"core", "store", "exam", "catalog", "auth", "http", "api", "proctor"},
+    "cli": {"core", "store", "exam", "catalog", "report", "auth", "http", "api", "app", "proctor"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

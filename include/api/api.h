@@ -11,6 +11,7 @@
 #include "auth/staffauth.h"
 #include "exam/attempt.h"
 #include "http/route.h"
+#include "proctor/proctor.h"
 
 #include <event2/http.h>
 
@@ -20,11 +21,16 @@ struct api {
 	struct auth_rt *auth;
 	struct staff_rt *staff;   /* staff accounts and sessions */
 	struct worker_pool *pool; /* slow work: hashing, heavy reads (tctx: sqlite3 *) */
+	struct proctor *pr;       /* sittings, dashboards, proctor actions */
 	const char *db_path;      /* for the candidate import's own connection */
 	/* Reload an exam into RAM after its papers were redrawn (the catalog
 	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
 	 * runs without a watcher (blueprint changes are then refused). */
 	void (*reload_exam)(void *ctx, int64_t exam_id, void (*fn)(void *arg, int ok), void *arg);
+	/* Load what changed in the catalog (a sitting change) into RAM now,
+	 * then fn(arg, ok) on the loop; NULL without a watcher (the change
+	 * then shows after a restart). Same ctx as reload_exam. */
+	void (*catalog_sync)(void *ctx, void (*fn)(void *arg, int ok), void *arg);
 	void *reload_ctx;
 	uint8_t key[CRED_KEY_LEN]; /* server key: candidate passwords at import */
 	size_t max_body;
@@ -111,6 +117,31 @@ void api_admin_results(void *app, struct evhttp_request *req, const struct princ
 		       const char *rest);
 void api_admin_results_csv(void *app, struct evhttp_request *req, const struct principal *p,
 			   const char *rest);
+void api_admin_sittings(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_admin_sitting_create(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
+void api_admin_sitting_edit(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest);
+void api_admin_sitting_assign(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
+
+/* Proctoring (api/proctor.c). */
+extern const struct errtext_table proctor_errors;
+void api_proctor_sittings(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_proctor_sitting(void *app, struct evhttp_request *req, const struct principal *p,
+			 const char *rest);
+void api_proctor_events(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_proctor_log(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_proctor_report(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_proctor_action(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_incidents(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
 
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
  * stolen): every problem of a body or file at once. */

@@ -65,6 +65,8 @@ struct server {
 	struct auth_rt auth;
 	struct staff_rt staff;
 	struct worker_pool *pool;
+	struct sse_hub *sse;     /* event streams: dashboards, the scoreboard */
+	struct proctor *pr;      /* the proctoring domain */
 	struct api api;
 	struct httpd http;
 	struct httpd redirect;  /* the HTTP->HTTPS redirect front (cfg.redirect_http) */

@@ -49,6 +49,7 @@ struct login_req {
 	const char *exam, *regno, *password;
 	const char *token; /* sitting token; NULL or "" when not given */
 	const char *peer;  /* client address, for rate limits and the audit log */
+	const char *fp;    /* a short browser fingerprint (the seat); NULL = none */
 };
 
 /* As attempt_then_fn: ok = 0 when the writer left the operation out. */
@@ -66,6 +67,11 @@ void session_free(struct auth_rt *a);
 enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, int64_t now,
 				 char token[CRED_TOKEN_LEN + 1], struct rt_candidate **cand,
 				 session_then_fn then, void *arg);
+/* End the candidate's active session for a proctor (who, reason): its
+ * holder gets 401 session_reset; the candidate logs in again (on a spare
+ * PC) and resumes. then runs once that is durable. */
+void session_reset(struct auth_rt *a, struct rt_candidate *c, struct actor who, const char *reason,
+		   int64_t now, session_then_fn then, void *arg);
 /* End the candidate's active session; then runs once that is durable. */
 void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, session_then_fn then,
 		    void *arg);

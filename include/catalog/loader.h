@@ -23,13 +23,20 @@ struct loader {
 	int64_t catalog_version;
 };
 
-/* New exams and candidates, to be merged on the loop thread. */
+/* New exams and candidates, to be merged on the loop thread; and every
+ * sitting with every candidate's sitting as the database has them now
+ * (sittings change in place, so each load reads them whole). */
 struct load_batch {
 	struct rt_exam **exams;
 	size_t n_exams;
 	struct rt_candidate *cands; /* linked through all_next */
 	size_t n_cands;
 	int64_t catalog_version;
+	int has_sittings;           /* sittings and cand_sitting were read */
+	struct rt_sitting *sittings; /* array of n_sittings (exam set, next unused) */
+	size_t n_sittings;
+	struct hmap cand_sitting;   /* candidate id -> sitting id (intptr_t), assigned ones */
+	int64_t *cand_ids;          /* the keys of cand_sitting */
 };
 
 void loader_init(struct loader *L);
@@ -37,8 +44,23 @@ void loader_free(struct loader *L);
 /* Load everything added since the last call (in one read transaction).
  * Returns 0 or -1 with err. */
 int loader_load(struct loader *L, sqlite3 *db, struct load_batch *b, char *err, size_t errlen);
-/* Insert a batch into the registry (loop thread) and free the batch shell. */
+/* Insert a batch into the registry (loop thread) and free the batch shell.
+ * Sittings are matched by id and updated in place (the proctor domain keeps
+ * pointers to them and owns their live field); new ones are added at the
+ * end of their exam's list; none is ever freed here. The runtime changes a
+ * sitting's token, started_at and closed_at in RAM before its writer stores
+ * them, so the database's values are taken only when its token_at,
+ * started_at or closed_at is newer than or equal to RAM's: a reload never
+ * puts back an older token. Every candidate's sitting pointer and every
+ * sitting's n_candidates are set from the batch. */
 void loader_merge(struct registry *r, struct load_batch *b);
+/* Free a batch that will not be merged. */
+void loader_batch_free(struct load_batch *b);
+/* Apply one sitting row as loader_merge does: update dst in place from src
+ * (fields an admin sets always; token with prev_token and token_at only if
+ * src's token_at >= dst's; started_at, closed_at only if src's >= dst's).
+ * Pure; for the unit tests. */
+void loader_sitting_update(struct rt_sitting *dst, const struct rt_sitting *src);
 /* Start-up only: load attempts, answers and sessions of all registered
  * candidates. Returns 0 or -1 with err. */
 int loader_load_state(sqlite3 *db, struct registry *r, char *err, size_t errlen);

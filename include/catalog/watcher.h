@@ -24,6 +24,12 @@ typedef void (*watcher_reload_fn)(void *arg, int ok);
  * paper, after a staff edit redrew them) and put it into the registry on
  * the loop, then fn(arg, ok) there. Any thread. */
 void watcher_reload(struct watcher *w, int64_t exam_id, watcher_reload_fn fn, void *arg);
+/* Ask the thread to load what changed in the catalog now (as its poll
+ * does: new exams and candidates, every sitting and assignment), merge it on
+ * the loop, then fn(arg, 1) there; fn(arg, 0) if the watcher stops first.
+ * For a staff change of the catalog (sittings) whose reply must follow RAM.
+ * Any thread. */
+void watcher_sync(struct watcher *w, watcher_reload_fn fn, void *arg);
 /* Stop and join the thread (NULL: nothing). */
 void watcher_stop(struct watcher *w);
 

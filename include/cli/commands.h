@@ -10,6 +10,8 @@ int cmd_staff(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 /* ujian backup --db F --out F2 [--key K] (cmd_backup.c) */
 int cmd_backup(int argc, char **argv);
+/* ujian sitting add|list|assign|proctor|token (cmd_sitting.c) */
+int cmd_sitting(int argc, char **argv);
 /* ujian cert self-signed --out DIR --name HOST (cmd_cert.c) */
 int cmd_cert(int argc, char **argv);
 

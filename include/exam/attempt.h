@@ -89,6 +89,26 @@ void attempt_position(struct exam_rt *x, struct rt_candidate *c, int n, int64_t 
  * finished it (the candidate, or the system at the deadline). */
 void attempt_finish(struct exam_rt *x, struct rt_candidate *c, enum finish_reason why,
 		    int64_t finished_at, attempt_then_fn then, void *arg);
+/* End c's running attempt by a staff member (who) for reason (may be
+ * NULL): why = FINISH_PROCTOR (scored as usual) or FINISH_DISQUALIFIED
+ * (scores kept for the record, never passing). A pause ends with it. */
+void attempt_end_by(struct exam_rt *x, struct rt_candidate *c, enum finish_reason why,
+		    struct actor who, const char *reason, int64_t now, attempt_then_fn then,
+		    void *arg);
+/* Pause c's running attempt (not paused) at now: its clock stops, its timer
+ * too; answers are refused (409 paused) until attempt_resume, which credits
+ * the paused time to c (time ledger "pause") and re-arms the timer. The
+ * reason is shown to the candidate and stored with the events. */
+void attempt_pause(struct exam_rt *x, struct rt_candidate *c, struct actor who, const char *reason,
+		   int64_t now, attempt_then_fn then, void *arg);
+void attempt_resume(struct exam_rt *x, struct rt_candidate *c, struct actor who, const char *reason,
+		    int64_t now, attempt_then_fn then, void *arg);
+/* Give c's running attempt delta_ms more time: a time-ledger row and an
+ * event of kind (static: "proctor_extend", "proctor_credit"), by who, with
+ * reason; the deadline and timer move. */
+void attempt_credit(struct exam_rt *x, struct rt_candidate *c, int64_t delta_ms, const char *kind,
+		    struct actor who, const char *reason, int64_t now, attempt_then_fn then,
+		    void *arg);
 /* then runs once everything submitted for c so far is durable (at once if
  * nothing is in flight), with ok = 0 if c is broken. */
 void attempt_when_durable(struct exam_rt *x, struct rt_candidate *c, attempt_then_fn then,

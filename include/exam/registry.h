@@ -108,7 +108,7 @@ enum finish_reason {
 extern const char *const attempt_status_names[ATT_STATUS_MAX];
 extern const char *const finish_reason_names[FINISH_REASON_MAX];
 
-enum session_state { SES_ACTIVE, SES_REPLACED };
+enum session_state { SES_ACTIVE, SES_REPLACED, SES_RESET /* ended by a proctor */ };
 
 struct rt_session {
 	uint8_t hash[UJ_HASH_LEN];
@@ -162,6 +162,11 @@ struct rt_candidate {
 };
 
 struct registry {
+	/* Called on the loop after the catalog changed RAM (new exams,
+	 * candidates, sittings, a reloaded exam): the proctor domain attaches
+	 * its state. NULL: nobody listens. */
+	void (*changed)(void *arg);
+	void *changed_arg;
 	struct hmap exams;    /* code -> rt_exam */
 	struct hmap sessions; /* token hash -> rt_session */
 	struct rt_candidate *all; /* every candidate */
@@ -184,10 +189,16 @@ struct rt_session *registry_session_add(struct registry *r, struct rt_candidate 
 					enum session_state state);
 /* Remove the candidate's active session (logout). */
 void registry_session_end(struct registry *r, struct rt_candidate *cand);
+/* End the candidate's active session by a proctor: it is kept among the
+ * replaced ones with state SES_RESET, so its holder is told why. */
+void registry_session_reset(struct registry *r, struct rt_candidate *cand);
 
 /* Replace e's definition by def (same code, bank and sections: papers are
  * unchanged) and re-resolve every candidate's pass rule (loop thread). */
 void registry_exam_redefine(struct rt_exam *e, const struct exam_def *def);
+
+/* Tell the registry's listener (if any) that the catalog changed it. */
+void registry_changed(struct registry *r);
 
 /* Deadline of a started attempt. */
 int64_t registry_deadline(const struct rt_candidate *c);

@@ -53,6 +53,10 @@ int sse_subscribe(struct sse_topic *t, struct evhttp_request *req);
  * kept in the ring and written to every stream not behind. Returns the id. */
 uint64_t sse_publish(struct sse_topic *t, const char *event, const char *data, size_t len);
 
+/* The heartbeat period in ms (default UJ_SSE_HEARTBEAT_S seconds); for
+ * tests, which cannot wait 15 s. ms > 0. */
+void sse_hub_set_heartbeat_ms(struct sse_hub *h, int ms);
+
 /* Streams open on t; on the whole hub. */
 int sse_topic_streams(const struct sse_topic *t);
 int sse_hub_streams(const struct sse_hub *h);

@@ -131,6 +131,8 @@ void api_admin_candidates(void *app, struct evhttp_request *req, const struct pr
 							     : json_null());
 		json_object_set_new(row, "deadline_at",
 				    clock_json(c->status == ATT_IN_PROGRESS ? registry_deadline(c) : 0));
+		json_object_set_new(row, "sitting", c->sitting ? json_string(c->sitting->code) : json_null());
+		json_object_set_new(row, "room", c->sitting ? json_string(c->sitting->room) : json_null());
 		json_array_append_new(list, row);
 	}
 	http_reply_json(req, 200, json_pack("{s:s,s:o}", "exam", e->def.code, "candidates", list));

@@ -89,13 +89,20 @@ static void api_then_attempt(struct rt_candidate *c, int ok, void *arg)
  * client's periodic re-sync (the full paper is tens of kilobytes). */
 static void api_then_clock(struct rt_candidate *c, int ok, void *arg)
 {
+	struct api_req *r = arg;
 	int64_t now = clock_now_ms();
-	if (!ok)
-		api_broken(arg);
-	else if (c->status == ATT_IN_PROGRESS)
-		http_reply_json(arg, 200, json_pack("{s:o}", "attempt", render_clock(c, now)));
-	else
-		http_reply_json(arg, 200, render_attempt_idle(c, now));
+	json_t *doc;
+	if (!ok) {
+		api_broken(r->req);
+		free(r);
+		return;
+	}
+	doc = c->status == ATT_IN_PROGRESS ? json_pack("{s:o}", "attempt", render_clock(c, now))
+					   : render_attempt_idle(c, now);
+	/* The proctors' broadcasts ride on the light poll. */
+	json_object_set_new(doc, "notices", proctor_notices_json(r->a->pr, c));
+	http_reply_json(r->req, 200, doc);
+	free(r);
 }
 
 static void api_then_logout(struct rt_candidate *c, int ok, void *arg)
@@ -160,13 +167,14 @@ static const int api_login_status[LOGIN_OUTCOME_MAX] = {
 	[LOGIN_UNAVAILABLE] = 500,
 };
 
-/* POST /api/v1/candidate/login {"exam","registration_no","password","token"?}. */
+/* POST /api/v1/candidate/login {"exam","registration_no","password","token"?,
+ * "fp"?}. */
 void api_login(void *app, struct evhttp_request *req, const struct principal *p, const char *rest)
 {
-	static const char *const keys[] = { "exam", "registration_no", "password", "token" };
+	static const char *const keys[] = { "exam", "registration_no", "password", "token", "fp" };
 	struct api *a = app;
 	json_t *body, *v;
-	const char *f[4] = { NULL, NULL, NULL, NULL }, *key;
+	const char *f[5] = { NULL, NULL, NULL, NULL, NULL }, *key;
 	char peer[UJ_PEER_MAX + 1];
 	struct api_login_ctx *lc;
 	struct rt_candidate *c;
@@ -178,10 +186,10 @@ void api_login(void *app, struct evhttp_request *req, const struct principal *p,
 		return;
 	json_object_foreach(body, key, v) {
 		int known = 0;
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 5; i++)
 			if (strcmp(key, keys[i]) == 0) {
 				known = 1;
-				if (!json_is_string(v) && !(i == 3 && json_is_null(v))) {
+				if (!json_is_string(v) && !(i >= 3 && json_is_null(v))) {
 					char d[96];
 					snprintf(d, sizeof d, "Isian \"%s\" harus berupa teks.", key);
 					http_reply_error(req, 400, "invalid_request", d);
@@ -205,7 +213,7 @@ void api_login(void *app, struct evhttp_request *req, const struct principal *p,
 	lc = xcalloc(1, sizeof *lc);
 	lc->req = req;
 	{
-		struct login_req r = { f[0], f[1], f[2], f[3], peer };
+		struct login_req r = { f[0], f[1], f[2], f[3], peer, f[4] };
 		out = session_login(a->auth, &r, clock_now_ms(), lc->token, &c, api_then_login, lc);
 	}
 	if (out != LOGIN_OK) {
@@ -236,6 +244,11 @@ void api_start(void *app, struct evhttp_request *req, const struct principal *p,
 			http_reply_error(req, 403, "exam_closed", NULL);
 			return;
 		}
+		if (proctor_must_wait(c)) {
+			evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "3");
+			http_reply_error(req, 409, "waiting", NULL);
+			return;
+		}
 		attempt_start(a->x, c, now, api_then_paper, api_req_new(a, req));
 		return;
 	}
@@ -260,7 +273,7 @@ void api_attempt(void *app, struct evhttp_request *req, const struct principal *
 	}
 	attempt_expire_if_due(a->x, p->cand, clock_now_ms());
 	if (clock_only)
-		attempt_when_durable(a->x, p->cand, api_then_clock, req);
+		attempt_when_durable(a->x, p->cand, api_then_clock, api_req_new(a, req));
 	else
 		attempt_when_durable(a->x, p->cand, api_then_attempt, api_req_new(a, req));
 }
@@ -294,6 +307,12 @@ static int api_not_running(struct api *a, struct evhttp_request *req, struct rt_
 	}
 	if (attempt_expire_if_due(a->x, c, now)) {
 		http_reply_error(req, 409, "attempt_closed", NULL);
+		return 1;
+	}
+	if (c->paused_at) {
+		http_reply_error(req, 409, "paused", c->pause_reason && *c->pause_reason
+							      ? c->pause_reason
+							      : NULL);
 		return 1;
 	}
 	return 0;
@@ -434,6 +453,10 @@ void api_finish(void *app, struct evhttp_request *req, const struct principal *p
 	(void)rest;
 	if (c->status == ATT_NOT_STARTED) {
 		http_reply_error(req, 409, "not_started", NULL);
+		return;
+	}
+	if (c->status == ATT_IN_PROGRESS && c->paused_at) {
+		http_reply_error(req, 409, "paused", NULL);
 		return;
 	}
 	if (!attempt_expire_if_due(a->x, c, now)) {

@@ -39,6 +39,7 @@ static const struct route api_rows[] = {
 	{ POST, "/api/v1/attempt/finish", ROUTE_EXACT, CANDIDATE, 0, 0, 1, api_finish },
 	{ GET, "/api/v1/attempt/result", ROUTE_EXACT, CANDIDATE, 0, 0, 1, api_result },
 	{ GET, RENDER_IMAGE_PREFIX, ROUTE_PREFIX, CANDIDATE, 0, 1, 0, api_image },
+	{ POST, "/api/v1/attempt/incidents", ROUTE_EXACT, CANDIDATE, 0, 0, 1, api_incidents },
 	/* staff (api/staff.c): sessions and accounts */
 	{ POST, S "/login", EXACT, ANYONE, 0, 0, 1, api_staff_login },
 	{ POST, S "/logout", EXACT, STAFF, ANYROLE, 1, 1, api_staff_logout },
@@ -75,6 +76,24 @@ static const struct route api_rows[] = {
 	{ GET, S "/audit/verify", EXACT, STAFF, ADMIN, 1, 0, api_admin_audit_verify },
 	{ GET, S "/exams/*/results.xlsx", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_admin_results_xlsx },
+	/* staff (api/admin_sittings.c): the sittings of an exam */
+	{ GET, S "/exams/*/sittings", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
+	  api_admin_sittings },
+	{ POST, S "/exams/*/sittings", PATTERN, STAFF, ADMIN, 1, 1, api_admin_sitting_create },
+	{ PUT, S "/exams/*/sittings/*", PATTERN, STAFF, ADMIN, 1, 1, api_admin_sitting_edit },
+	{ PUT, S "/exams/*/sittings/*/candidates", PATTERN, STAFF, ADMIN, 1, 1,
+	  api_admin_sitting_assign },
+	/* staff (api/proctor.c): sittings, the live dashboard, actions */
+	{ GET, S "/sittings", EXACT, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0, api_proctor_sittings },
+	{ GET, S "/sittings/*", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
+	  api_proctor_sitting },
+	{ GET, S "/sittings/*/events", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
+	  api_proctor_events },
+	{ GET, S "/sittings/*/log", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
+	  api_proctor_log },
+	{ GET, S "/sittings/*/report", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
+	  api_proctor_report },
+	{ POST, S "/sittings/*/actions", PATTERN, STAFF, ADMIN | PROCTOR, 1, 1, api_proctor_action },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");
@@ -113,6 +132,7 @@ const char api_broken_detail[] = "Silakan hubungi pengawas.";
 
 static const struct route_refusal api_unauthorized = { 401, "unauthorized", NULL };
 static const struct route_refusal api_replaced = { 401, "session_replaced", NULL };
+static const struct route_refusal api_reset = { 401, "session_reset", NULL };
 static const struct route_refusal api_expired = { 401, "session_expired", NULL };
 static const struct route_refusal api_broken = { 500, "internal", api_broken_detail };
 static const struct route_refusal api_csrf = { 403, "csrf", NULL };
@@ -134,6 +154,18 @@ static const struct route_refusal *api_auth_staff(struct api *a, struct evhttp_r
 	return NULL;
 }
 
+/* A candidate's request arrived: the dashboard's "online" and "last
+ * activity". Observers hear only of a return from offline (the proctor
+ * domain's timer notices the opposite), so the hot path stays cheap. */
+static void api_seen(struct api *a, struct rt_candidate *c)
+{
+	int64_t now = clock_now_ms();
+	int was_offline = now - c->last_seen > UJ_ONLINE_GRACE_MS;
+	c->last_seen = now;
+	if (was_offline)
+		attempt_notify(a->x, c, EXC_SEEN);
+}
+
 static const struct route_refusal *api_authenticate(void *app, struct evhttp_request *req,
 						    const struct route *r, struct principal *p)
 {
@@ -152,12 +184,15 @@ static const struct route_refusal *api_authenticate(void *app, struct evhttp_req
 		return api_auth_staff(a, req, tok, len, 1, p);
 	if (refused)
 		return strcmp(refused, "session_replaced") == 0	 ? &api_replaced
+		       : strcmp(refused, "session_reset") == 0	 ? &api_reset
 		       : strcmp(refused, "session_expired") == 0 ? &api_expired
 								 : &api_unauthorized;
 	/* A candidate whose write was left out is served nothing until a
 	 * restart (exam/registry.h: broken). */
 	if (p->kind == PRINCIPAL_CANDIDATE && p->cand->broken)
 		return &api_broken;
+	if (p->kind == PRINCIPAL_CANDIDATE)
+		api_seen(a, p->cand);
 	return NULL;
 }
 

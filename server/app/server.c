@@ -183,6 +183,20 @@ static void server_reload_exam(void *ctx, int64_t exam_id, void (*fn)(void *arg,
 	watcher_reload(ctx, exam_id, fn, arg);
 }
 
+/* registry.changed: the catalog watcher merged new exams, candidates or
+ * sittings, or reloaded an exam. */
+static void server_catalog_changed(void *arg)
+{
+	struct server *s = arg;
+	proctor_catalog_changed(s->pr);
+}
+
+/* api.catalog_sync: the catalog watcher loads what changed now. */
+static void server_catalog_sync(void *ctx, void (*fn)(void *arg, int ok), void *arg)
+{
+	watcher_sync(ctx, fn, arg);
+}
+
 /* Load catalog and state, then run crash recovery (before the writer). */
 static int server_load(struct server *s, char *err, size_t errlen)
 {
@@ -198,6 +212,9 @@ static int server_load(struct server *s, char *err, size_t errlen)
 	}
 	loader_merge(&s->x.reg, &b);
 	if (loader_load_state(db, &s->x.reg, err, errlen) || attempt_recover(&s->x, db, err, errlen))
+		goto out;
+	proctor_catalog_changed(s->pr);
+	if (proctor_load(s->pr, db, err, errlen))
 		goto out;
 	rc = 0;
 out:
@@ -267,6 +284,11 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		goto out;
 	}
 	s->x.base = s->base;
+	s->sse = sse_hub_new(s->base, UJ_SSE_SUBSCRIBERS_MAX, UJ_SSE_BUFFER_MAX);
+	s->pr = proctor_new(&s->x, &s->auth, s->sse);
+	s->x.reg.changed = server_catalog_changed;
+	s->x.reg.changed_arg = s;
+	http_errors_add(&proctor_errors);
 	if (server_load(s, err, errlen))
 		goto out;
 	s->mb = mailbox_new(s->base);
@@ -293,6 +315,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.auth = &s->auth;
 	s->api.staff = &s->staff;
 	s->api.pool = s->pool;
+	s->api.pr = s->pr;
 	s->api.db_path = cfg->db_path;
 	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
@@ -323,6 +346,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		if (!s->watcher)
 			goto out;
 		s->api.reload_exam = server_reload_exam;
+		s->api.catalog_sync = server_catalog_sync;
 		s->api.reload_ctx = s->watcher;
 	}
 	s->writer_watch = event_new(s->base, -1, EV_PERSIST, server_watch_writer, s);
@@ -368,6 +392,12 @@ void server_close(struct server *s)
 	s->w = s->x.w = NULL;
 	if (s->mb)
 		mailbox_drain(s->mb); /* replies for those commits */
+	/* The streams end before the HTTP fronts go. */
+	proctor_free(s->pr);
+	s->pr = NULL;
+	if (s->sse)
+		sse_hub_free(s->sse);
+	s->sse = NULL;
 	httpd_stop(&s->http);
 	httpd_stop(&s->redirect);
 	SSL_CTX_free(s->tls); /* connections held their own references */

@@ -21,6 +21,8 @@ static const struct errtext session_error_rows[] = {
 	{ "unauthorized", "Sesi tidak valid atau sudah berakhir. Silakan masuk kembali." },
 	{ "session_replaced",
 	  "Akun Anda telah masuk dari perangkat lain, sehingga sesi ini diakhiri." },
+	{ "session_reset",
+	  "Sesi Anda diakhiri oleh pengawas. Silakan login kembali di komputer yang ditunjuk." },
 	{ "invalid_credentials", "Nomor peserta atau kata sandi salah." },
 	{ "token_required", "Token ujian wajib diisi." },
 	{ "token_invalid", "Token ujian salah." },
@@ -43,19 +45,22 @@ const char *const login_outcome_codes[LOGIN_OUTCOME_MAX] = {
 
 /* ---- writer operations ------------------------------------------------- */
 
-enum session_op_kind { SOP_LOGIN, SOP_LOGIN_FAILED, SOP_LOGOUT, SOP_PASSWORD };
+enum session_op_kind { SOP_LOGIN, SOP_LOGIN_FAILED, SOP_LOGOUT, SOP_PASSWORD, SOP_RESET };
 
 struct session_op {
 	struct wr_op op;
 	enum session_op_kind kind;
 	int64_t cand_id;
 	struct rt_candidate *c;
+	struct exam_rt *x; /* for the observer */
 	session_then_fn then;
 	void *arg;
 	uint8_t hash[CRED_HASH_LEN];
 	char peer[UJ_PEER_MAX + 1];
 	int replaced;    /* login: an older session was replaced */
 	const char *why; /* failed login: static reason */
+	char fp[UJ_SEAT_FP_MAX + 1]; /* login: the browser's fingerprint */
+	char *reason;    /* reset: the proctor's reason (owned) */
 };
 
 static const char sql_replace[] =
@@ -95,6 +100,8 @@ static int session_apply(struct wr_tx *tx, struct wr_op *op)
 		if (wr_step(st))
 			break;
 		detail = json_pack("{s:s}", "peer", s->peer);
+		if (s->fp[0])
+			json_object_set_new(detail, "fp", json_string(s->fp));
 		if (s->replaced && session_event(tx, s, "session_replaced", detail))
 			break;
 		rc = session_event(tx, s, "login", detail);
@@ -116,6 +123,13 @@ static int session_apply(struct wr_tx *tx, struct wr_op *op)
 		sqlite3_bind_blob(st, 1, s->hash, CRED_HASH_LEN, SQLITE_STATIC);
 		rc = wr_step(st) || session_event(tx, s, "logout", NULL) ? -1 : 0;
 		break;
+	case SOP_RESET:
+		if (!(st = wr_stmt(tx, sql_logout)))
+			break;
+		sqlite3_bind_blob(st, 1, s->hash, CRED_HASH_LEN, SQLITE_STATIC);
+		detail = json_pack("{s:s}", "reason", s->reason ? s->reason : "");
+		rc = wr_step(st) || session_event(tx, s, "session_reset", detail) ? -1 : 0;
+		break;
 	}
 	json_decref(detail);
 	return rc;
@@ -134,6 +148,15 @@ static void session_op_done(struct wr_op *op)
 	}
 	if (s->then)
 		s->then(s->c, !s->c->broken, s->arg);
+	if (!op->failed && (s->kind == SOP_LOGIN || s->kind == SOP_LOGOUT || s->kind == SOP_RESET))
+		attempt_notify(s->x, s->c, s->kind == SOP_LOGIN ? EXC_LOGIN : EXC_SESSION);
+}
+
+static void session_op_release(struct wr_op *op)
+{
+	struct session_op *s = (struct session_op *)op;
+	free(s->reason);
+	free(s);
 }
 
 /* A new operation of kind for candidate c at now (not yet submitted). */
@@ -143,6 +166,7 @@ static struct session_op *session_op_new(struct rt_candidate *c, enum session_op
 	struct session_op *s = xcalloc(1, sizeof *s);
 	wr_op_init(&s->op, session_apply, actor_candidate(c->id), now);
 	s->op.done = session_op_done;
+	s->op.release = session_op_release;
 	s->op.pending = &c->pending;
 	s->kind = kind;
 	s->cand_id = c->id;
@@ -193,6 +217,30 @@ static int session_token_ok(const char *want, const char *got)
 	return CRYPTO_memcmp(w, g, n) == 0;
 }
 
+/* 1 if c must give a token: its sitting's when the exam uses sitting
+ * tokens and c has a sitting, else the exam-level one if set. */
+static int session_needs_token(const struct rt_candidate *c)
+{
+	if (c->exam->def.sitting_token && c->sitting)
+		return 1;
+	return c->exam->def.token[0] != '\0';
+}
+
+/* 1 if got is the token c must give at now: the sitting's current token, or
+ * its previous one within UJ_TOKEN_GRACE_MS of a rotation; else the
+ * exam-level token. Constant time in the token's bytes. */
+static int session_token_matches(const struct rt_candidate *c, const char *got, int64_t now)
+{
+	const struct rt_sitting *st = c->sitting;
+	if (c->exam->def.sitting_token && st) {
+		int ok = session_token_ok(st->token, got);
+		if (st->prev_token[0] && now - st->token_at <= UJ_TOKEN_GRACE_MS)
+			ok |= session_token_ok(st->prev_token, got);
+		return ok;
+	}
+	return session_token_ok(c->exam->def.token, got);
+}
+
 /* Count a failed login against the address and (if known) the candidate,
  * whose audit log records it. */
 static void session_failed(struct auth_rt *a, const struct login_req *r, const char *rkey,
@@ -241,18 +289,25 @@ enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, i
 		return LOGIN_UNAVAILABLE;
 	if (c->status == ATT_NOT_STARTED && !attempt_exam_open(e, now))
 		return LOGIN_EXAM_CLOSED;
-	if (e->def.token[0]) {
+	if (session_needs_token(c)) {
 		if (!r->token || !*r->token)
 			return LOGIN_TOKEN_REQUIRED;
-		if (!session_token_ok(e->def.token, r->token)) {
+		if (!session_token_matches(c, r->token, now)) {
 			session_failed(a, r, rkey, rlen, c, "token_invalid", now);
 			return LOGIN_TOKEN_INVALID;
 		}
 	}
 	s = session_op_new(c, SOP_LOGIN, now);
+	s->x = a->x;
 	cred_new_token(token, s->hash);
 	s->replaced = c->session != NULL;
 	str_copy(s->peer, sizeof s->peer, r->peer);
+	if (r->fp && text_is_ident(r->fp, UJ_SEAT_FP_MAX, "a0", 1))
+		str_copy(s->fp, sizeof s->fp, r->fp);
+	/* The seat: where the candidate sits now, for the proctor. */
+	str_copy(c->seat_addr, sizeof c->seat_addr, r->peer);
+	str_copy(c->seat_fp, sizeof c->seat_fp, s->fp);
+	c->logged_in_at = now;
 	s->then = then;
 	s->arg = arg;
 	registry_session_add(&a->x->reg, c, s->hash, now, SES_ACTIVE);
@@ -262,12 +317,29 @@ enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, i
 	return LOGIN_OK;
 }
 
+void session_reset(struct auth_rt *a, struct rt_candidate *c, struct actor who, const char *reason,
+		   int64_t now, session_then_fn then, void *arg)
+{
+	struct session_op *s;
+	assert(c->session);
+	s = session_op_new(c, SOP_RESET, now);
+	s->op.owner = who;
+	s->x = a->x;
+	memcpy(s->hash, c->session->hash, CRED_HASH_LEN);
+	s->reason = reason ? xstrdup(reason) : NULL;
+	s->then = then;
+	s->arg = arg;
+	registry_session_reset(&a->x->reg, c);
+	writer_submit(a->x->w, &s->op);
+}
+
 void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, session_then_fn then,
 		    void *arg)
 {
 	struct session_op *s;
 	assert(c->session);
 	s = session_op_new(c, SOP_LOGOUT, now);
+	s->x = a->x;
 	memcpy(s->hash, c->session->hash, CRED_HASH_LEN);
 	s->then = then;
 	s->arg = arg;
@@ -304,6 +376,8 @@ const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 		return "unauthorized";
 	if (ses->state == SES_REPLACED)
 		return "session_replaced";
+	if (ses->state == SES_RESET)
+		return "session_reset";
 	if (session_ended(a, ses->cand, clock_now_ms()))
 		return "session_expired";
 	memset(p, 0, sizeof *p);

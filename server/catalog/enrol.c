@@ -15,13 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum enrol_col { COL_REGNO, COL_NAME, COL_PASSWORD, COL_TRACK, COL_EXTRA, COL_MAX };
+enum enrol_col { COL_REGNO, COL_NAME, COL_PASSWORD, COL_TRACK, COL_EXTRA, COL_SITTING, COL_MAX };
 
 static const char *const enrol_col_names[COL_MAX] = { "registration_no", "name", "password",
-						      "track", "extra_time_s" };
+						      "track", "extra_time_s", "sitting" };
 
 struct enrol_row {
-	const char *regno, *name, *track;
+	const char *regno, *name, *track, *sitting;
+	int64_t sitting_id; /* 0: none */
 	char password[UJ_PASSWORD_MAX + 1];
 	int generated;
 	int extra_s;
@@ -59,7 +60,7 @@ static int enrol_header(const struct csv_record *h, int *col, struct errlist *er
 				found = k;
 		if (found < 0) {
 			errlist_add(errs, h->line, NULL, NULL,
-				    "unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s])",
+				    "unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s][,sitting])",
 				    h->fields[i]);
 			continue;
 		}
@@ -83,6 +84,19 @@ static int enrol_exists(sqlite3_stmt *st, int64_t exam_id, const char *regno)
 	sqlite3_bind_text(st, 2, regno, -1, SQLITE_STATIC);
 	found = sqlite3_step(st) == SQLITE_ROW;
 	return found;
+}
+
+/* The id of the exam's sitting code (0 if none). */
+static int64_t enrol_sitting(sqlite3_stmt *st, int64_t exam_id, const char *code)
+{
+	int64_t id = 0;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, exam_id);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
 }
 
 /* Validate one record into row, reporting every bad field to errs.
@@ -157,6 +171,8 @@ static int enrol_check_row(const struct csv_record *r, const int *col, const str
 		else
 			row->extra_s = (int)v;
 	}
+	row->sitting = f[COL_SITTING];
+	row->sitting_id = 0;
 	return errs->total == start ? 0 : -1;
 }
 
@@ -165,7 +181,8 @@ static int enrol_insert(sqlite3 *db, int64_t exam_id, int64_t version_id, struct
 {
 	sqlite3_stmt *c = db_prepare(db,
 				     "INSERT INTO candidates (exam_id, registration_no, name, track,"
-				     " extra_time_s, pw_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				     " extra_time_s, pw_hash, created_at, sitting_id)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 				     err, errlen);
 	sqlite3_stmt *p = db_prepare(db,
 				     "INSERT INTO papers (candidate_id, bank_version_id, seed, layout_json,"
@@ -189,6 +206,10 @@ static int enrol_insert(sqlite3 *db, int64_t exam_id, int64_t version_id, struct
 		sqlite3_bind_int(c, 5, rows[i].extra_s);
 		sqlite3_bind_blob(c, 6, rows[i].hash, CRED_HASH_LEN, SQLITE_STATIC);
 		sqlite3_bind_int64(c, 7, now);
+		if (rows[i].sitting_id)
+			sqlite3_bind_int64(c, 8, rows[i].sitting_id);
+		else
+			sqlite3_bind_null(c, 8);
 		ok = sqlite3_step(c) == SQLITE_DONE;
 		if (ok) {
 			sqlite3_reset(p);
@@ -238,7 +259,7 @@ int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *
 	struct pool_item *storage = NULL;
 	struct enrol_row *rows = NULL;
 	struct hmap seen;
-	sqlite3_stmt *exists = NULL;
+	sqlite3_stmt *exists = NULL, *sitting = NULL;
 	char err[1024], why[512];
 	size_t nrows = 0, errlen = sizeof err;
 	int col[COL_MAX], rc = -1, have_snap = 0, in_txn = 0;
@@ -275,7 +296,9 @@ int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *
 	have_snap = 1;
 	exists = db_prepare(db, "SELECT 1 FROM candidates WHERE exam_id = ? AND registration_no = ?",
 			    err, errlen);
-	if (!exists)
+	sitting = db_prepare(db, "SELECT id FROM sittings WHERE exam_id = ? AND code = ?", err,
+			     errlen);
+	if (!exists || !sitting)
 		goto out;
 	nrows = doc.nrecords - 1;
 	rows = xcalloc(nrows, sizeof *rows);
@@ -291,6 +314,10 @@ int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *
 			continue;
 		}
 		hmap_puts(&seen, rows[i].regno, &rows[i]);
+		if (*rows[i].sitting &&
+		    !(rows[i].sitting_id = enrol_sitting(sitting, exam_id, rows[i].sitting)))
+			errlist_add(errs, r->line, NULL, "sitting", "exam %s has no sitting \"%s\"",
+				    exam_code, rows[i].sitting);
 		if (enrol_exists(exists, exam_id, rows[i].regno))
 			errlist_add(errs, r->line, NULL, "registration_no",
 				    "\"%s\" is already registered for exam %s", rows[i].regno,
@@ -335,6 +362,7 @@ out:
 	if (in_txn)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(exists);
+	sqlite3_finalize(sitting);
 	if (rows) {
 		for (size_t i = 0; i < nrows; i++) {
 			paper_layout_free(&rows[i].paper);

@@ -363,20 +363,181 @@ out:
 	return rc;
 }
 
+/* Every sitting of the exams loaded (with its proctors) into b->sittings,
+ * and which loaded candidate is in which sitting into b->cand_sitting. */
+static int loader_sittings(struct loader *L, sqlite3 *db, struct load_batch *b, char *err,
+			   size_t errlen)
+{
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT id, exam_id, code, room, starts_at, rotate_min,"
+				      " start_together, token, prev_token, token_at, started_at,"
+				      " closed_at FROM sittings ORDER BY id",
+				      err, errlen);
+	struct hmap byid;
+	size_t cap = 0, ncand = 0;
+	int rc = -1;
+
+	hmap_init(&byid);
+	if (!st)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t exam_id = sqlite3_column_int64(st, 1);
+		struct loader_exam *le = hmap_get(&L->exams, &exam_id, sizeof exam_id);
+		struct rt_sitting *s;
+		if (!le)
+			continue; /* its exam did not load (reported there) */
+		if (b->n_sittings == cap) {
+			cap = cap ? 2 * cap : 16;
+			b->sittings = xrealloc(b->sittings, cap * sizeof *b->sittings);
+		}
+		s = &b->sittings[b->n_sittings++];
+		memset(s, 0, sizeof *s);
+		s->id = sqlite3_column_int64(st, 0);
+		s->exam = le->rt;
+		str_copy(s->code, sizeof s->code, (const char *)sqlite3_column_text(st, 2));
+		str_copy(s->room, sizeof s->room, (const char *)sqlite3_column_text(st, 3));
+		s->starts_at = sqlite3_column_int64(st, 4);
+		s->rotate_min = sqlite3_column_int(st, 5);
+		s->start_together = sqlite3_column_int(st, 6) != 0;
+		str_copy(s->token, sizeof s->token, (const char *)sqlite3_column_text(st, 7));
+		str_copy(s->prev_token, sizeof s->prev_token, (const char *)sqlite3_column_text(st, 8));
+		s->token_at = sqlite3_column_int64(st, 9);
+		s->started_at = sqlite3_column_int64(st, 10); /* NULL reads as 0 */
+		s->closed_at = sqlite3_column_int64(st, 11);
+	}
+	sqlite3_finalize(st);
+	/* The array is complete: its entries' ids can key the map. */
+	for (size_t i = 0; i < b->n_sittings; i++)
+		hmap_put(&byid, &b->sittings[i].id, sizeof(int64_t), &b->sittings[i]);
+	if (!(st = db_prepare(db, "SELECT sitting_id, staff_id FROM sitting_proctors"
+				  " ORDER BY sitting_id, staff_id",
+			      err, errlen)))
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t sid = sqlite3_column_int64(st, 0);
+		struct rt_sitting *s = hmap_get(&byid, &sid, sizeof sid);
+		if (s && s->n_proctors < UJ_SITTING_PROCTORS_MAX)
+			s->proctor[s->n_proctors++] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (!(st = db_prepare(db, "SELECT id, sitting_id FROM candidates WHERE sitting_id IS NOT NULL"
+				  " AND id <= ?",
+			      err, errlen)))
+		goto out;
+	sqlite3_bind_int64(st, 1, L->max_cand_id);
+	cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (ncand == cap) {
+			cap = cap ? 2 * cap : 256;
+			b->cand_ids = xrealloc(b->cand_ids, 2 * cap * sizeof *b->cand_ids);
+		}
+		b->cand_ids[2 * ncand] = sqlite3_column_int64(st, 0);
+		b->cand_ids[2 * ncand + 1] = sqlite3_column_int64(st, 1);
+		ncand++;
+	}
+	for (size_t i = 0; i < ncand; i++)
+		hmap_put(&b->cand_sitting, &b->cand_ids[2 * i], sizeof(int64_t),
+			 &b->cand_ids[2 * i + 1]);
+	b->has_sittings = 1;
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	hmap_free(&byid);
+	return rc;
+}
+
 int loader_load(struct loader *L, sqlite3 *db, struct load_batch *b, char *err, size_t errlen)
 {
 	int rc = -1;
 	memset(b, 0, sizeof *b);
+	hmap_init(&b->cand_sitting);
 	if (db_exec(db, "BEGIN", err, errlen))
 		return -1;
 	b->catalog_version = db_meta_get(db, "catalog_version");
-	if (loader_exams(L, db, b, err, errlen) || loader_candidates(L, db, b, err, errlen))
+	if (loader_exams(L, db, b, err, errlen) || loader_candidates(L, db, b, err, errlen) ||
+	    loader_sittings(L, db, b, err, errlen))
 		goto out;
 	L->catalog_version = b->catalog_version;
 	rc = 0;
 out:
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	return rc;
+}
+
+void loader_sitting_update(struct rt_sitting *dst, const struct rt_sitting *src)
+{
+	assert(dst->id == src->id);
+	str_copy(dst->code, sizeof dst->code, src->code);
+	str_copy(dst->room, sizeof dst->room, src->room);
+	dst->starts_at = src->starts_at;
+	dst->rotate_min = src->rotate_min;
+	dst->start_together = src->start_together;
+	dst->n_proctors = src->n_proctors;
+	memcpy(dst->proctor, src->proctor, sizeof dst->proctor);
+	/* What the runtime also changes: never go back to an older value. */
+	if (src->token_at >= dst->token_at) {
+		memcpy(dst->token, src->token, sizeof dst->token);
+		memcpy(dst->prev_token, src->prev_token, sizeof dst->prev_token);
+		dst->token_at = src->token_at;
+	}
+	if (src->started_at >= dst->started_at)
+		dst->started_at = src->started_at;
+	if (src->closed_at >= dst->closed_at)
+		dst->closed_at = src->closed_at;
+}
+
+/* Loop thread: the batch's sittings into the registry (in place), then
+ * every candidate's sitting and every sitting's count. */
+static void loader_merge_sittings(struct registry *r, struct load_batch *b)
+{
+	struct hmap byid;
+	struct rt_exam *e;
+	struct rt_sitting *s;
+	struct rt_candidate *c;
+	size_t it = 0;
+
+	hmap_init(&byid);
+	while ((e = hmap_next(&r->exams, &it)))
+		for (s = e->sittings; s; s = s->next) {
+			hmap_put(&byid, &s->id, sizeof s->id, s);
+			s->n_candidates = 0;
+		}
+	for (size_t i = 0; i < b->n_sittings; i++) {
+		const struct rt_sitting *src = &b->sittings[i];
+		struct rt_sitting **tail;
+		if ((s = hmap_get(&byid, &src->id, sizeof src->id))) {
+			assert(s->exam == src->exam);
+			loader_sitting_update(s, src);
+			continue;
+		}
+		s = xcalloc(1, sizeof *s);
+		*s = *src;
+		s->next = NULL;
+		s->live = NULL;
+		s->n_candidates = 0;
+		for (tail = &s->exam->sittings; *tail; tail = &(*tail)->next)
+			;
+		*tail = s;
+		hmap_put(&byid, &s->id, sizeof s->id, s);
+	}
+	for (c = r->all; c; c = c->all_next) {
+		const int64_t *sid = hmap_get(&b->cand_sitting, &c->id, sizeof c->id);
+		c->sitting = sid ? hmap_get(&byid, sid, sizeof *sid) : NULL;
+		if (c->sitting && c->sitting->exam != c->exam)
+			c->sitting = NULL; /* cannot happen: the catalog checks it */
+		if (c->sitting)
+			c->sitting->n_candidates++;
+	}
+	hmap_free(&byid);
+}
+
+void loader_batch_free(struct load_batch *b)
+{
+	free(b->exams);
+	free(b->sittings);
+	free(b->cand_ids);
+	hmap_free(&b->cand_sitting);
+	memset(b, 0, sizeof *b);
 }
 
 void loader_merge(struct registry *r, struct load_batch *b)
@@ -393,8 +554,9 @@ void loader_merge(struct registry *r, struct load_batch *b)
 		r->all = c;
 		r->n_candidates++;
 	}
-	free(b->exams);
-	memset(b, 0, sizeof *b);
+	if (b->has_sittings)
+		loader_merge_sittings(r, b);
+	loader_batch_free(b);
 }
 
 int loader_parse_scores(const char *js, struct rt_candidate *c)

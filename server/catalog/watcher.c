@@ -33,15 +33,25 @@ struct watcher {
 struct watcher_mail {
 	struct registry *reg;
 	struct load_batch b;
+	struct watcher_reload *syncs; /* told once the batch is merged */
 };
 
-/* Loop thread: merge a loaded batch into the registry. */
+/* Loop thread: merge a loaded batch into the registry, then tell those who
+ * asked for a sync. */
 static void watcher_deliver(void *arg)
 {
 	struct watcher_mail *m = arg;
 	size_t ne = m->b.n_exams, nc = m->b.n_cands;
 	loader_merge(m->reg, &m->b);
-	log_info("catalog: picked up %zu new exam(s) and %zu new candidate(s)", ne, nc);
+	registry_changed(m->reg);
+	if (ne || nc)
+		log_info("catalog: picked up %zu new exam(s) and %zu new candidate(s)", ne, nc);
+	while (m->syncs) {
+		struct watcher_reload *next = m->syncs->next;
+		m->syncs->fn(m->syncs->arg, 1);
+		free(m->syncs);
+		m->syncs = next;
+	}
 	free(m);
 }
 
@@ -57,6 +67,7 @@ static void watcher_deliver_reload(void *arg)
 {
 	struct watcher_reload_mail *m = arg;
 	int ok = m->ok && loader_apply_reload(m->reg, &m->r) == 0;
+	registry_changed(m->reg);
 	if (ok)
 		log_info("catalog: exam %lld reloaded with %zu new paper(s)", (long long)m->req.exam_id,
 			 m->r.n);
@@ -65,13 +76,23 @@ static void watcher_deliver_reload(void *arg)
 	free(m);
 }
 
-/* Watcher thread: serve the reload requests taken from the list. */
-static void watcher_serve_reloads(struct watcher *w, struct watcher_reload *list)
+/* Watcher thread: serve the reload requests taken from the list; sync
+ * requests (exam_id 0) move to *syncs, in order. */
+static void watcher_serve_reloads(struct watcher *w, struct watcher_reload *list,
+				  struct watcher_reload **syncs)
 {
 	char err[512];
 	while (list) {
 		struct watcher_reload *next = list->next;
-		struct watcher_reload_mail *m = xcalloc(1, sizeof *m);
+		struct watcher_reload_mail *m;
+		if (list->exam_id == 0) {
+			list->next = NULL;
+			*syncs = list;
+			syncs = &list->next;
+			list = next;
+			continue;
+		}
+		m = xcalloc(1, sizeof *m);
 		m->reg = w->reg;
 		m->req = *list;
 		m->ok = loader_reload_exam(w->loader, w->db, list->exam_id, &m->r, err, sizeof err) == 0;
@@ -81,6 +102,11 @@ static void watcher_serve_reloads(struct watcher *w, struct watcher_reload *list
 		free(list);
 		list = next;
 	}
+}
+
+void watcher_sync(struct watcher *w, watcher_reload_fn fn, void *arg)
+{
+	watcher_reload(w, 0, fn, arg);
 }
 
 void watcher_reload(struct watcher *w, int64_t exam_id, watcher_reload_fn fn, void *arg)
@@ -100,6 +126,7 @@ void watcher_reload(struct watcher *w, int64_t exam_id, watcher_reload_fn fn, vo
 static void *watcher_main(void *arg)
 {
 	struct watcher *w = arg;
+	struct watcher_reload *syncs = NULL;
 	char err[512];
 
 	pthread_mutex_lock(&w->lock);
@@ -117,22 +144,34 @@ static void *watcher_main(void *arg)
 			struct watcher_reload *list = w->reloads;
 			w->reloads = NULL;
 			pthread_mutex_unlock(&w->lock);
-			watcher_serve_reloads(w, list);
+			watcher_serve_reloads(w, list, &syncs);
 		}
 		if (db_meta_get(w->db, "catalog_version") != w->loader->catalog_version) {
 			struct watcher_mail *m = xcalloc(1, sizeof *m);
 			m->reg = w->reg;
+			m->syncs = syncs;
+			syncs = NULL;
 			/* On failure, what was loaded before the problem is still
 			 * merged (the loader counts it as known); the rest is
 			 * retried at the next poll. */
 			if (loader_load(w->loader, w->db, &m->b, err, sizeof err))
 				log_warn("catalog: cannot load new exams or candidates: %s", err);
-			if (m->b.n_exams || m->b.n_cands) {
+			if (m->b.n_exams || m->b.n_cands || m->b.has_sittings || m->syncs) {
 				mailbox_post(w->mb, watcher_deliver, m);
 			} else {
-				free(m->b.exams);
+				loader_batch_free(&m->b);
 				free(m);
 			}
+		}
+		if (syncs) {
+			/* Nothing new since the last load, which is already posted:
+			 * the mailbox runs this after it. */
+			struct watcher_mail *m = xcalloc(1, sizeof *m);
+			m->reg = w->reg;
+			m->syncs = syncs;
+			hmap_init(&m->b.cand_sitting);
+			syncs = NULL;
+			mailbox_post(w->mb, watcher_deliver, m);
 		}
 		pthread_mutex_lock(&w->lock);
 	}

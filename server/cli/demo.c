@@ -7,6 +7,7 @@
 #include "store/db.h"
 #include "store/dblock.h"
 #include "catalog/enrol.h"
+#include "catalog/sitting.h"
 #include "core/mem.h"
 #include "auth/pwhash.h"
 #include "auth/staff.h"
@@ -64,7 +65,7 @@ static const struct demo_staff {
 	int scoped; /* assigned to the demo exam */
 } demo_staff_rows[] = {
 	{ "admin", "Admin BKPSDM (demo)", ROLE_ADMIN, 0 },
-	{ "pengawas", "Pengawas Ruang 1 (demo)", ROLE_PROCTOR, 1 },
+	{ "pengawas", "Pengawas Ruang 1 dan 2 (demo)", ROLE_PROCTOR, 1 },
 	{ "pansel", "Panitia Seleksi (demo)", ROLE_COMMITTEE, 0 },
 };
 
@@ -113,6 +114,69 @@ out:
 	return rc;
 }
 
+/* The demo's sittings: two rooms of the morning, both proctored by
+ * "pengawas"; the first half of the candidates (by registration) sit in the
+ * first. The exam asks for no token, so logging in stays as simple as
+ * before. */
+static const struct demo_sitting {
+	const char *code, *room;
+} demo_sittings[] = {
+	{ "R1-PAGI", "Ruang 1" },
+	{ "R2-PAGI", "Ruang 2" },
+};
+
+static int demo_build_sittings(sqlite3 *db, char *err, size_t errlen)
+{
+	const size_t ns = sizeof demo_sittings / sizeof *demo_sittings;
+	struct sitting_spec *spec = xcalloc(1, sizeof *spec);
+	sqlite3_stmt *st = db_prepare(db,
+				      "SELECT c.registration_no FROM candidates c JOIN exams e"
+				      " ON e.id = c.exam_id WHERE e.code = ? ORDER BY c.id",
+				      err, errlen);
+	char **regnos = NULL;
+	struct errlist errs;
+	size_t n = 0, cap = 0;
+	int rc = -1;
+
+	errlist_init(&errs, 1);
+	if (!st)
+		goto out;
+	sqlite3_bind_text(st, 1, DEMO_EXAM, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			regnos = xrealloc(regnos, cap * sizeof *regnos);
+		}
+		regnos[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	for (size_t i = 0; i < ns; i++) {
+		size_t from = n * i / ns, to = n * (i + 1) / ns;
+		memset(spec, 0, sizeof *spec);
+		str_copy(spec->code, sizeof spec->code, demo_sittings[i].code);
+		spec->has_room = 1;
+		str_copy(spec->room, sizeof spec->room, demo_sittings[i].room);
+		spec->has_proctors = 1;
+		spec->n_proctors = 1;
+		str_copy(spec->proctor[0], sizeof spec->proctor[0], "pengawas");
+		if (sitting_create(db, DEMO_EXAM, spec, actor_system(), NULL, &errs) ||
+		    (to > from && sitting_assign(db, DEMO_EXAM, spec->code,
+						 (const char *const *)regnos + from, to - from,
+						 actor_system(), NULL, &errs))) {
+			errlist_first(&errs, err, errlen);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(regnos[i]);
+	free(regnos);
+	sqlite3_finalize(st);
+	errlist_free(&errs);
+	free(spec);
+	return rc;
+}
+
 /* Build the demo database. Returns 0 or -1 with err. */
 static int demo_build(const char *dbp, const char *keyp, const char *dir, char *err, size_t errlen)
 {
@@ -135,7 +199,7 @@ static int demo_build(const char *dbp, const char *keyp, const char *dir, char *
 		goto out;
 	}
 	if (enrol_import(db, key, DEMO_EXAM, csv, out, err, errlen) ||
-	    demo_build_staff(db, dbp, err, errlen))
+	    demo_build_staff(db, dbp, err, errlen) || demo_build_sittings(db, err, errlen))
 		goto out;
 	rc = 0;
 out:
@@ -172,6 +236,29 @@ static void demo_print_staff(const char *dbp)
 		fclose(f);
 	}
 	free(path);
+}
+
+/* Print the demo exam's sittings (sesi). */
+static void demo_print_sittings(const char *dbp)
+{
+	char err[256];
+	sqlite3 *db = db_open(dbp, DB_OPEN_READONLY, err, sizeof err);
+	json_t *list = db ? sitting_list_json(db, DEMO_EXAM, 0, err, sizeof err) : NULL, *row;
+	size_t i;
+	if (list && json_array_size(list)) {
+		printf("Sittings (sesi) of %s (the exam asks for no token at login):\n",
+		       DEMO_EXAM);
+		json_array_foreach(list, i, row) {
+			json_t *p = json_object_get(row, "proctors");
+			printf("  %-10s %-10s %3d peserta, pengawas %s\n",
+			       json_string_value(json_object_get(row, "code")),
+			       json_string_value(json_object_get(row, "room")),
+			       (int)json_integer_value(json_object_get(row, "candidates")),
+			       json_array_size(p) ? json_string_value(json_array_get(p, 0)) : "-");
+		}
+	}
+	json_decref(list);
+	db_close(db);
 }
 
 /* Print the first logins of the credentials file. */
@@ -240,6 +327,7 @@ int demo_run(struct server_config *cfg, int fresh)
 	printf("\nOpen %s://%s/ in a browser.\n", cfg->tls_cert ? "https" : "http", cfg->listen);
 	demo_print_logins(cfg->db_path, 5);
 	demo_print_staff(cfg->db_path);
+	demo_print_sittings(cfg->db_path);
 	printf("\n");
 	fflush(stdout);
 	cfg->dblock_fd = lock; /* the server holds it from here and releases it */

@@ -74,6 +74,18 @@ static const char ujian_usage[] =
 	"  staff disable|enable --db FILE --username U\n"
 	"  staff assign --db FILE --username U --exam C[,C]   the exams it may act on\n"
 	"      (\"\" for none)\n"
+	"  sitting add --db FILE --exam CODE --code C [--room R] [--starts-at TIME]\n"
+	"              [--rotate-min N] [--start-together] [--proctor USER ...]\n"
+	"      add a sitting (sesi) of an exam with a fresh token; proctors are staff\n"
+	"      accounts with the proctor or admin role (repeat --proctor or list A,B)\n"
+	"  sitting list --db FILE [--exam CODE]\n"
+	"      every sitting: room, start, rotation, token, candidates, proctors\n"
+	"  sitting assign --db FILE --exam CODE --code C REGNO... | -\n"
+	"      put candidates into the sitting (- reads registration numbers from\n"
+	"      standard input, one a line); one unknown number changes nothing\n"
+	"  sitting proctor --db FILE --exam CODE --code C --add USER|--remove USER\n"
+	"  sitting token --db FILE --exam CODE --code C\n"
+	"      issue a new token now (the previous one stays valid a short while)\n"
 	"  backup --db FILE --out NEW [--key FILE]\n"
 	"      an online, consistent copy of the database (SQLite's backup API) and its\n"
 	"      key as NEW.key, checked after writing (integrity, schema, audit chain);\n"
@@ -498,6 +510,7 @@ static const struct cli_cmd {
 	{ "demo", cmd_demo },
 	{ "routes", cmd_routes },
 	{ "staff", cmd_staff },
+	{ "sitting", cmd_sitting },
 	{ "audit", cmd_audit },
 	{ "cert", cmd_cert },
 	{ "backup", cmd_backup },

@@ -20,6 +20,7 @@ static const struct errtext attempt_error_rows[] = {
 	{ "not_started", "Ujian belum dimulai." },
 	{ "attempt_closed", "Ujian sudah berakhir; jawaban tidak dapat diubah lagi." },
 	{ "not_finished", "Ujian belum selesai." },
+	{ "paused", "Ujian sedang dijeda oleh pengawas." },
 };
 
 const struct errtext_table attempt_errors = ERRTEXT_TABLE(attempt_error_rows);
@@ -33,7 +34,9 @@ enum attempt_op_kind {
 	AOP_POSITION,
 	AOP_FINISH,
 	AOP_CREDIT,
-	AOP_EXTRA
+	AOP_EXTRA,
+	AOP_PAUSE,
+	AOP_RESUME
 };
 
 /* One change of one attempt. The apply functions read only this struct
@@ -46,6 +49,7 @@ struct attempt_op {
 	struct exam_rt *x;      /* for the observer, on the loop */
 	attempt_then_fn then;
 	void *arg;
+	char *reason; /* a proctor's reason (owned; NULL = none) */
 	union {
 		struct answer_rec answer;
 		int position;
@@ -57,8 +61,13 @@ struct attempt_op {
 		} finish;
 		struct {
 			int64_t credit_ms, delta_ms;
+			const char *kind; /* ledger and event kind (static) */
 			char note[128];
 		} credit;
+		struct {
+			int64_t paused_at; /* pause: since; resume: when it began */
+			int64_t credit_ms; /* resume: the new total credit */
+		} pause;
 		struct {
 			int from_s, to_s;
 		} extra;
@@ -81,7 +90,11 @@ static const char sql_finish[] =
 static const char sql_credit[] = "UPDATE attempts SET credit_ms = ?2 WHERE candidate_id = ?1";
 static const char sql_ledger[] =
 	"INSERT INTO time_ledger (candidate_id, at, kind, delta_ms, note)"
-	" VALUES (?1, ?2, 'outage_credit', ?3, ?4)";
+	" VALUES (?1, ?2, ?5, ?3, ?4)";
+static const char sql_pause[] =
+	"UPDATE attempts SET paused_at = ?2, pause_reason = ?3 WHERE candidate_id = ?1";
+static const char sql_resume[] = "UPDATE attempts SET paused_at = NULL, pause_reason = NULL,"
+				 " credit_ms = ?2 WHERE candidate_id = ?1";
 
 static const char sql_extra[] = "UPDATE candidates SET extra_time_s = ?2 WHERE id = ?1";
 
@@ -146,6 +159,8 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 			return -1;
 		detail = json_pack("{s:s,s:i}", "reason", finish_reason_names[a->u.finish.reason],
 				   "total", a->u.finish.total);
+		if (a->reason)
+			json_object_set_new(detail, "note", json_string(a->reason));
 		rc = attempt_event(tx, a, "finish", detail);
 		json_decref(detail);
 		return rc;
@@ -159,11 +174,45 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 		sqlite3_bind_int64(st, 1, a->cand_id);
 		sqlite3_bind_int64(st, 2, op->at);
 		sqlite3_bind_int64(st, 3, a->u.credit.delta_ms);
-		sqlite3_bind_text(st, 4, a->u.credit.note, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a->reason ? a->reason : a->u.credit.note, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, a->u.credit.kind, -1, SQLITE_STATIC);
 		if (wr_step(st))
 			return -1;
 		detail = json_pack("{s:I}", "delta_ms", (json_int_t)a->u.credit.delta_ms);
-		rc = attempt_event(tx, a, "outage_credit", detail);
+		if (a->reason)
+			json_object_set_new(detail, "reason", json_string(a->reason));
+		rc = attempt_event(tx, a, a->u.credit.kind, detail);
+		json_decref(detail);
+		return rc;
+	case AOP_PAUSE:
+		if (!(st = wr_stmt(tx, sql_pause)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int64(st, 2, a->u.pause.paused_at);
+		sqlite3_bind_text(st, 3, a->reason ? a->reason : "", -1, SQLITE_STATIC);
+		if (wr_step(st))
+			return -1;
+		detail = json_pack("{s:s}", "reason", a->reason ? a->reason : "");
+		rc = attempt_event(tx, a, "paused", detail);
+		json_decref(detail);
+		return rc;
+	case AOP_RESUME:
+		if (!(st = wr_stmt(tx, sql_resume)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int64(st, 2, a->u.pause.credit_ms);
+		if (wr_step(st) || !(st = wr_stmt(tx, sql_ledger)))
+			return -1;
+		sqlite3_bind_int64(st, 1, a->cand_id);
+		sqlite3_bind_int64(st, 2, op->at);
+		sqlite3_bind_int64(st, 3, op->at - a->u.pause.paused_at);
+		sqlite3_bind_text(st, 4, a->reason ? a->reason : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, "pause", -1, SQLITE_STATIC);
+		if (wr_step(st))
+			return -1;
+		detail = json_pack("{s:s,s:I}", "reason", a->reason ? a->reason : "", "paused_ms",
+				   (json_int_t)(op->at - a->u.pause.paused_at));
+		rc = attempt_event(tx, a, "resumed", detail);
 		json_decref(detail);
 		return rc;
 	case AOP_EXTRA:
@@ -183,8 +232,9 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 	return 0;
 }
 
-static const char *const attempt_op_names[] = { "barrier", "start", "answer", "position",
-						 "finish", "credit", "extra time" };
+static const char *const attempt_op_names[] = { "barrier", "start",	   "answer", "position",
+						 "finish",  "credit",	   "extra time", "pause",
+						 "resume" };
 
 void attempt_notify(struct exam_rt *x, struct rt_candidate *c, enum exam_change what)
 {
@@ -197,7 +247,7 @@ void attempt_notify(struct exam_rt *x, struct rt_candidate *c, enum exam_change 
 static const enum exam_change attempt_op_change[] = {
 	[AOP_BARRIER] = EXC_MAX, [AOP_START] = EXC_START,   [AOP_ANSWER] = EXC_ANSWER,
 	[AOP_POSITION] = EXC_POSITION, [AOP_FINISH] = EXC_FINISH, [AOP_CREDIT] = EXC_TIME,
-	[AOP_EXTRA] = EXC_TIME,
+	[AOP_EXTRA] = EXC_TIME,	       [AOP_PAUSE] = EXC_PAUSE,   [AOP_RESUME] = EXC_PAUSE,
 };
 
 /* After the commit: a left-out operation breaks its candidate (RAM already
@@ -223,6 +273,7 @@ static void attempt_op_release(struct wr_op *op)
 	struct attempt_op *a = (struct attempt_op *)op;
 	if (a->kind == AOP_FINISH)
 		free(a->u.finish.scores_json);
+	free(a->reason);
 	free(a);
 }
 
@@ -315,6 +366,11 @@ void attempt_arm(struct exam_rt *x, struct rt_candidate *c)
 
 	if (c->status != ATT_IN_PROGRESS)
 		return;
+	if (c->paused_at) { /* a paused clock has no deadline until it resumes */
+		if (c->deadline_ev)
+			evtimer_del(c->deadline_ev);
+		return;
+	}
 	if (!c->deadline_ev) {
 		struct attempt_timer *t = xmalloc(sizeof *t);
 		t->x = x;
@@ -425,11 +481,80 @@ void attempt_finish(struct exam_rt *x, struct rt_candidate *c, enum finish_reaso
 	attempt_submit(x, attempt_finish_op(c, why, finished_at, by, clock_now_ms()), then, arg);
 }
 
+void attempt_end_by(struct exam_rt *x, struct rt_candidate *c, enum finish_reason why,
+		    struct actor who, const char *reason, int64_t now, attempt_then_fn then,
+		    void *arg)
+{
+	struct attempt_op *op;
+	assert(why == FINISH_PROCTOR || why == FINISH_DISQUALIFIED);
+	if (c->paused_at) { /* the pause ends with the attempt: no time is owed */
+		c->paused_at = 0;
+		free(c->pause_reason);
+		c->pause_reason = NULL;
+	}
+	op = attempt_finish_op(c, why, now, who, now);
+	if (why == FINISH_DISQUALIFIED) {
+		/* Scores are kept for the record; a disqualified attempt never
+		 * passes. */
+		c->passed = 0;
+		op->u.finish.passed = 0;
+	}
+	op->reason = reason ? xstrdup(reason) : NULL;
+	attempt_submit(x, op, then, arg);
+}
+
+void attempt_pause(struct exam_rt *x, struct rt_candidate *c, struct actor who, const char *reason,
+		   int64_t now, attempt_then_fn then, void *arg)
+{
+	struct attempt_op *op;
+	assert(c->status == ATT_IN_PROGRESS && !c->paused_at);
+	c->paused_at = now;
+	c->pause_reason = xstrdup(reason ? reason : "");
+	attempt_arm(x, c); /* stops the deadline timer */
+	op = attempt_op_new(AOP_PAUSE, c, who, now);
+	op->u.pause.paused_at = now;
+	op->reason = reason ? xstrdup(reason) : NULL;
+	attempt_submit(x, op, then, arg);
+}
+
+void attempt_resume(struct exam_rt *x, struct rt_candidate *c, struct actor who, const char *reason,
+		    int64_t now, attempt_then_fn then, void *arg)
+{
+	struct attempt_op *op;
+	assert(c->status == ATT_IN_PROGRESS && c->paused_at && now >= c->paused_at);
+	op = attempt_op_new(AOP_RESUME, c, who, now);
+	op->u.pause.paused_at = c->paused_at;
+	c->credit_ms += now - c->paused_at; /* the paused time is not charged */
+	op->u.pause.credit_ms = c->credit_ms;
+	op->reason = reason ? xstrdup(reason) : NULL;
+	c->paused_at = 0;
+	free(c->pause_reason);
+	c->pause_reason = NULL;
+	attempt_submit(x, op, then, arg);
+	attempt_arm(x, c);
+}
+
+void attempt_credit(struct exam_rt *x, struct rt_candidate *c, int64_t delta_ms, const char *kind,
+		    struct actor who, const char *reason, int64_t now, attempt_then_fn then,
+		    void *arg)
+{
+	struct attempt_op *op;
+	assert(c->status == ATT_IN_PROGRESS && delta_ms > 0);
+	c->credit_ms += delta_ms;
+	op = attempt_op_new(AOP_CREDIT, c, who, now);
+	op->u.credit.credit_ms = c->credit_ms;
+	op->u.credit.delta_ms = delta_ms;
+	op->u.credit.kind = kind;
+	op->reason = reason ? xstrdup(reason) : NULL;
+	attempt_submit(x, op, then, arg);
+	attempt_arm(x, c);
+}
+
 int attempt_expire_if_due(struct exam_rt *x, struct rt_candidate *c, int64_t now)
 {
 	if (c->status == ATT_FINISHED)
 		return 1;
-	if (c->status != ATT_IN_PROGRESS)
+	if (c->status != ATT_IN_PROGRESS || c->paused_at)
 		return 0;
 	int64_t deadline = registry_deadline(c);
 	if (now < deadline)
@@ -482,7 +607,9 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 	clock_format_rfc3339(now, 0, t2, sizeof t2);
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next) {
 		struct attempt_op *op;
-		if (c->status != ATT_IN_PROGRESS)
+		/* A paused attempt is charged nothing until it resumes, and its
+		 * resume credits the whole pause, downtime included. */
+		if (c->status != ATT_IN_PROGRESS || c->paused_at)
 			continue;
 		int64_t deadline = registry_deadline(c);
 		int64_t cut = x->outage_credit && alive > 0 ? alive : now;
@@ -502,6 +629,7 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 			op = attempt_op_new(AOP_CREDIT, c, actor_system(), now);
 			op->u.credit.credit_ms = c->credit_ms;
 			op->u.credit.delta_ms = delta;
+			op->u.credit.kind = "outage_credit";
 			snprintf(op->u.credit.note, sizeof op->u.credit.note,
 				 "server not running from %s to %s", t1, t2);
 			n_credit++;

@@ -85,6 +85,26 @@ struct rt_session *registry_session(const struct registry *r, const uint8_t hash
 	return hmap_get(&r->sessions, hash, UJ_HASH_LEN);
 }
 
+/* Forget cand's oldest replaced sessions beyond UJ_SESSIONS_KEPT. */
+static void registry_trim_replaced(struct registry *r, struct rt_candidate *cand)
+{
+	if (cand->n_replaced > UJ_SESSIONS_KEPT) {
+		struct rt_session **pp = &cand->replaced;
+		for (int i = 0; i < UJ_SESSIONS_KEPT; i++)
+			pp = &(*pp)->older;
+		struct rt_session *drop = *pp;
+		*pp = NULL;
+		while (drop) {
+			struct rt_session *next = drop->older;
+			hmap_del(&r->sessions, drop->hash, UJ_HASH_LEN);
+			free(drop);
+			cand->n_replaced--;
+			drop = next;
+		}
+	}
+	assert(cand->n_replaced <= UJ_SESSIONS_KEPT);
+}
+
 struct rt_session *registry_session_add(struct registry *r, struct rt_candidate *cand,
 					const uint8_t hash[UJ_HASH_LEN], int64_t created,
 					enum session_state state)
@@ -111,22 +131,7 @@ struct rt_session *registry_session_add(struct registry *r, struct rt_candidate 
 		cand->replaced = s;
 		cand->n_replaced++;
 	}
-	/* Forget the oldest replaced sessions beyond the limit. */
-	if (cand->n_replaced > UJ_SESSIONS_KEPT) {
-		struct rt_session **pp = &cand->replaced;
-		for (int i = 0; i < UJ_SESSIONS_KEPT; i++)
-			pp = &(*pp)->older;
-		struct rt_session *drop = *pp;
-		*pp = NULL;
-		while (drop) {
-			struct rt_session *next = drop->older;
-			hmap_del(&r->sessions, drop->hash, UJ_HASH_LEN);
-			free(drop);
-			cand->n_replaced--;
-			drop = next;
-		}
-	}
-	assert(cand->n_replaced <= UJ_SESSIONS_KEPT);
+	registry_trim_replaced(r, cand);
 	return s;
 }
 
@@ -137,6 +142,25 @@ void registry_session_end(struct registry *r, struct rt_candidate *cand)
 	hmap_del(&r->sessions, cand->session->hash, UJ_HASH_LEN);
 	free(cand->session);
 	cand->session = NULL;
+}
+
+void registry_session_reset(struct registry *r, struct rt_candidate *cand)
+{
+	struct rt_session *s = cand->session;
+	if (!s)
+		return;
+	s->state = SES_RESET;
+	s->older = cand->replaced;
+	cand->replaced = s;
+	cand->n_replaced++;
+	cand->session = NULL;
+	registry_trim_replaced(r, cand);
+}
+
+void registry_changed(struct registry *r)
+{
+	if (r->changed)
+		r->changed(r->changed_arg);
 }
 
 int64_t registry_deadline(const struct rt_candidate *c)

@@ -19,11 +19,22 @@ json_t *render_time(int64_t ms)
 
 json_t *render_clock(const struct rt_candidate *c, int64_t now)
 {
-	int64_t deadline = registry_deadline(c);
-	return json_pack("{s:s,s:o,s:o,s:I,s:o}", "status", attempt_status_names[c->status],
+	int64_t deadline = registry_deadline(c), at = now;
+	json_t *paused = json_null();
+	if (c->paused_at) {
+		/* A paused clock stands still: the remaining time is that of the
+		 * moment it stopped, and the deadline is where it would be if the
+		 * attempt resumed now. */
+		at = c->paused_at;
+		deadline += now - c->paused_at;
+		paused = json_pack("{s:o,s:s}", "since", render_time(c->paused_at), "reason",
+				   c->pause_reason ? c->pause_reason : "");
+	}
+	return json_pack("{s:s,s:o,s:o,s:I,s:o,s:o}", "status", attempt_status_names[c->status],
 			 "started_at", render_time(c->started_at), "deadline", render_time(deadline),
-			 "remaining_ms", (json_int_t)clock_remaining_ms(deadline, now), "server_time",
-			 render_time(now));
+			 "remaining_ms",
+			 (json_int_t)clock_remaining_ms(registry_deadline(c), at), "paused", paused,
+			 "server_time", render_time(now));
 }
 
 json_t *render_result(const struct rt_candidate *c)

@@ -21,16 +21,31 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-enum res_status { ST_FINISHED, ST_UNFINISHED, ST_NOT_STARTED, ST_ABSENT, ST_MAX };
+/* A disqualified attempt keeps its scores for the record but is never
+ * ranked or passing: it is listed after the ranked ones, marked DIS. */
+enum res_status { ST_FINISHED, ST_DISQUALIFIED, ST_UNFINISHED, ST_NOT_STARTED, ST_ABSENT, ST_MAX };
 
 /* What a committee reads, by language (RESULTS_LANG_ID, RESULTS_LANG_EN). */
 static const char *const res_status_words[2][ST_MAX] = {
-	{ "selesai", "belum selesai", "belum mulai", "tidak hadir" },
-	{ "finished", "unfinished", "not started", "absent" },
+	{ "selesai", "diskualifikasi", "belum selesai", "belum mulai", "tidak hadir" },
+	{ "finished", "disqualified", "unfinished", "not started", "absent" },
 };
 /* JSON: codes, the same in every language. */
-static const char *const res_status_codes[ST_MAX] = { "finished", "in_progress", "not_started",
-						      "absent" };
+static const char *const res_status_codes[ST_MAX] = { "finished", "disqualified", "in_progress",
+						      "not_started", "absent" };
+
+/* How an attempt ended, for a reader of the Indonesian export. */
+static const char *results_reason_id(const char *reason)
+{
+	static const char *const map[][2] = { { "time_up", "waktu habis" },
+					      { "submitted", "dikumpulkan" },
+					      { "proctor", "diakhiri pengawas" },
+					      { "disqualified", "didiskualifikasi" } };
+	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+		if (strcmp(reason, map[i][0]) == 0)
+			return map[i][1];
+	return reason;
+}
 
 struct result_row {
 	char *regno, *name, *track, *reason;
@@ -148,15 +163,16 @@ static int results_load(sqlite3 *db, const char *exam_code, int all, struct resu
 		struct result_row *r;
 		enum res_status s;
 
+		const char *ended = (const char *)sqlite3_column_text(st, 7);
 		if (status && strcmp(status, "finished") == 0)
-			s = ST_FINISHED;
+			s = ended && strcmp(ended, "disqualified") == 0 ? ST_DISQUALIFIED : ST_FINISHED;
 		else if (status)
 			s = ST_UNFINISHED;
 		else if (sqlite3_column_int(st, 9))
 			s = ST_NOT_STARTED;
 		else
 			s = ST_ABSENT;
-		if (s != ST_FINISHED && !all)
+		if (s != ST_FINISHED && s != ST_DISQUALIFIED && !all)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
@@ -169,9 +185,9 @@ static int results_load(sqlite3 *db, const char *exam_code, int all, struct resu
 		r->name = xstrdup(results_col_text(st, 1));
 		r->track = xstrdup(results_col_text(st, 2));
 		r->reason = xstrdup(results_col_text(st, 7));
-		if (s != ST_FINISHED)
+		if (s != ST_FINISHED && s != ST_DISQUALIFIED)
 			continue;
-		nfin++;
+		nfin += s == ST_FINISHED;
 		r->total = sqlite3_column_int(st, 5);
 		r->passed = sqlite3_column_int(st, 6);
 		r->finished_at = sqlite3_column_int64(st, 8);
@@ -279,9 +295,10 @@ static int results_headers(const struct results *R, const struct results_opts *o
 static int results_cells(const struct results *R, const struct results_opts *o,
 			 const struct result_row *r, struct cell *cl)
 {
-	int id = o->lang == RESULTS_LANG_ID, c = 0, fin = r->st == ST_FINISHED;
+	int id = o->lang == RESULTS_LANG_ID, c = 0, dis = r->st == ST_DISQUALIFIED;
+	int fin = r->st == ST_FINISHED || dis;
 	memset(cl, 0, RES_COLS_MAX * sizeof *cl);
-	if (fin) {
+	if (r->st == ST_FINISHED) {
 		cl[c].kind = CELL_NUM;
 		cl[c].num = r->rank;
 	}
@@ -301,8 +318,9 @@ static int results_cells(const struct results *R, const struct results_opts *o,
 		cl[c].kind = CELL_NUM;
 		cl[c].num = r->total;
 		cl[c + 1].kind = CELL_TEXT;
-		cl[c + 1].s = id ? (r->passed ? "lulus" : "tidak lulus")
-				 : (r->passed ? "true" : "false");
+		cl[c + 1].s = dis ? "DIS"
+			      : id ? (r->passed ? "lulus" : "tidak lulus")
+				   : (r->passed ? "true" : "false");
 	}
 	c += 2;
 	if (o->all) {
@@ -314,7 +332,7 @@ static int results_cells(const struct results *R, const struct results_opts *o,
 		if (!id)
 			cl[c].s = r->reason;
 		else
-			cl[c].s = strcmp(r->reason, "time_up") == 0 ? "waktu habis" : "dikumpulkan";
+			cl[c].s = results_reason_id(r->reason);
 		cl[c + 1].kind = CELL_TIME;
 		cl[c + 1].ms = r->finished_at;
 	}
@@ -405,16 +423,19 @@ static void results_write_json(const struct results *R, const struct results_opt
 	json_t *arr = json_array();
 	for (size_t i = 0; i < R->n; i++) {
 		const struct result_row *r = &R->rows[i];
-		int fin = r->st == ST_FINISHED;
+		int dis = r->st == ST_DISQUALIFIED, fin = r->st == ST_FINISHED || dis;
 		char ts[96];
 		json_t *o2 = json_pack("{s:o,s:s,s:s,s:s}", "rank",
-				       fin ? json_integer(r->rank) : json_null(), "registration_no",
+				       r->st == ST_FINISHED ? json_integer(r->rank) : json_null(),
+				       "registration_no",
 				       r->regno, "name", r->name, "track", r->track);
 		for (int s = 0; s < R->ex.n_sections; s++)
 			json_object_set_new(o2, R->ex.sec[s].code,
 					    fin ? json_integer(r->score[s]) : json_null());
 		json_object_set_new(o2, "total", fin ? json_integer(r->total) : json_null());
-		json_object_set_new(o2, "passed", fin ? json_boolean(r->passed) : json_null());
+		json_object_set_new(o2, "passed", fin ? json_boolean(r->passed && !dis) : json_null());
+		if (fin)
+			json_object_set_new(o2, "disqualified", json_boolean(dis));
 		if (o->all)
 			json_object_set_new(o2, "status", json_string(res_status_codes[r->st]));
 		json_object_set_new(o2, "finish_reason", fin ? json_string(r->reason) : json_null());

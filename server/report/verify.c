@@ -136,7 +136,8 @@ out:
 static int verify_attempt(sqlite3 *db, const struct exam_def *ex, struct hmap *banks,
 			  sqlite3_stmt *ans, int64_t cand, const char *regno, const char *track,
 			  int64_t vid, const char *layout, const char *scores_json, int total,
-			  int passed, int finished, struct verify *v, char *err, size_t errlen)
+			  int passed, int finished, int disq, struct verify *v, char *err,
+			  size_t errlen)
 {
 	struct verify_bank *b = verify_bank_get(db, banks, vid, err, errlen);
 	struct paper_layout pl = { 0, NULL };
@@ -208,7 +209,8 @@ static int verify_attempt(sqlite3 *db, const struct exam_def *ex, struct hmap *b
 		verify_fail(v, "%s: stored total %d, recomputed %d", regno, total, sum);
 	{
 		int ri = exam_rule_index(ex, track);
-		int want = scoring_passes(ri >= 0 ? &ex->rules[ri] : NULL, score, sum);
+		/* A disqualified attempt keeps its scores but never passes. */
+		int want = !disq && scoring_passes(ri >= 0 ? &ex->rules[ri] : NULL, score, sum);
 		if (want != passed)
 			verify_fail(v, "%s: stored passed=%d, recomputed %d", regno, passed, want);
 	}
@@ -264,7 +266,8 @@ long verify_run(sqlite3 *db, const char *exam_code, const char *acks_dir, FILE *
 			    err, errlen);
 	st = db_prepare(db,
 			"SELECT c.id, c.registration_no, c.track, p.bank_version_id, p.layout_json,"
-			" a.status, a.scores_json, a.total, a.passed, a.credit_ms FROM candidates c"
+			" a.status, a.scores_json, a.total, a.passed, a.credit_ms, a.finish_reason"
+			" FROM candidates c"
 			" JOIN papers p ON p.candidate_id = c.id LEFT JOIN attempts a ON"
 			" a.candidate_id = c.id WHERE c.exam_id = ? ORDER BY c.id",
 			err, errlen);
@@ -284,7 +287,11 @@ long verify_run(sqlite3 *db, const char *exam_code, const char *acks_dir, FILE *
 				   (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3),
 				   (const char *)sqlite3_column_text(st, 4),
 				   (const char *)sqlite3_column_text(st, 6), sqlite3_column_int(st, 7),
-				   sqlite3_column_int(st, 8), finished, &v, err, errlen))
+				   sqlite3_column_int(st, 8), finished,
+				   sqlite3_column_text(st, 10) &&
+					   strcmp((const char *)sqlite3_column_text(st, 10),
+						  "disqualified") == 0,
+				   &v, err, errlen))
 			goto out;
 		if (status) {
 			sqlite3_reset(ledger);

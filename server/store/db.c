@@ -109,7 +109,11 @@ static const char *const db_migrations[] = {
 	 " started_at, credit_ms, finished_at, finish_reason, scores_json, total, passed, position"
 	 " FROM attempts;"
 	 "DROP TABLE attempts;"
-	 "ALTER TABLE attempts_v6 RENAME TO attempts;"),
+	 "ALTER TABLE attempts_v6 RENAME TO attempts;"
+	 /* partial indexes: only staff actions and incidents are indexed, so
+	  * the answers' events cost nothing more */
+	 "CREATE INDEX events_staff ON events (id) WHERE actor_kind = 'staff';"
+	 "CREATE INDEX events_incident ON events (candidate_id, id) WHERE kind = 'incident';"),
 };
 
 /* A C step that runs after migration N's SQL, in the same transaction (index

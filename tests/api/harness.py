@@ -395,6 +395,132 @@ def parse_time(s):
     return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
+
+# ---------------------------------------------------------------------------
+# Server-Sent Events: a raw stream reader
+
+class EventStream:
+    """One text/event-stream response read from a raw socket: the status,
+    then events as (id, event, data) with data parsed as JSON when it is.
+    Comments (heartbeats) are counted, not returned."""
+
+    def __init__(self, host, port, path, headers=None):
+        import socket
+        self.sock = socket.create_connection((host, port), timeout=10 * SLOW)
+        lines = ["GET %s HTTP/1.1" % path, "Host: %s:%d" % (host, port),
+                 "Accept: text/event-stream"]
+        lines += ["%s: %s" % kv for kv in (headers or {}).items()]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        self.buf = b""
+        self.comments = 0
+        head = self._until(b"\r\n\r\n", 10)
+        first = head.split(b"\r\n")[0].decode()
+        self.status = int(first.split()[1])
+        self.headers = {}
+        for ln in head.split(b"\r\n")[1:]:
+            k, _, v = ln.decode().partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+        self.chunked = "chunked" in self.headers.get("transfer-encoding", "")
+        self.body = b""  # de-chunked bytes not yet parsed into events
+        if self.status != 200:
+            self.sock.settimeout(2 * SLOW)
+            try:
+                while True:
+                    d = self.sock.recv(65536)
+                    if not d:
+                        break
+                    self.buf += d
+            except OSError:
+                pass
+
+    def _until(self, marker, timeout):
+        end = time.monotonic() + timeout * SLOW
+        while marker not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise AssertionError("stream: timed out")
+            self.sock.settimeout(left)
+            d = self.sock.recv(65536)
+            if not d:
+                raise AssertionError("stream: closed")
+            self.buf += d
+        i = self.buf.index(marker)
+        out, self.buf = self.buf[:i], self.buf[i + len(marker):]
+        return out
+
+    def _feed(self, timeout):
+        """Move at least one more chunk of payload into self.body."""
+        if not self.chunked:
+            if not self.buf:
+                end = time.monotonic() + timeout
+                self.sock.settimeout(max(end - time.monotonic(), 0.01))
+                d = self.sock.recv(65536)
+                if not d:
+                    raise AssertionError("stream: closed")
+                self.buf += d
+            self.body, self.buf = self.body + self.buf, b""
+            return
+        size = int(self._until(b"\r\n", timeout).split(b";")[0], 16)
+        if size == 0:
+            raise AssertionError("stream: ended")
+        while len(self.buf) < size + 2:
+            self.sock.settimeout(timeout)
+            d = self.sock.recv(65536)
+            if not d:
+                raise AssertionError("stream: closed")
+            self.buf += d
+        self.body += self.buf[:size]
+        self.buf = self.buf[size + 2:]
+
+    def next(self, timeout=10):
+        """The next event (id, event, data), or AssertionError on timeout."""
+        end = time.monotonic() + timeout * SLOW
+        while True:
+            while b"\n\n" in self.body:
+                block, self.body = self.body.split(b"\n\n", 1)
+                ev = {"id": None, "event": "message", "data": []}
+                only_comments = True
+                for ln in block.decode().split("\n"):
+                    if ln.startswith(":"):
+                        continue
+                    only_comments = False
+                    k, _, v = ln.partition(":")
+                    v = v[1:] if v.startswith(" ") else v
+                    if k == "data":
+                        ev["data"].append(v)
+                    elif k in ("id", "event"):
+                        ev[k] = v
+                if only_comments:
+                    self.comments += 1
+                    continue
+                data = "\n".join(ev["data"])
+                try:
+                    data = json.loads(data)
+                except ValueError:
+                    pass
+                return ev["id"], ev["event"], data
+            left = end - time.monotonic()
+            if left <= 0:
+                raise AssertionError("stream: no event in time")
+            self._feed(left)
+
+    def until(self, pred, timeout=10, what="an event"):
+        """Read events until pred(id, event, data) holds; return that one."""
+        end = time.monotonic() + timeout * SLOW
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise AssertionError("stream: timed out waiting for " + what)
+            ev = self.next(left / SLOW)
+            if pred(*ev):
+                return ev
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
 # ---------------------------------------------------------------------------
 # TAP output
 

@@ -264,7 +264,7 @@ class ApiTest(unittest.TestCase):
         g = c.get("/api/v1/attempt")
         self.assertEqual(g.json["questions"], p1.json["questions"])
         light = c.get("/api/v1/attempt?view=clock").json
-        self.assertEqual(list(light), ["attempt"])
+        self.assertEqual(list(light), ["attempt", "notices"])  # notices: proctors' broadcasts
         self.assertEqual(light["attempt"]["deadline"], p1.json["attempt"]["deadline"])
         self.assertLessEqual(light["attempt"]["remaining_ms"], p1.json["attempt"]["remaining_ms"])
         self.assertEqual(c.get("/api/v1/attempt?view=all").error, "invalid_request")

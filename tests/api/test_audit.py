@@ -517,6 +517,8 @@ class AuditMigrationTest(unittest.TestCase):
             for t in ("sittings", "sitting_proctors", "notices"):
                 con.execute("DROP TABLE " + t)
             con.execute("ALTER TABLE candidates DROP COLUMN sitting_id")
+            con.execute("DROP INDEX events_staff")
+            con.execute("DROP INDEX events_incident")
             con.execute("ALTER TABLE events DROP COLUMN prev")
             con.execute("ALTER TABLE events DROP COLUMN hash")
             con.execute("INSERT INTO events (at, kind) VALUES (1700000000000, 'legacy')")

@@ -51,6 +51,7 @@ MATRIX = {
     ('POST', '/api/v1/attempt/finish'): ('candidate', ()),
     ('GET', '/api/v1/attempt/result'): ('candidate', ()),
     ('GET', '/api/v1/attempt/images/'): ('candidate', ()),
+    ('POST', '/api/v1/attempt/incidents'): ('candidate', ()),
     ('POST', '/api/v1/staff/login'): ('anonymous', ()),
     ('POST', '/api/v1/staff/logout'): ('staff', ALL),
     ('GET', '/api/v1/staff/me'): ('staff', ALL),
@@ -79,6 +80,17 @@ MATRIX = {
     ('GET', '/api/v1/staff/audit'): ('staff', A),
     ('GET', '/api/v1/staff/audit/verify'): ('staff', A),
     ('GET', '/api/v1/staff/exams/*/results.xlsx'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/exams/*/sittings'): ('staff', ('admin', 'proctor', 'observer')),
+    ('POST', '/api/v1/staff/exams/*/sittings'): ('staff', A),
+    ('PUT', '/api/v1/staff/exams/*/sittings/*'): ('staff', A),
+    ('PUT', '/api/v1/staff/exams/*/sittings/*/candidates'): ('staff', A),
+    # proctoring: observers watch, proctors and admins act
+    ('GET', '/api/v1/staff/sittings'): ('staff', ('admin', 'proctor', 'observer')),
+    ('GET', '/api/v1/staff/sittings/*'): ('staff', ('admin', 'proctor', 'observer')),
+    ('GET', '/api/v1/staff/sittings/*/events'): ('staff', ('admin', 'proctor', 'observer')),
+    ('GET', '/api/v1/staff/sittings/*/log'): ('staff', ('admin', 'proctor', 'observer')),
+    ('GET', '/api/v1/staff/sittings/*/report'): ('staff', ('admin', 'proctor', 'observer')),
+    ('POST', '/api/v1/staff/sittings/*/actions'): ('staff', ('admin', 'proctor')),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}

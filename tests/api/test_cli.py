@@ -15,7 +15,7 @@ import harness  # noqa: E402
 from harness import make_bank, make_exam, run, write_csv  # noqa: E402
 
 # The database schema version of this ujian (include/store/db.h).
-SCHEMA = 5
+SCHEMA = 6
 
 
 class CliTest(unittest.TestCase):
@@ -151,6 +151,13 @@ class CliTest(unittest.TestCase):
                     "'in_progress', 1700000000000)", (cid,))
         con.execute("INSERT INTO events (at, candidate_id, kind) VALUES (1700000000000, ?, "
                     "'start')", (cid,))
+        for t in ("sittings", "sitting_proctors", "notices"):  # version 6
+            con.execute("DROP TABLE %s" % t)
+        con.execute("DROP INDEX events_staff")
+        con.execute("DROP INDEX events_incident")
+        con.execute("ALTER TABLE candidates DROP COLUMN sitting_id")
+        con.execute("ALTER TABLE attempts DROP COLUMN paused_at")
+        con.execute("ALTER TABLE attempts DROP COLUMN pause_reason")
         con.execute("ALTER TABLE attempts DROP COLUMN position")
         con.execute("ALTER TABLE events DROP COLUMN actor_kind")
         con.execute("ALTER TABLE events DROP COLUMN actor_id")

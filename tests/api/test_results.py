@@ -107,8 +107,9 @@ class ResultsTest(unittest.TestCase):
         self.assertEqual([(str(d["rank"]), d["registration_no"]) for d in doc], EXPECTED)
         self.assertEqual(list(doc[0].keys()),
                          ["rank", "registration_no", "name", "track", "TWK", "TIU", "TKP",
-                          "total", "passed", "finish_reason", "finished_at"])
+                          "total", "passed", "disqualified", "finish_reason", "finished_at"])
         self.assertEqual(doc[0]["total"], 60)
+        self.assertIs(doc[0]["disqualified"], False)
         self.assertIs(doc[0]["passed"], True)
         self.assertEqual(doc[-1]["registration_no"], "R5")
         self.assertIs(doc[-1]["passed"], False)
