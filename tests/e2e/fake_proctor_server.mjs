@@ -17,6 +17,11 @@
 // every stream: EventSource reconnects), POST auto?on=1 (a trickle of
 // synthetic answers and incidents, for screenshots and manual use).
 //
+// The shapes follow the real server (docs/API.md "Proctoring routes"):
+// S has proctor_ids, the token never travels on the stream, an action event
+// carries what was recorded in `detail`, an incident's log item names its
+// `source`, a bad action is 400 invalid_input with {field, message} items.
+//
 // Sittings: 1 "R1-PAGI" (40 candidates, mixed statuses), 2 "AULA-SIANG"
 // (1,000 candidates by default, --big N), 3 "R2-SIANG" (start together,
 // waiting for Mulai). Accounts: admin (admin), pengawas (proctor),
@@ -144,19 +149,22 @@ function counts(s) {
   return c;
 }
 
-function sittingJson(s, user) {
+// S as the server sends it: the token only to admins and proctors, and
+// never on the stream (withToken false).
+function sittingJson(s, user, withToken) {
   const out = {
     id: s.id, exam: s.exam, exam_title: s.exam_title, code: s.code, room: s.room, starts_at: iso(s.starts_at),
     rotate_min: s.rotate_min, start_together: s.start_together, started_at: iso(s.started_at), closed_at: iso(s.closed_at),
-    proctors: s.proctors, token_at: iso(s.token_at), counts: counts(s),
+    token_at: iso(s.token_at), token_required: true, proctor_ids: s.proctors.map((u) => Object.keys(USERS).indexOf(u) + 1),
+    counts: counts(s),
   };
-  if (!user || !user.roles.every((r) => r === 'observer')) out.token = s.token;
+  if (withToken !== false && user && !user.roles.every((r) => r === 'observer')) out.token = s.token;
   return out;
 }
 
-function snapshot(s, user) {
+function snapshot(s, user, withToken) {
   const now = Date.now();
-  return { sitting: sittingJson(s, user), server_time: iso(now), rows: [...s.cands.values()].map((c) => row(c, now)) };
+  return { sitting: sittingJson(s, user, withToken), server_time: iso(now), rows: [...s.cands.values()].map((c) => row(c, now)) };
 }
 
 // ---------------------------------------------------------------------------
@@ -183,7 +191,7 @@ function emitRows(s, cands) {
 }
 
 function emitSitting(s) {
-  emit(s, 'sitting', (user) => sittingJson(s, user));
+  emit(s, 'sitting', (user) => sittingJson(s, user, false));
 }
 
 function logItem(s, item) {
@@ -194,7 +202,7 @@ function logItem(s, item) {
 
 function incident(s, c, type, ms, by) {
   c.incidents++;
-  const it = logItem(s, { kind: 'incident', regno: c.regno, name: c.name, type, reason: null, by: by || 'client', ms: ms || null });
+  const it = logItem(s, { kind: 'incident', regno: c.regno, name: c.name, type, by: '', source: by || 'client', ms: ms || null });
   const id = emit(s, 'incident', { id: it.id, cand: c.id, regno: c.regno, name: c.name, type, at: it.at, ms: ms || null, by: by || 'client' });
   it.id = id;
   emitRows(s, [c]);
@@ -211,14 +219,17 @@ function act(s, user, body) {
   const known = ['extend', 'pause', 'resume', 'reset_login', 'unlock', 'password', 'finish', 'disqualify', 'message', 'credit', 'start', 'token', 'close'];
   if (!known.includes(a)) problems.push('action: unknown');
   const reason = body && typeof body.reason === 'string' ? body.reason.trim() : '';
-  if (a !== 'close' && !reason) problems.push('reason: required');
+  if (!reason) problems.push('reason: Alasan wajib diisi.');
   if (reason.length > 500) problems.push('reason: at most 500 characters');
   if (a === 'extend' && !(Number.isInteger(body.minutes) && body.minutes >= 1 && body.minutes <= 240)) problems.push('minutes: 1..240');
   if (a === 'message' && !(typeof body.text === 'string' && body.text.trim())) problems.push('text: required');
   if (a === 'credit' && !(Date.parse(body.from) < Date.parse(body.to))) problems.push('from/to: a window');
   const cands = body ? body.candidates : undefined;
   if (NEEDS[a] && !(cands === 'all' || (Array.isArray(cands) && cands.length))) problems.push('candidates: required');
-  if (problems.length) return [400, { error: { code: 'invalid_body', message: 'Isian tidak valid: ' + problems.join('; '), errors: problems } }];
+  if (problems.length) {
+    return [400, { error: { code: 'invalid_input', message: 'Isian tidak valid.',
+      errors: problems.map((x) => ({ field: x.split(':')[0], message: x.split(': ')[1] })) } }];
+  }
   if (s.closed_at) return [409, { error: { code: 'sitting_closed', message: 'Sesi sudah ditutup; berita acara sudah dibekukan.' } }];
 
   const now = Date.now();
@@ -249,12 +260,12 @@ function act(s, user, body) {
         c.extra_s += body.minutes * 60;
         break;
       case 'pause':
-        if (c.status !== 'in_progress') { skip(c, c.status === 'paused' ? 'already_paused' : working(c) ? 'finished' : c.status === 'finished' || c.status === 'disqualified' ? 'finished' : 'not_started'); continue; }
+        if (c.status !== 'in_progress') { skip(c, c.status === 'paused' ? 'already_paused' : 'not_running'); continue; }
         c.frozen = Math.max(0, c.deadline - now);
         c.status = 'paused';
         break;
       case 'resume':
-        if (c.status !== 'paused') { skip(c, 'not_paused'); continue; }
+        if (c.status !== 'paused') { skip(c, c.status === 'in_progress' ? 'not_paused' : 'not_running'); continue; }
         c.deadline = now + c.frozen;
         c.frozen = null;
         c.status = 'in_progress';
@@ -269,7 +280,7 @@ function act(s, user, body) {
         c.locked = false;
         break;
       case 'password':
-        passwords.push({ regno: c.regno, password: randomBytes(6).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 8) });
+        passwords.push({ regno: c.regno, name: c.name, password: randomBytes(6).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 8) });
         break;
       case 'finish':
         if (!working(c)) { skip(c, c.status === 'finished' || c.status === 'disqualified' ? 'finished' : 'not_started'); continue; }
@@ -289,7 +300,7 @@ function act(s, user, body) {
       case 'message':
         break;
       case 'credit': {
-        if (!working(c)) { skip(c, 'not_started'); continue; }
+        if (!working(c)) { skip(c, 'not_running'); continue; }
         const delta = Math.max(0, Date.parse(body.to) - Date.parse(body.from));
         if (c.status === 'paused') c.frozen += delta;
         else c.deadline += delta;
@@ -319,19 +330,26 @@ function act(s, user, body) {
     s.token = token(rng(now));
     s.token_at = now;
   }
-  const item = logItem(s, { kind: 'action', action: a, reason: reason || null, by: user.username, regno: null, name: null,
-    candidates: a === 'start' || a === 'token' || a === 'close' ? null : cands === 'all' ? 'all' : done });
-  const actionId = emit(s, 'action', { id: item.id, action: a, by: user.username, at: item.at, reason: reason || null, candidates: item.candidates });
+  const item = logItem(s, { kind: 'action', action: a, reason: reason || null, by: user.name, regno: null, name: null,
+    candidates: done, all: cands === 'all' });
+  // As the server: what was recorded goes in `detail`.
+  const detail = { sitting: s.id, exam: s.exam, action: a, reason: reason || '', by: user.name, all: cands === 'all', candidates: done, skipped };
+  if (a === 'extend') detail.minutes = body.minutes;
+  if (a === 'message') detail.text = body.text;
+  const actionId = emit(s, 'action', { id: item.id, action: a, detail, at: item.at });
   item.id = actionId;
   if (changed.length) emitRows(s, changed);
   if (a === 'close') {
     s.closed_at = now;
-    s.closed_by = user.username;
+    s.closed_by = user.name;
+    s.closed_by_username = user.username;
     s.closed_head = randomBytes(32).toString('hex');
   }
   if (a === 'start' || a === 'token' || a === 'close') emitSitting(s);
   const reply = { done, skipped, action_id: actionId };
   if (a === 'password') reply.passwords = passwords;
+  if (a === 'token') reply.token = s.token;
+  if (a === 'close') reply.audit_head = s.closed_head;
   return [200, reply];
 }
 
@@ -344,7 +362,7 @@ function report(s, user) {
     proctors: s.proctors.map((u) => ({ username: u, name: USERS[u] ? USERS[u].name : u })),
     counts: { registered: c.registered, present: c.registered - c.absent, absent: c.absent, finished: c.finished, disqualified: c.disqualified },
     log: closedAt ? log.filter((x) => Date.parse(x.at) <= closedAt) : log,
-    credits: s.credits, closed_at: iso(closedAt), closed_by: s.closed_by, audit_head: s.closed_head,
+    credits: s.credits, closed_at: iso(closedAt), closed_by: s.closed_by, closed_by_username: s.closed_by_username, audit_head: s.closed_head,
     amendments: closedAt ? log.filter((x) => Date.parse(x.at) > closedAt) : [],
   };
 }
@@ -419,11 +437,11 @@ export async function startFake(opts = {}) {
   pastLog.forEach(([c, type, ms], i) => {
     c.incidents++;
     s1.seq++;
-    s1.log.push({ id: s1.seq, at: iso(now - (20 - i * 4) * 60000), kind: 'incident', regno: c.regno, name: c.name, type, reason: null, by: 'client', ms });
+    s1.log.push({ id: s1.seq, at: iso(now - (20 - i * 4) * 60000), kind: 'incident', regno: c.regno, name: c.name, type, by: '', source: 'client', ms });
   });
   s1.seq++;
   s1.log.push({ id: s1.seq, at: iso(now - 5 * 60000), kind: 'action', action: 'extend', regno: null, name: null, candidates: [c1[5].regno],
-    reason: 'Komputer membeku 5 menit, diganti ke kursi cadangan', by: 'pengawas', ms: null });
+    all: false, minutes: 5, reason: 'Komputer membeku 5 menit, diganti ke kursi cadangan', by: 'Siti Aminah' });
 
   const sessions = new Map(); // cookie -> {user, csrf}
   const posts = [];
@@ -528,7 +546,7 @@ export async function startFake(opts = {}) {
       if (!m) return reply(res, 404, { error: { code: 'not_found' } });
       const s = sittings.get(Number(m[1]));
       if (!s) return reply(res, 404, { error: { code: 'no_such_sitting', message: 'Sesi tidak ditemukan.' } });
-      if (!visible(user, s)) return reply(res, 403, { error: { code: 'forbidden' } });
+      if (!visible(user, s)) return reply(res, 404, { error: { code: 'no_such_sitting', message: 'Sesi tidak ditemukan.' } });
       const sub = m[2] || '';
       if (sub === '' && req.method === 'GET') return reply(res, 200, snapshot(s, user));
       if (sub === '/log' && req.method === 'GET') return reply(res, 200, { items: s.log.slice().sort((a, b) => b.id - a.id) });
@@ -558,7 +576,7 @@ export async function startFake(opts = {}) {
       for (const ev of s.history) if (ev.id > last) send(cl, ev);
       cl.resumed = true;
     } else {
-      res.write(`id: ${s.seq}\nevent: snapshot\ndata: ${JSON.stringify(snapshot(s, user))}\n\n`);
+      res.write(`id: ${s.seq}\nevent: snapshot\ndata: ${JSON.stringify(snapshot(s, user, false))}\n\n`);
     }
     s.clients.add(cl);
     s.connects = (s.connects || 0) + 1;

@@ -32,7 +32,7 @@ const ACTIONS = [
 const SITTING_ACTIONS = [
   { a: 'start', target: 'none' },
   { a: 'token', target: 'none' },
-  { a: 'close', target: 'none', danger: true, reasonOptional: true },
+  { a: 'close', target: 'none', danger: true },
 ];
 
 /** A refusal found before sending: shown inside the dialog (errorText of {code}). */
@@ -43,11 +43,12 @@ function invalid(code, el) {
 
 /**
  * The action bar. ctx: the page context; sid: the sitting id; roster: see
- * roster.js; getSitting(): the sitting object S. Returns {el, setSelected(n),
+ * roster.js; getSitting(): the sitting object S; hooks.token(t): the token
+ * the server returned after a rotation. Returns {el, setSelected(n),
  * setSitting(S), sittingEl (the sitting's actions, for the page head),
  * result (where outcomes are shown)}.
  */
-export function createActions(ctx, sid, roster, getSitting) {
+export function createActions(ctx, sid, roster, getSitting, hooks) {
   const count = h('span', { class: 'sel-count', id: 'sel-count', role: 'status' }, t('selectedNone'));
   const clearSel = h('button', { type: 'button', class: 'button small', id: 'sel-clear', hidden: true, on: { click: () => roster.clearSelection() } }, t('selectClear'));
   const buttons = {};
@@ -137,12 +138,12 @@ export function createActions(ctx, sid, roster, getSitting) {
     if (def.a === 'close') parts.push(h('p', { class: 'message', dataset: { state: 'info' } }, t('closeWarn')));
 
     // The reason.
-    f.reason = h('textarea', { id: 'act-reason', rows: '3', maxlength: String(REASON_MAX), required: !def.reasonOptional });
+    f.reason = h('textarea', { id: 'act-reason', rows: '3', maxlength: String(REASON_MAX), required: true });
     const counter = h('span', { class: 'counter', id: 'act-reason-count', 'aria-live': 'off' }, '0/' + REASON_MAX);
     f.reason.addEventListener('input', () => {
       counter.textContent = f.reason.value.length + '/' + REASON_MAX;
     });
-    parts.push(fieldEl('act-reason', def.reasonOptional ? t('fieldReasonOptional') : t('fieldReason'), f.reason, t('fieldReasonHint'), counter));
+    parts.push(fieldEl('act-reason', t('fieldReason'), f.reason, t('fieldReasonHint'), counter));
 
     ctx.confirm({
       title: def.target === 'none' ? name : name + ' — ' + (sitting.code || ''),
@@ -194,10 +195,21 @@ export function createActions(ctx, sid, roster, getSitting) {
       if (typed.toUpperCase() !== String(f.word).toUpperCase()) throw invalid('typed_mismatch', f.typed);
     }
     const reason = f.reason.value.trim();
-    if (!reason && !def.reasonOptional) throw invalid('reason_required', f.reason);
+    if (!reason) throw invalid('reason_required', f.reason);
     if (reason.length > REASON_MAX) throw invalid('reason_long', f.reason);
-    if (reason) body.reason = reason;
-    const reply = await api.act(sid, body);
+    body.reason = reason;
+    let reply;
+    try {
+      reply = await api.act(sid, body);
+    } catch (e) {
+      // 400 invalid_input lists every problem: say them, not just "invalid".
+      if (e && e.errors && e.errors.length) {
+        e.serverMessage = e.errors.map((x) => (x.item ? '#' + x.item + ' ' : '') + (x.field ? x.field + ': ' : '') + (x.message || '')).join('; ');
+        e.code = 'invalid_input_detail';
+      }
+      throw e;
+    }
+    if (reply && reply.token && hooks && hooks.token) hooks.token(reply.token);
     return reply || {};
   }
 
@@ -236,7 +248,7 @@ export function createActions(ctx, sid, roster, getSitting) {
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('colRegno')), h('th', { scope: 'col' }, t('colName')), h('th', { scope: 'col' }, t('colPassword')))),
         h('tbody', null, list.map((p) => h('tr', null,
           h('th', { scope: 'row' }, String(p.regno || '')),
-          h('td', null, byRegno[p.regno] || ''),
+          h('td', null, p.name || byRegno[p.regno] || ''),
           h('td', { class: 'secret-value' }, String(p.password || '')))))),
       h('p', { class: 'hint' }, t('shownOnce')),
       printBtn);

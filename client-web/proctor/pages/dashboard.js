@@ -97,7 +97,7 @@ export async function render(ctx, root, params) {
   });
   ctx.onLeave(() => roster.destroy());
   if (ctx.canAct) {
-    actions = createActions(ctx, sid, roster, () => sitting);
+    actions = createActions(ctx, sid, roster, () => sitting, { token: (tok) => mergeSitting(Object.assign({}, sitting, { token: tok })) });
     links.lastChild.insertBefore(actions.sittingEl, links.lastChild.firstChild);
     filters.insertBefore(actions.selBox, shownText);
   }
@@ -153,10 +153,7 @@ export async function render(ctx, root, params) {
       reconnect.hidden = s !== 'closed';
     },
     snapshot: (d) => {
-      if (d.sitting) {
-        sitting = d.sitting;
-        showSitting(sitting);
-      }
+      if (d.sitting) mergeSitting(d.sitting);
       roster.snapshot(d.rows || [], d.server_time);
       setCounts(d.sitting && d.sitting.counts ? d.sitting.counts : countRows(d.rows || []));
     },
@@ -165,12 +162,15 @@ export async function render(ctx, root, params) {
       if (d.counts) setCounts(d.counts);
     },
     sitting: (d) => {
-      sitting = d;
-      showSitting(sitting);
+      mergeSitting(d);
       if (d.counts) setCounts(d.counts);
     },
     incident: (d) => addItem({ kind: 'incident', id: d.id, at: d.at, cand: d.cand, regno: d.regno, name: d.name, what: d.type, ms: d.ms, by: d.by }),
-    action: (d) => addItem({ kind: 'action', id: d.id, at: d.at, what: d.action, by: d.by, reason: d.reason, candidates: d.candidates }),
+    action: (d) => {
+      // The server sends what it recorded in `detail` (by, reason, candidates done, all).
+      const x = d.detail || d;
+      addItem({ kind: 'action', id: d.id, at: d.at, what: d.action || x.action, by: x.by, reason: x.reason, candidates: x.all ? 'all' : x.candidates });
+    },
   });
   reconnect.addEventListener('click', () => stream.reconnect());
   ctx.onLeave(() => stream.close());
@@ -181,6 +181,28 @@ export async function render(ctx, root, params) {
     Object.keys(chips).forEach((k) => chips[k].b.setAttribute('aria-pressed', String((k === 'all' ? '' : k) === f.status)));
     offChip.setAttribute('aria-pressed', String(f.offline));
     incChip.setAttribute('aria-pressed', String(f.incidents));
+  }
+
+  /** A sitting from the stream carries no token (the stream never does):
+   *  keep the one read by GET, and read it again when it was rotated. */
+  function mergeSitting(next) {
+    const prev = sitting;
+    const s = Object.assign({}, next);
+    if (s.token === undefined && prev.token !== undefined) {
+      s.token = prev.token;
+      if (next.token_at && next.token_at !== prev.token_at) refreshToken();
+    }
+    sitting = s;
+    showSitting(s);
+  }
+
+  function refreshToken() {
+    api.sittings().then((d) => {
+      const x = ((d && d.sittings) || []).filter((y) => String(y.id) === String(sid))[0];
+      if (x && x.token && ctx.alive()) mergeSitting(Object.assign({}, sitting, { token: x.token, token_at: x.token_at }));
+    }, () => {
+      /* the next rotation or a reload shows it */
+    });
   }
 
   function setCounts(c) {
@@ -255,7 +277,8 @@ function targetText(c) {
   return c.length <= 5 ? c.join(', ') : t('targetN', { n: c.length });
 }
 
-/** A /log item as a panel line. */
+/** A /log item as a panel line (an incident's `source` is client or server). */
 export function fromLog(x) {
-  return { kind: x.kind, id: x.id, at: x.at, cand: x.cand, regno: x.regno, name: x.name, what: x.type || x.action, ms: x.ms, by: x.by, reason: x.reason, candidates: x.candidates };
+  return { kind: x.kind, id: x.id, at: x.at, cand: x.cand, regno: x.regno, name: x.name, what: x.type || x.action, ms: x.ms,
+    by: x.kind === 'incident' ? x.source || x.by : x.by, reason: x.reason, candidates: x.all ? 'all' : x.candidates };
 }

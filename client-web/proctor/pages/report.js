@@ -30,6 +30,8 @@ export async function render(ctx, root, params) {
   const credits = Array.isArray(d.credits) ? d.credits : [];
   const amendments = Array.isArray(d.amendments) ? d.amendments : [];
   const date = d.date || s.started_at || s.starts_at;
+  const closedBy = d.closed_by && d.closed_by_username && d.closed_by !== d.closed_by_username
+    ? d.closed_by + ' (' + d.closed_by_username + ')' : d.closed_by || d.closed_by_username || '';
 
   const doc = h('article', { class: 'berita-acara', id: 'berita-acara', lang: 'id' },
     h('header', { class: 'ba-head' },
@@ -46,7 +48,7 @@ export async function render(ctx, root, params) {
       fact(t('baRoom'), s.room || '—'),
       fact(t('baScheduled'), s.starts_at ? dateTime(s.starts_at) : '—'),
       fact(t('baStarted'), s.started_at ? dateTime(s.started_at) : '—'),
-      fact(t('baClosed'), d.closed_at ? dateTime(d.closed_at) + (d.closed_by ? ' — ' + d.closed_by : '') : t('baNotClosed')),
+      fact(t('baClosed'), d.closed_at ? dateTime(d.closed_at) + (closedBy ? ' — ' + closedBy : '') : t('baNotClosed')),
       fact(t('baProctors'), proctors.map((p) => p.name ? p.name + ' (' + p.username + ')' : p.username).join(', ') || '—'))),
     h('h3', null, t('baSection2')),
     h('table', { class: 'ba-table ba-counts', id: 'ba-counts' },
@@ -65,7 +67,7 @@ export async function render(ctx, root, params) {
         h('td', null, x.note || ''))))) : h('p', null, t('baNone')),
     h('h3', null, t('baSection5')),
     d.closed_at
-      ? h('p', null, t('baClosing', { time: dateTime(d.closed_at), by: d.closed_by || '—' }))
+      ? h('p', null, t('baClosing', { time: dateTime(d.closed_at), by: closedBy || '—' }))
       : h('p', null, t('baNotClosedText')),
     h('p', { class: 'ba-hash' }, t('baHash'), ' ', h('code', { class: 'hash', id: 'ba-hash' }, d.audit_head || '—')),
     amendments.length ? [h('h3', null, t('baSection6')), h('p', null, t('baAmendLead')), logTable(amendments, 'ba-amend')] : null,
@@ -90,10 +92,27 @@ function logTable(items, id) {
     h('tbody', null, items.map((x, i) => h('tr', { dataset: { kind: x.kind || '' } },
       h('td', { class: 'num nowrap' }, String(i + 1)),
       h('td', { class: 'nowrap' }, hms(x.at)),
-      h('td', null, x.regno ? (x.name || '') + ' (' + x.regno + ')' : x.candidates === 'all' ? t('targetAllShort') : '—'),
+      h('td', null, whoText(x)),
       h('td', null, eventText(x)),
       h('td', null, x.reason || ''),
-      h('td', null, x.by === 'client' ? t('byClient') : x.by === 'server' ? t('byServer') : (x.by || ''))))));
+      h('td', null, byText(x))))));
+}
+
+/** The candidate of an incident, or the candidates an action was done for. */
+function whoText(x) {
+  if (x.regno) return (x.name || '') + ' (' + x.regno + ')';
+  if (x.all || x.candidates === 'all') return t('targetAllShort');
+  if (Array.isArray(x.candidates) && x.candidates.length) {
+    const shown = x.candidates.slice(0, 5).join(', ');
+    return x.candidates.length > 5 ? shown + ' ' + t('andMore', { n: x.candidates.length - 5 }) : shown;
+  }
+  return '—';
+}
+
+/** Who: a staff member for actions; the candidate's browser or the server for incidents. */
+function byText(x) {
+  const by = x.kind === 'incident' ? x.source || x.by : x.by;
+  return by === 'client' ? t('byClient') : by === 'server' ? t('byServer') : String(by || '');
 }
 
 function eventText(x) {
