@@ -7,9 +7,9 @@
 // ("The proctor web").
 
 import { api, setCsrf, setSessionLostHandler } from './api.js';
-import { loadLang, setLang, getLang, t, applyStatic, errorText, label } from './i18n/index.js';
-import { h, fill } from '../admin/dom.js';
-import { confirmDialog } from '../admin/dialog.js';
+import { t, errorText, label } from './i18n/index.js';
+import { fill } from '../admin/dom.js';
+import { hasAnyRole, currentPath, matchRoute, renderRoute, pageContext, applyLanguage, wireLanguage } from '../admin/shell.js';
 import * as sittingsPage from './pages/sittings.js';
 import * as dashboardPage from './pages/dashboard.js';
 import * as reportPage from './pages/report.js';
@@ -32,9 +32,7 @@ const state = {
 };
 
 function hasRole() {
-  const roles = (state.me && state.me.roles) || [];
-  for (let i = 0; i < arguments.length; i++) if (roles.indexOf(arguments[i]) >= 0) return true;
-  return false;
+  return hasAnyRole(state.me, Array.prototype.slice.call(arguments));
 }
 
 /** The administration login, coming back to this page afterwards. */
@@ -58,11 +56,6 @@ function setMe(me) {
   setCsrf(me.csrf);
   $('account-name').textContent = me.name || me.username;
   $('account-roles').textContent = (me.roles || []).map((r) => label('role_', r)).join(', ');
-}
-
-function currentPath() {
-  const hash = window.location.hash || '';
-  return hash.indexOf('#') === 0 ? hash.slice(1) : hash;
 }
 
 function navigate(href) {
@@ -93,98 +86,34 @@ async function route() {
   showScreen('page');
   const root = $('screen-page');
   fill(root);
-  let found = null;
-  let params = [];
-  for (let i = 0; i < ROUTES.length; i++) {
-    const m = ROUTES[i].re.exec(path);
-    if (m) {
-      found = ROUTES[i];
-      params = m.slice(1);
-      break;
-    }
-  }
+  const match = matchRoute(ROUTES, path);
   const here = $('nav-sittings');
-  if (found && found.nav === 'nav-sittings') here.setAttribute('aria-current', 'page');
+  if (match.route && match.route.nav === 'nav-sittings') here.setAttribute('aria-current', 'page');
   else here.removeAttribute('aria-current');
-  const ctx = makeContext(token, root);
-  if (!found) {
-    ctx.problem('notFoundTitle', t('notFoundText'));
-    return;
-  }
-  if (!hasRole.apply(null, ROLES)) {
-    ctx.forbidden();
-    return;
-  }
-  try {
-    await found.page.render(ctx, root, params);
-  } catch (e) {
-    if (!ctx.alive()) return;
-    ctx.showError(e);
-  }
+  await renderRoute(makeContext(token, root), root, match, hasRole.apply(null, ROLES));
 }
 
-/** What a page gets (as in ../admin/app.js) plus canAct (admin or proctor:
- *  the action controls) and onLeave(fn) (run when the route changes). */
+/** What a page gets (../admin/shell.js's pageContext) plus canAct (admin or
+ *  proctor: the action controls) and onLeave(fn) (run when the route changes). */
 function makeContext(token, root) {
-  const ctx = {
+  const ctx = pageContext({
     me: state.me,
-    hasRole: hasRole,
-    canAct: hasRole.apply(null, ACTORS),
     alive: () => token === state.render && !!state.me,
+    root: root,
+    home: HOME,
+    backKey: 'backToSittings',
+    forbiddenKey: 'proctorForbidden',
+    focusFrom: '.topbar, .page-head',
+    notFound: (e) => (e.code === 'no_such_sitting' ? t('err_no_such_sitting') : t('notFoundText')),
     navigate: navigate,
-    confirm: confirmDialog,
-    announce: announce,
-    onLeave: (fn) => {
-      if (token === state.render) state.leave.push(fn);
-      else fn();
-    },
-    title: (text, sub, focus) => {
-      document.title = text + ' — Ujian';
-      const h1 = h('h1', { class: 'page-title', id: 'page-title', tabindex: '-1' }, text);
-      const head = h('div', { class: 'page-head' }, h('div', null, sub ? h('p', { class: 'page-kicker' }, sub) : null, h1));
-      root.appendChild(head);
-      if (focus !== false && (document.activeElement === document.body || !document.activeElement ||
-        document.activeElement.closest('.topbar, .page-head') || document.activeElement.tagName === 'MAIN')) h1.focus();
-      return head;
-    },
-    problem: (titleKey, text) => {
-      fill(root);
-      ctx.title(t(titleKey));
-      root.appendChild(h('div', { class: 'panel problem', dataset: { problem: titleKey } },
-        h('p', null, text),
-        h('p', null, h('a', { href: HOME }, t('backToSittings')))));
-    },
-    forbidden: () => {
-      const roles = (state.me.roles || []).map((r) => label('role_', r)).join(', ') || '—';
-      ctx.problem('forbiddenTitle', t('proctorForbidden', { roles: roles }));
-    },
-    showError: (e) => {
-      if (!ctx.alive()) return;
-      if (e && e.status === 401) return; // the session-lost handler took over
-      if (e && e.code === 'forbidden') {
-        ctx.forbidden();
-        return;
-      }
-      if (e && e.status === 404) {
-        ctx.problem('notFoundTitle', e.code === 'no_such_sitting' ? t('err_no_such_sitting') : t('notFoundText'));
-        return;
-      }
-      fill(root);
-      ctx.title(t('loadErrorTitle'));
-      root.appendChild(h('div', { class: 'panel' },
-        h('p', { class: 'message', dataset: { state: 'error' }, role: 'alert' }, errorText(e)),
-        h('button', { type: 'button', class: 'button', on: { click: route } }, t('retry'))));
-    },
+    retry: route,
+  });
+  ctx.canAct = hasRole.apply(null, ACTORS);
+  ctx.onLeave = (fn) => {
+    if (token === state.render) state.leave.push(fn);
+    else fn();
   };
   return ctx;
-}
-
-function announce(text) {
-  const live = $('live');
-  live.textContent = '';
-  setTimeout(() => {
-    live.textContent = text;
-  }, 50);
 }
 
 async function boot() {
@@ -217,9 +146,7 @@ async function onLogout() {
 }
 
 function relabel() {
-  applyStatic();
-  const buttons = document.querySelectorAll('.lang-toggle [data-lang]');
-  for (let i = 0; i < buttons.length; i++) buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-lang') === getLang()));
+  applyLanguage();
   if (state.me) {
     setMe(state.me);
     route();
@@ -227,14 +154,7 @@ function relabel() {
 }
 
 function init() {
-  loadLang();
-  relabel();
-  const buttons = document.querySelectorAll('.lang-toggle [data-lang]');
-  for (let i = 0; i < buttons.length; i++) {
-    buttons[i].addEventListener('click', () => {
-      if (setLang(buttons[i].getAttribute('data-lang'))) relabel();
-    });
-  }
+  wireLanguage(relabel);
   $('logout-button').addEventListener('click', onLogout);
   $('loading-retry').addEventListener('click', boot);
   window.addEventListener('hashchange', route);

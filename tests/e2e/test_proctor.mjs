@@ -11,7 +11,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, newPage, waitUntil, test, run, assert, assertEqual, TOP } from './harness.mjs';
+import { newPage, waitUntil, test, runInBrowser, assert, assertEqual, TOP } from './harness.mjs';
 import { startFake } from './fake_proctor_server.mjs';
 
 const AXE = readFileSync(join(TOP, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -591,11 +591,6 @@ fakeTest('1,000 candidates: a burst of 1,000 row updates a second for 5 s; frame
   assertEqual(page.errors, [], 'page errors');
 });
 
-browser = await launch();
-let code = 1;
-try {
-  code = await run();
-} finally {
-  await browser.close();
-}
-process.exit(code);
+await runInBrowser((b) => {
+  browser = b;
+});

@@ -11,7 +11,7 @@
 // candidate API where that page does not yet show them.)
 
 import { execFileSync } from 'node:child_process';
-import { launch, newPage, waitUntil, test, run, assert, assertEqual, World, UJIAN } from './harness.mjs';
+import { newPage, waitUntil, test, runInBrowser, assert, assertEqual, World, UJIAN } from './harness.mjs';
 
 let browser;
 
@@ -196,11 +196,6 @@ realTest('real server: the observer sees the live dashboard without controls or 
   assertEqual(page.errors, [], 'page errors');
 });
 
-browser = await launch();
-let code = 1;
-try {
-  code = await run();
-} finally {
-  await browser.close();
-}
-process.exit(code);
+await runInBrowser((b) => {
+  browser = b;
+});
