@@ -101,7 +101,7 @@ try {
   for (const [w, hgt] of SIZES) {
     const obs = await newPage(browser, { viewport: { width: w, height: hgt } });
     await login(obs, 'pemantau');
-    await dashboard(obs, 2);
+    await dashboard(obs, 1);
     await shot(obs, 'observer', w);
     await obs.context().close();
   }

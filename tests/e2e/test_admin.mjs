@@ -124,7 +124,7 @@ worldTest('admin: exams list, candidates, CSV import, credentials, cards, reset,
   assertEqual(await page.textContent('#account-name'), 'Admin Utama', 'account name');
   assertEqual(await page.textContent('#account-roles'), 'Administrator', 'roles');
   assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)),
-    ['Ujian', 'Bank soal', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu');
+    ['Ujian', 'Pengawasan', 'Bank soal', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu (Pengawasan: the proctor pages)');
   await page.waitForSelector('#exams-table');
   const exams = await rowsOf(page, '#exams-table');
   assertEqual(exams.length, 1, 'one exam');
