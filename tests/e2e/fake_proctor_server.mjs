@@ -135,6 +135,7 @@ function row(c, now) {
     offline_since: iso(c.offline_since), answered: c.answered, flagged: c.flagged, total: c.total, position: c.position,
     remaining_ms: remaining, deadline: c.status === 'in_progress' ? iso(c.deadline) : null, last_activity: iso(c.last_activity),
     incidents: c.incidents, extra_s: c.extra_s, finish_reason: c.finish_reason, locked: c.locked,
+    paused_reason: c.status === 'paused' ? c.pause_reason || '' : null,
   };
 }
 
@@ -263,6 +264,7 @@ function act(s, user, body) {
         if (c.status !== 'in_progress') { skip(c, c.status === 'paused' ? 'already_paused' : 'not_running'); continue; }
         c.frozen = Math.max(0, c.deadline - now);
         c.status = 'paused';
+        c.pause_reason = reason;
         break;
       case 'resume':
         if (c.status !== 'paused') { skip(c, c.status === 'in_progress' ? 'not_paused' : 'not_running'); continue; }

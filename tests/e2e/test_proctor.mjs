@@ -310,6 +310,7 @@ fakeTest('actions: every dialog, reasons required, the POST bodies, done/skipped
   assertEqual(p.body, { action: 'pause', candidates: 'all', reason: 'Listrik padam di ruang 1' }, 'pause body');
   assert((await page.textContent('#action-result .skipped')).includes(`${finished.regno} — tidak sedang mengerjakan`), 'skip reason in Indonesian');
   await waitUntil(async () => (await rowText(page, a.id, 'status')) === 'Dijeda', 3000, 'row paused');
+  assertEqual(await page.getAttribute(`#roster .roster-row[data-id="${a.id}"] .st`, 'title'), 'Dijeda: Listrik padam di ruang 1', 'the reason on the badge');
 
   // Resume the selected two; Esc on another dialog cancels and returns focus.
   await openAction(page, 'message');

@@ -120,6 +120,7 @@ realTest('real server: pause, resume, extend and message from the dashboard reac
   const paused = await act(proctor, 'pause', 'Listrik padam');
   assert(paused.includes('Jeda: 1 peserta'), 'done: ' + paused);
   await waitUntil(async () => (await cell(proctor, id, 'status')) === 'Dijeda', 5000, 'paused on the dashboard');
+  assertEqual(await proctor.getAttribute(`#roster .roster-row[data-id="${id}"] .st`, 'title'), 'Dijeda: Listrik padam', 'the reason on the badge');
   const refused = await c.call('PUT', '/api/v1/attempt/answers/1', { option: 'A', flagged: false, rev: 1 });
   assertEqual([refused.status, refused.json.error.code], [409, 'paused'], 'answer refused while paused');
   const clock1 = (await c.call('GET', '/api/v1/attempt?view=clock')).json;

@@ -87,6 +87,7 @@ export default {
   colIncidentsLong: 'Incidents',
   colPassword: 'New password',
   locked: 'locked',
+  pausedBecause: 'Paused: {reason}',
   online: 'Online',
   offline: 'Offline',
   offlineFor: 'Offline {span}',

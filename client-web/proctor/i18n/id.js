@@ -92,6 +92,7 @@ export default {
   colIncidentsLong: 'Jumlah insiden',
   colPassword: 'Kata sandi baru',
   locked: 'terkunci',
+  pausedBecause: 'Dijeda: {reason}',
   online: 'Daring',
   offline: 'Terputus',
   offlineFor: 'Terputus {span}',

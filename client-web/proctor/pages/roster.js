@@ -136,6 +136,11 @@ export function createRoster(opts) {
       c.badge.className = 'st st-' + r.status;
       rec.tr.setAttribute('data-status', r.status);
     }
+    const why = r.paused_reason || '';
+    if (rec.text.why !== why) {
+      rec.text.why = why; // the proctor's reason, on hover over "Dijeda"
+      c.badge.title = why ? t('pausedBecause', { reason: why }) : '';
+    }
     if (rec.text.locked !== !!r.locked) {
       rec.text.locked = !!r.locked;
       c.lock.hidden = !r.locked;
