@@ -144,6 +144,10 @@ export const api = {
   unlock: (code, regno) => request('POST', cand(code, regno) + '/unlock'),
   extraTime: (code, regno, minutes) => request('PUT', cand(code, regno) + '/extra-time', { minutes: minutes }),
   importCandidates: (code, file) => request('POST', exam(code) + '/candidates', { blob: file, type: 'text/csv' }),
+  sittings: (code) => request('GET', exam(code) + '/sittings'),
+  createSitting: (code, body) => request('POST', exam(code) + '/sittings', body),
+  updateSitting: (code, scode, body) => request('PUT', exam(code) + '/sittings/' + enc(scode), body),
+  assignSitting: (code, scode, regnos) => request('PUT', exam(code) + '/sittings/' + enc(scode) + '/candidates', { registration_nos: regnos }),
 
   results: (code) => request('GET', exam(code) + '/results'),
   audit: (params) => request('GET', '/audit' + query(params)),

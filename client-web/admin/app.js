@@ -14,6 +14,7 @@ import * as banksPage from './pages/banks.js';
 import * as bankViewPage from './pages/bank-view.js';
 import * as examEditPage from './pages/exam-edit.js';
 import * as cardsPage from './pages/cards.js';
+import * as sittingsPage from './pages/sittings.js';
 import * as resultsPage from './pages/results.js';
 import * as accountsPage from './pages/accounts.js';
 import * as auditPage from './pages/audit.js';
@@ -28,6 +29,7 @@ const ROUTES = [
   { re: /^\/ujian$/, page: examsPage, roles: ALL, menu: 'navExams', href: '#/ujian' },
   { re: /^\/ujian\/([^/]+)\/peserta$/, page: candidatesPage, roles: ['admin', 'proctor', 'observer'] },
   { re: /^\/ujian\/([^/]+)\/kartu$/, page: cardsPage, roles: ['admin'] },
+  { re: /^\/ujian\/([^/]+)\/sesi$/, page: sittingsPage, roles: ['admin', 'proctor', 'observer'] },
   { re: /^\/ujian\/([^/]+)\/ubah$/, page: examEditPage, roles: ['admin', 'author'] },
   { re: /^\/hasil\/([^/]+)$/, page: resultsPage, roles: ['admin', 'committee'] },
   { re: /^\/bank$/, page: banksPage, roles: ['admin', 'author'], menu: 'navBanks', href: '#/bank' },

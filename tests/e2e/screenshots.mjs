@@ -21,7 +21,7 @@ run('bank', 'import', '--db', db, join(SAMPLE, 'bank.json'));
 run('exam', 'create', '--db', db, join(SAMPLE, 'exam-skd-demo.json'));
 run('candidates', 'import', '--db', db, '--exam', 'SKD-DEMO', join(SAMPLE, 'candidates-demo.csv'));
 
-const server = spawn(UJIAN, ['serve', '--db', db, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const server = spawn(UJIAN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--catalog-poll-ms', '200'], { stdio: ['ignore', 'pipe', 'ignore'] });
 const line = await new Promise((res) => createInterface({ input: server.stdout }).once('line', res));
 const url = 'http://' + /http:\/\/([^/]+)\//.exec(line)[1];
 mkdirSync(OUT, { recursive: true });
@@ -78,6 +78,14 @@ async function adminShots() {
   staff('admin', 'admin', 'Rahmat Hidayat');
   staff('pengawas1', 'proctor', 'Siti Aminah', 'SKD-DEMO');
   staff('panitia', 'committee', 'Dr. Bambang Sutrisno');
+  // Two sittings (sesi) as in the demo, the candidates split between them.
+  run('sitting', 'add', '--db', db, '--exam', 'SKD-DEMO', '--code', 'R1-PAGI', '--room', 'Ruang 1',
+    '--starts-at', '2026-03-02T08:00:00+07:00', '--rotate-min', '15', '--proctor', 'pengawas1');
+  run('sitting', 'add', '--db', db, '--exam', 'SKD-DEMO', '--code', 'R2-PAGI', '--room', 'Ruang 2 (Lab Komputer)',
+    '--starts-at', '2026-03-02T08:00:00+07:00', '--start-together', '--proctor', 'pengawas1', '--proctor', 'admin');
+  const regnos = (from, to) => Array.from({ length: to - from + 1 }, (_, k) => '2026' + String(from + k).padStart(6, '0'));
+  run('sitting', 'assign', '--db', db, '--exam', 'SKD-DEMO', '--code', 'R1-PAGI', ...regnos(1, 25));
+  run('sitting', 'assign', '--db', db, '--exam', 'SKD-DEMO', '--code', 'R2-PAGI', ...regnos(26, 50));
   const post = async (path, body, token) => {
     const headers = { 'Content-Type': 'application/json' };
     if (token) headers.Authorization = 'Bearer ' + token;
@@ -132,6 +140,12 @@ async function adminShots() {
     await page.waitForSelector('#credentials-table');
     await page.locator('#upload-result').scrollIntoViewIfNeeded();
     await shot(page, 'upload-done', w);
+    // The new candidates into a sitting, so their cards print the room.
+    run('sitting', 'assign', '--db', db, '--exam', 'SKD-DEMO', '--code', 'R1-PAGI', `20261${w}1`, `20261${w}2`, `20261${w}3`, `20261${w}4`);
+    await page.waitForFunction(async (r) => {
+      const d = await (await fetch('/api/v1/staff/exams/SKD-DEMO/candidates')).json();
+      return d.candidates.some((c) => c.registration_no === r && c.sitting === 'R1-PAGI');
+    }, `20261${w}4`, { polling: 200, timeout: 10000 });
     await page.click('#print-cards');
     await page.waitForSelector('#cards');
     await shot(page, 'cards', w);
@@ -153,6 +167,19 @@ async function adminShots() {
     await page.goto(url + '/admin/#/ujian/SKD-DEMO/ubah');
     await page.waitForSelector('#edit-title');
     await shot(page, 'exam-edit', w);
+    await page.goto(url + '/admin/#/ujian/SKD-DEMO/sesi');
+    await page.waitForSelector('#sittings-list tr[data-sitting="R2-PAGI"]');
+    await shot(page, 'sittings', w);
+    await page.click('tr[data-sitting="R2-PAGI"] [data-action="edit-sitting"]');
+    await page.locator('#sitting-form').scrollIntoViewIfNeeded();
+    await shot(page, 'sittings-edit', w);
+    await page.click('[data-action="sitting-cancel"]');
+    await page.click('tr[data-sitting="R2-PAGI"] [data-action="assign-sitting"]');
+    await page.fill('#assign-regnos', '2026000026\n2026000027\n2026999999\n2026000026\nR2/xx\n');
+    await page.click('[data-action="assign-save"]');
+    await page.waitForSelector('#assign-errors');
+    await page.locator('#assign-panel').scrollIntoViewIfNeeded();
+    await shot(page, 'sittings-assign', w);
     await page.goto(url + '/admin/#/akun');
     await page.waitForSelector('#accounts-table');
     await shot(page, 'accounts', w);

@@ -316,7 +316,7 @@ worldTest('roles: committee sees results and exports, proctor sees candidates; o
   await staffLogin(p2, w, 'pengawas', ppw);
   await waitUntil(async () => new URL(p2.url()).pathname === '/proctor/', 10000, 'proctor lands on /proctor/');
   await go(p2, w, '#/ujian', '#exams-table');
-  assertEqual(await p2.$$eval('#exams-table tbody tr', (trs) => trs.map((tr) => tr.dataset.exam + ':' + Array.from(tr.querySelectorAll('a')).map((a) => a.textContent).join())), ['E2E:Peserta'], 'proctor: the assigned exam only, candidates link only');
+  assertEqual(await p2.$$eval('#exams-table tbody tr', (trs) => trs.map((tr) => tr.dataset.exam + ':' + Array.from(tr.querySelectorAll('a')).map((a) => a.textContent).join())), ['E2E:Peserta,Sesi'], 'proctor: the assigned exam only, candidates and sittings links only');
   await go(p2, w, '#/ujian/E2E/peserta', '#candidates-table');
   assertEqual(await p2.$$('[data-action="reset"]').then((x) => x.length), 0, 'no reset for a proctor');
   assertEqual(await p2.$$('#upload-panel').then((x) => x.length), 0, 'no upload for a proctor');

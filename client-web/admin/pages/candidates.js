@@ -42,6 +42,7 @@ export async function render(ctx, root, params) {
   const tools = h('div', { class: 'toolbar' },
     h('div', { class: 'toolbar-field' }, field('cand-filter', t('filterCandidates'), filter)),
     button(t('refresh'), () => reload(), { data: { action: 'refresh' } }),
+    h('a', { class: 'button', href: '#/ujian/' + enc(code) + '/sesi' }, t('linkSittings')),
     isAdmin ? h('a', { class: 'button', href: '#/ujian/' + enc(code) + '/kartu' }, t('cardsLink')) : null);
 
   root.appendChild(actions);

@@ -40,6 +40,7 @@ export async function render(ctx, root) {
       cells.push(h('div', { class: 'row-actions' },
         canEdit ? h('a', { class: 'button small', href: '#/ujian/' + enc(e.code) + '/ubah', 'aria-label': t('editExamOf', { code: e.code }) }, t('edit')) : null,
         canCandidates ? h('a', { class: 'button small', href: '#/ujian/' + enc(e.code) + '/peserta', 'aria-label': t('candidatesOf', { code: e.code }) }, t('linkCandidates')) : null,
+        canCandidates ? h('a', { class: 'button small', href: '#/ujian/' + enc(e.code) + '/sesi', 'aria-label': t('sittingsOf', { code: e.code }), dataset: { link: 'sittings' } }, t('linkSittings')) : null,
         canResults ? h('a', { class: 'button small', href: '#/hasil/' + enc(e.code), 'aria-label': t('resultsOf', { code: e.code }) }, t('linkResults')) : null));
     }
     return cells;

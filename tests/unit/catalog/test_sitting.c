@@ -6,7 +6,11 @@
 #include "auth/principal.h"
 #include "catalog/loader.h"
 #include "catalog/sitting.h"
+#include "core/hmap.h"
 #include "core/mem.h"
+#include "exam/registry.h"
+
+#include <stdio.h>
 
 #include <jansson.h>
 #include <string.h>
@@ -160,6 +164,87 @@ static void test_reload_never_goes_back(void **state)
 	assert_int_equal(ram.closed_at, 4000);
 }
 
+/* A batch as loader_load makes it: rows (exam set), and cand -> sitting. */
+static void batch_of(struct load_batch *b, struct rt_sitting *rows, size_t n, int64_t *pairs,
+		     size_t npairs)
+{
+	memset(b, 0, sizeof *b);
+	hmap_init(&b->cand_sitting);
+	b->has_sittings = 1;
+	b->sittings = xcalloc(n ? n : 1, sizeof *rows);
+	memcpy(b->sittings, rows, n * sizeof *rows);
+	b->n_sittings = n;
+	b->cand_ids = xcalloc(2 * (npairs ? npairs : 1), sizeof *pairs);
+	memcpy(b->cand_ids, pairs, 2 * npairs * sizeof *pairs);
+	for (size_t i = 0; i < npairs; i++)
+		hmap_put(&b->cand_sitting, &b->cand_ids[2 * i], sizeof(int64_t), &b->cand_ids[2 * i + 1]);
+}
+
+static void test_merge_in_place(void **state)
+{
+	struct registry r;
+	struct rt_exam *e = xcalloc(1, sizeof *e);
+	struct rt_sitting rows[2];
+	struct load_batch b;
+	struct rt_sitting *s1, *s2;
+	int64_t pairs[] = { 1, 10, 2, 10, 3, 20 };
+	int live;
+	(void)state;
+
+	registry_init(&r);
+	e->id = 5;
+	strcpy(e->def.code, "EX");
+	hmap_init(&e->candidates);
+	hmap_puts(&r.exams, e->def.code, e);
+	for (int i = 1; i <= 3; i++) {
+		struct rt_candidate *c = xcalloc(1, sizeof *c);
+		c->id = i;
+		c->exam = e;
+		snprintf(c->regno, sizeof c->regno, "C%d", i);
+		c->all_next = r.all;
+		r.all = c;
+		hmap_puts(&e->candidates, c->regno, c);
+	}
+	memset(rows, 0, sizeof rows);
+	rows[0].id = 10;
+	rows[0].exam = e;
+	strcpy(rows[0].code, "R1");
+	strcpy(rows[0].token, "AAAAAA");
+	rows[0].token_at = 100;
+	/* First load: one sitting, candidates 1 and 2 in it. */
+	batch_of(&b, rows, 1, pairs, 2);
+	loader_merge(&r, &b);
+	s1 = e->sittings;
+	assert_non_null(s1);
+	assert_null(s1->next);
+	assert_int_equal(s1->n_candidates, 2);
+	assert_ptr_equal(registry_candidate(e, "C1")->sitting, s1);
+	assert_null(registry_candidate(e, "C3")->sitting);
+	s1->live = &live; /* the proctor domain holds it */
+	/* Second load: R1 edited, R2 new, candidate 2 moved out, 3 into R2. */
+	strcpy(rows[0].room, "Aula");
+	rows[1].id = 20;
+	rows[1].exam = e;
+	strcpy(rows[1].code, "R2");
+	strcpy(rows[1].token, "BBBBBB");
+	int64_t pairs2[] = { 1, 10, 3, 20 };
+	batch_of(&b, rows, 2, pairs2, 2);
+	loader_merge(&r, &b);
+	assert_ptr_equal(e->sittings, s1); /* the same memory */
+	assert_string_equal(s1->room, "Aula");
+	assert_ptr_equal(s1->live, &live);
+	s2 = s1->next;
+	assert_non_null(s2);
+	assert_string_equal(s2->code, "R2"); /* appended at the end */
+	assert_int_equal(s1->n_candidates, 1);
+	assert_int_equal(s2->n_candidates, 1);
+	assert_null(registry_candidate(e, "C2")->sitting);
+	assert_ptr_equal(registry_candidate(e, "C3")->sitting, s2);
+	s1->live = NULL;
+	registry_free(&r);
+	(void)pairs;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_spec_check),
 		cmocka_unit_test(test_spec_from_json),
 		cmocka_unit_test(test_reload_never_goes_back),
+		cmocka_unit_test(test_merge_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
