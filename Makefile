@@ -156,7 +156,8 @@ bench-event: $(BUILD)/bench-event
 
 # Regenerate docs/screenshots/ (candidate: login, exam, result; admin-*.png:
 # every administration page at 1366, 1024 and 390 px; board-*.png: the public
-# scoreboard) in Debian's Chromium.
+# scoreboard; proctor-*.png: the proctor web against
+# tests/e2e/fake_proctor_server.mjs) in Debian's Chromium.
 screenshots: deps
 	$(MAKE) all
 	node tests/e2e/screenshots.mjs

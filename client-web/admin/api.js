@@ -42,9 +42,9 @@ function deadline() {
   return { signal: ctl ? ctl.signal : undefined, done: () => clearTimeout(timer) };
 }
 
-const enc = encodeURIComponent;
+export const enc = encodeURIComponent;
 
-function query(params) {
+export function query(params) {
   const parts = [];
   const keys = Object.keys(params || {});
   for (let i = 0; i < keys.length; i++) {
@@ -56,10 +56,11 @@ function query(params) {
 }
 
 /**
- * One request. body: a plain object (sent as JSON) or {blob, type} (sent as
+ * One request (exported for the proctor pages' api.js, which shares the CSRF
+ * token and the session-lost handler). body: a plain object (sent as JSON) or {blob, type} (sent as
  * is, e.g. a CSV file). opts.quiet401: do not call the session-lost handler.
  */
-async function request(method, path, body, opts) {
+export async function request(method, path, body, opts) {
   const limit = deadline();
   const headers = { Accept: 'application/json' };
   let payload;

@@ -5,9 +5,9 @@
 // administration web") for how to add one.
 
 import { api, setCsrf, setSessionLostHandler } from './api.js';
-import { loadLang, setLang, getLang, t, applyStatic, errorText, label } from './i18n/index.js';
+import { t, errorText, label } from './i18n/index.js';
 import { h, fill } from './dom.js';
-import { confirmDialog } from './dialog.js';
+import { hasAnyRole, currentPath, matchRoute, renderRoute, pageContext, applyLanguage, wireLanguage } from './shell.js';
 import * as examsPage from './pages/exams.js';
 import * as candidatesPage from './pages/candidates.js';
 import * as banksPage from './pages/banks.js';
@@ -39,6 +39,11 @@ const ROUTES = [
   { re: /^\/saya$/, page: minePage, roles: ALL, menu: 'navMine', href: '#/saya' },
 ];
 const HOME = '#/ujian';
+// The proctor pages (client-web/proctor/) have no login of their own: they
+// send an unauthenticated visitor here with ?next=/proctor/#/...; after
+// login a proctor or observer (without other staff roles) lands there.
+const PROCTOR = '/proctor/';
+const PROCTOR_ROLES = ['admin', 'proctor', 'observer'];
 
 const state = {
   me: null, // the /me object: {username, name, roles, exams, csrf, ...}
@@ -50,9 +55,7 @@ const state = {
 /* ---- roles -------------------------------------------------------------- */
 
 function hasRole() {
-  const roles = (state.me && state.me.roles) || [];
-  for (let i = 0; i < arguments.length; i++) if (roles.indexOf(arguments[i]) >= 0) return true;
-  return false;
+  return hasAnyRole(state.me, Array.prototype.slice.call(arguments));
 }
 
 function allowed(route) {
@@ -101,15 +104,11 @@ function renderMenu() {
       (r.href === '#/bank' && current.indexOf('/bank/') === 0);
     items.push(h('li', null, h('a', { href: r.href, 'aria-current': here ? 'page' : null, dataset: { nav: r.href.slice(2) } }, t(r.menu))));
   }
+  if (hasRole.apply(null, PROCTOR_ROLES)) items.splice(1, 0, h('li', null, h('a', { href: PROCTOR, dataset: { nav: 'proctor' } }, t('navProctor'))));
   fill($('menu'), items);
 }
 
 /* ---- router ------------------------------------------------------------- */
-
-function currentPath() {
-  const hash = window.location.hash || '';
-  return hash.indexOf('#') === 0 ? hash.slice(1) : hash;
-}
 
 function navigate(href) {
   if (window.location.hash === href) route();
@@ -130,107 +129,51 @@ async function route() {
   showScreen('page');
   const root = $('screen-page');
   fill(root);
-  let found = null;
-  let params = [];
-  for (let i = 0; i < ROUTES.length; i++) {
-    const m = ROUTES[i].re.exec(path);
-    if (m) {
-      found = ROUTES[i];
-      params = m.slice(1).map((p) => {
-        try {
-          return decodeURIComponent(p);
-        } catch (e) {
-          return p;
-        }
-      });
-      break;
-    }
-  }
-  const ctx = makeContext(token, root);
-  if (!found) {
-    ctx.problem('notFoundTitle', t('notFoundText'));
-    return;
-  }
-  if (!allowed(found)) {
-    ctx.forbidden();
-    return;
-  }
-  try {
-    await found.page.render(ctx, root, params);
-  } catch (e) {
-    if (!ctx.alive()) return;
-    ctx.showError(e);
-  }
+  const match = matchRoute(ROUTES, path);
+  await renderRoute(makeContext(token, root), root, match, !!match.route && allowed(match.route));
 }
 
-/** What a page gets: the account, role checks, messages, navigation and the
- *  credentials issued in this page's life (for the exam cards). */
+/** What a page gets (shell.js's pageContext) plus the credentials issued
+ *  in this page's life (for the exam cards) and signedOut. */
 function makeContext(token, root) {
-  const ctx = {
+  const ctx = pageContext({
     me: state.me,
-    hasRole: hasRole,
     alive: () => token === state.render && !!state.me,
+    root: root,
+    home: HOME,
+    backKey: 'backToExams',
+    forbiddenKey: 'forbiddenText',
+    focusFrom: '.sidenav, .page-head, #screen-login',
     navigate: navigate,
-    confirm: confirmDialog,
-    announce: announce,
-    issued: () => state.issued,
-    /** The session ended (e.g. "log out everywhere"): the login form, with a message. */
-    signedOut: (key) => showLogin(t(key)),
-    setIssued: (v) => {
-      state.issued = v;
-    },
-    /** The page's title (h1, focused so keyboard and screen reader users land on it) and the document title. */
-    title: (text, sub) => {
-      document.title = text + ' — Ujian';
-      const h1 = h('h1', { class: 'page-title', id: 'page-title', tabindex: '-1' }, text);
-      const head = h('div', { class: 'page-head' }, h('div', null, sub ? h('p', { class: 'page-kicker' }, sub) : null, h1));
-      root.appendChild(head);
-      if (document.activeElement === document.body || !document.activeElement || document.activeElement.closest('.sidenav, .page-head, #screen-login') ||
-        document.activeElement.tagName === 'MAIN') h1.focus();
-      return head;
-    },
-    problem: (titleKey, text) => {
-      fill(root);
-      ctx.title(t(titleKey));
-      root.appendChild(h('div', { class: 'panel problem', dataset: { problem: titleKey } },
-        h('p', null, text),
-        h('p', null, h('a', { href: HOME }, t('backToExams')))));
-    },
-    forbidden: () => {
-      const roles = (state.me.roles || []).map((r) => label('role_', r)).join(', ') || '—';
-      ctx.problem('forbiddenTitle', t('forbiddenText', { roles: roles }));
-    },
-    /** A failed load: 403 is the forbidden page, 404 not found, anything else a message with retry. */
-    showError: (e) => {
-      if (!ctx.alive()) return;
-      if (e && e.status === 401) return; // the session-lost handler took over
-      if (e && e.code === 'forbidden') {
-        ctx.forbidden();
-        return;
-      }
-      if (e && e.status === 404) {
-        ctx.problem('notFoundTitle', t('notFoundText'));
-        return;
-      }
-      fill(root);
-      ctx.title(t('loadErrorTitle'));
-      root.appendChild(h('div', { class: 'panel' },
-        h('p', { class: 'message', dataset: { state: 'error' }, role: 'alert' }, errorText(e)),
-        h('button', { type: 'button', class: 'button', on: { click: route } }, t('retry'))));
-    },
+    retry: route,
+  });
+  ctx.issued = () => state.issued;
+  /** The session ended (e.g. "log out everywhere"): the login form, with a message. */
+  ctx.signedOut = (key) => showLogin(t(key));
+  ctx.setIssued = (v) => {
+    state.issued = v;
   };
   return ctx;
 }
 
-function announce(text) {
-  const live = $('live');
-  live.textContent = '';
-  setTimeout(() => {
-    live.textContent = text;
-  }, 50);
-}
-
 /* ---- session ------------------------------------------------------------ */
+
+/** Where to go after logging in, or null to stay: a safe ?next= (the
+ *  proctor pages only, same origin), else the proctor pages for an account
+ *  whose only roles are proctor and observer. */
+function landing(me, atLogin) {
+  let next = null;
+  try {
+    next = new URLSearchParams(window.location.search).get('next');
+  } catch (e) {
+    next = null;
+  }
+  if (next && /^\/proctor\/(#\/[\w\-/.%]*)?$/.test(next)) return next;
+  if (!atLogin) return null;
+  const roles = (me && me.roles) || [];
+  const other = roles.filter((r) => r !== 'proctor' && r !== 'observer');
+  return roles.length && !other.length ? PROCTOR : null;
+}
 
 async function boot() {
   showScreen('loading');
@@ -238,6 +181,11 @@ async function boot() {
   $('loading-text').textContent = t('loadingText');
   try {
     const me = await api.me();
+    const next = landing(me, false);
+    if (next) {
+      window.location.replace(next);
+      return;
+    }
     setMe(me);
     route();
   } catch (e) {
@@ -272,6 +220,11 @@ async function onLogin(ev) {
   try {
     const me = await api.login(username, password);
     $('login-password').value = '';
+    const next = landing(me, true);
+    if (next) {
+      window.location.assign(next);
+      return;
+    }
     setMe(me);
     if (!currentPath() || currentPath() === '/') window.location.replace(HOME); // hashchange renders it
     else route();
@@ -298,9 +251,7 @@ async function onLogout() {
 }
 
 function relabel() {
-  applyStatic();
-  const buttons = document.querySelectorAll('.lang-toggle [data-lang]');
-  for (let i = 0; i < buttons.length; i++) buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-lang') === getLang()));
+  applyLanguage();
   if (state.me) {
     setMe(state.me);
     route();
@@ -310,14 +261,7 @@ function relabel() {
 }
 
 function init() {
-  loadLang();
-  relabel();
-  const buttons = document.querySelectorAll('.lang-toggle [data-lang]');
-  for (let i = 0; i < buttons.length; i++) {
-    buttons[i].addEventListener('click', () => {
-      if (setLang(buttons[i].getAttribute('data-lang'))) relabel();
-    });
-  }
+  wireLanguage(relabel);
   $('login-form').addEventListener('submit', onLogin);
   $('logout-button').addEventListener('click', onLogout);
   $('loading-retry').addEventListener('click', boot);

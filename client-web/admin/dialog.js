@@ -103,9 +103,10 @@ export function confirmDialog(opts) {
     $('dialog-confirm').textContent = opts.confirm || t('ok');
     $('dialog-confirm').className = 'button ' + (opts.danger ? 'danger' : 'primary');
     $('dialog-cancel').textContent = t('cancel');
+    $('dialog-cancel').hidden = !!opts.noCancel;
     $('dialog').hidden = false;
     setBackground(true);
     document.addEventListener('keydown', onKeydown, true);
-    $('dialog-cancel').focus();
+    (opts.focus || (opts.noCancel ? $('dialog-confirm') : $('dialog-cancel'))).focus();
   });
 }

@@ -257,3 +257,17 @@ export async function run() {
   console.log(`1..${n}`);
   return failed ? 1 : 0;
 }
+
+/** The end of a browser test file: launch Chromium, hand it to use(browser),
+ *  run the tests, close it, and exit with the outcome. */
+export async function runInBrowser(use) {
+  const browser = await launch();
+  use(browser);
+  let code = 1;
+  try {
+    code = await run();
+  } finally {
+    await browser.close();
+  }
+  process.exit(code);
+}

@@ -220,7 +220,7 @@ async function adminShots() {
   await page.fill('#login-username', 'pengawas1');
   await page.fill('#login-password', 'sandi-pengawas1-demo');
   await page.click('#login-submit');
-  await page.waitForSelector('#exams-table');
+  await page.waitForURL(/\/proctor\//); // a proctor lands on the proctor pages
   await page.goto(url + '/admin/#/ujian/SKD-DEMO/peserta');
   await page.waitForSelector('#candidates-table');
   await page.screenshot({ path: join(OUT, 'admin-proctor-1366.png') });
@@ -228,4 +228,6 @@ async function adminShots() {
   await page.waitForSelector('[data-problem="forbiddenTitle"]');
   await page.screenshot({ path: join(OUT, 'admin-forbidden-1366.png') });
   console.log('wrote admin screenshots at', written.join(', '), 'px');
+  // The proctor web, against the fake proctoring server.
+  execFileSync(process.execPath, [join(TOP, 'tests', 'e2e', 'screenshots_proctor.mjs')], { stdio: 'inherit' });
 }

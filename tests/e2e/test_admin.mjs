@@ -124,7 +124,7 @@ worldTest('admin: exams list, candidates, CSV import, credentials, cards, reset,
   assertEqual(await page.textContent('#account-name'), 'Admin Utama', 'account name');
   assertEqual(await page.textContent('#account-roles'), 'Administrator', 'roles');
   assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)),
-    ['Ujian', 'Bank soal', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu');
+    ['Ujian', 'Pengawasan', 'Bank soal', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu (Pengawasan: the proctor pages)');
   await page.waitForSelector('#exams-table');
   const exams = await rowsOf(page, '#exams-table');
   assertEqual(exams.length, 1, 'one exam');
@@ -310,9 +310,12 @@ worldTest('roles: committee sees results and exports, proctor sees candidates; o
   }
 
   // A proctor: candidates of the assigned exam with unlock/extra time, but no reset or upload.
+  // After login a proctor lands on the proctor pages (/proctor/); the
+  // administration pages stay reachable.
   const p2 = await newPage(browser);
   await staffLogin(p2, w, 'pengawas', ppw);
-  await p2.waitForSelector('#exams-table');
+  await waitUntil(async () => new URL(p2.url()).pathname === '/proctor/', 10000, 'proctor lands on /proctor/');
+  await go(p2, w, '#/ujian', '#exams-table');
   assertEqual(await p2.$$eval('#exams-table tbody tr', (trs) => trs.map((tr) => tr.dataset.exam + ':' + Array.from(tr.querySelectorAll('a')).map((a) => a.textContent).join())), ['E2E:Peserta,Sesi'], 'proctor: the assigned exam only, candidates and sittings links only');
   await go(p2, w, '#/ujian/E2E/peserta', '#candidates-table');
   assertEqual(await p2.$$('[data-action="reset"]').then((x) => x.length), 0, 'no reset for a proctor');

@@ -44,6 +44,7 @@ export default {
   navExams: 'Exams',
   navAccounts: 'Staff accounts',
   navAudit: 'Audit log',
+  navProctor: 'Proctoring',
   navMine: 'My account',
   role_admin: 'Administrator',
   role_author: 'Author',

@@ -46,6 +46,7 @@ export default {
   navExams: 'Ujian',
   navAccounts: 'Akun petugas',
   navAudit: 'Log audit',
+  navProctor: 'Pengawasan',
   navMine: 'Akun saya',
   role_admin: 'Administrator',
   role_author: 'Penyusun soal',

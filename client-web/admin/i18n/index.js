@@ -7,7 +7,8 @@ import id from './id.js';
 import en from './en.js';
 
 export const DEFAULT_LANG = 'id';
-const STRINGS = { id: id, en: en };
+// Copies: addStrings() below merges another page's tables into them.
+const STRINGS = { id: Object.assign({}, id), en: Object.assign({}, en) };
 const LOCALES = { id: 'id-ID', en: 'en-GB' };
 const STORAGE_KEY = 'ujian.lang';
 
@@ -39,6 +40,19 @@ export function setLang(next) {
     /* the choice lasts for this page only */
   }
   return true;
+}
+
+/** Add another page's strings (tables: {id: {...}, en: {...}}), e.g. the
+ *  proctor pages, which share this module (one language choice, one set of
+ *  error sentences, and dialog.js's labels). A key already present keeps its
+ *  text unless replace is true. */
+export function addStrings(tables, replace) {
+  Object.keys(STRINGS).forEach((l) => {
+    const add = tables[l] || {};
+    Object.keys(add).forEach((k) => {
+      if (replace || !has(STRINGS[l], k)) STRINGS[l][k] = add[k];
+    });
+  });
 }
 
 /** The string for key in the current language, {name} placeholders filled. */
