@@ -76,6 +76,7 @@ struct rt_sitting {
 	int64_t closed_at;  /* the proctor closed it (report frozen); 0 = open */
 	int n_proctors;
 	int64_t proctor[UJ_SITTING_PROCTORS_MAX]; /* staff ids */
+	char proctor_name[UJ_SITTING_PROCTORS_MAX][UJ_USERNAME_MAX + 1]; /* their usernames */
 	int n_candidates;
 	void *live;         /* the proctor domain's state (streams, timers) */
 	struct rt_sitting *next;

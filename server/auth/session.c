@@ -148,7 +148,9 @@ static void session_op_done(struct wr_op *op)
 	}
 	if (s->then)
 		s->then(s->c, !s->c->broken, s->arg);
-	if (!op->failed && (s->kind == SOP_LOGIN || s->kind == SOP_LOGOUT || s->kind == SOP_RESET))
+	/* The dashboards hear of logins, session ends and failed logins (a
+	 * candidate may now be locked out). */
+	if (!op->failed && s->x && s->kind != SOP_PASSWORD)
 		attempt_notify(s->x, s->c, s->kind == SOP_LOGIN ? EXC_LOGIN : EXC_SESSION);
 }
 
@@ -251,6 +253,7 @@ static void session_failed(struct auth_rt *a, const struct login_req *r, const c
 		ratelimit_fail(&a->rl_regno, rkey, rlen, now);
 	if (c) {
 		struct session_op *s = session_op_new(c, SOP_LOGIN_FAILED, now);
+		s->x = a->x;
 		str_copy(s->peer, sizeof s->peer, r->peer);
 		s->why = why;
 		writer_submit(a->x->w, &s->op);

@@ -409,15 +409,18 @@ static int loader_sittings(struct loader *L, sqlite3 *db, struct load_batch *b, 
 	/* The array is complete: its entries' ids can key the map. */
 	for (size_t i = 0; i < b->n_sittings; i++)
 		hmap_put(&byid, &b->sittings[i].id, sizeof(int64_t), &b->sittings[i]);
-	if (!(st = db_prepare(db, "SELECT sitting_id, staff_id FROM sitting_proctors"
-				  " ORDER BY sitting_id, staff_id",
+	if (!(st = db_prepare(db, "SELECT p.sitting_id, p.staff_id, s.username FROM sitting_proctors p"
+				  " JOIN staff s ON s.id = p.staff_id ORDER BY p.sitting_id, s.username",
 			      err, errlen)))
 		goto out;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t sid = sqlite3_column_int64(st, 0);
 		struct rt_sitting *s = hmap_get(&byid, &sid, sizeof sid);
-		if (s && s->n_proctors < UJ_SITTING_PROCTORS_MAX)
+		if (s && s->n_proctors < UJ_SITTING_PROCTORS_MAX) {
+			str_copy(s->proctor_name[s->n_proctors], sizeof s->proctor_name[0],
+				 (const char *)sqlite3_column_text(st, 2));
 			s->proctor[s->n_proctors++] = sqlite3_column_int64(st, 1);
+		}
 	}
 	sqlite3_finalize(st);
 	if (!(st = db_prepare(db, "SELECT id, sitting_id FROM candidates WHERE sitting_id IS NOT NULL"
@@ -474,6 +477,7 @@ void loader_sitting_update(struct rt_sitting *dst, const struct rt_sitting *src)
 	dst->start_together = src->start_together;
 	dst->n_proctors = src->n_proctors;
 	memcpy(dst->proctor, src->proctor, sizeof dst->proctor);
+	memcpy(dst->proctor_name, src->proctor_name, sizeof dst->proctor_name);
 	/* What the runtime also changes: never go back to an older value. */
 	if (src->token_at >= dst->token_at) {
 		memcpy(dst->token, src->token, sizeof dst->token);

@@ -156,7 +156,6 @@ static json_t *pr_row(const struct proctor *pr, const struct rt_candidate *c, in
 	int answered = 0, flagged = 0, running = c->status == ATT_IN_PROGRESS;
 	int64_t remaining = 0, deadline = 0;
 	const struct pr_cand *lc = c->live;
-	(void)pr;
 	for (int i = 0; i < c->n; i++) {
 		answered += c->ans[i].label >= 0;
 		flagged += c->ans[i].flagged != 0;
@@ -168,7 +167,7 @@ static json_t *pr_row(const struct proctor *pr, const struct rt_candidate *c, in
 			deadline += now - c->paused_at;
 	}
 	return json_pack("{s:I,s:s,s:s,s:{s:s,s:s},s:s,s:b,s:o,s:i,s:i,s:i,s:o,s:o,s:o,s:o,s:i,"
-			 "s:i,s:o,s:o}",
+			 "s:i,s:o,s:o,s:b}",
 			 "id", (json_int_t)c->id, "regno", c->regno, "name", c->name, "seat", "addr",
 			 c->seat_addr, "fp", c->seat_fp, "status", pr_status(c), "online",
 			 pr_online(c, now), "offline_since",
@@ -182,7 +181,8 @@ static json_t *pr_row(const struct proctor *pr, const struct rt_candidate *c, in
 			 c->status == ATT_FINISHED ? json_string(finish_reason_names[c->reason])
 						   : json_null(),
 			 "paused_reason",
-			 c->paused_at ? json_string(c->pause_reason ? c->pause_reason : "") : json_null());
+			 c->paused_at ? json_string(c->pause_reason ? c->pause_reason : "") : json_null(),
+			 "locked", session_locked(pr->auth, c, now));
 }
 
 /* Status counts of a sitting. */
@@ -221,10 +221,13 @@ static json_t *pr_sitting_json(const struct rt_sitting *st, int with_token, int6
 			      st->closed_at ? clock_json(st->closed_at) : json_null(), "token_at",
 			      st->token_at ? clock_json(st->token_at) : json_null(), "counts",
 			      pr_counts(ls, now));
-	json_t *proctors = json_array();
-	for (int i = 0; i < st->n_proctors; i++)
-		json_array_append_new(proctors, json_integer(st->proctor[i]));
-	json_object_set_new(o, "proctor_ids", proctors);
+	json_t *ids = json_array(), *names = json_array();
+	for (int i = 0; i < st->n_proctors; i++) {
+		json_array_append_new(ids, json_integer(st->proctor[i]));
+		json_array_append_new(names, json_string(st->proctor_name[i]));
+	}
+	json_object_set_new(o, "proctor_ids", ids);
+	json_object_set_new(o, "proctors", names);
 	json_object_set_new(o, "token_required", json_boolean(st->exam->def.sitting_token));
 	if (with_token)
 		json_object_set_new(o, "token", json_string(st->token));

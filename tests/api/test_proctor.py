@@ -102,6 +102,7 @@ class DashboardTest(unittest.TestCase):
         tok = self.p.w.sql("SELECT token FROM sittings WHERE code = 'R1'")[0][0]
         self.assertEqual(r.json["sittings"][0]["token"], tok)
         self.assertEqual(r.json["sittings"][0]["counts"]["registered"], 4)
+        self.assertEqual(r.json["sittings"][0]["proctors"], ["pengawas"])
         self.assertEqual(self.p.as_("lain").get(S + "/sittings").json["sittings"], [])
         r = self.p.as_("lain").get("%s/sittings/%d" % (S, self.p.sid("R1")))
         self.assertEqual((r.status, r.error), (404, "no_such_sitting"))
@@ -383,7 +384,9 @@ class ActionTest(unittest.TestCase):
             c.login("EX", "C002", "wrong-password")
         self.assertEqual(c.login("EX", "C002", self.p.w.password("C002")).error,
                          "too_many_attempts")
+        wait_until(lambda: self.p.row("R1", "C002")["locked"], 5, "the row to show the lock")
         self.assertEqual(self.p.act("R1", "unlock", candidates=["C002"]).json["done"], ["C002"])
+        self.assertFalse(self.p.row("R1", "C002")["locked"])
         self.assertEqual(c.login("EX", "C002", self.p.w.password("C002")).status, 200)
         c.close()
 
