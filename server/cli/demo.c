@@ -223,7 +223,7 @@ static void demo_print_staff(const char *dbp)
 	FILE *f = fopen(path, "r");
 	int n = 0;
 	if (f) {
-		printf("Staff logins (admin web: /admin/; %s):\n", path);
+		printf("Staff logins (admin web: /admin/, proctors: /proctor/; %s):\n", path);
 		while (fgets(line, sizeof line, f)) {
 			char *user = line, *roles = strchr(line, ','), *pw;
 			if (n++ == 0 || !roles || !(pw = strchr(roles + 1, ',')))
@@ -328,6 +328,8 @@ int demo_run(struct server_config *cfg, int fresh)
 	demo_print_logins(cfg->db_path, 5);
 	demo_print_staff(cfg->db_path);
 	demo_print_sittings(cfg->db_path);
+	printf("Public live scoreboard: %s://%s/board/?exam=%s\n", cfg->tls_cert ? "https" : "http",
+	       cfg->listen, DEMO_EXAM);
 	printf("\n");
 	fflush(stdout);
 	cfg->dblock_fd = lock; /* the server holds it from here and releases it */
