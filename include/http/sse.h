@@ -2,7 +2,8 @@
  *
  * A topic is one channel (a sitting's dashboard, an exam's scoreboard). A
  * publisher appends events to it; every subscriber's stream gets them in
- * order, each with the topic's next id. The topic keeps its last
+ * order, each with the topic's next id (ids grow across restarts too: they
+ * start from the hub's start time). The topic keeps its last
  * UJ_SSE_RING events, so a client reconnecting with Last-Event-ID (header,
  * or ?last_event_id= in the query) resumes without loss; when the id is
  * older than the ring (or unknown), the subscriber gets a fresh snapshot
@@ -56,6 +57,11 @@ uint64_t sse_publish(struct sse_topic *t, const char *event, const char *data, s
 /* The heartbeat period in ms (default UJ_SSE_HEARTBEAT_S seconds); for
  * tests, which cannot wait 15 s. ms > 0. */
 void sse_hub_set_heartbeat_ms(struct sse_hub *h, int ms);
+
+/* Where the ids of topics made from now on start (default: the hub's start
+ * time in ms x 1000, so ids never repeat across runs of the server); for
+ * tests, which expect 1, 2, 3. No topic may exist yet. */
+void sse_hub_set_id_base(struct sse_hub *h, uint64_t base);
 
 /* Streams open on t; on the whole hub. */
 int sse_topic_streams(const struct sse_topic *t);

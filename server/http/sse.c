@@ -25,6 +25,7 @@
  * server stopping), it frees the request itself after the close callback. */
 #include "http/sse.h"
 #include "bounds.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
 
@@ -79,6 +80,7 @@ struct sse_hub {
 	struct event_base *base;
 	int max_streams;
 	size_t buffer_max;
+	uint64_t id_base; /* a new topic's ids continue from here */
 	int n_streams;
 	struct event *heartbeat;
 	struct evbuffer *scratch; /* one frame on its way into a chunk */
@@ -258,6 +260,12 @@ struct sse_hub *sse_hub_new(struct event_base *base, int max_streams, size_t buf
 	h->base = base;
 	h->max_streams = max_streams;
 	h->buffer_max = buffer_max;
+	/* Ids continue from the start time (ms x 1000), not from 1: a client
+	 * coming back after a restart with an id of the previous run can never
+	 * be resumed from the wrong place in this run's ring (its id is older
+	 * than anything held, so it gets a snapshot). Below 2^53: exact in a
+	 * browser's numbers. */
+	h->id_base = (uint64_t)clock_now_ms() * 1000;
 	LIST_INIT(&h->topics);
 	h->scratch = evbuffer_new();
 	h->heartbeat = event_new(base, -1, EV_PERSIST, sse_heartbeat, h);
@@ -265,6 +273,12 @@ struct sse_hub *sse_hub_new(struct event_base *base, int max_streams, size_t buf
 		abort(); /* out of memory */
 	sse_hub_set_heartbeat_ms(h, UJ_SSE_HEARTBEAT_S * 1000);
 	return h;
+}
+
+void sse_hub_set_id_base(struct sse_hub *h, uint64_t base)
+{
+	assert(LIST_EMPTY(&h->topics));
+	h->id_base = base;
 }
 
 void sse_hub_free(struct sse_hub *h)
@@ -298,6 +312,7 @@ struct sse_topic *sse_topic_new(struct sse_hub *h, const char *snapshot_event,
 	t->snapshot_event = xstrdup(snapshot_event);
 	t->snap = snap;
 	t->arg = arg;
+	t->last_id = h->id_base;
 	LIST_INIT(&t->streams);
 	LIST_INSERT_HEAD(&h->topics, t, link);
 	return t;

@@ -469,11 +469,22 @@ class PauseSurvivesKillTest(unittest.TestCase):
         p = ProctorWorld()
         try:
             c, _ = started(p.w, "C001")
+            s = p.stream("R1")
+            s.next()
             self.assertEqual(p.act("R1", "pause", candidates=["C001"]).status, 200)
+            old_id, _, _ = s.until(lambda i, e, d: e == "rows", 5, "the pause")
+            s.close()
             remaining = clock(c)["attempt"]["remaining_ms"]
             p.w.server.kill9()
             p.w.serve()
             p.staff.clear()
+            # Ids grow across runs: the old id is not resumed from this
+            # run's ring, it gets a snapshot with a newer id.
+            s = p.stream("R1", headers={"Last-Event-ID": old_id})
+            new_id, ev, _ = s.next()
+            self.assertEqual(ev, "snapshot")
+            self.assertGreater(int(new_id), int(old_id))
+            s.close()
             c = p.w.logged_in("C001")
             k = clock(c)
             self.assertIsNotNone(k["attempt"]["paused"])

@@ -79,6 +79,7 @@ static int setup(void **state)
 	assert_int_equal(getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&sin, &sl), 0);
 	F.port = ntohs(sin.sin_port);
 	F.hub = sse_hub_new(F.base, 4, 4096);
+	sse_hub_set_id_base(F.hub, 0); /* ids 1, 2, 3 */
 	F.topic = sse_topic_new(F.hub, "snapshot", snap_fn, &F);
 	return 0;
 }

@@ -100,6 +100,7 @@ static int setup(void **state)
 	F.s1->next = F.s2;
 	F.e->sittings = F.s1;
 	F.hub = sse_hub_new(F.base, 8, 4096);
+	sse_hub_set_id_base(F.hub, 0); /* ids 1, 2, 3 */
 	F.b = board_new(F.hub, &F.x);
 	return 0;
 }
