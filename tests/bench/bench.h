@@ -22,7 +22,8 @@
  * Why workers and source addresses: the machines we benchmark on allow at
  * most 20,000 open files per process and 28,000 ephemeral ports per source
  * address (net.ipv4.ip_local_port_range 32768-60999). A candidate holds at
- * most one connection, so a worker takes at most BENCH_PER_WORKER candidates
+ * most one connection (two with --poll-ms, whose poll may overlap an
+ * answer), so a worker takes at most BENCH_PER_WORKER candidates
  * by default, and connections are bound round-robin by worker to the source
  * addresses 127.0.0.2, 127.0.0.3 ... (all of 127/8 is loopback on Linux). */
 #ifndef UJIAN_BENCH_H

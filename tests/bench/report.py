@@ -157,7 +157,7 @@ def paired(name, runs):
 
     row("server idle timeout, s", "idle_timeout_s", "%.0f")
     if dash:
-        row("sittings (candidates each)", "sittings", "%.0f")
+        row("sittings", "sittings", "%.0f")
     row("login p99, ms", "ops.login.p99_ms", "%.1f")
     row("start p99, ms", "ops.start.p99_ms", "%.1f")
     row("answer-save p50, ms", "ops.answer.p50_ms", "%.2f")
@@ -173,7 +173,8 @@ def paired(name, runs):
         row("lag samples", "dashboards.lag.count", "%.0f", False)
         row("rows received (all dashboards)", "dashboards.rows", "%.0f", False)
         row("`rows` events received", "dashboards.events", "%.0f", False)
-        row("streams opened / reconnects", "dashboards.streams_opened", "%.0f", False)
+        print("| streams opened / reconnects | — | %s / %s |" % (
+            med(wi, "dashboards.streams_opened"), med(wi, "dashboards.reconnects")))
         row("answers whose row came before their acknowledgement", "dashboards.rows_before_ack",
             "%.0f", False)
         row("acknowledgements never seen on a dashboard", "dashboards.acks_unseen", "%.0f", False)
@@ -188,6 +189,9 @@ def paired(name, runs):
     row("server peak RSS, MB", "server_peak_rss_mb", "%.0f")
     row("server peak open descriptors", "server_peak_fds", "%.0f")
     row("generator CPU, s", "bench_cpu_s", "%.1f")
+    print("| load average at start (other jobs on the machine) | %s | %s |" % (
+        "; ".join(r.get("loadavg_start_end", [["?"]])[0][0] for r in wo),
+        "; ".join(r.get("loadavg_start_end", [["?"]])[0][0] for r in wi)))
     print("| errors other than `attempt_closed` (candidate ops), worst run | %s | %s |"
           % (errors_ops(wo), errors_ops(wi)))
     print("| `ujian verify` | %s | %s |\n" % (verdicts(wo), verdicts(wi)))
