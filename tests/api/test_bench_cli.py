@@ -1,7 +1,9 @@
 """The load generator's command line (tests/bench, `ujian-bench`): bad
 arguments and bad candidate files are refused with a message naming the
-option or file and line, it talks only to loopback, and the hidden ceiling
-route exists only when the server is started with --bench-route."""
+option or file and line, it talks only to loopback, the hidden ceiling
+route exists only when the server is started with --bench-route, and the
+proctoring options (the candidates' light poll, live dashboards) run at a
+tiny size and record polls and dashboard lags (never a speed)."""
 
 import json
 import os
@@ -44,6 +46,13 @@ class BenchArgumentsTest(unittest.TestCase):
             (["run", "--exam", "EX", "--candidates", self.creds], "--url is required"),
             (["ping", "--url", "http://127.0.0.1:9", "--conns", "0", "--seconds", "1"],
              '--conns "0": expected a whole number 1-'),
+            (self.run_args("--poll-ms", "-5"), '--poll-ms "-5": expected a number 0-'),
+            (self.run_args("--dashboards", "2"),
+             "--dashboards needs --dashboard-staff USER:PASSWORD or --dashboard-token"),
+            (self.run_args("--dashboards", "2", "--dashboard-staff", "nocolon"),
+             "--dashboard-staff: expected USER:PASSWORD"),
+            (self.run_args("--dashboards", "9999", "--dashboard-token", "x"),
+             '--dashboards "9999": expected a whole number 0-'),
         ]
         for args, want in cases:
             p = bench(*args)
@@ -149,6 +158,61 @@ class BenchTlsTest(unittest.TestCase):
                 s = json.load(f)
             self.assertGreater(s["requests"], 10, s)
             self.assertEqual(s["errors"], [], s)
+        finally:
+            w.close()
+
+
+class BenchProctoringTest(unittest.TestCase):
+    """The proctoring smoke: 20 candidates in 2 sittings of 10, each
+    polling GET /api/v1/attempt?view=clock every 300 ms, and 2 live
+    dashboards (discovered from GET /api/v1/staff/sittings with the proctor's
+    login). Asserts that polls were answered, both streams opened, rows for
+    the candidates arrived and lags were recorded; no speed is asserted."""
+
+    def test_poll_and_dashboards(self):
+        n = 20
+        w = World(n_candidates=n)
+        try:
+            pw = w.add_staff("pengawas", "proctor")
+            regnos = sorted(w.candidates)
+            for k, code in enumerate(("S01", "S02")):
+                harness.run("sitting", "add", "--db", w.db, "--exam", "EX", "--code", code,
+                            "--proctor", "pengawas")
+                harness.run("sitting", "assign", "--db", w.db, "--exam", "EX", "--code", code,
+                            "-", stdin="".join(r + "\n" for r in regnos[k * 10:k * 10 + 10]))
+            w.serve()
+            creds = os.path.join(w.dir, "creds.csv")
+            with open(creds, "w") as f:
+                f.write("registration_no,name,password\n")
+                for regno, cpw in sorted(w.candidates.items()):
+                    f.write("%s,x,%s\n" % (regno, cpw))
+            out, acks = os.path.join(w.dir, "run.json"), os.path.join(w.dir, "acks")
+            p = bench("run", "--url", "http://127.0.0.1:%d" % w.server.port, "--exam", "EX",
+                      "--candidates", creds, "--window", "1", "--think-mean", "400",
+                      "--submit-share", "1", "--max-seconds", "50", "--workers", "2",
+                      "--acks", acks, "--out", out, "--poll-ms", "300", "--dashboards", "2",
+                      "--dashboard-staff", "pengawas:" + pw)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(out) as f:
+                s = json.load(f)
+            self.assertEqual(s["outcome"]["submitted"], n, s)
+            self.assertEqual(s["lost_acks"], 0, s)
+            # The poll: answered, counted apart from the answers.
+            self.assertGreater(s["polls"]["ok"], 0, s)
+            self.assertEqual(s["ops"]["poll"]["count"], s["polls"]["ok"], s)
+            self.assertEqual(s["ops"]["answer"]["count"], s["acked_answers"], s)
+            self.assertFalse([e for e in s["errors"] if e["op"] in ("poll", "dashboard")], s)
+            # The dashboards: both sittings watched, rows of our candidates, lags.
+            d = s["dashboards"]
+            ids = sorted(r[0] for r in w.sql("SELECT id FROM sittings"))
+            self.assertEqual(sorted(d["sittings"]), ids, d)
+            self.assertEqual(d["streams_opened"], 2, d)
+            self.assertGreater(d["rows"], 0, d)
+            self.assertEqual(d["unknown_rows"], 0, d)
+            self.assertGreater(d["lag"]["count"], 0, d)
+            self.assertGreater(d["lag"]["max_ms"], 0, d)
+            v = harness.run("verify", "--db", w.db, "--exam", "EX", "--acks", acks)
+            self.assertIn("OK", v.stdout)
         finally:
             w.close()
 

@@ -9,7 +9,10 @@
  *   bench_main.c       command line, validation, summary
  *   bench_proc.c       forking workers, their loops' common events, collecting
  *                      their statistics
- *   bench_candidate.c  run mode: the candidate state machine
+ *   bench_candidate.c  run mode: the candidate state machine (and its light
+ *                      poll, --poll-ms)
+ *   bench_dash.c       run mode: live proctor dashboards (--dashboards), the
+ *                      lag from an answer's acknowledgement to its row
  *   bench_ping.c       ping mode: closed-loop GETs on keep-alive connections
  *   bench_stats.c      latency histograms, error table, JSON and table output
  *   bench_net.c        URL checks, connections, file limits, setup requests
@@ -19,7 +22,8 @@
  * Why workers and source addresses: the machines we benchmark on allow at
  * most 20,000 open files per process and 28,000 ephemeral ports per source
  * address (net.ipv4.ip_local_port_range 32768-60999). A candidate holds at
- * most one connection, so a worker takes at most BENCH_PER_WORKER candidates
+ * most one connection (two with --poll-ms, whose poll may overlap an
+ * answer), so a worker takes at most BENCH_PER_WORKER candidates
  * by default, and connections are bound round-robin by worker to the source
  * addresses 127.0.0.2, 127.0.0.3 ... (all of 127/8 is loopback on Linux). */
 #ifndef UJIAN_BENCH_H
@@ -59,6 +63,15 @@
 #define BENCH_ERR_KINDS_MAX     64     /* distinct (op, status, code) kept */
 #define BENCH_ERR_CODE_MAX      31
 #define BENCH_THINK_CAP         5.0    /* think times are capped at 5x the mean */
+#define BENCH_CAND_CONNS        2      /* connections per candidate: a browser's pool, so a
+					  poll never waits behind an answer or the reverse */
+#define BENCH_POLL_MS_MAX       600000 /* --poll-ms */
+#define BENCH_POLL_JITTER       0.1    /* each poll interval is N * U[0.9, 1.1) */
+#define BENCH_DASH_MAX          500    /* --dashboards */
+#define BENCH_DASH_TIMEOUT_S    60     /* dashboard stream read timeout (heartbeats every 15 s) */
+#define BENCH_DASH_RETRY_MS     1000   /* reconnect delay after a stream ended */
+#define BENCH_DASH_EVENT_MAX    (16 * 1024 * 1024) /* largest SSE event we buffer */
+#define BENCH_DASH_GRACE_MS     1500   /* dashboards keep listening after the candidates ended */
 
 /* ---- configuration (bench_main.c fills it, workers read it) ------------- */
 
@@ -89,6 +102,27 @@ struct bench_cfg {
 	const char *out_path;   /* NULL: stdout */
 	uint64_t seed;
 	int64_t t0_us;          /* run start on CLOCK_MONOTONIC, set just before forking */
+	double poll_ms;         /* > 0: each candidate in an attempt GETs ?view=clock this often */
+	long dashboards;        /* live dashboard streams, one per sitting (0 = none) */
+	long *dash_sittings;    /* their sitting ids */
+	char dash_token[BENCH_TOKEN_MAX + 1]; /* staff Bearer token for the streams */
+	long procs;             /* processes forked: workers (+ 1 for the dashboards) */
+	struct bench_shared *shared; /* with dashboards: shared between the processes */
+};
+
+/* Memory shared by the candidate workers and the dashboard process (mmap'ed
+ * before forking), one slot per candidate index:
+ *   pending[i]  the time (bench_now_us) of candidate i's earliest answer
+ *               acknowledgement not yet seen on a dashboard, 0 = none: the
+ *               candidate sets it if 0, a dashboard row swaps it to 0 and
+ *               counts one lag sample;
+ *   last_row[i] when a dashboard row for candidate i last arrived (so an
+ *               acknowledgement that comes after its own row is not left
+ *               pending until the next row). */
+struct bench_shared {
+	_Atomic long workers_left;      /* candidate workers still running */
+	_Atomic int64_t *pending;
+	_Atomic int64_t *last_row;
 };
 
 /* ---- statistics (bench_stats.c) ----------------------------------------- */
@@ -108,8 +142,9 @@ struct bench_hist {
 	uint64_t b[HIST_BUCKETS];
 };
 
-enum bench_op { BOP_LOGIN, BOP_START, BOP_ANSWER, BOP_READ, BOP_RESYNC, BOP_FINISH, BOP_PING,
-		BOP_N };
+/* BOP_DASH only counts the dashboards' errors (no latencies). */
+enum bench_op { BOP_LOGIN, BOP_START, BOP_ANSWER, BOP_READ, BOP_RESYNC, BOP_FINISH, BOP_POLL,
+		BOP_DASH, BOP_PING, BOP_N };
 extern const char *const bench_op_names[BOP_N];
 
 /* Why a worker's loop ended; the most severe one over all workers is reported. */
@@ -134,6 +169,16 @@ struct bench_stats {
 	uint64_t logins, relogins, retries, lost_acks;
 	uint64_t submitted, time_up, stopped, failed, cut_off, already_finished;
 	int stop;               /* enum bench_stop */
+	/* the light poll (--poll-ms) */
+	uint64_t polls_skipped; /* a poll was due while the previous one had no reply yet */
+	uint64_t polls_paused;  /* poll replies with attempt.paused set */
+	/* dashboards (--dashboards) */
+	struct bench_hist lag;  /* answer acknowledged -> a row for that candidate arrived */
+	uint64_t dash_rows, dash_events, dash_snapshots, dash_streams, dash_reconnects;
+	uint64_t dash_unknown;  /* rows of candidates not in this run */
+	uint64_t dash_early;    /* answers whose row came before their acknowledgement */
+	uint64_t dash_unseen;   /* acknowledgements still pending when the run ended */
+	uint64_t dash_bytes;
 	uint32_t nsec;          /* length of per_sec */
 	uint32_t *per_sec;      /* acked answers (ping: replies) per second since t0 */
 };
@@ -154,6 +199,8 @@ int stats_write(int fd, const struct bench_stats *st);
 int stats_read(int fd, struct bench_stats *st);
 /* {"login":{"count","p50_ms","p95_ms","p99_ms","max_ms"},...} for ops[first..last]. */
 json_t *stats_ops_json(const struct bench_stats *st, enum bench_op first, enum bench_op last);
+/* {"count","p50_ms","p95_ms","p99_ms","max_ms","mean_ms"} of one histogram. */
+json_t *stats_hist_json(const struct bench_hist *h);
 /* [{"op","status","code","count"},...], largest count first. */
 json_t *stats_errors_json(const struct bench_stats *st);
 /* Highest per-second count. */
@@ -257,6 +304,11 @@ const char *net_error_code(const json_t *body);
  * HTTP status (0: no reply), *body the reply as JSON or NULL. */
 int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, json_t **body,
 		 char *err, size_t errlen);
+/* The same for any method, with a Bearer token (or NULL) and a JSON body
+ * (or NULL). */
+int net_once(const struct bench_cfg *cfg, enum evhttp_cmd_type method, const char *path,
+	     const char *token, const char *json_body, int *status, json_t **body, char *err,
+	     size_t errlen);
 
 /* ---- workers (bench_proc.c, bench_candidate.c, bench_ping.c) ------------ */
 
@@ -265,7 +317,7 @@ int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, jso
 typedef int (*bench_worker_fn)(const struct bench_cfg *cfg, long w, struct bench_stats *st,
 			       void *arg);
 
-/* Fork cfg->workers processes running fn(cfg, w, st, arg), collect and merge
+/* Fork cfg->workers processes (cfg->procs if larger) running fn(cfg, w, st, arg), collect and merge
  * their statistics into total (initialised by the caller with the series
  * length). SIGINT/SIGTERM are passed on to the workers, which stop early and
  * still report. Returns 0, or -1 with a message when a worker could not be
@@ -291,7 +343,10 @@ void proc_events_add(struct proc_events *pe, struct event_base *base,
 /* Free those of pe's events that exist. */
 void proc_events_free(struct proc_events *pe);
 
+/* The candidate workers (w < cfg->workers); w == cfg->workers is the
+ * dashboard process (dash_worker). */
 int run_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void *arg);
+int dash_worker(const struct bench_cfg *cfg, struct bench_stats *st, const struct bench_creds *creds);
 int ping_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void *arg);
 
 #endif

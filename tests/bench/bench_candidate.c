@@ -14,6 +14,18 @@
  * Reply callbacks only record and decide; the next request always leaves
  * from the candidate's timer, never from inside a libevent callback.
  *
+ * The light poll (--poll-ms N): once its attempt has started, a candidate
+ * also sends GET /api/v1/attempt?view=clock every N ms (each interval
+ * jittered by +-10%, from its own random stream so that its answers are the
+ * same as without the poll), from its own poll timer, as the exam page does.
+ * Like a browser, a candidate has a small pool of connections
+ * (BENCH_CAND_CONNS): each request takes the first one with nothing in
+ * flight, so a poll never waits behind an answer nor an answer behind a
+ * poll; most of the time both use the first connection. A poll that is due
+ * while the previous one has no reply yet is skipped (counted); a poll that
+ * sees the attempt finished ends the polling (the page shows the end). Poll
+ * latencies and errors are counted under their own operation "poll".
+ *
  * Outages: no reply, a timeout or a 5xx repeats the same request (an answer
  * keeps its rev) after a backoff of 100 ms doubling to 2 s (with jitter), until
  * --max-seconds. A 401 logs in again, reads the attempt (GET) to learn the
@@ -21,13 +33,17 @@
  * ends the candidate (time is up).
  *
  * Every 200 to an answer is written to the worker's ack log as
- * "registration_no n rev option" with the values of the reply body. */
+ * "registration_no n rev option" with the values of the reply body; with
+ * dashboards (cfg->shared) its time is also left in the candidate's
+ * pending slot for bench_dash.c to measure the lag to its row. */
 #include "bench.h"
 #include "core/log.h"
 #include "core/mem.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <event2/buffer.h>
+#include <stdatomic.h>
 #include <event2/keyvalq_struct.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,12 +64,19 @@ struct cand_act {
 
 struct run_worker;
 
+struct cand_conn {
+	struct evhttp_connection *c;
+	int closed;             /* TLS: c is dead, make a new one (net_conn_new) */
+	int busy;               /* a request is in flight on it */
+};
+
 struct cand {
 	struct run_worker *rw;
 	const struct bench_cred *cred;
+	size_t idx;             /* index in the credentials file */
 	struct bench_rng rng;
-	struct evhttp_connection *conn;
-	int conn_closed;        /* TLS: conn is dead, make a new one (net_conn_new) */
+	struct cand_conn cc[BENCH_CAND_CONNS];
+	int slot;               /* cc[] of the request in flight */
 	struct event *timer;
 	enum cand_step step;
 	char token[BENCH_TOKEN_MAX + 1];
@@ -77,6 +100,12 @@ struct cand {
 	int64_t sent_us;
 	int backoff_ms;
 	int done;
+	/* the light poll */
+	struct bench_rng prng;
+	struct event *ptimer;
+	int poll_inflight, poll_slot, poll_err;
+	int poll_stopped;       /* a poll saw the attempt finished */
+	int64_t poll_sent_us;
 };
 
 struct run_worker {
@@ -94,6 +123,42 @@ struct run_worker {
 };
 
 static void cand_send(struct cand *c);
+static void cand_poll_schedule(struct cand *c);
+
+/* The first connection of c's pool with nothing in flight (made if needed,
+ * replaced if TLS closed it), marked busy. Returns its index. */
+static int cand_conn_take(struct cand *c)
+{
+	int i;
+	for (i = 0; i < BENCH_CAND_CONNS - 1 && c->cc[i].busy; i++)
+		;
+	struct cand_conn *k = &c->cc[i];
+	assert(!k->busy);
+	if (k->c && k->closed) {
+		evhttp_connection_free(k->c);
+		k->c = NULL;
+	}
+	if (!k->c) {
+		k->closed = 0;
+		k->c = net_conn_new(c->rw->base, c->rw->cfg, c->rw->src, &k->closed);
+	}
+	k->busy = 1;
+	return i;
+}
+
+/* Close all of c's connections; requests in flight are freed without a
+ * callback. */
+static void cand_conns_free(struct cand *c)
+{
+	for (int i = 0; i < BENCH_CAND_CONNS; i++) {
+		if (c->cc[i].c)
+			evhttp_connection_free(c->cc[i].c);
+		c->cc[i].c = NULL;
+		c->cc[i].busy = 0;
+	}
+	c->inflight = 0;
+	c->poll_inflight = 0;
+}
 
 static void cand_schedule(struct cand *c, enum cand_step step, double delay_ms)
 {
@@ -300,6 +365,8 @@ static void cand_on_start(struct cand *c, const json_t *body, int status)
 		st->started++;
 		if (at > st->start_last_us)
 			st->start_last_us = at;
+		if (c->rw->cfg->poll_ms > 0)
+			cand_poll_schedule(c); /* the exam page is open: its poll begins */
 	}
 	if (c->resuming && c->resume.op != BOP_START) {
 		cand_resume(c);
@@ -340,6 +407,28 @@ static void cand_on_attempt(struct cand *c, const json_t *body, int status)
 	cand_think(c);
 }
 
+/* An answer was acknowledged now: leave its time for the dashboards, unless
+ * one is already pending or a row for this candidate has arrived since the
+ * request left (the row came first: counted, no lag sample). The dashboard
+ * stores last_row before it takes pending, so the second look catches a
+ * row that slipped in between our first look and our store. */
+static void cand_mark_ack(struct cand *c, int64_t now)
+{
+	struct bench_shared *sh = c->rw->cfg->shared;
+	_Atomic int64_t *p = &sh->pending[c->idx];
+	int64_t zero = 0, t = now;
+
+	assert(now > 0);
+	if (atomic_load(&sh->last_row[c->idx]) >= c->sent_us) {
+		c->rw->st->dash_early++;
+		return;
+	}
+	if (!atomic_compare_exchange_strong(p, &zero, t))
+		return; /* an earlier acknowledgement is still pending */
+	if (atomic_load(&sh->last_row[c->idx]) >= c->sent_us && atomic_compare_exchange_strong(p, &t, 0))
+		c->rw->st->dash_early++;
+}
+
 static void cand_on_answer(struct cand *c, const json_t *body, int status)
 {
 	struct run_worker *rw = c->rw;
@@ -356,7 +445,10 @@ static void cand_on_answer(struct cand *c, const json_t *body, int status)
 	}
 	fprintf(rw->acks, "%s %d %u %s\n", c->cred->regno, (int)n, (unsigned)r, o ? o : "-");
 	rw->st->acked++;
-	stats_tick(rw->st, bench_now_us() - rw->cfg->t0_us);
+	int64_t now = bench_now_us();
+	if (rw->cfg->shared)
+		cand_mark_ack(c, now);
+	stats_tick(rw->st, now - rw->cfg->t0_us);
 	if ((uint32_t)r > c->acked[n - 1])
 		c->acked[n - 1] = (uint32_t)r;
 	if ((uint32_t)r > c->rev[n - 1])
@@ -446,10 +538,11 @@ static void cand_reply(struct evhttp_request *req, void *arg)
 	if (!c->inflight)
 		return;
 	c->inflight = 0;
+	c->cc[c->slot].busy = 0;
 	if (status == 0) {
 		stats_error(st, c->act.op, 0, c->req_err == EVREQ_HTTP_TIMEOUT ? "timeout" : "conn");
 		if (c->rw->cfg->tls)
-			c->conn_closed = 1;
+			c->cc[c->slot].closed = 1;
 		cand_retry(c);
 		return;
 	}
@@ -472,14 +565,7 @@ static void cand_send(struct cand *c)
 	char answer_uri[64];
 	const char *uri;
 
-	if (c->conn && c->conn_closed) {
-		evhttp_connection_free(c->conn);
-		c->conn = NULL;
-	}
-	if (!c->conn) {
-		c->conn_closed = 0;
-		c->conn = net_conn_new(rw->base, cfg, rw->src, &c->conn_closed);
-	}
+	c->slot = cand_conn_take(c);
 	req = net_request_new(cfg, a->op == BOP_LOGIN ? NULL : c->token, cand_reply, cand_req_error, c);
 	out = evhttp_request_get_output_buffer(req);
 	switch (a->op) {
@@ -527,17 +613,18 @@ static void cand_send(struct cand *c)
 	c->req_err = -1;
 	c->sent_us = bench_now_us();
 	/* A refused connect may run cand_reply before this returns. */
-	if (evhttp_make_request(c->conn, req, method, uri) == 0) {
-		net_conn_nodelay(c->conn);
+	if (evhttp_make_request(c->cc[c->slot].c, req, method, uri) == 0) {
+		net_conn_nodelay(c->cc[c->slot].c);
 	} else {
 		/* Binding the source address failed (no free port): libevent
 		 * returns without freeing req (it frees it itself only when
 		 * out of memory, which we do not survive anyway). */
 		evhttp_request_free(req);
 		if (cfg->tls)
-			c->conn_closed = 1;
+			c->cc[c->slot].closed = 1;
 		if (c->inflight) {
 			c->inflight = 0;
+			c->cc[c->slot].busy = 0;
 			stats_error(rw->st, a->op, 0, "bind");
 			cand_retry(c);
 		}
@@ -595,11 +682,102 @@ static void cand_timer(evutil_socket_t fd, short what, void *arg)
 			cand_next(c);
 		break;
 	case STEP_CLOSE:
-		if (c->conn)
-			evhttp_connection_free(c->conn);
-		c->conn = NULL;
+		cand_conns_free(c);
+		if (c->ptimer)
+			evtimer_del(c->ptimer);
 		break;
 	}
+}
+
+/* ---- the light poll ------------------------------------------------------- */
+
+static void cand_poll_error(enum evhttp_request_error e, void *arg)
+{
+	struct cand *c = arg;
+	c->poll_err = (int)e;
+}
+
+static void cand_poll_reply(struct evhttp_request *req, void *arg)
+{
+	struct cand *c = arg;
+	struct bench_stats *st = c->rw->st;
+	int status = req ? evhttp_request_get_response_code(req) : 0;
+	json_t *body, *att;
+
+	if (!c->poll_inflight)
+		return;
+	c->poll_inflight = 0;
+	c->cc[c->poll_slot].busy = 0;
+	if (status == 0) {
+		stats_error(st, BOP_POLL, 0, c->poll_err == EVREQ_HTTP_TIMEOUT ? "timeout" : "conn");
+		if (c->rw->cfg->tls)
+			c->cc[c->poll_slot].closed = 1;
+		return;
+	}
+	st->replies++;
+	body = net_reply_json(req);
+	if (status >= 200 && status < 300) {
+		hist_add(&st->ops[BOP_POLL], (uint64_t)(bench_now_us() - c->poll_sent_us));
+		att = json_object_get(body, "attempt");
+		if (!json_is_object(att) || !json_string_value(json_object_get(att, "status")))
+			stats_error(st, BOP_POLL, status, "bad_reply");
+		else if (strcmp(json_string_value(json_object_get(att, "status")), "finished") == 0)
+			c->poll_stopped = 1; /* the page shows the end: it polls no more */
+		else if (json_is_object(json_object_get(att, "paused")))
+			st->polls_paused++;
+	} else {
+		/* The answer flow handles 401 (new login) and the end of the
+		 * attempt; the poll only counts. */
+		stats_error(st, BOP_POLL, status, net_error_code(body));
+	}
+	json_decref(body);
+}
+
+static void cand_poll_send(struct cand *c)
+{
+	struct run_worker *rw = c->rw;
+	struct evhttp_request *req;
+
+	c->poll_slot = cand_conn_take(c);
+	req = net_request_new(rw->cfg, c->token, cand_poll_reply, cand_poll_error, c);
+	c->poll_inflight = 1;
+	c->poll_err = -1;
+	c->poll_sent_us = bench_now_us();
+	if (evhttp_make_request(c->cc[c->poll_slot].c, req, EVHTTP_REQ_GET,
+				"/api/v1/attempt?view=clock") == 0) {
+		net_conn_nodelay(c->cc[c->poll_slot].c);
+	} else {
+		evhttp_request_free(req); /* as in cand_send */
+		if (rw->cfg->tls)
+			c->cc[c->poll_slot].closed = 1;
+		if (c->poll_inflight) {
+			c->poll_inflight = 0;
+			c->cc[c->poll_slot].busy = 0;
+			stats_error(rw->st, BOP_POLL, 0, "bind");
+		}
+	}
+}
+
+/* The next poll in poll_ms * U[0.9, 1.1). */
+static void cand_poll_schedule(struct cand *c)
+{
+	double j = 1.0 - BENCH_POLL_JITTER + 2.0 * BENCH_POLL_JITTER * brng_unit(&c->prng);
+	struct timeval tv = bench_timeval((int64_t)(c->rw->cfg->poll_ms * j * 1000.0));
+	evtimer_add(c->ptimer, &tv);
+}
+
+static void cand_poll_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct cand *c = arg;
+	(void)fd;
+	(void)what;
+	if (c->done || c->poll_stopped)
+		return;
+	if (c->poll_inflight)
+		c->rw->st->polls_skipped++;
+	else if (c->token[0])
+		cand_poll_send(c); /* without a token the answer flow is logging in again */
+	cand_poll_schedule(c);
 }
 
 /* ---- the worker --------------------------------------------------------- */
@@ -614,11 +792,10 @@ static void run_stop(struct run_worker *rw, enum bench_stop why)
 			c->done = 1;
 			rw->st->cut_off++;
 		}
-		if (c->conn)
-			evhttp_connection_free(c->conn);
-		c->conn = NULL;
-		c->inflight = 0;
+		cand_conns_free(c);
 		evtimer_del(c->timer);
+		if (c->ptimer)
+			evtimer_del(c->ptimer);
 	}
 	if ((int)why > rw->st->stop)
 		rw->st->stop = why;
@@ -665,7 +842,15 @@ static void run_setup_candidates(struct run_worker *rw, const struct bench_creds
 		size_t i = (size_t)w + k * (size_t)cfg->workers;
 		c->rw = rw;
 		c->cred = &creds->v[i];
+		c->idx = i;
 		brng_seed(&c->rng, cfg->seed, i);
+		if (cfg->poll_ms > 0) {
+			/* Its own stream: the answers stay those of a run without it. */
+			brng_seed(&c->prng, cfg->seed, i + ((uint64_t)1 << 40));
+			c->ptimer = evtimer_new(rw->base, cand_poll_timer, c);
+			if (!c->ptimer)
+				abort();
+		}
 		c->submit = brng_chance(&c->rng, cfg->submit_share);
 		c->backoff_ms = BENCH_BACKOFF_MIN_MS;
 		c->timer = evtimer_new(rw->base, cand_timer, c);
@@ -685,12 +870,15 @@ int run_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void
 	struct timeval tick = { 1, 0 };
 	int rc = -1;
 
+	if (w >= cfg->workers)
+		return dash_worker(cfg, st, arg);
 	memset(&rw, 0, sizeof rw);
 	rw.cfg = cfg;
 	rw.st = st;
 	rw.w = w;
-	if (net_raise_nofile((size_t)(cfg->count / cfg->workers + 1) + BENCH_FD_SLACK, err,
-			     sizeof err)) {
+	if (net_raise_nofile((size_t)(cfg->count / cfg->workers + 1) * (cfg->poll_ms > 0 ? 2 : 1) +
+				     BENCH_FD_SLACK,
+			     err, sizeof err)) {
 		fprintf(stderr, "ujian-bench: worker %ld: %s\n", w, err);
 		return -1;
 	}
@@ -719,12 +907,15 @@ int run_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void
 		event_base_dispatch(rw.base);
 	rc = 0;
 out:
+	if (cfg->shared)
+		atomic_fetch_sub(&cfg->shared->workers_left, 1); /* the dashboards may stop */
 	for (size_t i = 0; i < rw.n; i++) {
 		struct cand *c = &rw.c[i];
-		if (c->conn)
-			evhttp_connection_free(c->conn);
+		cand_conns_free(c);
 		if (c->timer)
 			event_free(c->timer);
+		if (c->ptimer)
+			event_free(c->ptimer);
 		free(c->nopt);
 		free(c->label);
 		free(c->rev);

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,6 +66,24 @@ static const char bench_usage[] =
 	"                           run (after logging in during the window), as when\n"
 	"                           a proctor opens the sitting: one start burst and a\n"
 	"                           shared deadline (default: start right after login)\n"
+	"      --poll-ms N          once started, each candidate also sends\n"
+	"                           GET /api/v1/attempt?view=clock every N ms (+-10%%\n"
+	"                           jitter), as the exam page's light poll does, on a\n"
+	"                           connection of its own pool (at most 2 per\n"
+	"                           candidate), never delaying an answer; counted as\n"
+	"                           op \"poll\" (default 0: no poll)\n"
+	"      --dashboards N       N live proctor dashboards, one SSE stream per sitting\n"
+	"                           (GET /api/v1/staff/sittings/ID/events), in one more\n"
+	"                           process: the lag from each answer's acknowledgement\n"
+	"                           to the arrival of a row for its candidate\n"
+	"                           (p50/p99/max), rows received (default 0)\n"
+	"      --dashboard-staff USER:PASSWORD\n"
+	"                           staff account the dashboards log in with\n"
+	"                           (POST /api/v1/staff/login, Bearer token)\n"
+	"      --dashboard-token T  or a staff Bearer token already issued\n"
+	"      --dashboard-sittings ID,ID,...\n"
+	"                           the sittings to watch (default: the first N open\n"
+	"                           sittings of --exam in GET /api/v1/staff/sittings)\n"
 	"\n"
 	"  ujian-bench ping --url http://127.0.0.1:PORT[/PATH] --conns C --seconds S [options]\n"
 	"      C keep-alive connections each send GET PATH back to back for S seconds:\n"
@@ -78,7 +97,7 @@ static const char bench_usage[] =
 	"Outages: a connection error, timeout or 5xx repeats the request after 100 ms,\n"
 	"doubling to 2 s, until --max-seconds; a 401 logs in again and continues.\n"
 	"Summary: latency percentiles of 2xx replies per operation (login, start,\n"
-	"answer, read, resync, finish), errors by operation, status and code (\"conn\",\n"
+	"answer, read, resync, finish, poll), errors by operation, status and code (\"conn\",\n"
 	"\"timeout\" for no reply), the start storm, answers/s, wall time.\n"
 	"\n"
 	"Limits: a process may open at most 20,000 files here and a source address has\n"
@@ -215,7 +234,8 @@ static int bench_spread(const char *cmd, const char *vw, const char *vk, long n,
 			cmd, cfg->workers, n);
 		return -1;
 	}
-	per = bench_ceil_div(n, cfg->workers);
+	/* with the poll a candidate may hold two connections (its pool) */
+	per = bench_ceil_div(n, cfg->workers) * (cfg->poll_ms > 0 ? BENCH_CAND_CONNS : 1);
 	if ((size_t)per + BENCH_FD_SLACK > hard) {
 		fprintf(stderr,
 			"ujian-bench %s: %ld workers would hold up to %ld connections each, but a "
@@ -377,7 +397,7 @@ static int bench_run_report(const struct bench_cfg *cfg, const struct bench_stat
 
 	json_object_set_new(sum, "candidates", json_integer(cfg->count));
 	json_object_set_new(sum, "workers", json_integer(cfg->workers));
-	json_object_set_new(sum, "ops", stats_ops_json(total, BOP_LOGIN, BOP_FINISH));
+	json_object_set_new(sum, "ops", stats_ops_json(total, BOP_LOGIN, BOP_POLL));
 	json_object_set_new(sum, "errors", stats_errors_json(total));
 	json_object_set_new(sum, "start_storm_s", bench_num(storm_s));
 	json_object_set_new(sum, "answers_per_s", bench_num(per_s));
@@ -408,11 +428,34 @@ static int bench_run_report(const struct bench_cfg *cfg, const struct bench_stat
 	json_object_set_new(sum, "outcome", outcome);
 	json_object_set_new(sum, "stopped_by", json_string(bench_stop_name(total->stop)));
 	json_object_set_new(sum, "bench_cpu_s", bench_num(cpu_s));
+	json_object_set_new(sum, "poll_ms", bench_num(cfg->poll_ms));
+	json_object_set_new(sum, "polls",
+			    json_pack("{s:I,s:I,s:I}", "ok", (json_int_t)total->ops[BOP_POLL].count,
+				      "skipped", (json_int_t)total->polls_skipped, "paused",
+				      (json_int_t)total->polls_paused));
+	if (cfg->dashboards > 0) {
+		json_t *sit = json_array();
+		for (long k = 0; k < cfg->dashboards; k++)
+			json_array_append_new(sit, json_integer(cfg->dash_sittings[k]));
+		json_object_set_new(
+			sum, "dashboards",
+			json_pack("{s:I,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "count",
+				  (json_int_t)cfg->dashboards, "sittings", sit, "streams_opened",
+				  (json_int_t)total->dash_streams, "reconnects",
+				  (json_int_t)total->dash_reconnects, "events",
+				  (json_int_t)total->dash_events, "snapshots",
+				  (json_int_t)total->dash_snapshots, "rows",
+				  (json_int_t)total->dash_rows, "unknown_rows",
+				  (json_int_t)total->dash_unknown, "rows_before_ack",
+				  (json_int_t)total->dash_early, "acks_unseen",
+				  (json_int_t)total->dash_unseen, "bytes",
+				  (json_int_t)total->dash_bytes, "lag", stats_hist_json(&total->lag)));
+	}
 	rc = bench_write_summary(cfg, sum);
 	json_decref(sum);
 
 	fprintf(stderr, "\n");
-	stats_print_table(total, BOP_LOGIN, BOP_FINISH, stderr);
+	stats_print_table(total, BOP_LOGIN, BOP_POLL, stderr);
 	fprintf(stderr,
 		"candidates %ld: submitted %llu, time up %llu, stopped %llu, failed %llu, cut off "
 		"%llu, already finished %llu\n"
@@ -425,6 +468,17 @@ static int bench_run_report(const struct bench_cfg *cfg, const struct bench_stat
 		peak, wall_s, (unsigned long long)total->relogins,
 		(unsigned long long)total->retries, (unsigned long long)total->lost_acks,
 		bench_stop_name(total->stop));
+	if (cfg->dashboards > 0)
+		fprintf(stderr,
+			"dashboards %ld: %llu streams, %llu reconnects, %llu rows (%llu unknown); lag "
+			"from acknowledgement to row: %llu samples, p50 %.1f ms, p99 %.1f ms, max "
+			"%.1f ms; %llu rows before their ack, %llu acks unseen\n",
+			cfg->dashboards, (unsigned long long)total->dash_streams,
+			(unsigned long long)total->dash_reconnects,
+			(unsigned long long)total->dash_rows, (unsigned long long)total->dash_unknown,
+			(unsigned long long)total->lag.count, hist_quantile_us(&total->lag, 0.5) / 1000,
+			hist_quantile_us(&total->lag, 0.99) / 1000, (double)total->lag.max_us / 1000,
+			(unsigned long long)total->dash_early, (unsigned long long)total->dash_unseen);
 	return rc;
 }
 
@@ -464,6 +518,131 @@ static int bench_ping_report(const struct bench_cfg *cfg, const struct bench_sta
 	return rc;
 }
 
+/* The staff Bearer token for the dashboards: given, or from a login with
+ * USER:PASSWORD. Returns 0, or prints why and returns -1. */
+static int bench_dash_token(const char *cmd, struct bench_cfg *cfg, const char *v_staff,
+			    const char *v_token)
+{
+	char err[256], *user = NULL;
+	const char *colon, *tok;
+	json_t *req, *body = NULL;
+	char *text = NULL;
+	int status, rc = -1;
+
+	if (v_token) {
+		if (!*v_token || strlen(v_token) > BENCH_TOKEN_MAX) {
+			fprintf(stderr, "ujian-bench %s: --dashboard-token: expected 1-%d characters\n",
+				cmd, BENCH_TOKEN_MAX);
+			return -1;
+		}
+		str_copy(cfg->dash_token, sizeof cfg->dash_token, v_token);
+		return 0;
+	}
+	colon = strchr(v_staff, ':');
+	user = xstrndup(v_staff, (size_t)(colon - v_staff));
+	req = json_pack("{s:s,s:s,s:b}", "username", user, "password", colon + 1, "bearer", 1);
+	text = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	if (!text)
+		abort();
+	if (net_once(cfg, EVHTTP_REQ_POST, "/api/v1/staff/login", NULL, text, &status, &body, err,
+		     sizeof err)) {
+		fprintf(stderr, "ujian-bench %s: staff login: %s\n", cmd, err);
+		goto out;
+	}
+	tok = json_string_value(json_object_get(body, "token"));
+	if (status != 200 || !tok || !*tok || strlen(tok) > BENCH_TOKEN_MAX) {
+		const char *code = net_error_code(body);
+		fprintf(stderr, "ujian-bench %s: staff login as %s answered %d %s\n", cmd, user, status,
+			code ? code : "without a token");
+		goto out;
+	}
+	str_copy(cfg->dash_token, sizeof cfg->dash_token, tok);
+	rc = 0;
+out:
+	json_decref(body);
+	json_decref(req);
+	free(text);
+	free(user);
+	return rc;
+}
+
+/* The dashboards' sittings: the ids given (the first N), or the first N
+ * open sittings of the exam the staff account sees. Returns 0, or prints
+ * why and returns -1. */
+static int bench_dash_sittings(const char *cmd, struct bench_cfg *cfg, const char *v_ids)
+{
+	char err[256];
+	json_t *body = NULL, *s;
+	long n = 0;
+	size_t i;
+	int status, rc = -1;
+
+	cfg->dash_sittings = xcalloc((size_t)cfg->dashboards, sizeof *cfg->dash_sittings);
+	if (v_ids) {
+		const char *p = v_ids;
+		while (*p && n < cfg->dashboards) {
+			char *end;
+			errno = 0;
+			long id = strtol(p, &end, 10);
+			if (errno || end == p || id < 1 || (*end && *end != ',')) {
+				fprintf(stderr, "ujian-bench %s: --dashboard-sittings \"%s\": expected "
+						"sitting ids separated by commas\n",
+					cmd, v_ids);
+				return -1;
+			}
+			cfg->dash_sittings[n++] = id;
+			p = *end ? end + 1 : end;
+		}
+	} else {
+		if (net_once(cfg, EVHTTP_REQ_GET, "/api/v1/staff/sittings", cfg->dash_token, NULL,
+			     &status, &body, err, sizeof err)) {
+			fprintf(stderr, "ujian-bench %s: %s\n", cmd, err);
+			return -1;
+		}
+		if (status != 200) {
+			fprintf(stderr, "ujian-bench %s: GET /api/v1/staff/sittings answered %d\n", cmd,
+				status);
+			goto out;
+		}
+		json_array_foreach(json_object_get(body, "sittings"), i, s) {
+			const char *exam = json_string_value(json_object_get(s, "exam"));
+			json_int_t id = json_integer_value(json_object_get(s, "id"));
+			if (n < cfg->dashboards && exam && strcmp(exam, cfg->exam) == 0 && id > 0 &&
+			    json_is_null(json_object_get(s, "closed_at")))
+				cfg->dash_sittings[n++] = (long)id;
+		}
+	}
+	if (n < cfg->dashboards) {
+		fprintf(stderr, "ujian-bench %s: --dashboards %ld: only %ld %s of exam %s\n", cmd,
+			cfg->dashboards, n, v_ids ? "sitting ids given" : "open sittings visible",
+			cfg->exam);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(body);
+	return rc;
+}
+
+/* Memory shared with the workers and the dashboard process. */
+static struct bench_shared *bench_shared_new(long count)
+{
+	size_t n = (size_t)count;
+	size_t len = sizeof(struct bench_shared) + 2 * n * sizeof(_Atomic int64_t);
+	char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct bench_shared *sh;
+
+	if (m == MAP_FAILED) {
+		fprintf(stderr, "ujian-bench: cannot map %zu bytes of shared memory: %s\n", len,
+			strerror(errno));
+		return NULL;
+	}
+	sh = (struct bench_shared *)(void *)m; /* zero-filled */
+	sh->pending = (_Atomic int64_t *)(void *)(m + sizeof *sh);
+	sh->last_row = sh->pending + n;
+	return sh;
+}
+
 static int bench_run(int argc, char **argv)
 {
 	const char *cmd = "run";
@@ -471,7 +650,8 @@ static int bench_run(int argc, char **argv)
 		   *v_src = NULL, *v_window = NULL, *v_think = NULL, *v_change = NULL,
 		   *v_flag = NULL, *v_read = NULL, *v_submit = NULL, *v_max = NULL,
 		   *v_acks = NULL, *v_out = NULL, *v_seed = NULL, *v_timeout = NULL,
-		   *v_start_at = NULL;
+		   *v_start_at = NULL, *v_poll = NULL, *v_dash = NULL, *v_dash_staff = NULL,
+		   *v_dash_token = NULL, *v_dash_ids = NULL;
 	struct bench_opt opts[] = {
 		{ "url", &v_url },		{ "exam", &v_exam },
 		{ "candidates", &v_cands },	{ "count", &v_count },
@@ -482,6 +662,9 @@ static int bench_run(int argc, char **argv)
 		{ "max-seconds", &v_max },	{ "acks", &v_acks },
 		{ "out", &v_out },		{ "seed", &v_seed },
 		{ "timeout", &v_timeout },	{ "start-at", &v_start_at },
+		{ "poll-ms", &v_poll },		{ "dashboards", &v_dash },
+		{ "dashboard-staff", &v_dash_staff }, { "dashboard-token", &v_dash_token },
+		{ "dashboard-sittings", &v_dash_ids },
 		{ NULL, NULL },
 	};
 	struct bench_cfg cfg;
@@ -524,8 +707,20 @@ static int bench_run(int argc, char **argv)
 	    bench_double(cmd, "submit-share", v_submit, 0, 1, &cfg.submit_share) ||
 	    bench_double(cmd, "max-seconds", v_max, 1, BENCH_SECONDS_MAX, &cfg.max_seconds) ||
 	    bench_long(cmd, "timeout", v_timeout, 1, BENCH_TIMEOUT_MAX_S, &cfg.timeout_s) ||
+	    bench_double(cmd, "poll-ms", v_poll, 0, BENCH_POLL_MS_MAX, &cfg.poll_ms) ||
+	    bench_long(cmd, "dashboards", v_dash, 0, BENCH_DASH_MAX, &cfg.dashboards) ||
 	    bench_seed(cmd, v_seed, &cfg.seed))
 		return 2;
+	if (cfg.dashboards > 0 && !v_dash_staff && !v_dash_token) {
+		fprintf(stderr, "ujian-bench %s: --dashboards needs --dashboard-staff USER:PASSWORD "
+				"or --dashboard-token\n",
+			cmd);
+		return 2;
+	}
+	if (v_dash_staff && (!strchr(v_dash_staff, ':') || v_dash_staff[0] == ':')) {
+		fprintf(stderr, "ujian-bench %s: --dashboard-staff: expected USER:PASSWORD\n", cmd);
+		return 2;
+	}
 	if (v_acks) {
 		if (!*v_acks) {
 			fprintf(stderr, "ujian-bench %s: --acks needs a directory\n", cmd);
@@ -568,6 +763,14 @@ static int bench_run(int argc, char **argv)
 	}
 	if (bench_prepare_acks(cfg.acks_dir))
 		goto out;
+	cfg.procs = cfg.workers;
+	if (cfg.dashboards > 0) {
+		if (bench_dash_token(cmd, &cfg, v_dash_staff, v_dash_token) ||
+		    bench_dash_sittings(cmd, &cfg, v_dash_ids) || !(cfg.shared = bench_shared_new(cfg.count)))
+			goto out;
+		cfg.shared->workers_left = cfg.workers;
+		cfg.procs = cfg.workers + 1;
+	}
 
 	log_info("run: %ld candidates of exam %s, %ld workers, %ld source addresses, window %g s, "
 		 "max %g s, seed %llu",
@@ -579,6 +782,9 @@ static int bench_run(int argc, char **argv)
 	stats_free(&total);
 	rc = prc || total.stop == STOP_SIGNAL ? 1 : 0;
 out:
+	if (cfg.shared)
+		munmap(cfg.shared, sizeof(struct bench_shared) + 2 * (size_t)cfg.count * sizeof(int64_t));
+	free(cfg.dash_sittings);
 	creds_free(&creds);
 	return rc;
 }

@@ -302,8 +302,9 @@ static void net_once_cb(struct evhttp_request *req, void *arg)
 		o->body = net_reply_json(req);
 }
 
-int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, json_t **body,
-		 char *err, size_t errlen)
+int net_once(const struct bench_cfg *cfg, enum evhttp_cmd_type method, const char *path,
+	     const char *token, const char *json_body, int *status, json_t **body, char *err,
+	     size_t errlen)
 {
 	struct event_base *base = event_base_new();
 	struct net_once o = { base, 0, NULL };
@@ -317,11 +318,16 @@ int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, jso
 		return -1;
 	}
 	c = net_conn_new(base, cfg, NULL, NULL);
-	req = net_request_new(cfg, NULL, net_once_cb, NULL, &o);
-	if (evhttp_make_request(c, req, EVHTTP_REQ_GET, path) != 0) {
+	req = net_request_new(cfg, token, net_once_cb, NULL, &o);
+	if (json_body) {
+		evbuffer_add(evhttp_request_get_output_buffer(req), json_body, strlen(json_body));
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+				  "application/json");
+	}
+	if (evhttp_make_request(c, req, method, path) != 0) {
 		/* Without a local address this fails only on out-of-memory, and
 		 * libevent has freed req then. */
-		snprintf(err, errlen, "cannot send GET %s", path);
+		snprintf(err, errlen, "cannot send %s", path);
 	} else {
 		event_base_dispatch(base);
 		if (o.status == 0)
@@ -334,4 +340,10 @@ int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, jso
 	*status = o.status;
 	*body = o.body;
 	return o.status ? 0 : -1;
+}
+
+int net_get_once(const struct bench_cfg *cfg, const char *path, int *status, json_t **body,
+		 char *err, size_t errlen)
+{
+	return net_once(cfg, EVHTTP_REQ_GET, path, NULL, NULL, status, body, err, errlen);
 }

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static pid_t proc_pids[BENCH_WORKERS_MAX];
+static pid_t proc_pids[BENCH_WORKERS_MAX + 1]; /* + the dashboard process */
 static volatile sig_atomic_t proc_npids;
 static volatile sig_atomic_t proc_signalled;
 
@@ -54,7 +54,7 @@ static void proc_child(const struct bench_cfg *cfg, bench_worker_fn fn, void *ar
 int proc_run(const struct bench_cfg *cfg, bench_worker_fn fn, void *arg, struct bench_stats *total,
 	     double *cpu_s, char *err, size_t errlen)
 {
-	long nw = cfg->workers;
+	long nw = cfg->procs > cfg->workers ? cfg->procs : cfg->workers;
 	int *rfd = xcalloc((size_t)nw, sizeof *rfd);
 	struct sigaction sa, old_int, old_term;
 	sigset_t block, old_mask;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 const char *const bench_op_names[BOP_N] = { "login", "start", "answer", "read",
-					    "resync", "finish", "ping" };
+					    "resync", "finish", "poll", "dashboard", "ping" };
 
 void stats_init(struct bench_stats *st, uint32_t nsec)
 {
@@ -123,18 +123,32 @@ void stats_tick(struct bench_stats *st, int64_t us)
 	st->per_sec[s]++;
 }
 
+static void hist_merge(struct bench_hist *a, const struct bench_hist *b)
+{
+	a->count += b->count;
+	a->sum_us += b->sum_us;
+	if (b->max_us > a->max_us)
+		a->max_us = b->max_us;
+	for (int i = 0; i < HIST_BUCKETS; i++)
+		a->b[i] += b->b[i];
+}
+
 void stats_merge(struct bench_stats *into, const struct bench_stats *from)
 {
-	for (int o = 0; o < BOP_N; o++) {
-		struct bench_hist *a = &into->ops[o];
-		const struct bench_hist *b = &from->ops[o];
-		a->count += b->count;
-		a->sum_us += b->sum_us;
-		if (b->max_us > a->max_us)
-			a->max_us = b->max_us;
-		for (int i = 0; i < HIST_BUCKETS; i++)
-			a->b[i] += b->b[i];
-	}
+	for (int o = 0; o < BOP_N; o++)
+		hist_merge(&into->ops[o], &from->ops[o]);
+	hist_merge(&into->lag, &from->lag);
+	into->polls_skipped += from->polls_skipped;
+	into->polls_paused += from->polls_paused;
+	into->dash_rows += from->dash_rows;
+	into->dash_events += from->dash_events;
+	into->dash_snapshots += from->dash_snapshots;
+	into->dash_streams += from->dash_streams;
+	into->dash_reconnects += from->dash_reconnects;
+	into->dash_unknown += from->dash_unknown;
+	into->dash_early += from->dash_early;
+	into->dash_unseen += from->dash_unseen;
+	into->dash_bytes += from->dash_bytes;
 	for (int i = 0; i < from->n_err; i++) {
 		const struct bench_err *f = &from->err[i];
 		struct bench_err *e = stats_find_err(into, f->op, f->status, f->code);
@@ -227,21 +241,24 @@ static json_t *stats_ms(double us)
 	return json_real(round(us) / 1000.0);
 }
 
+json_t *stats_hist_json(const struct bench_hist *h)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "count", json_integer((json_int_t)h->count));
+	json_object_set_new(j, "p50_ms", stats_ms(hist_quantile_us(h, 0.50)));
+	json_object_set_new(j, "p95_ms", stats_ms(hist_quantile_us(h, 0.95)));
+	json_object_set_new(j, "p99_ms", stats_ms(hist_quantile_us(h, 0.99)));
+	json_object_set_new(j, "max_ms", stats_ms((double)h->max_us));
+	json_object_set_new(j, "mean_ms",
+			    stats_ms(h->count ? (double)h->sum_us / (double)h->count : 0));
+	return j;
+}
+
 json_t *stats_ops_json(const struct bench_stats *st, enum bench_op first, enum bench_op last)
 {
 	json_t *ops = json_object();
-	for (int o = first; o <= (int)last; o++) {
-		const struct bench_hist *h = &st->ops[o];
-		json_t *j = json_object();
-		json_object_set_new(j, "count", json_integer((json_int_t)h->count));
-		json_object_set_new(j, "p50_ms", stats_ms(hist_quantile_us(h, 0.50)));
-		json_object_set_new(j, "p95_ms", stats_ms(hist_quantile_us(h, 0.95)));
-		json_object_set_new(j, "p99_ms", stats_ms(hist_quantile_us(h, 0.99)));
-		json_object_set_new(j, "max_ms", stats_ms((double)h->max_us));
-		json_object_set_new(j, "mean_ms",
-				    stats_ms(h->count ? (double)h->sum_us / (double)h->count : 0));
-		json_object_set_new(ops, bench_op_names[o], j);
-	}
+	for (int o = first; o <= (int)last; o++)
+		json_object_set_new(ops, bench_op_names[o], stats_hist_json(&st->ops[o]));
 	return ops;
 }
 

@@ -130,6 +130,79 @@ def main():
         print("| server peak RSS, MB | %s |" % med(runs, "server_peak_rss_mb", "%.0f"))
         print("| errors (other than `attempt_closed`), worst run | %s |" % errors(runs))
         print("| `ujian verify` | %s |\n" % verdicts(runs))
+    for k in [k for k in sc if k.startswith("poll-") or k.startswith("dash-")]:
+        paired(k, sc[k])
+
+
+def poll_errors(runs, op):
+    return "%d" % max(sum(e["count"] for e in r.get("errors", []) if e.get("op") == op)
+                      for r in runs)
+
+
+def paired(name, runs):
+    """A poll-N or dash-N scenario: the N run without and with the feature."""
+    n = "{:,}".format(int(name.split("-")[1]))
+    wo = [r["without"] for r in runs]
+    wi = [r["with"] for r in runs]
+    dash = name.startswith("dash-")
+    feature = ("%s live dashboards" % med(wi, "dashboards.count")) if dash else \
+        ("the poll every %s ms" % med(wi, "poll_ms"))
+    print("%s candidates, without and with %s (%d run%s each):\n"
+          % (n, feature, len(runs), "" if len(runs) == 1 else "s"))
+    print("| measure | without | with |")
+    print("|---|---|---|")
+
+    def row(label, path, fmt, both=True):
+        print("| %s | %s | %s |" % (label, med(wo, path, fmt) if both else "—", med(wi, path, fmt)))
+
+    row("server idle timeout, s", "idle_timeout_s", "%.0f")
+    if dash:
+        row("sittings", "sittings", "%.0f")
+    row("login p99, ms", "ops.login.p99_ms", "%.1f")
+    row("start p99, ms", "ops.start.p99_ms", "%.1f")
+    row("answer-save p50, ms", "ops.answer.p50_ms", "%.2f")
+    row("**answer-save p99, ms**", "ops.answer.p99_ms", "%.1f")
+    row("answer-save max, ms", "ops.answer.max_ms", "%.0f")
+    print("| answer-save p99, with / without | | %s |" % med(runs, "answer_p99_ratio", "%.2f"))
+    row("answers acknowledged", "acked_answers", "%.0f")
+    if dash:
+        row("**lag, acknowledgement → row on a dashboard: p50, ms**", "dashboards.lag.p50_ms",
+            "%.0f", False)
+        row("**… p99, ms**", "dashboards.lag.p99_ms", "%.0f", False)
+        row("… max, ms", "dashboards.lag.max_ms", "%.0f", False)
+        row("lag samples", "dashboards.lag.count", "%.0f", False)
+        row("rows received (all dashboards)", "dashboards.rows", "%.0f", False)
+        row("`rows` events received", "dashboards.events", "%.0f", False)
+        print("| streams opened / reconnects | — | %s / %s |" % (
+            med(wi, "dashboards.streams_opened"), med(wi, "dashboards.reconnects")))
+        row("answers whose row came before their acknowledgement", "dashboards.rows_before_ack",
+            "%.0f", False)
+        row("acknowledgements never seen on a dashboard", "dashboards.acks_unseen", "%.0f", False)
+        print("| dashboard errors, worst run | — | %s |" % poll_errors(wi, "dashboard"))
+    else:
+        row("polls answered", "polls.ok", "%.0f", False)
+        row("poll p50, ms", "ops.poll.p50_ms", "%.2f", False)
+        row("poll p99, ms", "ops.poll.p99_ms", "%.1f", False)
+        row("polls skipped (previous one unanswered)", "polls.skipped", "%.0f", False)
+        print("| poll errors, worst run | — | %s |" % poll_errors(wi, "poll"))
+    row("server CPU, s", "server_cpu_s", "%.1f")
+    row("server peak RSS, MB", "server_peak_rss_mb", "%.0f")
+    row("server peak open descriptors", "server_peak_fds", "%.0f")
+    row("generator CPU, s", "bench_cpu_s", "%.1f")
+    print("| load average at start (other jobs on the machine) | %s | %s |" % (
+        "; ".join(r.get("loadavg_start_end", [["?"]])[0][0] for r in wo),
+        "; ".join(r.get("loadavg_start_end", [["?"]])[0][0] for r in wi)))
+    print("| errors other than `attempt_closed` (candidate ops), worst run | %s | %s |"
+          % (errors_ops(wo), errors_ops(wi)))
+    print("| `ujian verify` | %s | %s |\n" % (verdicts(wo), verdicts(wi)))
+
+
+def errors_ops(runs):
+    out = []
+    for r in runs:
+        out.append(sum(e["count"] for e in r.get("errors", [])
+                       if e.get("code") != "attempt_closed" and e.get("op") not in ("poll", "dashboard")))
+    return "%d" % max(out) if out else "—"
 
 
 if __name__ == "__main__":

@@ -22,6 +22,15 @@ Scenarios, each repeated (medians are reported):
              self-signed ECDSA P-256 certificate, ujian-bench with an https://
              URL: a full TLS handshake for every connection), to compare with
              the plain-HTTP N.
+  poll-N     the N scenario twice in a row, without and with the candidate's
+             light poll (ujian-bench --poll-ms, GET /api/v1/attempt?view=clock
+             every 4 s), the server's idle timeout --poll-idle-timeout in both:
+             the poll's cost on answer saves;
+  dash-N     the N scenario twice in a row on a database whose candidates sit
+             in sittings of --sitting-size with one proctor account, without
+             and with --dashboards live dashboards (one SSE stream per
+             sitting): lag from an answer's acknowledgement to its row on the
+             dashboard, and the dashboards' cost on answer saves.
 
 For each run: the generator's latencies and errors, and from /proc the server's
 CPU time, peak RSS and peak open file descriptors (connections). The finish
@@ -60,7 +69,16 @@ def args():
     p.add_argument("--duration", type=int, default=120, help="shortened exam, seconds")
     p.add_argument("--window", type=int, default=60)
     p.add_argument("--idle-timeout", type=int, default=20)
-    p.add_argument("--skip", default="", help="comma list of: ceiling,saturate,sizes,recover,sync,tls")
+    p.add_argument("--poll-sizes", default="25000")
+    p.add_argument("--poll-ms", type=int, default=4000, help="the candidate poll (UJ_CAND_POLL_MS)")
+    p.add_argument("--poll-idle-timeout", type=int, default=2,
+                   help="server idle timeout in the poll scenario: below the poll interval, "
+                        "so that a polling candidate does not hold a descriptor for good")
+    p.add_argument("--dash-sizes", default="25000")
+    p.add_argument("--dashboards", type=int, default=50)
+    p.add_argument("--sitting-size", type=int, default=500)
+    p.add_argument("--skip", default="",
+                   help="comma list of: ceiling,saturate,sizes,recover,sync,tls,poll,dash")
     p.add_argument("--out", default=os.path.join(TOP, "docs", "bench-results.json"))
     return p.parse_args()
 
@@ -113,7 +131,7 @@ class World:
         self.db, self.creds, self.import_s = skd_db.prepare(a.ujian, self.dir, code, duration, n,
                                                             "B")
 
-    def serve(self, *extra, tls=False):
+    def serve(self, *extra, tls=False, idle=None):
         if tls:
             crt, key = (os.path.join(self.dir, "127.0.0.1." + x) for x in ("crt", "key"))
             if not os.path.exists(crt):
@@ -124,7 +142,7 @@ class World:
         t = time.time()
         self.proc = subprocess.Popen(
             [self.a.ujian, "serve", "--db", self.db, "--listen", "127.0.0.1:0", "--idle-timeout",
-             str(self.a.idle_timeout), *extra], stdout=subprocess.PIPE,
+             str(idle or self.a.idle_timeout), *extra], stdout=subprocess.PIPE,
             stderr=open(os.path.join(self.dir, "server.log"), "w"), text=True)
         line = self.proc.stdout.readline()
         self.startup_s = time.time() - t
@@ -207,9 +225,16 @@ def finish_storm(db, limit_s):
     return None, None
 
 
-def run_size(a, n, sync, tls=False):
+def run_size(a, n, sync, tls=False, poll_ms=0, idle=None, sittings=False, dashboards=0):
+    """The N scenario (sync: the shared start). poll_ms: the candidates'
+    light poll; idle: the server's idle timeout; sittings: candidates in
+    sittings of --sitting-size with a proctor; dashboards: that many live
+    dashboards connected."""
     w = World(a, n, a.duration)
-    s = w.serve(tls=tls)
+    if sittings:
+        sittings = skd_db.add_sittings(a.ujian, w.db, "BENCH", skd_db.regnos(w.creds),
+                                       a.sitting_size)
+    s = w.serve(tls=tls, idle=idle)
     s.start()
     # Stop 15 s after the last deadline: by then the server has finished
     # every attempt; candidates still thinking are simply cut off.
@@ -219,7 +244,13 @@ def run_size(a, n, sync, tls=False):
             "--max-seconds", str(a.window + a.duration + 15)]
     if sync:
         argv += ["--start-at", str(a.window), "--submit-share", "0"]
+    if poll_ms:
+        argv += ["--poll-ms", str(poll_ms)]
+    if dashboards:
+        argv += ["--dashboards", str(dashboards), "--dashboard-staff",
+                 "%s:%s" % (skd_db.PROCTOR, skd_db.PROCTOR_PASSWORD)]
     result = {}
+    load0 = open("/proc/loadavg").read().split()[:3]
     th = threading.Thread(target=lambda: result.update(bench(a, *argv)))
     th.start()
     storm = {}
@@ -240,11 +271,24 @@ def run_size(a, n, sync, tls=False):
     result.update(s.finish())
     result.update(storm)
     result["server_startup_s"] = round(w.startup_s, 2)
+    result["idle_timeout_s"] = idle or a.idle_timeout
+    result["loadavg_start_end"] = [load0, open("/proc/loadavg").read().split()[:3]]
+    result["sittings"] = int(sittings)
     result["import_s"] = round(w.import_s, 1)
     w.stop()
     result["verify"] = w.verify()
     w.close()
     return result
+
+
+def paired(a, n, with_kw, base_kw):
+    """The N scenario without, then with, one feature, in the same session:
+    {"without": run, "with": run, "answer_p99_ratio": with / without}."""
+    r0 = run_size(a, n, False, **base_kw)
+    r1 = run_size(a, n, False, **with_kw)
+    p0, p1 = r0["ops"]["answer"]["p99_ms"], r1["ops"]["answer"]["p99_ms"]
+    return {"without": r0, "with": r1,
+            "answer_p99_ratio": round(p1 / p0, 3) if p0 else None}
 
 
 def run_recover(a, n):
@@ -333,6 +377,17 @@ def main():
     if "sync" not in skip:
         for n in [int(x) for x in a.sync_sizes.split(",") if x]:
             scenario("sync-%d" % n, lambda n=n: run_size(a, n, True))
+    if "poll" not in skip:
+        for n in [int(x) for x in a.poll_sizes.split(",") if x]:
+            scenario("poll-%d" % n, lambda n=n: paired(
+                a, n, {"poll_ms": a.poll_ms, "idle": a.poll_idle_timeout},
+                {"idle": a.poll_idle_timeout}))
+    if "dash" not in skip:
+        for n in [int(x) for x in a.dash_sizes.split(",") if x]:
+            scenario("dash-%d" % n, lambda n=n: paired(
+                a, n, {"sittings": True,
+                       "dashboards": min(a.dashboards, -(-n // a.sitting_size))},
+                {"sittings": True}))
     save()
     print(json.dumps({k: {"runs": len(v)} for k, v in report["scenarios"].items()}))
 

@@ -50,3 +50,34 @@ def in_progress(db):
         return con.execute("SELECT count(*) FROM attempts WHERE status = 'in_progress'").fetchone()[0]
     finally:
         con.close()
+
+
+PROCTOR = "pengawas"
+PROCTOR_PASSWORD = "bench-pengawas-rahasia-1"
+
+
+def add_sittings(ujian, db, code, regnos, per_sitting):
+    """Split regnos (in order) into sittings S01, S02, ... of per_sitting
+    candidates each, all proctored by the staff account PROCTOR (created
+    here with role proctor and PROCTOR_PASSWORD). Returns the number of
+    sittings. Raises CalledProcessError if a command fails."""
+
+    def run(*args, stdin=None):
+        subprocess.run([ujian, *args], check=True, input=stdin, capture_output=True, text=True)
+
+    run("staff", "add", "--db", db, "--username", PROCTOR, "--role", "proctor",
+        "--password-stdin", stdin=PROCTOR_PASSWORD + "\n")
+    n = 0
+    for i in range(0, len(regnos), per_sitting):
+        n += 1
+        sc = "S%02d" % n
+        run("sitting", "add", "--db", db, "--exam", code, "--code", sc, "--proctor", PROCTOR)
+        run("sitting", "assign", "--db", db, "--exam", code, "--code", sc, "-",
+            stdin="".join(r + "\n" for r in regnos[i:i + per_sitting]))
+    return n
+
+
+def regnos(creds):
+    """Registration numbers of a credentials CSV, in order."""
+    with open(creds) as f:
+        return [line.split(",", 1)[0] for line in f.read().splitlines()[1:] if line]
