@@ -125,6 +125,8 @@
 /* Descriptor pressure (accept() failing with EMFILE). */
 #define UJ_ACCEPT_BACKOFF_MS 100    /* stop accepting this long */
 #define UJ_PRESSURE_MS       10000  /* then close connections after each reply this long */
+#define UJ_KEEPALIVE_FD_PCT  75     /* connections on descriptors above this share of the
+				     * limit serve one request each (no idle keep-alive) */
 
 /* Image capabilities: hex digits of the per-candidate tag in image URLs. */
 #define UJ_IMAGE_TAG_LEN     16

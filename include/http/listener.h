@@ -46,6 +46,7 @@ struct httpd {
 	int tls;              /* connections speak TLS: add HSTS to replies */
 	int redirect_port;    /* > 0: a redirect front (see httpd_config) */
 	int64_t pressure_until; /* ms: after EMFILE, replies close their connection */
+	int keepalive_fd_max; /* connections on descriptors from here close after a reply */
 	long emfile_count;
 	char bound[UJ_LISTEN_MAX + 1]; /* address actually bound */
 };

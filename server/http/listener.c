@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <event2/bufferevent.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +33,24 @@ static int httpd_header_count(struct evkeyvalq *h, const char *name)
 	return n;
 }
 
+/* 1 if req's connection should close after this reply: under descriptor
+ * pressure (an accept failed lately), or when its socket's number is past the
+ * keep-alive share of the descriptor limit. The kernel gives out the lowest
+ * free number, so a high number means that many descriptors were open when
+ * the connection came: the connections beyond the share serve one request
+ * each and give their descriptor back, and idle keep-alive connections (a
+ * browser polling every few seconds holds one) can never use up the limit. */
+static int httpd_should_close(const struct httpd *h, struct evhttp_request *req)
+{
+	struct evhttp_connection *conn;
+	struct bufferevent *bev;
+	if (h->pressure_until && h->pressure_until > clock_now_ms())
+		return 1;
+	conn = evhttp_request_get_connection(req);
+	bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+	return h->keepalive_fd_max > 0 && bev && bufferevent_getfd(bev) >= h->keepalive_fd_max;
+}
+
 /* evhttp's callback for every request: API or static file. Under descriptor
  * pressure, the reply asks the client to close so descriptors come back. */
 static void httpd_route(struct evhttp_request *req, void *arg)
@@ -39,7 +59,7 @@ static void httpd_route(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
-	if (h->pressure_until && h->pressure_until > clock_now_ms())
+	if (httpd_should_close(h, req))
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 	if (h->tls)
 		evhttp_add_header(evhttp_request_get_output_headers(req),
@@ -264,6 +284,11 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 	h->tls = cfg->tls != NULL;
 	h->redirect_port = cfg->redirect_port;
 	h->web_root_fd = cfg->redirect_port > 0 ? -1 : http_web_root_open(cfg->web_root);
+	{
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+			h->keepalive_fd_max = (int)(rl.rlim_cur * UJ_KEEPALIVE_FD_PCT / 100);
+	}
 	if (cfg->web_root && cfg->redirect_port <= 0 && h->web_root_fd < 0) {
 		snprintf(err, errlen, "web root %s: %s", cfg->web_root, strerror(errno));
 		return -1;

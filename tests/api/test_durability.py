@@ -273,6 +273,30 @@ class DescriptorLimitTest(unittest.TestCase):
         finally:
             w.close()
 
+    def test_keepalive_only_below_its_share_of_the_limit(self):
+        """Idle keep-alive connections (a candidate's browser polling every
+        4 s holds one) may take at most 75% of the descriptor limit: a
+        connection on a higher descriptor is closed after its reply, so
+        polling browsers can never use up the limit; below it, connections
+        stay open."""
+        w = World(n_candidates=2)
+        try:
+            w.server = harness.Server(w.dir, w.db, ["--idle-timeout", "60"], nofile=64).start()
+            clients, closing = [], []
+            for _ in range(56):  # 64 * 75% = 48: the later ones are past the share
+                c = w.client()
+                r = c.get("/api/v1/health")
+                self.assertEqual(r.status, 200)
+                closing.append(r.headers.get("connection", "").lower() == "close")
+                clients.append(c)
+            self.assertFalse(any(closing[:20]), "the first connections stay open")
+            self.assertTrue(all(closing[-5:]), "connections past the share close")
+            self.assertNotIn("Too many open files", w.server.read_log())
+            for c in clients:
+                c.close()
+        finally:
+            w.close()
+
     @staticmethod
     def _try(c):
         try:
