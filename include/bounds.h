@@ -127,6 +127,7 @@
 #define UJ_PRESSURE_MS       10000  /* then close connections after each reply this long */
 #define UJ_KEEPALIVE_FD_PCT  75     /* connections on descriptors above this share of the
 				     * limit serve one request each (no idle keep-alive) */
+#define UJ_IDLE_CROWDED_S    3      /* idle timeout when candidates outnumber that share */
 
 /* Image capabilities: hex digits of the per-candidate tag in image URLs. */
 #define UJ_IMAGE_TAG_LEN     16

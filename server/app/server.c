@@ -116,6 +116,25 @@ static int server_web_root_holds(const char *web_root, const char *db_path, cons
 	return 0;
 }
 
+/* The idle timeout of connections: the configured one, unless more
+ * candidates are registered than the keep-alive share of the descriptor
+ * limit (http/listener.c) — then at most UJ_IDLE_CROWDED_S, below the
+ * candidate client's 4-second poll, so a polling browser's connection is not
+ * held between polls and the candidates cannot use up the descriptors. */
+static int server_idle_timeout(const struct server_config *cfg, size_t n_candidates)
+{
+	struct rlimit rl;
+	if (cfg->idle_timeout_s <= UJ_IDLE_CROWDED_S || getrlimit(RLIMIT_NOFILE, &rl) != 0 ||
+	    rl.rlim_cur == RLIM_INFINITY ||
+	    n_candidates <= rl.rlim_cur * UJ_KEEPALIVE_FD_PCT / 100)
+		return cfg->idle_timeout_s;
+	log_info("%zu candidates for %llu descriptors: idle connections close after %d s "
+		 "(not %d), so that browsers polling every 4 s do not hold one each",
+		 n_candidates, (unsigned long long)rl.rlim_cur, UJ_IDLE_CROWDED_S,
+		 cfg->idle_timeout_s);
+	return UJ_IDLE_CROWDED_S;
+}
+
 static void server_raise_nofile(void)
 {
 	struct rlimit rl;
@@ -339,8 +358,9 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.max_body = cfg->max_body;
 	s->api.bench_route = cfg->bench_route;
 	{
-		struct httpd_config hc = { cfg->listen, cfg->max_body, cfg->idle_timeout_s,
-					   cfg->backlog, s->web_root, s->tls, 0 };
+		struct httpd_config hc = { cfg->listen, cfg->max_body,
+					   server_idle_timeout(cfg, s->x.reg.n_candidates), cfg->backlog,
+					   s->web_root, s->tls, 0 };
 		if (httpd_start(&s->http, s->base, &hc, api_dispatch, &s->api, err, errlen))
 			goto out;
 	}

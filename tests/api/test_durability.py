@@ -292,8 +292,27 @@ class DescriptorLimitTest(unittest.TestCase):
             self.assertFalse(any(closing[:20]), "the first connections stay open")
             self.assertTrue(all(closing[-5:]), "connections past the share close")
             self.assertNotIn("Too many open files", w.server.read_log())
+            self.assertNotIn("idle connections close after", w.server.read_log())
             for c in clients:
                 c.close()
+        finally:
+            w.close()
+
+    def test_more_candidates_than_keepalive_room_shorten_the_idle_timeout(self):
+        """60 candidates for 64 descriptors (48 of them for keep-alive): idle
+        connections close after 3 s, so polling browsers hold none between
+        polls; the server says so in its log."""
+        w = World(n_candidates=60)
+        try:
+            w.server = harness.Server(w.dir, w.db, ["--idle-timeout", "60"], nofile=64).start()
+            self.assertIn("60 candidates for 64 descriptors: idle connections close after 3 s",
+                          w.server.read_log())
+            import socket
+            s = socket.create_connection(("127.0.0.1", w.server.port), timeout=30)
+            t0 = time.monotonic()
+            self.assertEqual(s.recv(1), b"")  # the server closes the idle connection
+            self.assertLess(time.monotonic() - t0, 20)
+            s.close()
         finally:
             w.close()
 
