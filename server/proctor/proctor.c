@@ -270,14 +270,15 @@ void pr_publish(struct rt_sitting *st, const char *event, json_t *data)
 
 /* ---- coalesced flush ------------------------------------------------------- */
 
-static void pr_grow(void **arr, int *cap, int need, size_t elem)
+/* arr (cap elements of elem bytes) grown to hold need; returns it. */
+static void *pr_grow(void *arr, int *cap, int need, size_t elem)
 {
 	if (need <= *cap)
-		return;
+		return arr;
 	*cap = *cap ? *cap * 2 : 16;
 	while (*cap < need)
 		*cap *= 2;
-	*arr = xrealloc(*arr, (size_t)*cap * elem);
+	return xrealloc(arr, (size_t)*cap * elem);
 }
 
 static void pr_arm_flush(struct proctor *pr)
@@ -294,8 +295,8 @@ static void pr_queue_sitting(struct proctor *pr, struct pr_sitting *ls)
 {
 	if (ls->n_dirty || ls->changed)
 		return; /* already queued */
-	pr_grow((void **)&pr->dirty_sittings, &pr->cap_dirty_sittings, pr->n_dirty_sittings + 1,
-		sizeof *pr->dirty_sittings);
+	pr->dirty_sittings = pr_grow(pr->dirty_sittings, &pr->cap_dirty_sittings,
+				     pr->n_dirty_sittings + 1, sizeof *pr->dirty_sittings);
 	pr->dirty_sittings[pr->n_dirty_sittings++] = ls;
 	pr_arm_flush(pr);
 }
@@ -308,7 +309,7 @@ void pr_touch(struct proctor *pr, struct rt_candidate *c)
 		return;
 	ls = c->sitting->live;
 	pr_queue_sitting(pr, ls);
-	pr_grow((void **)&ls->dirty, &ls->cap_dirty, ls->n_dirty + 1, sizeof *ls->dirty);
+	ls->dirty = pr_grow(ls->dirty, &ls->cap_dirty, ls->n_dirty + 1, sizeof *ls->dirty);
 	ls->dirty[ls->n_dirty++] = c;
 	lc->dirty = 1;
 }
@@ -523,7 +524,7 @@ static void pr_attach(struct proctor *pr)
 			continue;
 		ls = c->sitting->live;
 		assert(ls);
-		pr_grow((void **)&ls->cands, &ls->cap_cands, ls->n_cands + 1, sizeof *ls->cands);
+		ls->cands = pr_grow(ls->cands, &ls->cap_cands, ls->n_cands + 1, sizeof *ls->cands);
 		ls->cands[ls->n_cands++] = c;
 	}
 	it = 0;
