@@ -22,10 +22,11 @@ ALLOWED = {
                "exam/ranking.h"},
     "auth": {"core", "store", "exam"},
     "proctor": {"core", "store", "exam", "auth", "catalog/bank.h", "catalog/exam.h", "http/sse.h"},
+    "selection": {"core", "store", "auth", "exam", "catalog", "http/sse.h"},
     "http": {"core", "auth/principal.h"},
-    "api": {"core", "store/db.h", "http", "auth", "exam", "catalog/enrol.h", "catalog/catalog.h", "catalog/sitting.h", "report", "store/chain.h", "proctor"},
-    "app": {"core", "store", "exam", "catalog", "auth", "http", "api", "proctor"},
-    "cli": {"core", "store", "exam", "catalog", "report", "auth", "http", "api", "app", "proctor"},
+    "api": {"core", "store/db.h", "http", "auth", "exam", "catalog/enrol.h", "catalog/catalog.h", "catalog/sitting.h", "report", "store/chain.h", "proctor", "selection"},
+    "app": {"core", "store", "exam", "catalog", "auth", "http", "api", "proctor", "selection"},
+    "cli": {"core", "store", "exam", "catalog", "report", "auth", "http", "api", "app", "proctor", "selection"},
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

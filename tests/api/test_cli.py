@@ -15,7 +15,7 @@ import harness  # noqa: E402
 from harness import make_bank, make_exam, run, write_csv  # noqa: E402
 
 # The database schema version of this ujian (include/store/db.h).
-SCHEMA = 6
+SCHEMA = 7
 
 
 class CliTest(unittest.TestCase):
@@ -151,6 +151,12 @@ class CliTest(unittest.TestCase):
                     "'in_progress', 1700000000000)", (cid,))
         con.execute("INSERT INTO events (at, candidate_id, kind) VALUES (1700000000000, ?, "
                     "'start')", (cid,))
+        for t in ("slips", "stage_gates", "stage_scores", "applicants", "vacancies",
+                  "selection_members", "selections", "placements", "talent_scores",
+                  "talent_periods", "skp", "sanctions", "employees"):  # version 7
+            con.execute("DROP TABLE %s" % t)
+        con.execute("DROP INDEX candidates_nip")
+        con.execute("ALTER TABLE candidates DROP COLUMN nip")
         for t in ("sittings", "sitting_proctors", "notices"):  # version 6
             con.execute("DROP TABLE %s" % t)
         con.execute("DROP INDEX events_staff")
