@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "exam/clockstep.h"
 #include "http/reply.h"
 #include "store/db.h"
 #include "store/dblock.h"
@@ -152,7 +153,8 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(s->base, NULL);
 }
 
-/* Once a second: warn when operations wait and the writer has not committed
+/* Once a second: follow a step of the system's wall clock (see above), and
+ * warn when operations wait and the writer has not committed
  * for UJ_WRITER_STALL_MS (a slow or full disk, or another process holding
  * the write lock), repeat every UJ_WRITER_STALL_REPEAT_MS while it lasts, and
  * say when commits resume. Candidates waiting on those operations get their
@@ -160,10 +162,18 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
 static void server_watch_writer(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
+	int64_t step = clock_check_step(UJ_CLOCK_STEP_MS);
 	int64_t now = clock_now_ms(), last = writer_last_commit_ms(s->w);
 	long backlog = writer_backlog(s->w);
 	(void)fd;
 	(void)what;
+
+	/* The system's wall clock was stepped: the server's time has followed
+	 * it; every running attempt's deadline follows too (exam/clockstep). */
+	if (step) {
+		clockstep_apply(&s->x, step, now);
+		return; /* the commit times straddle the step: check next second */
+	}
 
 	if (s->writer_stalled_at && last != s->writer_stalled_at) {
 		log_info("writer: committing again after %.1f s without a commit",
