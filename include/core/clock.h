@@ -5,9 +5,11 @@
 #ifndef UJIAN_CLOCK_H
 #define UJIAN_CLOCK_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <jansson.h>
 #include <stdint.h>
+#include <time.h>
 
 /* The server's time in ms since the epoch: the wall clock at the first call,
  * carried forward by CLOCK_MONOTONIC, so a step of the system clock does not
@@ -20,6 +22,14 @@ int64_t clock_mono_ms(void);
 /* Pin clock_now_ms() and clock_mono_ms() to ms (0 = the real clocks). For
  * unit tests only. */
 void clock_set_fake(int64_t ms);
+
+/* Initialise cond so that its timed waits measure on CLOCK_MONOTONIC (a
+ * wall-clock step neither stretches nor cuts a wait); pair with
+ * clock_wait_until. Aborts on failure. */
+void clock_cond_init(pthread_cond_t *cond);
+/* The CLOCK_MONOTONIC instant ms from now, for pthread_cond_timedwait on a
+ * cond made by clock_cond_init. */
+struct timespec clock_wait_until(int64_t ms);
 
 /* The step between the server's time and the system's wall clock (wall -
  * server, ms) if it is at least threshold_ms either way, else 0. Pure. */

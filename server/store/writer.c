@@ -292,15 +292,12 @@ static void *wr_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 		while (!w->head && !w->stopping) {
 			struct timespec ts;
-			int64_t due = last_beat + UJ_WRITER_HEARTBEAT_MS - clock_now_ms();
+			int64_t due = last_beat + UJ_WRITER_HEARTBEAT_MS - clock_mono_ms();
 			if (w->heartbeat && due <= 0)
 				break;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += (long)(due > 0 && due < UJ_WRITER_HEARTBEAT_MS ? due
-										 : UJ_WRITER_HEARTBEAT_MS) *
-				      1000000L;
-			ts.tv_sec += ts.tv_nsec / 1000000000L;
-			ts.tv_nsec %= 1000000000L;
+			ts = clock_wait_until(due > 0 && due < UJ_WRITER_HEARTBEAT_MS
+						      ? due
+						      : UJ_WRITER_HEARTBEAT_MS);
 			pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 		}
 		while (w->head && n < UJ_BATCH_MAX) {
@@ -319,7 +316,7 @@ static void *wr_main(void *arg)
 			break;
 		if (batch || w->heartbeat) {
 			wr_commit(w, batch);
-			last_beat = clock_now_ms();
+			last_beat = clock_mono_ms(); /* the schedule: monotonic */
 		}
 		if (batch) {
 			atomic_fetch_sub(&w->backlog, n);
@@ -345,7 +342,7 @@ struct writer *writer_start(const char *db_path, struct mailbox *mb, int heartbe
 	if (!w->tx.db)
 		goto fail;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
+	clock_cond_init(&w->cond);
 	if (pthread_create(&w->thread, NULL, wr_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the writer thread");
 		pthread_mutex_destroy(&w->lock);
