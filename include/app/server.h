@@ -51,6 +51,7 @@ struct server_config {
 				    * HTTPS (only with tls_cert); NULL: none */
 	int sse_streams;        /* event streams open at once (dashboards, scoreboards) */
 	size_t sse_buffer;      /* unsent bytes per stream before it is behind */
+	const char *user;       /* give root up for this user once started; NULL: stay */
 };
 
 /* Defaults for every field except db_path. */

@@ -1,5 +1,6 @@
 /* server.c - assembling and running the server: load, recover, serve, stop. */
 #include "app/server.h"
+#include "app/privilege.h"
 #include "bounds.h"
 #include "catalog/watcher.h"
 #include "core/clock.h"
@@ -491,6 +492,18 @@ int server_run(const struct server_config *cfg)
 		log_error("%s", err);
 		goto out;
 	}
+	/* Everything privileged is done (ports bound, files opened): give root
+	 * up for good, or say why running as root is a risk. */
+	if (cfg->user && privilege_drop(cfg->user, cfg->db_path, err, sizeof err)) {
+		log_error("%s", err);
+		goto out;
+	}
+	if (!cfg->user && privilege_is_root())
+		log_warn("running as root: a flaw in the server would be a flaw in the whole "
+			 "machine; start it with --user NAME (an unprivileged account owning the "
+			 "database folder), see docs/OPERATIONS.md");
+	else if (cfg->user)
+		log_info("running as user %s", cfg->user);
 	s->sig_int = evsignal_new(s->base, SIGINT, server_on_signal, s);
 	s->sig_term = evsignal_new(s->base, SIGTERM, server_on_signal, s);
 	event_add(s->sig_int, NULL);
