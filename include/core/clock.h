@@ -19,6 +19,8 @@ int64_t clock_now_ms(void);
 /* Monotonic milliseconds (arbitrary origin) for intervals that must never
  * jump: rate-limit windows. Pinned by clock_set_fake() too. Any thread. */
 int64_t clock_mono_ms(void);
+/* CLOCK_MONOTONIC in microseconds (never faked): measuring durations. */
+int64_t clock_mono_us(void);
 /* Pin clock_now_ms() and clock_mono_ms() to ms (0 = the real clocks). For
  * unit tests only. */
 void clock_set_fake(int64_t ms);

@@ -1,5 +1,6 @@
 /* server.c - assembling and running the server: load, recover, serve, stop. */
 #include "app/server.h"
+#include "app/metrics.h"
 #include "app/privilege.h"
 #include "bounds.h"
 #include "catalog/watcher.h"
@@ -172,6 +173,7 @@ static void server_watch_writer(evutil_socket_t fd, short what, void *arg)
 	/* The system's wall clock was stepped: the server's time has followed
 	 * it; every running attempt's deadline follows too (exam/clockstep). */
 	if (step) {
+		s->clock_steps++;
 		clockstep_apply(&s->x, step, now);
 		return; /* the commit times straddle the step: check next second */
 	}
@@ -407,6 +409,11 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		struct timeval second = { 1, 0 };
 		event_add(s->writer_watch, &second);
 	}
+	if (cfg->metrics_listen) {
+		s->metrics = server_metrics_start(s, cfg->metrics_listen, err, errlen);
+		if (!s->metrics)
+			goto out;
+	}
 	rc = 0;
 out:
 	free(keypath);
@@ -443,6 +450,9 @@ void server_close(struct server *s)
 		mailbox_drain(s->mb); /* replies for those commits */
 	httpd_stop(&s->http); /* closes every stream's connection */
 	httpd_stop(&s->redirect);
+	if (s->metrics)
+		evhttp_free(s->metrics);
+	s->metrics = NULL;
 	proctor_free(s->pr); /* its topics ... */
 	s->pr = NULL;
 	board_free(s->board);

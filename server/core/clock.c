@@ -34,6 +34,13 @@ int64_t clock_mono_ms(void)
 	return fake ? fake : clock_read(CLOCK_MONOTONIC);
 }
 
+int64_t clock_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int64_t clock_now_ms(void)
 {
 	int64_t fake = atomic_load(&clock_fake_ms), off, want;
