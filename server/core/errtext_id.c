@@ -78,6 +78,8 @@ static const struct errtext_id_pair errtext_id_rows[] = {
 	 "NIP \"%s\" dan komponen \"%s\" muncul dua kali"},
 	{"expected 3 columns (nip;component;value), found %d",
 	 "seharusnya 3 kolom (nip;component;value), ada %d"},
+	{"no such period \"%s\"",
+	 "periode \"%s\" tidak ada"},
 	{"no values given",
 	 "tidak ada nilai"},
 	{"must be 1-%d bytes of text without control characters",
