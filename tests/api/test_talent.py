@@ -370,5 +370,52 @@ class TalentTest(unittest.TestCase):
         self.assertEqual(ev["boxes"][0]["count"], nine_before + 1)
 
 
+class TalentCliTest(unittest.TestCase):
+    """ujian talent period add | list | scores | recompute on a database
+    without a server."""
+
+    def setUp(self):
+        self.w = World(n_candidates=2)
+        self.addCleanup(self.w.close)
+        for e in EMPLOYEES[:2]:
+            add_employee(self.w, e)
+
+    def write(self, name, text):
+        path = os.path.join(self.w.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_cli(self):
+        import json
+        bad = self.write("bad.json", json.dumps({"code": "P1", "name": "x", "config": {
+            "components": [{"code": "a", "kind": "entered", "weight": 60}],
+            "cutoffs": {"high": 50, "medium": 60}}}))
+        r = run("talent", "period", "add", "--db", self.w.db, bad, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("the weights must sum to 100, not 60", r.stderr)
+        self.assertIn("medium (60) must be below high (50)", r.stderr)
+        good = self.write("p.json", json.dumps({"code": "P1", "name": "Periode", "config": CONFIG}))
+        r = run("talent", "period", "add", "--db", self.w.db, good)
+        self.assertIn("period P1 created", r.stdout)
+        scores = self.write("s.csv", "nip,component,value\n198503122010011001,jpm,90\n"
+                            "198503122010011001,cat,5\n")
+        r = run("talent", "scores", "--db", self.w.db, "P1", scores, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("line 3 field \"component\"", r.stderr)
+        self.assertEqual(self.w.sql("SELECT COUNT(*) FROM talent_scores"), [(0,)])
+        scores = self.write("s2.csv", "nip,component,value\n198503122010011001,jpm,90\n")
+        r = run("talent", "scores", "--db", self.w.db, "P1", scores)
+        self.assertIn("1 value stored in period P1", r.stdout)
+        r = run("talent", "list", "--db", self.w.db)
+        self.assertRegex(r.stdout, r"P1 +Periode +2 +0 +2 +0 +0")
+        # A rating changed behind the module's back: recompute finds it.
+        self.w.sql_write("DELETE FROM skp")
+        r = run("talent", "recompute", "--db", self.w.db, "P1")
+        self.assertIn("2 placements changed", r.stdout)
+        r = run("talent", "recompute", "--db", self.w.db, "NOPE", check=False)
+        self.assertEqual(r.returncode, 1)
+
+
 if __name__ == "__main__":
     harness.main()
