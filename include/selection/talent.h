@@ -55,13 +55,13 @@ int talent_period_code_valid(const char *code);
 /* Create period code with name and config (JSON, checked whole with
  * defaults filled in; the exams and sections it names must exist; the
  * reference date defaults to today in WIB, until_year to its year), then
- * place every employee in it. Audit event "talent_period_add". Returns 0,
+ * place every employee in it. Audit event "talent_period_created". Returns 0,
  * or -1 with every problem in errs. */
 int talent_period_create(sqlite3 *db, const char *code, const char *name, json_t *config,
 			 struct actor who, int64_t now, struct errlist *errs);
 /* Change period code's name (NULL: keep) and config (NULL: keep; else
  * replaced whole, defaults as at creation with the period's creation
- * date), then recompute its placements. Audit event "talent_period_edit".
+ * date), then recompute its placements. Audit event "talent_period_edited".
  * Returns 0, or -1 with errs ("no such period" when it does not exist:
  * errs then has one entry with field "period"). */
 int talent_period_edit(sqlite3 *db, const char *code, const char *name, json_t *config,
@@ -92,7 +92,7 @@ void talent_scores_free(struct talent_scores *s);
 /* Store the values s in period code (each NIP an employee, each component
  * an entered one of the period, each value a number 0..the component's
  * max, no pair twice), all or nothing, with the audit event
- * "talent_scores" and the recompute of the employees concerned. *updated:
+ * "talent_scores_entered" and the recompute of the employees concerned. *updated:
  * values stored. changed(arg, ...) as for talent_recompute_cb. Returns 0,
  * or -1 with every problem in errs. */
 int talent_scores_set(sqlite3 *db, const char *code, const struct talent_scores *s,
