@@ -71,7 +71,7 @@
 #define UJ_TLS_SESSION_TIMEOUT_S 7200 /* a resumable session (cache or ticket) lives this long */
 #define UJ_CERT_DAYS         397    /* self-signed certificates: the browsers' 397-day maximum */
 #define UJ_CERT_HOST_MAX     253    /* --name: a DNS name or an IP address */
-#define UJ_ROUTES_MAX        64     /* rows of the route table */
+#define UJ_ROUTES_MAX        128    /* rows of the route table (issue 11: was 64) */
 #define UJ_ERROR_TABLES_MAX  8      /* domain error tables the HTTP layer knows */
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
 #define UJ_RATELIMIT_KEYS    100000 /* keys each failed-login limiter remembers */
@@ -181,5 +181,22 @@
 
 /* issue 15: the clock */
 #define UJ_CLOCK_STEP_MS     1000   /* wall vs monotonic difference counted as a clock step */
+
+/* issue 11: talent mapping (server/selection/ninebox.c, talent.c, talent_live.c) */
+#define UJ_TALENT_COMPONENTS_MAX 8    /* potential components of one period */
+#define UJ_TALENT_CODE_MAX     32     /* a component's or a period's code */
+#define UJ_TALENT_NAME_MAX     160    /* bytes of a period's or component's name */
+#define UJ_TALENT_LABEL_MAX    160    /* bytes of a box label */
+#define UJ_TALENT_REC_MAX      600    /* bytes of a box recommendation */
+#define UJ_TALENT_YEARS_MAX    5      /* SKP years the performance rule looks at */
+#define UJ_TALENT_SANCTION_YEARS_MAX 10 /* sanction look-back, years */
+#define UJ_TALENT_PERIODS_MAX  500    /* talent-mapping periods kept */
+#define UJ_TALENT_SKP_MAX      64     /* SKP ratings of one employee considered */
+#define UJ_TALENT_SANCTIONS_MAX 64    /* sanctions of one employee considered */
+#define UJ_TALENT_SUCCESSION_MAX 100  /* succession candidates asked for (n) */
+#define UJ_TALENT_SCORES_MAX   200000 /* entered values in one upload */
+#define UJ_TALENT_LIVE_BATCH_MAX 1000 /* employees recomputed by one live job */
+#define UJ_TALENT_LIVE_EVENTS_MAX 50  /* placement events per change; more: a snapshot */
+#define UJ_TALENT_REFRESH_MS   5000   /* the live feed re-reads which exams feed a period */
 
 #endif

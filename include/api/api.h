@@ -14,6 +14,8 @@
 #include "proctor/board.h"
 #include "proctor/proctor.h"
 
+struct talent_live;
+
 #include <event2/http.h>
 
 /* What the handlers work on (loop thread). */
@@ -25,6 +27,7 @@ struct api {
 	struct proctor *pr;       /* sittings, dashboards, proctor actions */
 	struct sse_hub *sse;      /* the event streams (dashboards, scoreboards) */
 	struct board *board;      /* the public live scoreboards */
+	struct talent_live *talent; /* talent mapping's live feed (selection/talent_live.h) */
 	const char *db_path;      /* for the candidate import's own connection */
 	/* Reload an exam into RAM after its papers were redrawn (the catalog
 	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
@@ -150,6 +153,27 @@ void api_proctor_action(void *app, struct evhttp_request *req, const struct prin
 			const char *rest);
 void api_incidents(void *app, struct evhttp_request *req, const struct principal *p,
 		   const char *rest);
+
+/* Talent mapping (api/talent.c). */
+extern const struct errtext_table talent_errors;
+void api_talent_periods(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_talent_period_create(void *app, struct evhttp_request *req, const struct principal *p,
+			      const char *rest);
+void api_talent_period(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+void api_talent_period_edit(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest);
+void api_talent_events(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+void api_talent_pool(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_talent_succession(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest);
+void api_talent_scores(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+void api_talent_export(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
 
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
  * stolen): every problem of a body or file at once. */

@@ -97,6 +97,20 @@ static const struct route api_rows[] = {
 	{ GET, S "/sittings/*/report", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
 	  api_proctor_report },
 	{ POST, S "/sittings/*/actions", PATTERN, STAFF, ADMIN | PROCTOR, 1, 1, api_proctor_action },
+	/* staff (api/talent.c): talent mapping */
+	{ GET, S "/talent/periods", EXACT, STAFF, ADMIN | COMMITTEE, 1, 0, api_talent_periods },
+	{ POST, S "/talent/periods", EXACT, STAFF, ADMIN | COMMITTEE, 1, 1, api_talent_period_create },
+	{ GET, S "/talent/periods/*", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_talent_period },
+	{ PUT, S "/talent/periods/*", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 1, api_talent_period_edit },
+	{ GET, S "/talent/periods/*/events", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_talent_events },
+	{ GET, S "/talent/periods/*/pool", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_talent_pool },
+	{ GET, S "/talent/periods/*/succession", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_talent_succession },
+	{ PUT, S "/talent/periods/*/scores", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 1,
+	  api_talent_scores },
+	{ GET, S "/talent/periods/*/export.csv", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_talent_export },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");

@@ -9,6 +9,7 @@
 #include "core/mem.h"
 #include "exam/clockstep.h"
 #include "http/reply.h"
+#include "selection/talent_live.h"
 #include "store/db.h"
 #include "store/dblock.h"
 #include "version.h"
@@ -237,8 +238,10 @@ static void server_catalog_sync(void *ctx, void (*fn)(void *arg, int ok), void *
 static void server_observe(void *arg, struct rt_candidate *c, enum exam_change what)
 {
 	struct server *s = arg;
-	if (what == EXC_FINISH)
+	if (what == EXC_FINISH) {
 		board_finished(s->board, c);
+		talent_live_finished(s->talent, c->id, c->exam->def.code);
+	}
 }
 
 /* Load catalog and state, then run crash recovery (before the writer). */
@@ -337,6 +340,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->x.reg.changed = server_catalog_changed;
 	s->x.reg.changed_arg = s;
 	http_errors_add(&proctor_errors);
+	http_errors_add(&talent_errors);
 	if (server_load(s, err, errlen))
 		goto out;
 	s->mb = mailbox_new(s->base);
@@ -366,6 +370,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.pr = s->pr;
 	s->api.sse = s->sse;
 	s->api.board = s->board;
+	s->talent = talent_live_new(s->base, s->sse, s->pool, cfg->db_path);
+	s->api.talent = s->talent;
 	s->api.db_path = cfg->db_path;
 	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
@@ -439,6 +445,7 @@ void server_close(struct server *s)
 	if (s->redirect.listener)
 		evconnlistener_disable(s->redirect.listener);
 	/* Workers first: their completions may still queue writer work. */
+	talent_live_stop(s->talent); /* queues no more jobs */
 	worker_stop(s->pool);
 	s->pool = NULL;
 	if (s->mb)
@@ -457,6 +464,8 @@ void server_close(struct server *s)
 	s->pr = NULL;
 	board_free(s->board);
 	s->board = NULL;
+	talent_live_free(s->talent);
+	s->talent = NULL;
 	if (s->sse)
 		sse_hub_free(s->sse); /* ... then the hub */
 	s->sse = NULL;

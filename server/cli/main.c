@@ -86,6 +86,15 @@ static const char ujian_usage[] =
 	"  sitting proctor --db FILE --exam CODE --code C --add USER|--remove USER\n"
 	"  sitting token --db FILE --exam CODE --code C\n"
 	"      issue a new token now (the previous one stays valid a short while)\n"
+	"  talent period add --db FILE PERIOD.json\n"
+	"      add a talent-mapping period (JSON: code, name, config; docs/SELECTION.md)\n"
+	"      and place every employee in it\n"
+	"  talent list --db FILE\n"
+	"      the periods with their counts (employees, mapped, unmapped, excluded, pool)\n"
+	"  talent recompute --db FILE [PERIOD]\n"
+	"      recompute the placements (of one period, or of every open one)\n"
+	"  talent scores --db FILE PERIOD FILE.csv\n"
+	"      store entered component values (nip;component;value), all or nothing\n"
 	"  backup --db FILE --out NEW [--key FILE]\n"
 	"      an online, consistent copy of the database (SQLite's backup API) and its\n"
 	"      key as NEW.key, checked after writing (integrity, schema, audit chain);\n"
@@ -534,6 +543,7 @@ static const struct cli_cmd {
 	{ "routes", cmd_routes },
 	{ "staff", cmd_staff },
 	{ "sitting", cmd_sitting },
+	{ "talent", cmd_talent },
 	{ "audit", cmd_audit },
 	{ "cert", cmd_cert },
 	{ "backup", cmd_backup },

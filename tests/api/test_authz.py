@@ -93,6 +93,16 @@ MATRIX = {
     ('GET', '/api/v1/staff/sittings/*/log'): ('staff', ('admin', 'proctor', 'observer')),
     ('GET', '/api/v1/staff/sittings/*/report'): ('staff', ('admin', 'proctor', 'observer')),
     ('POST', '/api/v1/staff/sittings/*/actions'): ('staff', ('admin', 'proctor')),
+    # talent mapping (api/talent.c): the personnel office and the committee
+    ('GET', '/api/v1/staff/talent/periods'): ('staff', ('admin', 'committee')),
+    ('POST', '/api/v1/staff/talent/periods'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/talent/periods/*'): ('staff', ('admin', 'committee')),
+    ('PUT', '/api/v1/staff/talent/periods/*'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/talent/periods/*/events'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/talent/periods/*/pool'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/talent/periods/*/succession'): ('staff', ('admin', 'committee')),
+    ('PUT', '/api/v1/staff/talent/periods/*/scores'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/talent/periods/*/export.csv'): ('staff', ('admin', 'committee')),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}
