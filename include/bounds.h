@@ -179,4 +179,15 @@
 #define UJ_SSE_BUFFER_LIMIT  (64 * 1024 * 1024)
 #define UJ_BOARD_ROWS_MAX    5000   /* rows of one public scoreboard snapshot */
 
+
+/* issue 11: employees (server/selection/employee.c, personnel.c) */
+#define UJ_EMP_ROWS_MAX      100000 /* records in one employee, SKP or sanction import */
+#define UJ_EMP_TEXT_MAX      200    /* characters of a name, position, unit or agency */
+#define UJ_EMP_EDU_MAX       100    /* characters of an education entry */
+#define UJ_SANCTION_TYPE_MAX 120    /* characters of a sanction's type */
+#define UJ_SANCTION_NOTE_MAX 500    /* characters of a sanction's note */
+#define UJ_SKP_YEAR_MIN      2000   /* SKP years accepted */
+#define UJ_SKP_YEAR_MAX      2100
+#define UJ_EMP_QUERY_MAX     100    /* bytes of a list filter (?q=, ?unit=) */
+
 #endif
