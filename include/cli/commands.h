@@ -14,5 +14,9 @@ int cmd_backup(int argc, char **argv);
 int cmd_sitting(int argc, char **argv);
 /* ujian cert self-signed --out DIR --name HOST (cmd_cert.c) */
 int cmd_cert(int argc, char **argv);
+/* ujian employee import|list|export, skp import, sanction import (cmd_employee.c) */
+int cmd_employee(int argc, char **argv);
+int cmd_skp(int argc, char **argv);
+int cmd_sanction(int argc, char **argv);
 
 #endif
