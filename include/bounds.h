@@ -72,6 +72,7 @@
 #define UJ_CERT_DAYS         397    /* self-signed certificates: the browsers' 397-day maximum */
 #define UJ_CERT_HOST_MAX     253    /* --name: a DNS name or an IP address */
 #define UJ_ROUTES_MAX        128    /* rows of the route table (issue 11: was 64) */
+#define UJ_ROUTES_MAX        128    /* rows of the route table */
 #define UJ_ERROR_TABLES_MAX  8      /* domain error tables the HTTP layer knows */
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
 #define UJ_RATELIMIT_KEYS    100000 /* keys each failed-login limiter remembers */
@@ -198,5 +199,15 @@
 #define UJ_TALENT_LIVE_BATCH_MAX 1000 /* employees recomputed by one live job */
 #define UJ_TALENT_LIVE_EVENTS_MAX 50  /* placement events per change; more: a snapshot */
 #define UJ_TALENT_REFRESH_MS   5000   /* the live feed re-reads which exams feed a period */
+
+/* issue 11: employees (server/selection/employee.c, personnel.c) */
+#define UJ_EMP_ROWS_MAX      100000 /* records in one employee, SKP or sanction import */
+#define UJ_EMP_TEXT_MAX      200    /* characters of a name, position, unit or agency */
+#define UJ_EMP_EDU_MAX       100    /* characters of an education entry */
+#define UJ_SANCTION_TYPE_MAX 120    /* characters of a sanction's type */
+#define UJ_SANCTION_NOTE_MAX 500    /* characters of a sanction's note */
+#define UJ_SKP_YEAR_MIN      2000   /* SKP years accepted */
+#define UJ_SKP_YEAR_MAX      2100
+#define UJ_EMP_QUERY_MAX     100    /* bytes of a list filter (?q=, ?unit=) */
 
 #endif

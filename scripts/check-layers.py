@@ -17,7 +17,7 @@ ALLOWED = {
     "store": {"core"},
     "exam": {"core", "store", "catalog/bank.h", "catalog/exam.h"},
     "catalog": {"core", "store/db.h", "store/event.h", "store/writer.h", "auth/cred.h", "exam/paper.h", "exam/scoring.h",
-                "exam/registry.h"},
+                "exam/registry.h", "selection/ident.h"},
     "report": {"core", "store/db.h", "store/chain.h", "catalog", "exam/paper.h", "exam/scoring.h",
                "exam/ranking.h"},
     "auth": {"core", "store", "exam"},

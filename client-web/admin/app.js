@@ -19,6 +19,7 @@ import * as resultsPage from './pages/results.js';
 import * as accountsPage from './pages/accounts.js';
 import * as auditPage from './pages/audit.js';
 import * as minePage from './pages/mine.js';
+import * as employeesPage from './pages/employees.js';
 
 const $ = (id) => document.getElementById(id);
 const ALL = ['admin', 'author', 'proctor', 'committee', 'observer'];
@@ -34,6 +35,7 @@ const ROUTES = [
   { re: /^\/hasil\/([^/]+)$/, page: resultsPage, roles: ['admin', 'committee'] },
   { re: /^\/bank$/, page: banksPage, roles: ['admin', 'author'], menu: 'navBanks', href: '#/bank' },
   { re: /^\/bank\/([^/]+)$/, page: bankViewPage, roles: ['admin', 'author'] },
+  { re: /^\/pegawai$/, page: employeesPage, roles: ['admin', 'committee'], menu: 'navEmployees', href: '#/pegawai' },
   { re: /^\/akun$/, page: accountsPage, roles: ['admin'], menu: 'navAccounts', href: '#/akun' },
   { re: /^\/audit$/, page: auditPage, roles: ['admin'], menu: 'navAudit', href: '#/audit' },
   { re: /^\/saya$/, page: minePage, roles: ALL, menu: 'navMine', href: '#/saya' },

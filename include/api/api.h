@@ -185,4 +185,22 @@ extern const char api_broken_detail[];
 /* The session cookie that authorizes image requests. */
 #define API_COOKIE "ujian_img"
 
+/* The employee registry (api/employees.c, issue 11). */
+void api_employees(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
+void api_employees_import(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_employees_export(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_employees_skp(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+void api_employees_sanctions(void *app, struct evhttp_request *req, const struct principal *p,
+			     const char *rest);
+void api_employee(void *app, struct evhttp_request *req, const struct principal *p,
+		  const char *rest);
+void api_employee_skp_set(void *app, struct evhttp_request *req, const struct principal *p,
+			  const char *rest);
+void api_employee_sanction_add(void *app, struct evhttp_request *req, const struct principal *p,
+			       const char *rest);
+
 #endif

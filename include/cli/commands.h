@@ -16,5 +16,9 @@ int cmd_sitting(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
 /* ujian talent period add|list|recompute|scores (cmd_talent.c) */
 int cmd_talent(int argc, char **argv);
+/* ujian employee import|list|export, skp import, sanction import (cmd_employee.c) */
+int cmd_employee(int argc, char **argv);
+int cmd_skp(int argc, char **argv);
+int cmd_sanction(int argc, char **argv);
 
 #endif

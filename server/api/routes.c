@@ -111,6 +111,16 @@ static const struct route api_rows[] = {
 	  api_talent_scores },
 	{ GET, S "/talent/periods/*/export.csv", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_talent_export },
+	/* staff (api/employees.c): the employee registry, SKP ratings, sanctions */
+	{ GET, S "/employees", EXACT, STAFF, ADMIN | COMMITTEE, 1, 0, api_employees },
+	{ POST, S "/employees", EXACT, STAFF, ADMIN, 1, 1, api_employees_import },
+	{ GET, S "/employees/export.csv", EXACT, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_employees_export },
+	{ POST, S "/employees/skp", EXACT, STAFF, ADMIN, 1, 1, api_employees_skp },
+	{ POST, S "/employees/sanctions", EXACT, STAFF, ADMIN, 1, 1, api_employees_sanctions },
+	{ GET, S "/employees/*", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_employee },
+	{ PUT, S "/employees/*/skp/*", PATTERN, STAFF, ADMIN, 1, 1, api_employee_skp_set },
+	{ POST, S "/employees/*/sanctions", PATTERN, STAFF, ADMIN, 1, 1, api_employee_sanction_add },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");

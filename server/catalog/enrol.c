@@ -9,19 +9,23 @@
 #include "core/mem.h"
 #include "exam/paper.h"
 #include "core/text.h"
+#include "selection/ident.h"
 
 #include <errno.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum enrol_col { COL_REGNO, COL_NAME, COL_PASSWORD, COL_TRACK, COL_EXTRA, COL_SITTING, COL_MAX };
+enum enrol_col { COL_REGNO, COL_NAME, COL_PASSWORD, COL_TRACK, COL_EXTRA, COL_SITTING, COL_NIP,
+		COL_MAX };
 
 static const char *const enrol_col_names[COL_MAX] = { "registration_no", "name", "password",
-						      "track", "extra_time_s", "sitting" };
+						      "track", "extra_time_s", "sitting",
+						      "nip" };
 
 struct enrol_row {
 	const char *regno, *name, *track, *sitting;
+	const char *nip; /* NULL: none (the candidate is no employee) */
 	int64_t sitting_id; /* 0: none */
 	char password[UJ_PASSWORD_MAX + 1];
 	int generated;
@@ -60,7 +64,7 @@ static int enrol_header(const struct csv_record *h, int *col, struct errlist *er
 				found = k;
 		if (found < 0) {
 			errlist_add(errs, h->line, NULL, NULL,
-				    "unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s][,sitting])",
+				    "unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s][,sitting][,nip])",
 				    h->fields[i]);
 			continue;
 		}
@@ -97,6 +101,27 @@ static int64_t enrol_sitting(sqlite3_stmt *st, int64_t exam_id, const char *code
 		id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return id;
+}
+
+/* An NIP belongs to one candidate of an exam: not twice in the file (seen
+ * holds the rows so far by NIP), not already another candidate's. */
+static void enrol_check_nip(sqlite3_stmt *st, int64_t exam_id, const char *exam_code,
+			    struct hmap *seen, struct enrol_row *row, int line, struct errlist *errs)
+{
+	const struct enrol_row *first = hmap_gets(seen, row->nip);
+	if (first) {
+		errlist_add(errs, line, NULL, "nip", "NIP %s is also given to %s in the file",
+			    row->nip, first->regno);
+		return;
+	}
+	hmap_puts(seen, row->nip, row);
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, exam_id);
+	sqlite3_bind_text(st, 2, row->nip, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		errlist_add(errs, line, NULL, "nip", "NIP %s is already candidate %s of exam %s",
+			    row->nip, (const char *)sqlite3_column_text(st, 0), exam_code);
+	sqlite3_reset(st);
 }
 
 /* Validate one record into row, reporting every bad field to errs.
@@ -173,6 +198,16 @@ static int enrol_check_row(const struct csv_record *r, const int *col, const str
 	}
 	row->sitting = f[COL_SITTING];
 	row->sitting_id = 0;
+	row->nip = NULL;
+	if (*f[COL_NIP]) {
+		char why[128];
+		enum nip_fault nf = nip_check(f[COL_NIP], why, sizeof why);
+		if (nf != NIP_OK)
+			errlist_add(errs, r->line, NULL, "nip", "NIP \"%s\": %s", f[COL_NIP],
+				    errs->lang == ERRLIST_ID ? nip_fault_id(nf) : why);
+		else
+			row->nip = f[COL_NIP];
+	}
 	return errs->total == start ? 0 : -1;
 }
 
@@ -181,8 +216,8 @@ static int enrol_insert(sqlite3 *db, int64_t exam_id, int64_t version_id, struct
 {
 	sqlite3_stmt *c = db_prepare(db,
 				     "INSERT INTO candidates (exam_id, registration_no, name, track,"
-				     " extra_time_s, pw_hash, created_at, sitting_id)"
-				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				     " extra_time_s, pw_hash, created_at, sitting_id, nip)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 				     err, errlen);
 	sqlite3_stmt *p = db_prepare(db,
 				     "INSERT INTO papers (candidate_id, bank_version_id, seed, layout_json,"
@@ -210,6 +245,10 @@ static int enrol_insert(sqlite3 *db, int64_t exam_id, int64_t version_id, struct
 			sqlite3_bind_int64(c, 8, rows[i].sitting_id);
 		else
 			sqlite3_bind_null(c, 8);
+		if (rows[i].nip)
+			sqlite3_bind_text(c, 9, rows[i].nip, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(c, 9);
 		ok = sqlite3_step(c) == SQLITE_DONE;
 		if (ok) {
 			sqlite3_reset(p);
@@ -258,8 +297,8 @@ int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *
 	struct pool pools[UJ_SECTIONS_MAX];
 	struct pool_item *storage = NULL;
 	struct enrol_row *rows = NULL;
-	struct hmap seen;
-	sqlite3_stmt *exists = NULL, *sitting = NULL;
+	struct hmap seen, seen_nip;
+	sqlite3_stmt *exists = NULL, *sitting = NULL, *nip_used = NULL;
 	char err[1024], why[512];
 	size_t nrows = 0, errlen = sizeof err;
 	int col[COL_MAX], rc = -1, have_snap = 0, in_txn = 0;
@@ -268,6 +307,7 @@ int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *
 	memset(res, 0, sizeof *res);
 	err[0] = '\0';
 	hmap_init(&seen);
+	hmap_init(&seen_nip);
 	res->sep = csv_detect_sep(data, len);
 	if (csv_parse_sep(data, len, res->sep, UJ_CSV_LINE_MAX, UJ_CSV_ROWS_MAX + 1, &doc, why,
 			  sizeof why)) {
@@ -298,7 +338,9 @@ int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *
 			    err, errlen);
 	sitting = db_prepare(db, "SELECT id FROM sittings WHERE exam_id = ? AND code = ?", err,
 			     errlen);
-	if (!exists || !sitting)
+	nip_used = db_prepare(db, "SELECT registration_no FROM candidates WHERE exam_id = ? AND nip = ?",
+			      err, errlen);
+	if (!exists || !sitting || !nip_used)
 		goto out;
 	nrows = doc.nrecords - 1;
 	rows = xcalloc(nrows, sizeof *rows);
@@ -322,6 +364,9 @@ int enrol_import_data(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], const char *
 			errlist_add(errs, r->line, NULL, "registration_no",
 				    "\"%s\" is already registered for exam %s", rows[i].regno,
 				    exam_code);
+		if (rows[i].nip)
+			enrol_check_nip(nip_used, exam_id, exam_code, &seen_nip, &rows[i], r->line,
+					errs);
 	}
 	if (errs->total)
 		goto out;
@@ -363,6 +408,7 @@ out:
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(exists);
 	sqlite3_finalize(sitting);
+	sqlite3_finalize(nip_used);
 	if (rows) {
 		for (size_t i = 0; i < nrows; i++) {
 			paper_layout_free(&rows[i].paper);
@@ -374,6 +420,7 @@ out:
 		catalog_bank_snapshot_free(&snap);
 	free(storage);
 	hmap_free(&seen);
+	hmap_free(&seen_nip);
 	csv_free(&doc);
 	return rc;
 }

@@ -99,6 +99,17 @@ static const char ujian_usage[] =
 	"      an online, consistent copy of the database (SQLite's backup API) and its\n"
 	"      key as NEW.key, checked after writing (integrity, schema, audit chain);\n"
 	"      runs beside a serving server and never replaces a file\n"
+	"  employee import --db FILE EMPLOYEES.csv\n"
+	"      add or update employees by NIP (nip,nama,golongan,jabatan,jenis_jabatan,\n"
+	"      unit,instansi,pendidikan,tanggal_lahir or the English names); every bad\n"
+	"      line is reported and then nothing is applied (docs/FORMATS-SELECTION.md)\n"
+	"  employee list --db FILE [--unit U] [--type T] [--q TEXT]\n"
+	"  employee export --db FILE [--sep ,|;] [--lang id|en] [--output FILE]\n"
+	"      the registry as CSV (UTF-8 with BOM, NIP kept as text)\n"
+	"  skp import --db FILE SKP.csv\n"
+	"      SKP ratings per employee and year (nip,tahun,predikat)\n"
+	"  sanction import --db FILE SANCTIONS.csv\n"
+	"      disciplinary sanctions (nip,jenis,tingkat,tanggal[,keterangan])\n"
 	"  routes\n"
 	"      the API's route table as JSON: method, path, who may call it\n"
 	"  cert self-signed --out DIR --name HOST\n"
@@ -547,6 +558,9 @@ static const struct cli_cmd {
 	{ "audit", cmd_audit },
 	{ "cert", cmd_cert },
 	{ "backup", cmd_backup },
+	{ "employee", cmd_employee },
+	{ "skp", cmd_skp },
+	{ "sanction", cmd_sanction },
 	{ NULL, NULL },
 };
 

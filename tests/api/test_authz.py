@@ -103,6 +103,15 @@ MATRIX = {
     ('GET', '/api/v1/staff/talent/periods/*/succession'): ('staff', ('admin', 'committee')),
     ('PUT', '/api/v1/staff/talent/periods/*/scores'): ('staff', ('admin', 'committee')),
     ('GET', '/api/v1/staff/talent/periods/*/export.csv'): ('staff', ('admin', 'committee')),
+    # issue 11: the employee registry (committees read, admins write)
+    ('GET', '/api/v1/staff/employees'): ('staff', ('admin', 'committee')),
+    ('POST', '/api/v1/staff/employees'): ('staff', A),
+    ('GET', '/api/v1/staff/employees/export.csv'): ('staff', ('admin', 'committee')),
+    ('POST', '/api/v1/staff/employees/skp'): ('staff', A),
+    ('POST', '/api/v1/staff/employees/sanctions'): ('staff', A),
+    ('GET', '/api/v1/staff/employees/*'): ('staff', ('admin', 'committee')),
+    ('PUT', '/api/v1/staff/employees/*/skp/*'): ('staff', A),
+    ('POST', '/api/v1/staff/employees/*/sanctions'): ('staff', A),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}

@@ -7,10 +7,9 @@
 import { h, fill } from '../dom.js';
 import { api } from '../api.js';
 import { t, errorText, label, dateTime } from '../i18n/index.js';
-import { table, message, secretBox, field, button } from './common.js';
+import { table, message, secretBox, field, button, readText, sepName, uploadErrors } from './common.js';
 
 const enc = encodeURIComponent;
-const LINE_SHOWN = 160; // characters of a refused line shown beside its error
 const RELOAD_TRIES = 10; // after an import: reads of the list until the new candidates show
 const RELOAD_WAIT_MS = 500;
 const AUTO_REFRESH_MS = 30000; // the list is read again this often while the page is open
@@ -241,7 +240,7 @@ function uploadPanel(ctx, st, actions, reload) {
       reload(creds.map((c) => c.registration_no));
     } catch (e) {
       if (!ctx.alive()) return;
-      fill(out, uploadErrors(e, text));
+      fill(out, uploadErrors(e, text, 'uploadRefused'));
     } finally {
       submit.disabled = false;
       out.focus();
@@ -252,43 +251,4 @@ function uploadPanel(ctx, st, actions, reload) {
     h('summary', { class: 'panel-title' }, t('uploadTitle')),
     h('p', { class: 'hint' }, t('uploadColumns')),
     form, out);
-}
-
-function readText(f) {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error);
-    r.readAsText(f);
-  });
-}
-
-function sepName(sep) {
-  if (sep === ';') return t('sepSemicolon');
-  if (sep === ',') return t('sepComma');
-  return sep ? '"' + sep + '"' : '?';
-}
-
-/** Every refused line, each beside the text of that line of the file. */
-function uploadErrors(e, text) {
-  const list = e.errors || [];
-  if (!list.length) return message(errorText(e) + (e.serverMessage && e.code !== 'forbidden' ? ' ' + e.serverMessage : ''), 'error');
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const rows = list.map((er) => {
-    // The line and column, from the error's fields or else from its message
-    // ("line 3 field \"name\": …", "berkas CSV:3: …").
-    const msg = String(er.message || '');
-    const m = /\b(?:line|baris)\s+(\d+)|:(\d+):/.exec(msg);
-    const fm = /\bfield\s+"([^"]+)"/.exec(msg);
-    const n = Number(er.line) || (m ? Number(m[1] || m[2]) : 0);
-    const col = er.field && er.field !== 'file' ? er.field : er.item || (fm ? fm[1] : '');
-    let src = n > 0 && n <= lines.length ? lines[n - 1] : '';
-    if (src.length > LINE_SHOWN) src = src.slice(0, LINE_SHOWN) + '…';
-    return [n ? String(n) : '—', col, msg, h('code', { class: 'line-text' }, src)];
-  });
-  return h('div', { class: 'upload-errors' },
-    message(t('uploadRefused', { n: list.length }), 'error'),
-    table([{ label: t('colLine'), num: true }, { label: t('colField') }, { label: t('colProblem') }, { label: t('colLineText') }], rows,
-      { caption: t('uploadErrorsCaption'), id: 'upload-errors' }),
-    list.length >= 50 ? h('p', { class: 'hint' }, t('uploadErrorsCapped')) : null);
 }

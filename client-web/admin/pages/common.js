@@ -1,9 +1,11 @@
 // pages/common.js - pieces the pages share: a scrollable data table, status
-// messages, the "shown once" password box, and the list of issued
-// credentials.
+// messages, the "shown once" password box, the list of issued credentials,
+// and the list of refused lines of an uploaded CSV file.
 
 import { h } from '../dom.js';
-import { t } from '../i18n/index.js';
+import { t, errorText } from '../i18n/index.js';
+
+const LINE_SHOWN = 160; // characters of a refused line shown beside its error
 
 /**
  * A table inside a box that scrolls horizontally on narrow screens.
@@ -56,4 +58,46 @@ export function field(id, label, control, hint) {
 export function button(label, onClick, opts) {
   const o = opts || {};
   return h('button', { type: o.submit ? 'submit' : 'button', class: 'button ' + (o.kind || ''), on: onClick ? { click: onClick } : null, dataset: o.data || null, 'aria-label': o.aria || null }, label);
+}
+
+/** The text of a chosen file (for showing refused lines beside their errors). */
+export function readText(f) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error);
+    r.readAsText(f);
+  });
+}
+
+/** The name of a CSV separator the server found. */
+export function sepName(sep) {
+  if (sep === ';') return t('sepSemicolon');
+  if (sep === ',') return t('sepComma');
+  return sep ? '"' + sep + '"' : '?';
+}
+
+/** Every refused line of an uploaded CSV, each beside the text of that line
+ *  of the file; refusedKey: the sentence saying nothing was stored ({n}). */
+export function uploadErrors(e, text, refusedKey) {
+  const list = e.errors || [];
+  if (!list.length) return message(errorText(e) + (e.serverMessage && e.code !== 'forbidden' ? ' ' + e.serverMessage : ''), 'error');
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const rows = list.map((er) => {
+    // The line and column, from the error's fields or else from its message
+    // ("line 3 field \"name\": …", "berkas CSV:3: …").
+    const msg = String(er.message || '');
+    const m = /\b(?:line|baris)\s+(\d+)|:(\d+):/.exec(msg);
+    const fm = /\bfield\s+"([^"]+)"/.exec(msg);
+    const n = Number(er.line) || (m ? Number(m[1] || m[2]) : 0);
+    const col = er.field && er.field !== 'file' ? er.field : er.item || (fm ? fm[1] : '');
+    let src = n > 0 && n <= lines.length ? lines[n - 1] : '';
+    if (src.length > LINE_SHOWN) src = src.slice(0, LINE_SHOWN) + '…';
+    return [n ? String(n) : '—', col, msg, h('code', { class: 'line-text' }, src)];
+  });
+  return h('div', { class: 'upload-errors' },
+    message(t(refusedKey || 'uploadRefused', { n: list.length }), 'error'),
+    table([{ label: t('colLine'), num: true }, { label: t('colField') }, { label: t('colProblem') }, { label: t('colLineText') }], rows,
+      { caption: t('uploadErrorsCaption'), id: 'upload-errors' }),
+    list.length >= 50 ? h('p', { class: 'hint' }, t('uploadErrorsCapped')) : null);
 }
