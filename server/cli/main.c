@@ -90,6 +90,15 @@ static const char ujian_usage[] =
 	"      an online, consistent copy of the database (SQLite's backup API) and its\n"
 	"      key as NEW.key, checked after writing (integrity, schema, audit chain);\n"
 	"      runs beside a serving server and never replaces a file\n"
+	"  selection add --db FILE SELECTION.json\n"
+	"      create an open-bidding selection (seleksi terbuka): code, name, config,\n"
+	"      committee members, vacancies (docs/SELECTION.md)\n"
+	"  selection applicants --db FILE SEL APPLICANTS.csv\n"
+	"      add applicants (lowongan;jenis;nip;nik;nama;asal;ujian;no_peserta): all or\n"
+	"      nothing, every bad row reported (docs/FORMATS-SELECTION.md)\n"
+	"  selection list --db FILE\n"
+	"  selection show --db FILE SEL [VACANCY]\n"
+	"      a selection's vacancies, or one vacancy's applicants, stage scores and ranking\n"
 	"  routes\n"
 	"      the API's route table as JSON: method, path, who may call it\n"
 	"  cert self-signed --out DIR --name HOST\n"
@@ -527,6 +536,7 @@ static const struct cli_cmd {
 	{ "routes", cmd_routes },
 	{ "staff", cmd_staff },
 	{ "sitting", cmd_sitting },
+	{ "selection", cmd_selection },
 	{ "audit", cmd_audit },
 	{ "cert", cmd_cert },
 	{ "backup", cmd_backup },
