@@ -13,6 +13,7 @@
 #include "http/route.h"
 #include "proctor/board.h"
 #include "proctor/proctor.h"
+#include "selection/bidding_live.h"
 
 #include <event2/http.h>
 
@@ -25,6 +26,7 @@ struct api {
 	struct proctor *pr;       /* sittings, dashboards, proctor actions */
 	struct sse_hub *sse;      /* the event streams (dashboards, scoreboards) */
 	struct board *board;      /* the public live scoreboards */
+	struct bid_live *bidlive; /* open-bidding selections' live streams (issue 11) */
 	const char *db_path;      /* for the candidate import's own connection */
 	/* Reload an exam into RAM after its papers were redrawn (the catalog
 	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
@@ -149,6 +151,37 @@ void api_proctor_report(void *app, struct evhttp_request *req, const struct prin
 void api_proctor_action(void *app, struct evhttp_request *req, const struct principal *p,
 			const char *rest);
 void api_incidents(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
+
+/* Open-bidding selections (api/selection.c; issue 11). */
+extern const struct errtext_table selection_errors;
+void api_sel_list(void *app, struct evhttp_request *req, const struct principal *p,
+		  const char *rest);
+void api_sel_create(void *app, struct evhttp_request *req, const struct principal *p,
+		    const char *rest);
+void api_sel_get(void *app, struct evhttp_request *req, const struct principal *p,
+		 const char *rest);
+void api_sel_vacancy_add(void *app, struct evhttp_request *req, const struct principal *p,
+			 const char *rest);
+void api_sel_applicants(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_sel_vacancy(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_sel_events(void *app, struct evhttp_request *req, const struct principal *p,
+		    const char *rest);
+void api_sel_score(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
+void api_sel_gate(void *app, struct evhttp_request *req, const struct principal *p,
+		  const char *rest);
+void api_sel_ppk(void *app, struct evhttp_request *req, const struct principal *p,
+		 const char *rest);
+void api_sel_close(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
+void api_sel_ranking_csv(void *app, struct evhttp_request *req, const struct principal *p,
+			 const char *rest);
+void api_sel_talent(void *app, struct evhttp_request *req, const struct principal *p,
+		    const char *rest);
+void api_sel_audit(void *app, struct evhttp_request *req, const struct principal *p,
 		   const char *rest);
 
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],

@@ -72,6 +72,7 @@ struct server {
 	struct sse_hub *sse;     /* event streams: dashboards, the scoreboard */
 	struct proctor *pr;      /* the proctoring domain */
 	struct board *board;     /* the public live scoreboards (proctor/board.h) */
+	struct bid_live *bidlive; /* open-bidding selections' streams (selection/bidding_live.h) */
 	struct api api;
 	struct httpd http;
 	struct httpd redirect;  /* the HTTP->HTTPS redirect front (cfg.redirect_http) */

@@ -226,6 +226,8 @@ static void server_observe(void *arg, struct rt_candidate *c, enum exam_change w
 	struct server *s = arg;
 	if (what == EXC_FINISH)
 		board_finished(s->board, c);
+	if (what == EXC_FINISH)
+		bid_live_exam_finished(s->bidlive, c); /* a worker reads, the loop publishes */
 }
 
 /* Load catalog and state, then run crash recovery (before the writer). */
@@ -303,6 +305,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	http_errors_add(&session_errors);
 	http_errors_add(&staffauth_errors);
 	http_errors_add(&board_errors);
+	http_errors_add(&selection_errors);
 
 	if (cred_key_load(keypath, key, err, errlen))
 		goto out;
@@ -353,6 +356,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.pr = s->pr;
 	s->api.sse = s->sse;
 	s->api.board = s->board;
+	s->bidlive = bid_live_new(s->sse, s->pool);
+	s->api.bidlive = s->bidlive;
 	s->api.db_path = cfg->db_path;
 	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
@@ -436,6 +441,8 @@ void server_close(struct server *s)
 	s->pr = NULL;
 	board_free(s->board);
 	s->board = NULL;
+	bid_live_free(s->bidlive);
+	s->bidlive = s->api.bidlive = NULL;
 	if (s->sse)
 		sse_hub_free(s->sse); /* ... then the hub */
 	s->sse = NULL;

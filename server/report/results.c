@@ -381,6 +381,11 @@ static void results_csv_text(FILE *out, const char *s, char sep)
 	free(v);
 }
 
+void results_csv_cell(FILE *out, const char *s, char sep)
+{
+	results_csv_text(out, s, sep);
+}
+
 static void results_write_csv(const struct results *R, const struct results_opts *o, FILE *out)
 {
 	const char *h[RES_COLS_MAX];
