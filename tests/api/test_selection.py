@@ -180,6 +180,9 @@ class SelectionTest(unittest.TestCase):
         # a change needs one; nothing changes without it
         r = self.score("AUD", "anggota1", sari, "makalah", 75, expect=400)
         self.assertEqual(r.json["error"]["errors"][0]["field"], "reason")
+        # in Bahasa Indonesia on the web
+        self.assertEqual(r.json["error"]["errors"][0]["message"],
+                         "wajib diisi untuk mengubah nilai yang sudah dimasukkan (70)")
         self.score("AUD", "anggota1", sari, "makalah", 75, reason="Salah ketik: 75 bukan 70")
         # a second member's own entry is separate
         self.score("AUD", "ketua", sari, "makalah", 80)
