@@ -6,6 +6,7 @@
 #define UJIAN_BIDDING_INT_H
 
 #include "selection/bidding.h"
+#include "store/writer.h"
 
 #define BID_ROLE_LEN 10 /* "secretary" */
 
@@ -72,10 +73,48 @@ void bid_vstate_free(struct bid_vstate *vs);
 json_t *bid_vstate_json(const struct bid_sel *s, const struct bid_vstate *vs, int64_t staff_id);
 /* The selection's vacancy codes' funnel etc.: the vacancy's summary row. */
 json_t *bid_vstate_summary(const struct bid_sel *s, const struct bid_vstate *vs);
+/* Column col of a row as text ("" for NULL). */
+const char *bid_col(sqlite3_stmt *st, int col);
 /* 1 if code is a valid selection, vacancy or exam code. */
 int bid_code_ok(const char *code);
 /* 1 if s is 0..max bytes of UTF-8 text without control characters
  * (newlines allowed when multiline). */
 int bid_text_ok(const char *s, size_t max, int multiline);
+
+/* ---- the write operation (bidding.c runs it; bidding_setup.c has the
+ * set-up kinds) ---- */
+
+enum bid_opkind { BOP_CREATE, BOP_VACANCY, BOP_SCORE, BOP_GATE, BOP_PPK, BOP_CLOSE };
+
+struct bid_op {
+	struct wr_op op;
+	enum bid_opkind kind;
+	sqlite3 *db; /* the connection wr_apply_now runs on: reads in the transaction */
+	const struct bid_who *who;
+	const char *sel, *vac;
+	const json_t *body;
+	struct bid_result *r;
+	struct bid_sel s;
+};
+
+/* Set r's status to st unless one is set already. */
+void bid_fail(struct bid_op *b, enum bid_status st);
+/* Append the audit event of the change (detail stolen). 0 or -1. */
+int bid_record(struct wr_tx *tx, struct bid_op *b, const char *kind, json_t *detail);
+/* Load the selection b names into b->s: 0, or -1 with the status set (not
+ * found, closed, a database error). */
+int bid_open(struct bid_op *b);
+/* 1 if b's staff member acts as the chair (an admin, or the chair). */
+int bid_is_chair(const struct bid_op *b);
+/* Text field key of body into *out ("" when absent); -1 after an error on
+ * field when it is not text of at most max bytes. */
+int bid_text_field(const json_t *body, const char *key, const char *field, size_t max,
+		   int multiline, const char **out, struct errlist *errs);
+/* An error "unknown field" (named prefix+key) per key of body not in keys. */
+int bid_only_keys(const json_t *body, const char *const *keys, const char *prefix,
+		  struct errlist *errs);
+/* The set-up kinds' apply functions (bidding_setup.c). */
+int bid_apply_create(struct wr_tx *tx, struct bid_op *b);
+int bid_apply_vacancy(struct wr_tx *tx, struct bid_op *b);
 
 #endif
