@@ -62,9 +62,4 @@ int results_export_xlsx_buf(sqlite3 *db, const char *exam_code, const struct res
 int results_export(sqlite3 *db, const char *exam_code, enum results_format fmt, FILE *out,
 		   char *err, size_t errlen);
 
-/* One CSV text cell as the exports write it (see above): quoted when
- * needed, long digit ids (NIP, NIK) as ="digits", formula starts
- * neutralised with an apostrophe. For other exports (selection rankings). */
-void results_csv_cell(FILE *out, const char *s, char sep);
-
 #endif

@@ -6,6 +6,7 @@
 #include "report/results.h"
 #include "catalog/catalog.h"
 #include "catalog/exam.h"
+#include "core/csv.h"
 #include "core/jcheck.h"
 #include "core/mem.h"
 #include "exam/ranking.h"
@@ -340,52 +341,6 @@ static int results_cells(const struct results *R, const struct results_opts *o,
 	return c;
 }
 
-/* 1 for an id that spreadsheets would mangle as a number: only digits, and
- * 12 or more of them (beyond 15 digits Excel also rounds) or a leading zero. */
-static int results_digit_id(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!isdigit((unsigned char)s[n]))
-			return 0;
-	return n >= 12 || (n > 1 && s[0] == '0');
-}
-
-/* One RFC 4180 field: quoted when it holds the separator, a quote or a line
- * break; quotes doubled. */
-static void results_csv_raw(FILE *out, const char *s, char sep)
-{
-	if (!strchr(s, sep) && !strpbrk(s, "\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-/* A text cell: long digit ids as ="digits", formula starts neutralised. */
-static void results_csv_text(FILE *out, const char *s, char sep)
-{
-	char *v = NULL;
-	if (results_digit_id(s))
-		v = xasprintf("=\"%s\"", s);
-	else if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-		 s[0] == '\r')
-		v = xasprintf("'%s", s);
-	results_csv_raw(out, v ? v : s, sep);
-	free(v);
-}
-
-void results_csv_cell(FILE *out, const char *s, char sep)
-{
-	results_csv_text(out, s, sep);
-}
-
 static void results_write_csv(const struct results *R, const struct results_opts *o, FILE *out)
 {
 	const char *h[RES_COLS_MAX];
@@ -397,7 +352,7 @@ static void results_write_csv(const struct results *R, const struct results_opts
 	for (int c = 0; c < nc; c++) {
 		if (c)
 			fputc(o->sep, out);
-		results_csv_text(out, h[c], o->sep);
+		csv_write_cell(out, h[c], o->sep);
 	}
 	fputs("\r\n", out);
 	for (size_t i = 0; i < R->n; i++) {
@@ -407,7 +362,7 @@ static void results_write_csv(const struct results *R, const struct results_opts
 				fputc(o->sep, out);
 			switch (cl[c].kind) {
 			case CELL_TEXT:
-				results_csv_text(out, cl[c].s, o->sep);
+				csv_write_cell(out, cl[c].s, o->sep);
 				break;
 			case CELL_NUM:
 				fprintf(out, "%lld", cl[c].num);
