@@ -53,11 +53,8 @@ static int bid_vacancy_put(struct wr_tx *tx, int64_t sel_id, const json_t *o, co
 	else
 		code = json_string_value(v);
 	snprintf(f, sizeof f, "%sposition", prefix);
-	bid_text_field(o, "position", f, UJ_SEL_NAME_MAX, 0, &position, errs);
-	if (!*position && json_is_string(json_object_get(o, "position")) == 0)
+	if (bid_text_field(o, "position", f, UJ_SEL_NAME_MAX, 0, &position, errs) == 0 && !*position)
 		errlist_add(errs, 0, NULL, f, "is required (the position's name)");
-	else if (!*position)
-		errlist_add(errs, 0, NULL, f, "must not be empty");
 	snprintf(f, sizeof f, "%sunit", prefix);
 	bid_text_field(o, "unit", f, UJ_SEL_NAME_MAX, 0, &unit, errs);
 	snprintf(f, sizeof f, "%srequirements", prefix);
