@@ -209,5 +209,15 @@
 #define UJ_SKP_YEAR_MIN      2000   /* SKP years accepted */
 #define UJ_SKP_YEAR_MAX      2100
 #define UJ_EMP_QUERY_MAX     100    /* bytes of a list filter (?q=, ?unit=) */
+/* issue 11: open-bidding selections (selection/rank.h, selection/bidding.h) */
+#define UJ_SEL_STAGES_MAX    12     /* stages of one selection */
+#define UJ_SEL_STAGE_CODE_MAX 32    /* bytes of a stage code */
+#define UJ_SEL_NAME_MAX      200    /* bytes of a selection/stage/position/applicant name */
+#define UJ_SEL_TEXT_MAX      2000   /* bytes of requirements, a reason or a note */
+#define UJ_SEL_MEMBERS_MAX   15     /* committee members of one selection */
+#define UJ_SEL_VACANCIES_MAX 100    /* vacancies of one selection */
+#define UJ_SEL_APPLICANTS_MAX 2000  /* applicants of one vacancy */
+#define UJ_SEL_PROPOSAL_MAX  10     /* names proposed to the PPK (default 3) */
+#define UJ_SEL_SCORE_MAX     100    /* a stage score is 0 to this */
 
 #endif

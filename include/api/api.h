@@ -13,6 +13,7 @@
 #include "http/route.h"
 #include "proctor/board.h"
 #include "proctor/proctor.h"
+#include "selection/bidding_live.h"
 
 struct talent_live;
 
@@ -28,6 +29,7 @@ struct api {
 	struct sse_hub *sse;      /* the event streams (dashboards, scoreboards) */
 	struct board *board;      /* the public live scoreboards */
 	struct talent_live *talent; /* talent mapping's live feed (selection/talent_live.h) */
+	struct bid_live *bidlive; /* open-bidding selections' live streams (issue 11) */
 	const char *db_path;      /* for the candidate import's own connection */
 	/* Reload an exam into RAM after its papers were redrawn (the catalog
 	 * watcher does it), then fn(arg, ok) on the loop; NULL when the server
@@ -174,6 +176,36 @@ void api_talent_scores(void *app, struct evhttp_request *req, const struct princ
 		       const char *rest);
 void api_talent_export(void *app, struct evhttp_request *req, const struct principal *p,
 		       const char *rest);
+/* Open-bidding selections (api/selection.c; issue 11). */
+extern const struct errtext_table selection_errors;
+void api_sel_list(void *app, struct evhttp_request *req, const struct principal *p,
+		  const char *rest);
+void api_sel_create(void *app, struct evhttp_request *req, const struct principal *p,
+		    const char *rest);
+void api_sel_get(void *app, struct evhttp_request *req, const struct principal *p,
+		 const char *rest);
+void api_sel_vacancy_add(void *app, struct evhttp_request *req, const struct principal *p,
+			 const char *rest);
+void api_sel_applicants(void *app, struct evhttp_request *req, const struct principal *p,
+			const char *rest);
+void api_sel_vacancy(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_sel_events(void *app, struct evhttp_request *req, const struct principal *p,
+		    const char *rest);
+void api_sel_score(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
+void api_sel_gate(void *app, struct evhttp_request *req, const struct principal *p,
+		  const char *rest);
+void api_sel_ppk(void *app, struct evhttp_request *req, const struct principal *p,
+		 const char *rest);
+void api_sel_close(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
+void api_sel_ranking_csv(void *app, struct evhttp_request *req, const struct principal *p,
+			 const char *rest);
+void api_sel_talent(void *app, struct evhttp_request *req, const struct principal *p,
+		    const char *rest);
+void api_sel_audit(void *app, struct evhttp_request *req, const struct principal *p,
+		   const char *rest);
 
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
  * stolen): every problem of a body or file at once. */

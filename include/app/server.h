@@ -75,6 +75,7 @@ struct server {
 	struct proctor *pr;      /* the proctoring domain */
 	struct board *board;     /* the public live scoreboards (proctor/board.h) */
 	struct talent_live *talent; /* talent mapping's live feed (selection/talent_live.h) */
+	struct bid_live *bidlive; /* open-bidding selections' streams (selection/bidding_live.h) */
 	struct api api;
 	struct httpd http;
 	struct httpd redirect;  /* the HTTP->HTTPS redirect front (cfg.redirect_http) */

@@ -20,5 +20,7 @@ int cmd_talent(int argc, char **argv);
 int cmd_employee(int argc, char **argv);
 int cmd_skp(int argc, char **argv);
 int cmd_sanction(int argc, char **argv);
+/* ujian selection add|applicants|list|show (cmd_selection.c) */
+int cmd_selection(int argc, char **argv);
 
 #endif

@@ -121,6 +121,26 @@ static const struct route api_rows[] = {
 	{ GET, S "/employees/*", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_employee },
 	{ PUT, S "/employees/*/skp/*", PATTERN, STAFF, ADMIN, 1, 1, api_employee_skp_set },
 	{ POST, S "/employees/*/sanctions", PATTERN, STAFF, ADMIN, 1, 1, api_employee_sanction_add },
+	/* staff (api/selection.c): open-bidding selections (issue 11); membership,
+	 * the chair and "closed" are checked by the domain */
+	{ GET, S "/selections", EXACT, STAFF, ADMIN | COMMITTEE, 1, 0, api_sel_list },
+	{ POST, S "/selections", EXACT, STAFF, ADMIN, 1, 1, api_sel_create },
+	{ GET, S "/selections/*", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_sel_get },
+	{ POST, S "/selections/*/vacancies", PATTERN, STAFF, ADMIN, 1, 1, api_sel_vacancy_add },
+	{ POST, S "/selections/*/applicants", PATTERN, STAFF, ADMIN, 1, 1, api_sel_applicants },
+	{ GET, S "/selections/*/vacancies/*", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_sel_vacancy },
+	{ GET, S "/selections/*/events", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_sel_events },
+	{ PUT, S "/selections/*/scores", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 1, api_sel_score },
+	{ PUT, S "/selections/*/gates", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 1, api_sel_gate },
+	{ POST, S "/selections/*/vacancies/*/ppk", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 1,
+	  api_sel_ppk },
+	{ POST, S "/selections/*/close", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 1, api_sel_close },
+	{ GET, S "/selections/*/vacancies/*/ranking.csv", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_sel_ranking_csv },
+	{ GET, S "/selections/*/vacancies/*/talent", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_sel_talent },
+	{ GET, S "/selections/*/audit", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_sel_audit },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");

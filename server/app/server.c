@@ -241,6 +241,7 @@ static void server_observe(void *arg, struct rt_candidate *c, enum exam_change w
 	if (what == EXC_FINISH) {
 		board_finished(s->board, c);
 		talent_live_finished(s->talent, c->id, c->exam->def.code);
+		bid_live_exam_finished(s->bidlive, c); /* a worker reads, the loop publishes */
 	}
 }
 
@@ -319,6 +320,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	http_errors_add(&session_errors);
 	http_errors_add(&staffauth_errors);
 	http_errors_add(&board_errors);
+	http_errors_add(&selection_errors);
 
 	if (cred_key_load(keypath, key, err, errlen))
 		goto out;
@@ -372,6 +374,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.board = s->board;
 	s->talent = talent_live_new(s->base, s->sse, s->pool, cfg->db_path);
 	s->api.talent = s->talent;
+	s->bidlive = bid_live_new(s->sse, s->pool);
+	s->api.bidlive = s->bidlive;
 	s->api.db_path = cfg->db_path;
 	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
@@ -466,6 +470,8 @@ void server_close(struct server *s)
 	s->board = NULL;
 	talent_live_free(s->talent);
 	s->talent = NULL;
+	bid_live_free(s->bidlive);
+	s->bidlive = s->api.bidlive = NULL;
 	if (s->sse)
 		sse_hub_free(s->sse); /* ... then the hub */
 	s->sse = NULL;

@@ -1,5 +1,6 @@
 /* demo.c - building the demo database from question-bank/skd-sample. */
 #include "cli/demo.h"
+#include "cli/demo_selection.h"
 #include "catalog/catalog.h"
 #include "auth/cred.h"
 #include "http/listener.h"
@@ -67,6 +68,8 @@ static const struct demo_staff {
 	{ "admin", "Admin BKPSDM (demo)", ROLE_ADMIN, 0 },
 	{ "pengawas", "Pengawas Ruang 1 dan 2 (demo)", ROLE_PROCTOR, 1 },
 	{ "pansel", "Panitia Seleksi (demo)", ROLE_COMMITTEE, 0 },
+	{ "pansel2", "Sekretaris Pansel JPT (demo)", ROLE_COMMITTEE, 0 },
+	{ "pansel3", "Anggota Pansel JPT (demo)", ROLE_COMMITTEE, 0 },
 };
 
 static int demo_build_staff(sqlite3 *db, const char *dbp, char *err, size_t errlen)
@@ -200,6 +203,8 @@ static int demo_build(const char *dbp, const char *keyp, const char *dir, char *
 	}
 	if (enrol_import(db, key, DEMO_EXAM, csv, out, err, errlen) ||
 	    demo_build_staff(db, dbp, err, errlen) || demo_build_sittings(db, err, errlen))
+		goto out;
+	if (demo_selection_build(db, err, errlen)) /* after the employees and the talent exam */
 		goto out;
 	rc = 0;
 out:

@@ -110,6 +110,15 @@ static const char ujian_usage[] =
 	"      SKP ratings per employee and year (nip,tahun,predikat)\n"
 	"  sanction import --db FILE SANCTIONS.csv\n"
 	"      disciplinary sanctions (nip,jenis,tingkat,tanggal[,keterangan])\n"
+	"  selection add --db FILE SELECTION.json\n"
+	"      create an open-bidding selection (seleksi terbuka): code, name, config,\n"
+	"      committee members, vacancies (docs/SELECTION.md)\n"
+	"  selection applicants --db FILE SEL APPLICANTS.csv\n"
+	"      add applicants (lowongan;jenis;nip;nik;nama;asal;ujian;no_peserta): all or\n"
+	"      nothing, every bad row reported (docs/FORMATS-SELECTION.md)\n"
+	"  selection list --db FILE\n"
+	"  selection show --db FILE SEL [VACANCY]\n"
+	"      a selection's vacancies, or one vacancy's applicants, stage scores and ranking\n"
 	"  routes\n"
 	"      the API's route table as JSON: method, path, who may call it\n"
 	"  cert self-signed --out DIR --name HOST\n"
@@ -555,6 +564,7 @@ static const struct cli_cmd {
 	{ "staff", cmd_staff },
 	{ "sitting", cmd_sitting },
 	{ "talent", cmd_talent },
+	{ "selection", cmd_selection },
 	{ "audit", cmd_audit },
 	{ "cert", cmd_cert },
 	{ "backup", cmd_backup },

@@ -112,6 +112,23 @@ MATRIX = {
     ('GET', '/api/v1/staff/employees/*'): ('staff', ('admin', 'committee')),
     ('PUT', '/api/v1/staff/employees/*/skp/*'): ('staff', A),
     ('POST', '/api/v1/staff/employees/*/sanctions'): ('staff', A),
+    # open-bidding selections (issue 11): admins set them up, committees read;
+    # scores, gates, the PPK's choice and closing are also limited by the
+    # domain to the selection's members / chair (tests/api/test_selection.py)
+    ('GET', '/api/v1/staff/selections'): ('staff', ('admin', 'committee')),
+    ('POST', '/api/v1/staff/selections'): ('staff', A),
+    ('GET', '/api/v1/staff/selections/*'): ('staff', ('admin', 'committee')),
+    ('POST', '/api/v1/staff/selections/*/vacancies'): ('staff', A),
+    ('POST', '/api/v1/staff/selections/*/applicants'): ('staff', A),
+    ('GET', '/api/v1/staff/selections/*/vacancies/*'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/selections/*/events'): ('staff', ('admin', 'committee')),
+    ('PUT', '/api/v1/staff/selections/*/scores'): ('staff', ('admin', 'committee')),
+    ('PUT', '/api/v1/staff/selections/*/gates'): ('staff', ('admin', 'committee')),
+    ('POST', '/api/v1/staff/selections/*/vacancies/*/ppk'): ('staff', ('admin', 'committee')),
+    ('POST', '/api/v1/staff/selections/*/close'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/selections/*/vacancies/*/ranking.csv'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/selections/*/vacancies/*/talent'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/staff/selections/*/audit'): ('staff', ('admin', 'committee')),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}
