@@ -97,8 +97,6 @@ static const struct errtext_id_pair errtext_id_rows[] = {
 	 "nilai \"%s\" diambil dari ujian %s: tidak diisi manual"},
 	{"\"%s\" is listed twice",
 	 "\"%s\" tercantum dua kali"},
-	{"\"%s\" is not a golongan/ruang (I/a ... IV/e)",
-	 "\"%s\" bukan golongan/ruang (I/a ... IV/e)"},
 	{"\"%s\" is not a stage of this selection",
 	 "\"%s\" bukan tahap seleksi ini"},
 	{"a gate (pass/fail) stage has no weight: give 0 or leave it out",
