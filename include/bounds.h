@@ -179,4 +179,9 @@
 #define UJ_SSE_BUFFER_LIMIT  (64 * 1024 * 1024)
 #define UJ_BOARD_ROWS_MAX    5000   /* rows of one public scoreboard snapshot */
 
+/* issue 11: result slips */
+#define UJ_SLIP_VERIFY_FAILS     20     /* unknown slip codes per client address ... */
+#define UJ_SLIP_VERIFY_WINDOW_MS 60000  /* ... within this window; then 429 */
+#define UJ_SLIP_VERIFY_KEYS      4096   /* client addresses the limit remembers */
+
 #endif

@@ -51,6 +51,7 @@ struct server_config {
 				    * HTTPS (only with tls_cert); NULL: none */
 	int sse_streams;        /* event streams open at once (dashboards, scoreboards) */
 	size_t sse_buffer;      /* unsent bytes per stream before it is behind */
+	const char *public_url; /* issue 11: origin of slip verification links; NULL: Host */
 };
 
 /* Defaults for every field except db_path. */

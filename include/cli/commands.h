@@ -14,5 +14,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_sitting(int argc, char **argv);
 /* ujian cert self-signed --out DIR --name HOST (cmd_cert.c) */
 int cmd_cert(int argc, char **argv);
+/* issue 11: ujian slip key|show|verify (cmd_slip.c) */
+int cmd_slip(int argc, char **argv);
 
 #endif

@@ -96,6 +96,12 @@ void slip_free(struct slip *s);
  * the slip file, and the API's body before verify_url and qr_svg. */
 json_t *slip_doc(const struct slip *s);
 
+/* The stored slip of exam's candidate regno (candidate_id > 0: that
+ * candidate instead), read only: SLIP_OK, SLIP_NO_SLIP (none yet),
+ * SLIP_NO_CANDIDATE or SLIP_ERROR. */
+enum slip_status slip_get(sqlite3 *db, const char *exam, const char *regno, int64_t candidate_id,
+			  struct slip *out, char *err, size_t errlen);
+
 /* The slip of exam's candidate regno (candidate_id > 0: that candidate
  * instead), made and stored now (with its audit event, actor who) if it
  * has none yet. db: a read-write connection. */

@@ -97,6 +97,12 @@ static const struct route api_rows[] = {
 	{ GET, S "/sittings/*/report", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
 	  api_proctor_report },
 	{ POST, S "/sittings/*/actions", PATTERN, STAFF, ADMIN | PROCTOR, 1, 1, api_proctor_action },
+	/* issue 11: signed result slips (api/slip.c) */
+	{ GET, S "/exams/*/candidates/*/slip", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_staff_slip },
+	{ GET, "/api/v1/attempt/slip", EXACT, CANDIDATE, 0, 0, 1, api_attempt_slip },
+	{ GET, "/api/v1/verify/*", PATTERN, ANYONE, 0, 0, 0, api_verify_slip },
+	{ GET, "/api/v1/slip-key", EXACT, ANYONE, 0, 0, 0, api_slip_key },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");

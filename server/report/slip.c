@@ -342,6 +342,49 @@ out:
 
 /* ---- issuing ------------------------------------------------------------ */
 
+/* Columns 0..2 of st (code, payload, sig) into out. 0, or -1 with err. */
+static int slip_row(sqlite3_stmt *st, struct slip *out, char *err, size_t errlen)
+{
+	const char *code = (const char *)sqlite3_column_text(st, 0);
+	const char *payload = (const char *)sqlite3_column_text(st, 1);
+	char why[128];
+	if (!code || strlen(code) != SLIP_CODE_LEN || !payload ||
+	    sqlite3_column_bytes(st, 2) != SLIP_SIG_LEN ||
+	    !(out->payload = jc_parse(payload, strlen(payload), why, sizeof why))) {
+		snprintf(err, errlen, "a stored slip is unreadable");
+		return -1;
+	}
+	memcpy(out->code, code, SLIP_CODE_LEN + 1);
+	memcpy(out->sig, sqlite3_column_blob(st, 2), SLIP_SIG_LEN);
+	return 0;
+}
+
+enum slip_status slip_get(sqlite3 *db, const char *exam, const char *regno, int64_t candidate_id,
+			  struct slip *out, char *err, size_t errlen)
+{
+	static const char sql[] =
+		"SELECT s.code, s.payload, s.sig FROM candidates c JOIN exams e ON e.id = c.exam_id"
+		" LEFT JOIN slips s ON s.candidate_id = c.id"
+		" WHERE (?1 > 0 AND c.id = ?1) OR (?1 = 0 AND e.code = ?2 AND c.registration_no = ?3)";
+	sqlite3_stmt *st = db_prepare(db, sql, err, errlen);
+	enum slip_status rc = SLIP_ERROR;
+
+	memset(out, 0, sizeof *out);
+	if (!st)
+		return SLIP_ERROR;
+	sqlite3_bind_int64(st, 1, candidate_id > 0 ? candidate_id : 0);
+	sqlite3_bind_text(st, 2, exam ? exam : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, regno ? regno : "", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = SLIP_NO_CANDIDATE;
+	else if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		rc = SLIP_NO_SLIP;
+	else if (slip_row(st, out, err, errlen) == 0)
+		rc = SLIP_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 struct slip_op {
 	struct wr_op op;
 	sqlite3 *db;
@@ -364,30 +407,12 @@ static int slip_stored(struct wr_tx *tx, struct slip_op *s)
 {
 	static const char sql[] = "SELECT code, payload, sig FROM slips WHERE candidate_id = ?";
 	sqlite3_stmt *st = wr_stmt(tx, sql);
-	const char *code, *payload;
-	char why[128];
-	int rc = -1;
+	int rc;
 
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, s->cid);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = 0;
-		goto out;
-	}
-	code = (const char *)sqlite3_column_text(st, 0);
-	payload = (const char *)sqlite3_column_text(st, 1);
-	if (!code || strlen(code) != SLIP_CODE_LEN || !payload ||
-	    sqlite3_column_bytes(st, 2) != SLIP_SIG_LEN ||
-	    !(s->out->payload = jc_parse(payload, strlen(payload), why, sizeof why))) {
-		snprintf(s->err, s->errlen, "the stored slip of candidate %lld is unreadable",
-			 (long long)s->cid);
-		goto out;
-	}
-	memcpy(s->out->code, code, SLIP_CODE_LEN + 1);
-	memcpy(s->out->sig, sqlite3_column_blob(st, 2), SLIP_SIG_LEN);
-	rc = 1;
-out:
+	rc = sqlite3_step(st) != SQLITE_ROW ? 0 : slip_row(st, s->out, s->err, s->errlen) ? -1 : 1;
 	sqlite3_reset(st);
 	return rc;
 }

@@ -93,6 +93,11 @@ MATRIX = {
     ('GET', '/api/v1/staff/sittings/*/log'): ('staff', ('admin', 'proctor', 'observer')),
     ('GET', '/api/v1/staff/sittings/*/report'): ('staff', ('admin', 'proctor', 'observer')),
     ('POST', '/api/v1/staff/sittings/*/actions'): ('staff', ('admin', 'proctor')),
+    # issue 11: signed result slips
+    ('GET', '/api/v1/staff/exams/*/candidates/*/slip'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/attempt/slip'): ('candidate', ()),
+    ('GET', '/api/v1/verify/*'): ('anonymous', ()),
+    ('GET', '/api/v1/slip-key'): ('anonymous', ()),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}
