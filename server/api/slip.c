@@ -285,6 +285,13 @@ void api_attempt_slip(void *app, struct evhttp_request *req, const struct princi
 		http_reply_error(req, 409, "not_finished", NULL);
 		return;
 	}
+	/* What the result screen does not show, the candidate's slip does not
+	 * either: an exam that keeps its scores for the committee, a
+	 * disqualified attempt (its slip is the committee's). */
+	if (!c->exam->def.show_score || c->reason == FINISH_DISQUALIFIED) {
+		http_reply_error(req, 403, "forbidden", "Slip hasil ujian ini diberikan oleh panitia.");
+		return;
+	}
 	j = slip_job_new(a, req, SLJ_ISSUE);
 	j->who = p->actor;
 	j->cid = c->id;
