@@ -17,7 +17,7 @@ case "${1:-}" in
 	*) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
 esac
 
-# build: compiler, pkg-config, the five libraries (libevent-dev also brings
+# build: compiler, pkg-config, the libraries (libevent-dev also brings
 # libevent_openssl, the OpenSSL bufferevents behind HTTPS; libxlsxwriter
 # writes the .xlsx results export: an xlsx file is a zip of XML parts that
 # Excel checks strictly, which we will not hand-write; libqrencode draws the

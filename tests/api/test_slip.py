@@ -236,6 +236,28 @@ class SlipLimitTest(unittest.TestCase):
         self.assertIn("retry-after", {k.lower() for k in r.headers})
 
 
+class SlipHiddenScoresTest(unittest.TestCase):
+    def test_candidate_gets_no_slip_when_scores_are_hidden(self):
+        """An exam that does not show scores: the candidate's slip would show
+        them, so it is refused; the committee still gets it."""
+        w = World(n_candidates=1, exam_extra={"show_score": False})
+        try:
+            w.add_staff("admin", "admin")
+            w.serve()
+            c = w.logged_in("C001")
+            self.assertEqual(c.post("/api/v1/attempt/start").status, 200)
+            self.assertEqual(c.post("/api/v1/attempt/finish").status, 200)
+            r = c.get("/api/v1/attempt/slip")
+            self.assertEqual((r.status, r.error), (403, "forbidden"))
+            c.close()
+            admin, _ = w.staff_login("admin")
+            r = admin.get("/api/v1/staff/exams/EX/candidates/C001/slip")
+            self.assertEqual(r.status, 200, r)
+            admin.close()
+        finally:
+            w.close()
+
+
 class SlipKeyFileTest(unittest.TestCase):
     def test_key_mode_and_refusal(self):
         w = World(n_candidates=1)
@@ -256,6 +278,13 @@ class SlipKeyFileTest(unittest.TestCase):
             srv.proc.stdout.close()
             self.assertIn("chmod 600", str(cm.exception))
             os.chmod(key, 0o600)
+            # ujian backup copies it beside the copy, private
+            out = os.path.join(w.dir, "copy.db")
+            p = run("backup", "--db", w.db, "--out", out)
+            self.assertIn("slip key %s.slip.key" % out, p.stdout)
+            self.assertEqual(stat.S_IMODE(os.stat(out + ".slip.key").st_mode), 0o600)
+            with open(key, "rb") as a, open(out + ".slip.key", "rb") as b:
+                self.assertEqual(a.read(), b.read())
             # a missing key is made at serve time, private
             os.unlink(key)
             w.serve()
