@@ -228,6 +228,20 @@ static void slip_submit(struct api *a, struct slip_job *j)
 	}
 }
 
+/* The attempt's writes are durable (the finish is in the database, where the
+ * slip is read from): the slip can be read or issued. */
+static void slip_durable(struct rt_candidate *c, int ok, void *arg)
+{
+	struct slip_job *j = arg;
+	(void)c;
+	if (!ok) {
+		http_reply_error(j->req, 500, "internal", api_broken_detail);
+		slip_job_free(j);
+		return;
+	}
+	slip_submit(j->a, j);
+}
+
 /* GET /api/v1/staff/exams/{E}/candidates/{R}/slip (admin, committee). */
 void api_staff_slip(void *app, struct evhttp_request *req, const struct principal *p,
 		    const char *rest)
@@ -256,20 +270,7 @@ void api_staff_slip(void *app, struct evhttp_request *req, const struct principa
 	str_copy(j->exam, sizeof j->exam, e->def.code);
 	str_copy(j->regno, sizeof j->regno, c->regno);
 	j->verify_url = slip_base(a->slip, req);
-	slip_submit(a, j);
-}
-
-/* The candidate's attempt is durable: the slip can be read or issued. */
-static void slip_candidate_durable(struct rt_candidate *c, int ok, void *arg)
-{
-	struct slip_job *j = arg;
-	(void)c;
-	if (!ok) {
-		http_reply_error(j->req, 500, "internal", api_broken_detail);
-		slip_job_free(j);
-		return;
-	}
-	slip_submit(j->a, j);
+	attempt_when_durable(a->x, c, slip_durable, j);
 }
 
 /* GET /api/v1/attempt/slip (the candidate's own, finished attempts only). */
@@ -298,7 +299,7 @@ void api_attempt_slip(void *app, struct evhttp_request *req, const struct princi
 	str_copy(j->exam, sizeof j->exam, c->exam->def.code);
 	str_copy(j->regno, sizeof j->regno, c->regno);
 	j->verify_url = slip_base(a->slip, req);
-	attempt_when_durable(a->x, c, slip_candidate_durable, j);
+	attempt_when_durable(a->x, c, slip_durable, j);
 }
 
 /* GET /api/v1/verify/{CODE} (anyone). */

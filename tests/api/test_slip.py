@@ -224,6 +224,24 @@ class SlipLimitTest(unittest.TestCase):
 
     verify = SlipTest.verify
 
+    def test_verify_page_is_served_for_any_code(self):
+        """/verify/{CODE} serves the verification page (what a QR code
+        opens); the page's own files are served as files."""
+        c = self.w.client()
+        try:
+            r = c.get("/verify/ABCDEFGHJK")
+            self.assertEqual(r.status, 200)
+            self.assertTrue(r.headers.get("content-type", "").startswith("text/html"))
+            self.assertIn(b"/verify/verify.js", r.raw)
+            self.assertIn("content-security-policy", r.headers)
+            r = c.get("/verify/verify.js")
+            self.assertEqual(r.status, 200)
+            self.assertTrue(r.headers.get("content-type", "").startswith("text/javascript"))
+            self.assertEqual(c.get("/verify/a/b").status, 404)
+            self.assertEqual(c.get("/verify/.hidden").status, 404)
+        finally:
+            c.close()
+
     def test_unknown_codes_are_404_then_limited(self):
         statuses = [self.verify("ZZZZZ-ZZZZ%s" % ch).status for ch in "23456789"]
         self.assertEqual(statuses, [404] * 8)
