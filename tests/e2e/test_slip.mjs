@@ -5,7 +5,8 @@
 // verification page saying genuine, then not genuine after a score is
 // changed in the database, an unknown code, English, and an accessibility
 // scan. Screenshots at 1366, 1024 and 390 px and the print PDF go to
-// $E2E_SHOTS when set (make screenshots copies them to docs/screenshots/).
+// $E2E_SHOTS when set (E2E_SHOTS=docs/screenshots regenerates the docs'
+// pictures; the PDF stays out of the repository).
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
