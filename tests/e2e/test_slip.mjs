@@ -6,7 +6,7 @@
 // changed in the database, an unknown code, English, and an accessibility
 // scan. Screenshots at 1366, 1024 and 390 px and the print PDF go to
 // $E2E_SHOTS when set (E2E_SHOTS=docs/screenshots regenerates the docs'
-// pictures; the PDF stays out of the repository).
+// pictures), the print PDF to $E2E_PDF.
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -122,7 +122,7 @@ worldTest('the candidate prints the signed slip; A4, with the QR and the stored 
   const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assertEqual(pages, 1, 'the slip prints on one A4 page');
-  if (SHOTS) writeFileSync(join(SHOTS, 'slip-print.pdf'), pdf);
+  if (process.env.E2E_PDF) writeFileSync(process.env.E2E_PDF, pdf);
 });
 
 worldTest('a committee member opens the slip; the verify page says genuine, then not', { candidates: 2 }, async (w) => {
