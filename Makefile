@@ -10,7 +10,7 @@
 
 CC      ?= gcc
 BUILD   ?= build
-PKGS    := libevent libevent_pthreads libevent_openssl openssl sqlite3 jansson xlsxwriter
+PKGS    := libevent libevent_pthreads libevent_openssl openssl sqlite3 jansson xlsxwriter libqrencode
 SAN     ?=
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

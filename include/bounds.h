@@ -72,7 +72,6 @@
 #define UJ_CERT_DAYS         397    /* self-signed certificates: the browsers' 397-day maximum */
 #define UJ_CERT_HOST_MAX     253    /* --name: a DNS name or an IP address */
 #define UJ_ROUTES_MAX        128    /* rows of the route table (issue 11: was 64) */
-#define UJ_ROUTES_MAX        128    /* rows of the route table */
 #define UJ_ERROR_TABLES_MAX  8      /* domain error tables the HTTP layer knows */
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
 #define UJ_RATELIMIT_KEYS    100000 /* keys each failed-login limiter remembers */
@@ -219,5 +218,9 @@
 #define UJ_SEL_APPLICANTS_MAX 2000  /* applicants of one vacancy */
 #define UJ_SEL_PROPOSAL_MAX  10     /* names proposed to the PPK (default 3) */
 #define UJ_SEL_SCORE_MAX     100    /* a stage score is 0 to this */
+/* issue 11: result slips */
+#define UJ_SLIP_VERIFY_FAILS     20     /* unknown slip codes per client address ... */
+#define UJ_SLIP_VERIFY_WINDOW_MS 60000  /* ... within this window; then 429 */
+#define UJ_SLIP_VERIFY_KEYS      4096   /* client addresses the limit remembers */
 
 #endif

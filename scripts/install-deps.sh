@@ -17,15 +17,17 @@ case "${1:-}" in
 	*) echo "usage: install-deps.sh [--run]" >&2; exit 2 ;;
 esac
 
-# build: compiler, pkg-config, the five libraries (libevent-dev also brings
+# build: compiler, pkg-config, the libraries (libevent-dev also brings
 # libevent_openssl, the OpenSSL bufferevents behind HTTPS; libxlsxwriter
 # writes the .xlsx results export: an xlsx file is a zip of XML parts that
-# Excel checks strictly, which we will not hand-write); unit tests: cmocka;
+# Excel checks strictly, which we will not hand-write; libqrencode draws the
+# QR code on signed result slips: a tested encoder instead of our own
+# Reed-Solomon and masking code); unit tests: cmocka;
 # API tests: python3 (standard library only); sqlite3: the CLI, for operators
 # and for the browser tests' checks of stored data; chromium: the browser the
 # end-to-end tests drive.
 PACKAGES="build-essential pkg-config libevent-dev libssl-dev libsqlite3-dev
-libjansson-dev libxlsxwriter-dev sqlite3"
+libjansson-dev libxlsxwriter-dev libqrencode-dev sqlite3"
 if [ "$MODE" = all ]; then
 	PACKAGES="$PACKAGES libcmocka-dev python3 ca-certificates chromium"
 	# the openssl command line: the HTTPS tests make an RSA certificate with

@@ -20,6 +20,8 @@ struct talent_live;
 #include <event2/http.h>
 
 /* What the handlers work on (loop thread). */
+struct slip_rt;
+
 struct api {
 	struct exam_rt *x;
 	struct auth_rt *auth;
@@ -43,6 +45,7 @@ struct api {
 	uint8_t key[CRED_KEY_LEN]; /* server key: candidate passwords at import */
 	size_t max_body;
 	int bench_route; /* serve GET /api/v1/_bench/ping (benchmarks only) */
+	struct slip_rt *slip; /* issue 11: result slips (api/slip.c) */
 };
 
 /* The route table: every API route and what it needs. */
@@ -206,6 +209,21 @@ void api_sel_talent(void *app, struct evhttp_request *req, const struct principa
 		    const char *rest);
 void api_sel_audit(void *app, struct evhttp_request *req, const struct principal *p,
 		   const char *rest);
+/* issue 11: signed result slips (api/slip.c). api_slip_open makes the
+ * signing key <db>.slip.key when missing and loads it (refusing one others
+ * may read); public_url (NULL: the request's Host) is the origin of the
+ * verification links; tls: the server speaks HTTPS. NULL with err. */
+struct slip_rt *api_slip_open(const char *db_path, const char *public_url, int tls, char *err,
+			      size_t errlen);
+void api_slip_close(struct slip_rt *r);
+void api_staff_slip(void *app, struct evhttp_request *req, const struct principal *p,
+		    const char *rest);
+void api_attempt_slip(void *app, struct evhttp_request *req, const struct principal *p,
+		      const char *rest);
+void api_verify_slip(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+void api_slip_key(void *app, struct evhttp_request *req, const struct principal *p,
+		  const char *rest);
 
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
  * stolen): every problem of a body or file at once. */

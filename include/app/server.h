@@ -53,6 +53,7 @@ struct server_config {
 	size_t sse_buffer;      /* unsent bytes per stream before it is behind */
 	const char *user;       /* give root up for this user once started; NULL: stay */
 	const char *metrics_listen; /* "ADDR:PORT" of /metrics, /healthz, /readyz; NULL: off */
+	const char *public_url; /* issue 11: origin of slip verification links; NULL: Host */
 };
 
 /* Defaults for every field except db_path. */

@@ -22,5 +22,7 @@ int cmd_skp(int argc, char **argv);
 int cmd_sanction(int argc, char **argv);
 /* ujian selection add|applicants|list|show (cmd_selection.c) */
 int cmd_selection(int argc, char **argv);
+/* issue 11: ujian slip key|show|verify (cmd_slip.c) */
+int cmd_slip(int argc, char **argv);
 
 #endif

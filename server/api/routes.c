@@ -141,6 +141,12 @@ static const struct route api_rows[] = {
 	{ GET, S "/selections/*/vacancies/*/talent", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_sel_talent },
 	{ GET, S "/selections/*/audit", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0, api_sel_audit },
+	/* issue 11: signed result slips (api/slip.c) */
+	{ GET, S "/exams/*/candidates/*/slip", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
+	  api_staff_slip },
+	{ GET, "/api/v1/attempt/slip", EXACT, CANDIDATE, 0, 0, 1, api_attempt_slip },
+	{ GET, "/api/v1/verify/*", PATTERN, ANYONE, 0, 0, 0, api_verify_slip },
+	{ GET, "/api/v1/slip-key", EXACT, ANYONE, 0, 0, 0, api_slip_key },
 };
 
 _Static_assert(sizeof api_rows / sizeof *api_rows <= UJ_ROUTES_MAX, "route table within bounds");

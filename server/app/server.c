@@ -380,6 +380,9 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	memcpy(s->api.key, s->auth.key, CRED_KEY_LEN);
 	s->api.max_body = cfg->max_body;
 	s->api.bench_route = cfg->bench_route;
+	/* issue 11: the slip signing key, made when missing */
+	if (!(s->api.slip = api_slip_open(cfg->db_path, cfg->public_url, s->tls != NULL, err, errlen)))
+		goto out;
 	{
 		struct httpd_config hc = { cfg->listen, cfg->max_body,
 					   server_idle_timeout(cfg, s->x.reg.n_candidates), cfg->backlog,
@@ -489,6 +492,8 @@ void server_close(struct server *s)
 		event_base_free(s->base);
 	session_free(&s->auth);
 	staffauth_close(&s->staff);
+	api_slip_close(s->api.slip); /* issue 11: after the workers stopped */
+	s->api.slip = NULL;
 	/* The last connection to close was a read-only one, which cannot fold
 	 * the WAL back: do it now, so that after a clean stop the database file
 	 * alone holds everything (as a copy or backup expects). */

@@ -6,6 +6,7 @@
 #include "cli/opts.h"
 #include "core/mem.h"
 #include "report/audit.h"
+#include "report/slip.h"
 #include "store/backup.h"
 
 #include <errno.h>
@@ -60,7 +61,8 @@ int cmd_backup(int argc, char **argv)
 	struct backup_report br;
 	struct audit_report ar;
 	char err[1024], hex[2 * CHAIN_HASH_LEN + 1];
-	char *src_key = NULL, *dst_key = NULL;
+	char *src_key = NULL, *dst_key = NULL, *src_slip = NULL, *dst_slip = NULL;
+	int slip = 0;
 	sqlite3 *db = NULL;
 	int rc = 1;
 
@@ -69,6 +71,14 @@ int cmd_backup(int argc, char **argv)
 		return 2;
 	src_key = keyp ? xstrdup(keyp) : cred_key_path(dbp);
 	dst_key = cred_key_path(outp);
+	src_slip = slip_key_path(dbp); /* issue 11: the slip signing key, when there is one */
+	dst_slip = slip_key_path(outp);
+	slip = access(src_slip, F_OK) == 0;
+	if (slip && access(dst_slip, F_OK) == 0) {
+		fprintf(stderr, "ujian backup: %s exists already (a backup never replaces a file)\n",
+			dst_slip);
+		goto out;
+	}
 	if (access(dst_key, F_OK) == 0) {
 		fprintf(stderr, "ujian backup: %s exists already (a backup never replaces a file)\n",
 			dst_key);
@@ -81,6 +91,12 @@ int cmd_backup(int argc, char **argv)
 	if (backup_copy_key(src_key, dst_key, err, sizeof err)) {
 		fprintf(stderr, "ujian backup: %s (the database copy %s is complete; copy the key "
 				"by hand, it is needed to check candidate passwords)\n",
+			err, outp);
+		goto out;
+	}
+	if (slip && backup_copy_key(src_slip, dst_slip, err, sizeof err)) {
+		fprintf(stderr, "ujian backup: %s (the database copy %s is complete; copy the slip "
+				"key by hand, it signs and verifies result slips)\n",
 			err, outp);
 		goto out;
 	}
@@ -100,10 +116,14 @@ int cmd_backup(int argc, char **argv)
 	}
 	cred_hex(ar.head, CHAIN_HASH_LEN, hex);
 	printf("audit chain OK: %lld entries, head %s\n", (long long)ar.count, hex);
+	if (slip)
+		printf("slip key %s\n", dst_slip);
 	rc = 0;
 out:
 	db_close(db);
 	free(src_key);
 	free(dst_key);
+	free(src_slip);
+	free(dst_slip);
 	return rc;
 }

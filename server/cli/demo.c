@@ -49,7 +49,8 @@ static char *demo_sample_dir(void)
 
 static void demo_remove(const char *db, const char *key)
 {
-	const char *suffix[] = { "", "-wal", "-shm", ".credentials.csv", ".staff-credentials.csv" };
+	const char *suffix[] = { "", "-wal", "-shm", ".credentials.csv", ".staff-credentials.csv",
+				 ".slip.key" };
 	for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
 		char *p = xasprintf("%s%s", db, suffix[i]);
 		unlink(p);

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "report/results.h"
+#include "report/slip.h"
 #include "app/server.h"
 #include "report/verify.h"
 #include "version.h"
@@ -121,6 +122,14 @@ static const char ujian_usage[] =
 	"      a selection's vacancies, or one vacancy's applicants, stage scores and ranking\n"
 	"  routes\n"
 	"      the API's route table as JSON: method, path, who may call it\n"
+	"  slip key --db FILE\n"
+	"      the public key (PEM) that verifies the database's signed result slips\n"
+	"  slip show --db FILE [--out SLIP.json] EXAM REGNO\n"
+	"      the signed result slip of a finished attempt (made now if it has none)\n"
+	"  slip verify [--db FILE] [--key PUB.pem] SLIP.json|CODE\n"
+	"      is a slip genuine? A file is checked with the public key alone (--key,\n"
+	"      no database needed) or the database's key; a code against the database\n"
+	"      (signature and the stored attempt). Exit 0 genuine, 1 not\n"
 	"  cert self-signed --out DIR --name HOST\n"
 	"      make an ECDSA P-256 key and a self-signed certificate for HOST (a DNS\n"
 	"      name or an IP address, valid 397 days) as DIR/HOST.crt and DIR/HOST.key,\n"
@@ -161,6 +170,9 @@ static const char ujian_usage[] =
 	"  --metrics-listen ADDR:PORT serve /metrics (Prometheus), /healthz and /readyz\n"
 	"                            there, without authentication: keep it on loopback\n"
 	"                            or a management network\n"
+	"  --public-url URL          the origin printed in result slips' verification links and\n"
+	"                            QR codes (e.g. https://ujian.example.go.id); default: the\n"
+	"                            request's Host header (wrong behind a proxy: set this)\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
 
@@ -168,24 +180,28 @@ static int cmd_init(int argc, char **argv)
 {
 	const char *dbp = NULL, *keyp = NULL;
 	struct cli_opt o[] = { { "db", &dbp, NULL }, { "key", &keyp, NULL }, { NULL, NULL, NULL } };
-	char err[1024], *kp;
+	char err[1024], *kp, *sp = NULL;
 	sqlite3 *db;
 	int rc = 1;
 
 	if (cli_parse("init", argc, argv, 2, o, NULL, 0) || cli_need("init", "db", dbp))
 		return 2;
 	kp = keyp ? xstrdup(keyp) : cred_key_path(dbp);
+	sp = slip_key_path(dbp);
 	if (!(db = cli_open("init", dbp, DB_OPEN_CREATE)))
 		goto out;
-	if (db_migrate(db, err, sizeof err) || cred_key_ensure(kp, err, sizeof err)) {
+	if (db_migrate(db, err, sizeof err) || cred_key_ensure(kp, err, sizeof err) ||
+	    slip_key_ensure(sp, NULL, err, sizeof err)) {
 		fprintf(stderr, "ujian init: %s\n", err);
 		goto out;
 	}
 	printf("database %s ready (schema version %d, key %s)\n", dbp, DB_SCHEMA_VERSION, kp);
+	printf("result slips are signed with %s (back it up: docs/OPERATIONS.md)\n", sp);
 	rc = 0;
 out:
 	db_close(db);
 	free(kp);
+	free(sp);
 	return rc;
 }
 
@@ -410,6 +426,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "sse-buffer", &sse_buffer, NULL },
 			       { "user", &cfg->user, NULL },
 			       { "metrics-listen", &cfg->metrics_listen, NULL },
+			       { "public-url", &cfg->public_url, NULL },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
 			       { NULL, NULL, NULL } };
@@ -424,6 +441,12 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 	}
 	if (cfg->redirect_http && !cfg->tls_cert) {
 		fprintf(stderr, "ujian %s: --redirect-http needs --tls-cert and --tls-key\n", cmd);
+		return 2;
+	}
+	if (cfg->public_url &&
+	    (strncmp(cfg->public_url, "http://", 7) != 0 && strncmp(cfg->public_url, "https://", 8) != 0)) {
+		fprintf(stderr, "ujian %s: --public-url \"%s\": expected http://HOST or https://HOST\n",
+			cmd, cfg->public_url);
 		return 2;
 	}
 	if (maxbody) {
@@ -571,6 +594,7 @@ static const struct cli_cmd {
 	{ "employee", cmd_employee },
 	{ "skp", cmd_skp },
 	{ "sanction", cmd_sanction },
+	{ "slip", cmd_slip },
 	{ NULL, NULL },
 };
 

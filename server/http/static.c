@@ -65,6 +65,16 @@ static int http_path_safe(const char *p)
 	return 1;
 }
 
+/* issue 11: 1 if path is /verify/{CODE}, the public slip verification
+ * page's address (a QR code on a slip links there): one segment without a
+ * dot, so the page's own files (/verify/verify.js) are served as usual. */
+static int http_verify_page(const char *path)
+{
+	const char *code = path + 8;
+	return strncmp(path, "/verify/", 8) == 0 && *code && strlen(code) <= 32 &&
+	       !strchr(code, '/') && !strchr(code, '.');
+}
+
 int http_web_root_open(const char *web_root)
 {
 	return web_root ? open(web_root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
@@ -100,6 +110,10 @@ void http_static(int root_fd, struct evhttp_request *req, const char *raw_path)
 	 * would serve index.html). */
 	if (!path || decoded != strlen(path) || !http_path_safe(path) || root_fd < 0)
 		goto notfound;
+	if (http_verify_page(path)) {
+		free(path);
+		path = xstrdup("/verify/index.html");
+	}
 	fd = http_open_beneath(root_fd, path + 1);
 	if (fd < 0 || fstat(fd, &stt) != 0)
 		goto notfound;

@@ -129,6 +129,11 @@ MATRIX = {
     ('GET', '/api/v1/staff/selections/*/vacancies/*/ranking.csv'): ('staff', ('admin', 'committee')),
     ('GET', '/api/v1/staff/selections/*/vacancies/*/talent'): ('staff', ('admin', 'committee')),
     ('GET', '/api/v1/staff/selections/*/audit'): ('staff', ('admin', 'committee')),
+    # issue 11: signed result slips
+    ('GET', '/api/v1/staff/exams/*/candidates/*/slip'): ('staff', ('admin', 'committee')),
+    ('GET', '/api/v1/attempt/slip'): ('candidate', ()),
+    ('GET', '/api/v1/verify/*'): ('anonymous', ()),
+    ('GET', '/api/v1/slip-key'): ('anonymous', ()),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}

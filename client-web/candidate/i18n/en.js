@@ -156,6 +156,7 @@ export default {
   resultTitle: 'Exam finished',
   resultCaption: 'Score per section',
   resultRecorded: 'Your answers have been recorded.',
+  resultSlip: 'Print the result slip',
   reasonSubmitted: 'The exam was finished by the candidate.',
   reasonTimeUp: 'The exam ended because the time was up.',
   reasonOther: 'The exam has ended.',

@@ -157,6 +157,7 @@ export default {
   resultTitle: 'Ujian selesai',
   resultCaption: 'Skor per bagian',
   resultRecorded: 'Jawaban Anda telah tersimpan.',
+  resultSlip: 'Cetak slip hasil',
   reasonSubmitted: 'Ujian diakhiri oleh peserta.',
   reasonTimeUp: 'Ujian berakhir karena waktu habis.',
   reasonOther: 'Ujian telah berakhir.',

@@ -79,5 +79,7 @@ export function renderResult(session, result) {
     $('result-max-total').textContent = num(r.max_total);
   }
   table.hidden = !sections;
+  // The signed slip (client-web/slip/) exists for what this screen shows.
+  $('result-slip').hidden = !sections;
   $('result-recorded').hidden = !!sections || dis;
 }
