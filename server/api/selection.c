@@ -436,7 +436,7 @@ void api_sel_ranking_csv(void *app, struct evhttp_request *req, const struct pri
 	if ((v = evhttp_find_header(&q, "sep"))) {
 		if (strcmp(v, ";") == 0 || strcmp(v, "semicolon") == 0)
 			j->sep = ';';
-		else if (strcmp(v, ",") && strcmp(v, "comma"))
+		else if (*v && strcmp(v, ",") && strcmp(v, "comma"))
 			bad = 1;
 	}
 	evhttp_clear_headers(&q);
