@@ -142,4 +142,4 @@ class DemoAgencyTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

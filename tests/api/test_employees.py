@@ -275,4 +275,4 @@ class EmployeesCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()
