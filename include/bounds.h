@@ -179,6 +179,8 @@
 #define UJ_SSE_BUFFER_LIMIT  (64 * 1024 * 1024)
 #define UJ_BOARD_ROWS_MAX    5000   /* rows of one public scoreboard snapshot */
 
+/* issue 15: the clock */
+#define UJ_CLOCK_STEP_MS     1000   /* wall vs monotonic difference counted as a clock step */
 
 /* issue 11: employees (server/selection/employee.c, personnel.c) */
 #define UJ_EMP_ROWS_MAX      100000 /* records in one employee, SKP or sanction import */
