@@ -38,8 +38,6 @@
 #define DT_EXAM "TALENTA-DEMO"
 #define DT_AGENCY "Pemerintah Kabupaten Sukamaju"
 #define DT_DAY_MS 86400000LL
-#define DT_UNSTARTED 40 /* candidates left for a live try (the last ones) */
-#define DT_NO_CAND 25   /* employees without a candidate (no test result) */
 
 /* ---- a fixed pseudo-random sequence (splitmix64) ------------------------- */
 
@@ -362,10 +360,10 @@ static void dt_password(int k, char *pw, size_t n)
 	snprintf(pw, n, "talenta%04d", k % 10000);
 }
 
-/* 1 if candidate k is left unstarted (for a live try). */
+/* 1 if candidate k is left unstarted (for a live try; about one in 12). */
 static int dt_unstarted(int k)
 {
-	return k % 7 == 3;
+	return k % 12 == 3;
 }
 
 static int dt_candidates(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], struct dt_emp *v,
@@ -380,8 +378,8 @@ static int dt_candidates(sqlite3 *db, const uint8_t key[CRED_KEY_LEN], struct dt
 
 	fputs("registration_no,name,password,track,extra_time_s,sitting,nip\n", f);
 	for (int i = 0; i < DT_EMPLOYEES; i++) {
-		if (i % 12 == 5 && k < DT_EMPLOYEES - DT_NO_CAND)
-			continue; /* no test result: shown unmapped, "no potential" */
+		if (i % 24 == 5)
+			continue; /* no test result (one in 24): unmapped, no potential */
 		v[i].regno = ++k;
 		dt_regno(k, regno, sizeof regno);
 		dt_password(k, pw, sizeof pw);
@@ -562,8 +560,8 @@ static int dt_period_apply(struct wr_tx *tx, struct wr_op *op)
 			const struct dt_emp *x = &s->v[i];
 			double jpm = 52 + 42 * x->pot + (dt_unit() - 0.5) * 12 - (p ? 0 : 3);
 			double rek = 55 + 40 * dt_unit();
-			if (i % 17 == 9)
-				continue; /* not assessed in this period */
+			if (i % 23 == 9)
+				continue; /* not assessed in this period (one in 23) */
 			if (dt_score(tx, s->id[p], x->nip, "jpm", jpm > 99 ? 99 : jpm, at) ||
 			    dt_score(tx, s->id[p], x->nip, "rekam", rek, at))
 				return -1;
