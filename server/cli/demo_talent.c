@@ -106,9 +106,13 @@ static const char *const dt_last[] = {
 	"Santoso", "Wibowo", "Pratama", "Hidayat", "Saputra", "Nugroho", "Kusuma", "Setiawan",
 	"Rahman", "Siregar", "Nasution", "Hutapea", "Lubis", "Simanjuntak", "Harahap", "Wijaya",
 	"Gunawan", "Purnomo", "Susilo", "Hasibuan", "Permana", "Syahputra", "Ramadhan", "Firmansyah",
+	"Suharto", "Sembiring", "Tarigan", "Manurung", "Pohan", "Daulay", "Effendi", "Hakim",
+	"Iskandar", "Junaidi", "Mahendra", "Prasetyo",
+};
+/* family names that are women's names */
+static const char *const dt_last_f[] = {
 	"Suryani", "Handayani", "Maharani", "Anggraini", "Puspitasari", "Rahmawati", "Wulandari",
-	"Utami", "Safitri", "Lestari", "Kurniasih", "Suharto", "Sembiring", "Tarigan", "Manurung",
-	"Pohan", "Daulay", "Effendi", "Hakim", "Iskandar", "Junaidi", "Mahendra", "Prasetyo",
+	"Utami", "Safitri", "Lestari", "Kurniasih",
 };
 #define DT_N(a) ((int)(sizeof a / sizeof *a))
 
@@ -157,7 +161,8 @@ static void dt_name(struct dt_emp *e, int female, const char *family)
 	static const char *const s1[] = { "S.E.", "S.Sos.", "S.Kom.", "S.H.", "S.Pd.", "S.T.", "S.IP." };
 	static const char *const s2[] = { "M.Si.", "M.M.", "M.A.P.", "M.T.", "M.Pd." };
 	const char *first = female ? dt_female[dt_below(DT_N(dt_female))] : dt_male[dt_below(DT_N(dt_male))];
-	const char *last = dt_last[dt_below(DT_N(dt_last))];
+	int k = dt_below(DT_N(dt_last) + (female ? DT_N(dt_last_f) : 0));
+	const char *last = k < DT_N(dt_last) ? dt_last[k] : dt_last_f[k - DT_N(dt_last)];
 	int doctor = family && strcmp(family, "Dokter") == 0;
 	const char *pre = strcmp(e->edu, "S3") == 0 ? "Dr. " : doctor ? "dr. " : "";
 	char t[48] = "";
