@@ -125,6 +125,20 @@ void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, s
 /* (Re)arm the deadline timer of a running attempt. */
 void attempt_arm(struct exam_rt *x, struct rt_candidate *c);
 
+/* An attempt taken offline (the demo's pre-filled attempts): c (not
+ * started, nothing in flight) starts at started_at, answers labels[i] for
+ * question i + 1 (the label as shown, -1 = blank) at times spread between
+ * start and finish, and ends at finished_at for why (FINISH_SUBMITTED,
+ * FINISH_TIME_UP, or FINISH_DISQUALIFIED with reason: scores kept, never
+ * passing). RAM changes as for a live attempt and the same operations
+ * (scored by attempt_score, with the same events) are appended at *tail
+ * (a list linked through next; *tail moves to its new end), for the caller
+ * to apply with wr_apply_now in one transaction; no writer thread, no
+ * timer, no observer. */
+void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t started_at,
+		    int64_t finished_at, enum finish_reason why, const char *reason,
+		    struct wr_op ***tail);
+
 /* Start-up recovery, before the server accepts connections and before the
  * writer runs: credit the downtime since the last heartbeat to every running
  * attempt (if enabled) and finish attempts whose time ran out, in one

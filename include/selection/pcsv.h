@@ -51,7 +51,8 @@ int pcsv_row_shape(const struct pcsv *p, const struct csv_record *r, struct errl
 /* The value of column k in r, trimmed ("" when the column is absent). An
  * identifier written as Excel text (="198503..." from an export) is given
  * without the =" ", and a value an export neutralised with a leading
- * apostrophe ('=..., '+..., '-..., '@...) without it. */
+ * apostrophe ('=..., '+..., '-..., '@..., before a tab or a carriage
+ * return) without it. */
 const char *pcsv_get(const struct pcsv *p, const struct csv_record *r, int k);
 /* Column k's name as the file wrote it (its Indonesian name when absent). */
 const char *pcsv_name(const struct pcsv *p, int k);

@@ -1,5 +1,6 @@
 /* demo.c - building the demo database from question-bank/skd-sample. */
 #include "cli/demo.h"
+#include "cli/demo_talent.h"
 #include "cli/demo_selection.h"
 #include "catalog/catalog.h"
 #include "auth/cred.h"
@@ -203,7 +204,8 @@ static int demo_build(const char *dbp, const char *keyp, const char *dir, char *
 		goto out;
 	}
 	if (enrol_import(db, key, DEMO_EXAM, csv, out, err, errlen) ||
-	    demo_build_staff(db, dbp, err, errlen) || demo_build_sittings(db, err, errlen))
+	    demo_build_staff(db, dbp, err, errlen) || demo_build_sittings(db, err, errlen) ||
+	    demo_talent_build(db, key, dir, err, errlen))
 		goto out;
 	if (demo_selection_build(db, err, errlen)) /* after the employees and the talent exam */
 		goto out;
@@ -336,6 +338,11 @@ int demo_run(struct server_config *cfg, int fresh)
 	demo_print_sittings(cfg->db_path);
 	printf("Public live scoreboard: %s://%s/board/?exam=%s\n", cfg->tls_cert ? "https" : "http",
 	       cfg->listen, DEMO_EXAM);
+	{
+		char *base = xasprintf("%s://%s", cfg->tls_cert ? "https" : "http", cfg->listen);
+		demo_talent_print(cfg->db_path, base);
+		free(base);
+	}
 	printf("\n");
 	fflush(stdout);
 	cfg->dblock_fd = lock; /* the server holds it from here and releases it */

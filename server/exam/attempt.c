@@ -680,3 +680,57 @@ void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, s
 	if (c->status == ATT_IN_PROGRESS && !attempt_expire_if_due(x, c, now))
 		attempt_arm(x, c);
 }
+
+/* ---- attempts taken offline ---------------------------------------------- */
+
+void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t started_at,
+		    int64_t finished_at, enum finish_reason why, const char *reason,
+		    struct wr_op ***tail)
+{
+	struct attempt_op *op;
+	int64_t span = finished_at - started_at;
+	int answered = 0;
+
+	assert(c->status == ATT_NOT_STARTED && !c->pending);
+	assert(finished_at > started_at);
+	assert(why == FINISH_SUBMITTED || why == FINISH_TIME_UP || why == FINISH_DISQUALIFIED);
+	c->status = ATT_IN_PROGRESS;
+	c->started_at = started_at;
+	c->credit_ms = 0;
+	c->position = 1;
+	op = attempt_op_new(AOP_START, c, actor_candidate(c->id), started_at);
+	op->op.pending = NULL; /* applied synchronously: never in flight */
+	**tail = &op->op;
+	*tail = &op->op.next;
+	for (int i = 0; i < c->n; i++)
+		answered += labels[i] >= 0;
+	for (int i = 0, k = 0; i < c->n; i++) {
+		struct answer_rec rec = { .n = i + 1, .label = labels[i], .flagged = 0, .rev = 1 };
+		if (labels[i] < 0)
+			continue;
+		assert(labels[i] < c->q[i].n_options);
+		k++;
+		/* the answers spread over the time taken, in question order */
+		op = attempt_op_new(AOP_ANSWER, c, actor_candidate(c->id),
+				    started_at + span * k / (answered + 1));
+		c->ans[i].label = labels[i];
+		c->ans[i].flagged = 0;
+		c->ans[i].rev = 1;
+		op->u.answer = rec;
+		op->op.pending = NULL;
+		**tail = &op->op;
+		*tail = &op->op.next;
+	}
+	c->position = c->n;
+	op = attempt_finish_op(c, why, finished_at,
+			       why == FINISH_SUBMITTED ? actor_candidate(c->id) : actor_system(),
+			       finished_at);
+	if (why == FINISH_DISQUALIFIED) {
+		c->passed = 0; /* scores kept for the record, never passing */
+		op->u.finish.passed = 0;
+	}
+	op->reason = reason ? xstrdup(reason) : NULL;
+	op->op.pending = NULL;
+	**tail = &op->op;
+	*tail = &op->op.next;
+}

@@ -129,7 +129,7 @@ const char *pcsv_get(const struct pcsv *p, const struct csv_record *r, int k)
 	if (n >= 3 && f[0] == '=' && f[1] == '"' && f[n - 1] == '"') {
 		memmove(f, f + 2, n - 3);
 		f[n - 3] = '\0';
-	} else if (f[0] == '\'' && f[1] && strchr("=+-@", f[1])) {
+	} else if (f[0] == '\'' && f[1] && strchr("=+-@\t\r", f[1])) {
 		memmove(f, f + 1, n); /* '=... as exports neutralise a formula */
 	}
 	return f;

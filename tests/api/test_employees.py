@@ -214,6 +214,14 @@ class EmployeesApiTest(unittest.TestCase):
         self.assertIn("sequence", p.stderr)
         self.assertIn("line 3 field \"nip\"", p.stderr)
         self.assertIn("N01", p.stderr)
+        # the same through the staff web's upload: every line named, in Indonesian
+        r = self.post_csv(S + "/exams/EX/candidates",
+                          "registration_no,name,nip\nN04,A,198503122010011000\nN05,B,%s\n" % E1)
+        self.assertEqual(r.status, 400, r)
+        errs = {(e["line"], e["field"]): e["message"] for e in r.json["error"]["errors"]}
+        self.assertEqual(set(errs), {(2, "nip"), (3, "nip")})
+        self.assertIn("nomor urut", errs[(2, "nip")])
+        self.assertIn("N01", errs[(3, "nip")])
         # the candidate finishes: the result is in the employee's profile
         self.w.candidates["N01"] = "pw-N01-secret"
         c = self.w.client()
@@ -275,4 +283,4 @@ class EmployeesCliTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    harness.main()

@@ -188,6 +188,9 @@ async function adminShots() {
     await page.waitForSelector('#assign-errors');
     await page.locator('#assign-panel').scrollIntoViewIfNeeded();
     await shot(page, 'sittings-assign', w);
+    await page.goto(url + '/admin/#/pegawai');
+    await page.waitForSelector('#employees-table tbody tr');
+    await shot(page, 'employees', w);
     await page.goto(url + '/admin/#/akun');
     await page.waitForSelector('#accounts-table');
     await shot(page, 'accounts', w);

@@ -119,6 +119,29 @@ worldTest('admin: imports with every error shown, list, filters, export; committ
   assertEqual(await page.getAttribute(`tr[data-nip="${E3}"] a`, 'href'), `/committee/#/pegawai/${E3}`, 'profile link');
   await page.fill('#emp-search', '');
 
+  // One SKP rating and one sanction entered from a row (a bad year shown in the dialog).
+  await page.click(`tr[data-nip="${E3}"] [data-action="skp"]`);
+  await page.waitForSelector('#dialog:not([hidden])');
+  await page.fill('#skp-year', '1990');
+  await page.selectOption('#skp-predikat', 'sangat_baik');
+  await page.click('#dialog-confirm');
+  await waitUntil(async () => (await page.textContent('#dialog-error')).includes('1990'), 5000, 'the year refused in the dialog');
+  await page.fill('#skp-year', '2026');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  assertEqual(await page.textContent('#emp-entry-result .message'), 'Nilai SKP 2026 Agus Wibowo: Sangat Baik. Tersimpan.', 'SKP entered');
+  assertEqual(w.sql(`SELECT s.predikat FROM skp s JOIN employees e ON e.id = s.employee_id WHERE e.nip = '${E3}' AND s.year = 2026`)[0].predikat, 'sangat_baik', 'SKP stored');
+  await page.click(`tr[data-nip="${E2}"] [data-action="sanction"]`);
+  await page.waitForSelector('#dialog:not([hidden])');
+  await page.fill('#sanction-type', 'Penundaan kenaikan pangkat 1 tahun');
+  await page.selectOption('#sanction-level', 'moderate');
+  await page.fill('#sanction-date', '2026-03-01');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  assertEqual(await page.textContent('#emp-entry-result .message'), 'Hukuman disiplin Siti Aminah tercatat.', 'sanction entered');
+  assertEqual(w.sql(`SELECT level, date FROM sanctions s JOIN employees e ON e.id = s.employee_id WHERE e.nip = '${E2}'`), [{ level: 'moderate', date: '2026-03-01' }], 'sanction stored');
+  assertEqual(w.sql("SELECT count(*) AS n FROM events WHERE kind IN ('skp_recorded', 'sanctions_recorded') AND actor_kind = 'staff'")[0].n, 4, 'audited by the admin');
+
   // The export: BOM, ';', NIP as text.
   const href = await page.getAttribute('#emp-export', 'href');
   const csv = await page.evaluate(async (u) => {
@@ -138,7 +161,7 @@ worldTest('admin: imports with every error shown, list, filters, export; committ
     await staffLogin(p, w, 'pansel', cpw);
     await p.goto(`${w.url}/admin/#/pegawai`);
     await p.waitForSelector(`#employees-table tr[data-nip="${E1}"]`);
-    assertEqual(await p.$$('#emp-import'), [], 'no import forms for the committee');
+    assertEqual(await p.$$('#emp-import, [data-action="skp"], [data-action="sanction"]'), [], 'no import forms or entries for the committee');
     await axeScan(p, `employees page (committee, ${viewport.width}px)`);
     if (SHOTS) await p.screenshot({ path: join(SHOTS, `admin-employees-${viewport.width}.png`), fullPage: true });
     if (viewport.width === 1024) {
@@ -158,6 +181,9 @@ worldTest('admin: imports with every error shown, list, filters, export; committ
     await p.click('#emp-import summary');
     await upload(p, w, 'imp-employees', 'bad2.csv', `nip;nama;golongan;jenis_jabatan\n${E1};Budi;III/c;fungsional\n198503122010013002;Ana;V/a;kepala\n`);
     await p.screenshot({ path: join(SHOTS, 'admin-employees-import-1366.png'), fullPage: true });
+    await p.click(`tr[data-nip="${E1}"] [data-action="skp"]`);
+    await p.waitForSelector('#dialog:not([hidden])');
+    await p.screenshot({ path: join(SHOTS, 'admin-employees-skp-1366.png') });
     await p.close();
   }
 

@@ -171,7 +171,7 @@ export default {
   printCards: 'Print exam cards',
 
   uploadTitle: 'Upload candidates (CSV)',
-  uploadColumns: 'Columns: registration_no, name, and optionally password (empty = made by the server), track, extra_time_s, sitting (the code of an existing sitting). Comma or semicolon separated (Indonesian Excel saves with semicolons), with or without BOM.',
+  uploadColumns: 'Columns: registration_no, name, and optionally password (empty = made by the server), track, extra_time_s, sitting (the code of an existing sitting), nip (the NIP of a civil servant: the results then go to the employee record). Comma or semicolon separated (Indonesian Excel saves with semicolons), with or without BOM.',
   uploadFile: 'CSV file',
   uploadHint: 'Every line is checked; if any is wrong nothing is saved and every wrong line is listed.',
   uploadSubmit: 'Upload',

@@ -177,7 +177,7 @@ export default {
 
   // Upload
   uploadTitle: 'Unggah daftar peserta (CSV)',
-  uploadColumns: 'Kolom: registration_no, name, dan bila perlu password (kosong = dibuat server), track, extra_time_s, sitting (kode sesi yang sudah dibuat). Pemisah koma atau titik koma (CSV dari Excel berbahasa Indonesia memakai titik koma), dengan atau tanpa BOM.',
+  uploadColumns: 'Kolom: registration_no, name, dan bila perlu password (kosong = dibuat server), track, extra_time_s, sitting (kode sesi yang sudah dibuat), nip (NIP peserta ASN: hasilnya masuk ke data pegawai). Pemisah koma atau titik koma (CSV dari Excel berbahasa Indonesia memakai titik koma), dengan atau tanpa BOM.',
   uploadFile: 'Berkas CSV',
   uploadHint: 'Semua baris diperiksa; bila ada kesalahan, tidak ada yang disimpan dan setiap baris yang salah ditampilkan.',
   uploadSubmit: 'Unggah',

@@ -2,8 +2,8 @@
 // with search and filters by unit and position type, the export for Excel,
 // and (admin) the imports of employees, SKP ratings and sanctions, each
 // refused file listed line by line beside its text, as on the candidates
-// page. Each row links to the employee's talent profile on the committee
-// pages.
+// page, and one SKP rating or sanction entered from a row. Each row links
+// to the employee's talent profile on the committee pages.
 
 import { h, fill } from '../dom.js';
 import { request, query } from '../api.js';
@@ -17,10 +17,27 @@ const TYPES = ['jpt', 'administrator', 'pengawas', 'fungsional', 'pelaksana'];
 const ROWS_SHOWN = 500; // rows drawn at once (search narrows the rest)
 const EXPORT = '/api/v1/staff/employees/export.csv';
 
+const PREDIKAT = ['sangat_baik', 'baik', 'butuh_perbaikan', 'kurang', 'sangat_kurang'];
+const LEVELS = ['light', 'moderate', 'heavy'];
+
 const employeesApi = {
   list: () => request('GET', '/employees'),
   importFile: (kind, file) => request('POST', '/employees' + (kind ? '/' + kind : ''), { blob: file, type: 'text/csv' }),
+  setSkp: (nip, year, predikat) => request('PUT', '/employees/' + encodeURIComponent(nip) + '/skp/' + encodeURIComponent(year), { predikat: predikat }),
+  addSanction: (nip, body) => request('POST', '/employees/' + encodeURIComponent(nip) + '/sanctions', body),
 };
+
+/** A refused single entry: its field errors as one sentence (shown in the dialog). */
+async function entry(call) {
+  try {
+    return await call();
+  } catch (e) {
+    if (e && e.errors && e.errors.length) {
+      throw { code: 'entry_invalid', serverMessage: e.errors.map((x) => (x.field ? x.field + ': ' : '') + x.message).join(' · ') };
+    }
+    throw e;
+  }
+}
 
 export async function render(ctx, root) {
   ctx.title(t('empTitle'), t('empKicker'));
@@ -35,6 +52,7 @@ export async function render(ctx, root) {
   st.units = d.units || [];
 
   const summary = h('p', { class: 'summary', id: 'emp-summary', role: 'status' });
+  const done = h('div', { id: 'emp-entry-result', tabindex: '-1' });
   const holder = h('div', { id: 'emp-table' });
   const search = h('input', { type: 'search', autocomplete: 'off', spellcheck: 'false' });
   const unitSel = h('select');
@@ -53,6 +71,7 @@ export async function render(ctx, root) {
     draw();
   });
   fillUnits();
+  const { skpEntry, sanctionEntry } = entryDialogs(ctx, done);
 
   root.appendChild(h('section', { class: 'panel', 'aria-labelledby': 'emp-list-title' },
     h('h2', { class: 'panel-title', id: 'emp-list-title' }, t('empList')),
@@ -64,7 +83,7 @@ export async function render(ctx, root) {
     h('div', { class: 'toolbar' },
       h('a', { class: 'button', id: 'emp-export', href: EXPORT + query({ sep: ';' }), download: '' }, t('empExport')),
       h('a', { class: 'button', id: 'emp-export-comma', href: EXPORT + query({ sep: ',' }), download: '' }, t('empExportComma'))),
-    holder));
+    done, holder));
   if (isAdmin) root.appendChild(importPanel(ctx, st.list.length === 0, reload));
   draw();
 
@@ -89,10 +108,19 @@ export async function render(ctx, root) {
     summary.textContent = t('empSummary', { n: shown.length, total: st.list.length, units: st.units.length });
     const cols = [{ label: t('colNip') }, { label: t('colName') }, { label: t('colGrade') }, { label: t('colPosition') },
       { label: t('colPositionType') }, { label: t('colUnit') }, { label: t('colProfile') }];
-    const rows = shown.slice(0, ROWS_SHOWN).map((e) => [
-      h('span', { class: 'mono' }, e.nip), e.name, e.grade, e.position || '—', label('type_', e.position_type), e.unit || '—',
-      h('a', { href: '/committee/#/pegawai/' + encodeURIComponent(e.nip), 'aria-label': t('empProfileOf', { name: e.name }) }, t('empProfileLink')),
-    ]);
+    if (isAdmin) cols.push({ label: t('colActions') });
+    const rows = shown.slice(0, ROWS_SHOWN).map((e) => {
+      const cells = [
+        h('span', { class: 'mono' }, e.nip), e.name, e.grade, e.position || '—', label('type_', e.position_type), e.unit || '—',
+        h('a', { href: '/committee/#/pegawai/' + encodeURIComponent(e.nip), 'aria-label': t('empProfileOf', { name: e.name }) }, t('empProfileLink')),
+      ];
+      if (isAdmin) {
+        cells.push(h('div', { class: 'row-actions' },
+          button(t('empSkpButton'), () => skpEntry(e), { kind: 'small', aria: t('empSkpOf', { name: e.name }), data: { action: 'skp' } }),
+          button(t('empSanctionButton'), () => sanctionEntry(e), { kind: 'small', aria: t('empSanctionOf', { name: e.name }), data: { action: 'sanction' } })));
+      }
+      return cells;
+    });
     fill(holder,
       table(cols, rows, {
         caption: t('empCaption'),
@@ -104,6 +132,59 @@ export async function render(ctx, root) {
       }),
       shown.length > ROWS_SHOWN ? h('p', { class: 'hint' }, t('empMore', { shown: ROWS_SHOWN, n: shown.length })) : null);
   }
+}
+
+/* ---- single entries (admin) --------------------------------------------- */
+
+/** The form of a dialog: Enter submits it. */
+function dialogForm(children) {
+  const form = h('form', { class: 'form', novalidate: true }, children);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    document.getElementById('dialog-confirm').click();
+  });
+  return form;
+}
+
+function entryDialogs(ctx, done) {
+  async function skpEntry(e) {
+    const year = h('input', { type: 'number', min: '2000', max: '2100', step: '1', inputmode: 'numeric', value: String(new Date().getFullYear()) });
+    const pred = h('select', null, PREDIKAT.map((p) => h('option', { value: p }, label('predikat_', p))));
+    pred.value = 'baik';
+    const p = ctx.confirm({
+      title: t('empSkpTitle'),
+      body: dialogForm([h('p', null, t('empEntryWho', { name: e.name, nip: e.nip })),
+        field('skp-year', t('empSkpYear'), year), field('skp-predikat', t('empSkpPredikat'), pred, t('empSkpHint'))]),
+      confirm: t('save'),
+      action: () => entry(() => employeesApi.setSkp(e.nip, year.value.trim() || '0', pred.value)),
+    });
+    setTimeout(() => year.focus(), 0);
+    const r = await p;
+    if (!r || !ctx.alive()) return;
+    fill(done, message(t('empSkpSaved', { name: e.name, year: r.year, predikat: label('predikat_', r.predikat) }), 'ok'));
+    done.focus();
+  }
+
+  async function sanctionEntry(e) {
+    const type = h('input', { type: 'text', maxlength: '120', autocomplete: 'off' });
+    const level = h('select', null, LEVELS.map((l) => h('option', { value: l }, label('level_', l))));
+    const date = h('input', { type: 'date' });
+    const note = h('input', { type: 'text', maxlength: '500', autocomplete: 'off' });
+    const p = ctx.confirm({
+      title: t('empSanctionTitle'),
+      body: dialogForm([h('p', null, t('empEntryWho', { name: e.name, nip: e.nip })),
+        field('sanction-type', t('empSanctionType'), type, t('empSanctionTypeHint')), field('sanction-level', t('empSanctionLevel'), level),
+        field('sanction-date', t('empSanctionDate'), date), field('sanction-note', t('empSanctionNote'), note)]),
+      confirm: t('save'),
+      action: () => entry(() => employeesApi.addSanction(e.nip, { type: type.value.trim(), level: level.value, date: date.value, note: note.value.trim() })),
+    });
+    setTimeout(() => type.focus(), 0);
+    const r = await p;
+    if (!r || !ctx.alive()) return;
+    fill(done, message(t(r.created ? 'empSanctionSaved' : 'empSanctionSame', { name: e.name }), 'ok'));
+    done.focus();
+  }
+  return { skpEntry: skpEntry, sanctionEntry: sanctionEntry };
 }
 
 /* ---- imports (admin) ----------------------------------------------------- */

@@ -447,6 +447,71 @@ static void test_failed_write_breaks_candidate(void **state)
  * paused, however late; the resume credits the paused time (ledger "pause",
  * credit_ms) and re-arms the timer; the events carry the staff actor and the
  * reason. */
+/* attempt_replay (the demo's attempts taken offline): the same operations
+ * as a live attempt, applied in one transaction without a writer thread:
+ * the start, one answer event per answered question with its label, the
+ * finish scored from RAM (as attempt_finish scores), times spread between
+ * start and finish; a disqualified replay keeps its scores and never
+ * passes. Nothing is in flight afterwards. */
+static void test_replay(void **state)
+{
+	(void)state;
+	struct fx f;
+	struct wr_op *ops = NULL, **tail = &ops;
+	char err[256] = "";
+	sqlite3 *db;
+	/* C (right), blank, E (5), A (5): 5 + 0, 5 + 5 as in test_finish_submitted */
+	const int8_t labels[4] = { 2, -1, 4, 0 };
+	const int8_t wrong[4] = { 0, 0, 0, 4 }; /* 0 + 0, 1 + 1 */
+	int64_t t0 = 1795395500000, t1 = t0 + 600000;
+	char *sj;
+
+	fx_open(&f, 0);
+	attempt_replay(f.c[1], labels, t0, t1, FINISH_SUBMITTED, NULL, &tail);
+	attempt_replay(f.c[3], wrong, t0 + 1000, t1, FINISH_DISQUALIFIED, "joki", &tail);
+	assert_int_equal(f.c[1]->status, ATT_FINISHED);
+	assert_int_equal(f.c[1]->total, 15);
+	assert_int_equal(f.c[1]->passed, 1);
+	assert_int_equal(f.c[3]->total, 2);
+	assert_int_equal(f.c[3]->passed, 0);
+	assert_int_equal(f.c[1]->ans[0].label, 2);
+	assert_int_equal(f.c[1]->ans[1].label, -1);
+	db = db_open(f.path, DB_OPEN_EXISTING, err, sizeof err);
+	assert_non_null(db);
+	if (wr_apply_now(db, ops, err, sizeof err))
+		fail_msg("wr_apply_now: %s", err);
+	db_close(db);
+	assert_int_equal(f.c[1]->pending, 0);
+
+	assert_qs(f.ro, "finished", "SELECT status FROM attempts WHERE candidate_id = 1");
+	assert_qs(f.ro, "submitted", "SELECT finish_reason FROM attempts WHERE candidate_id = 1");
+	assert_int_equal(qi(f.ro, -1, "SELECT started_at FROM attempts WHERE candidate_id = 1"), t0);
+	assert_int_equal(qi(f.ro, -1, "SELECT finished_at FROM attempts WHERE candidate_id = 1"), t1);
+	assert_int_equal(qi(f.ro, -1, "SELECT total FROM attempts WHERE candidate_id = 1"), 15);
+	sj = attempt_scores_json(f.c[1]);
+	assert_qs(f.ro, sj, "SELECT scores_json FROM attempts WHERE candidate_id = 1");
+	free(sj);
+	assert_int_equal(qi(f.ro, -1, "SELECT count(*) FROM answers WHERE candidate_id = 1"), 3);
+	assert_qs(f.ro, "C", "SELECT label FROM answers WHERE candidate_id = 1 AND n = 1");
+	assert_qs(f.ro, "A", "SELECT label FROM answers WHERE candidate_id = 1 AND n = 4");
+	assert_int_equal(n_events(f.ro, 1, "start"), 1);
+	assert_int_equal(n_events(f.ro, 1, "answer"), 3);
+	assert_int_equal(n_events(f.ro, 1, "finish"), 1);
+	assert_int_equal(qi(f.ro, -1, "SELECT count(*) FROM events WHERE candidate_id = 1 AND kind = 'answer'"
+				      " AND (at <= %lld OR at >= %lld)",
+			    (long long)t0, (long long)t1),
+			 0);
+	assert_qs(f.ro, "candidate", "SELECT actor_kind FROM events WHERE candidate_id = 1 AND kind = 'finish'");
+	/* disqualified: the scores kept, not passing, the reason with the event */
+	assert_qs(f.ro, "disqualified", "SELECT finish_reason FROM attempts WHERE candidate_id = 3");
+	assert_int_equal(qi(f.ro, -1, "SELECT total FROM attempts WHERE candidate_id = 3"), 2);
+	assert_int_equal(qi(f.ro, -1, "SELECT passed FROM attempts WHERE candidate_id = 3"), 0);
+	assert_qs(f.ro, "system", "SELECT actor_kind FROM events WHERE candidate_id = 3 AND kind = 'finish'");
+	assert_qs(f.ro, "{\"note\":\"joki\",\"reason\":\"disqualified\",\"total\":2}",
+		  "SELECT detail FROM events WHERE candidate_id = 3 AND kind = 'finish'");
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_deadline_timer),
 		cmocka_unit_test(test_when_durable),
 		cmocka_unit_test(test_failed_write_breaks_candidate),
+		cmocka_unit_test(test_replay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
