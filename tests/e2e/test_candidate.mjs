@@ -100,7 +100,8 @@ worldTest('a whole exam through the UI is scored as expected', async (w) => {
     } else if (i % 2 === 0) {
       await page.click('#clear-answer');
     }
-    await waitUntil(async () => (await savedStatus(page)) === 'saved', 5000, 'saved');
+    // Nothing chosen (or the choice cleared) and saved: "Belum dijawab".
+    await waitUntil(async () => (await savedStatus(page)) === (label ? 'saved' : 'empty'), 5000, 'saved');
     if (i < total - 1) await page.click('#next-button');
   }
   await page.click('#finish-button');
