@@ -6,7 +6,7 @@
 import { api, setToken } from './api.js';
 import { loadLang, setLang, getLang, t, applyStatic, errorText } from './i18n/index.js';
 import { getJson, setJson, removeItem, KEYS, getItem, setItem } from './storage.js';
-import { loadPrefs, changeFont, toggleContrast, toggleDescribe, fontStep, FONT_STEPS } from './prefs.js';
+import { loadPrefs, changeFont, toggleContrast, toggleDescribe, setExamDescribe, fontStep, FONT_STEPS } from './prefs.js';
 import { createExam, finishedResult } from './exam.js';
 import { createIncidents } from './incidents.js';
 import { fingerprint } from './fingerprint.js';
@@ -126,6 +126,7 @@ function showScreen(name) {
 }
 
 function stopExam() {
+  setExamDescribe(false);
   if (state.exam) state.exam.destroy();
   state.exam = null;
   if (dialogOpen()) closeDialog({ restoreFocus: false });
@@ -430,6 +431,8 @@ function startExam(paper) {
     activityNoteShown();
   }
   startIncidents();
+  // The exam may turn the accessibility mode on for all its candidates.
+  setExamDescribe(!!(paper && paper.describe_figures === true));
   state.exam = createExam({
     session: state.session,
     paper: paper,

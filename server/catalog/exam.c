@@ -184,7 +184,7 @@ static int exam_parse_jc(struct jcheck *jc, json_t *root, struct exam_def *ex)
 					    "shuffle_options", "show_score",   "tie_break",
 					    "pass_rules",     "timezone",      "archived",
 					    "sitting_token",  "scoreboard",    "show_thresholds",
-					    NULL };
+					    "describe_figures", NULL };
 	static const char *const default_tie[] = { "TKP", "TIU", "TWK" };
 	const char *code, *title, *bank, *opens, *closes, *token, *tz, *k;
 	json_t *sections, *tie, *rules, *v;
@@ -253,6 +253,7 @@ static int exam_parse_jc(struct jcheck *jc, json_t *root, struct exam_def *ex)
 	jc_bool(jc, root, "shuffle_options", 1, &ex->shuffle_options);
 	jc_bool(jc, root, "show_score", 1, &ex->show_score);
 	jc_bool(jc, root, "show_thresholds", 1, &ex->show_thresholds);
+	jc_bool(jc, root, "describe_figures", 0, &ex->describe_figures);
 	jc_bool(jc, root, "archived", 0, &ex->archived);
 	jc_bool(jc, root, "sitting_token", 0, &ex->sitting_token);
 	jc_bool(jc, root, "scoreboard", 0, &ex->scoreboard);

@@ -123,6 +123,8 @@ void render_paper(const struct rt_candidate *c, const char *tag, int64_t now, st
 	render_lit(out, "{\"attempt\":");
 	evbuffer_add(out, atts, strlen(atts));
 	free(atts);
+	if (e->def.describe_figures)
+		render_lit(out, ",\"describe_figures\":true");
 	render_lit(out, ",\"position\":");
 	render_int(out, c->position ? c->position : 1);
 	render_lit(out, ",\"sections\":[");

@@ -80,6 +80,21 @@ class ThresholdTest(unittest.TestCase):
         finally:
             w.close()
 
+    def test_describe_figures_reaches_the_paper(self):
+        w = World(n_candidates=1, exam_extra={"describe_figures": True})
+        try:
+            run("exam", "create", "--db", w.db, harness.make_exam(w.dir, code="PL"))
+            w.add_candidates("PL", ["L1"])
+            w.serve()
+            c = w.logged_in("C001")
+            self.assertIs(c.post("/api/v1/attempt/start").json["describe_figures"], True)
+            self.assertIs(c.get("/api/v1/attempt").json["describe_figures"], True)
+            # Off by default: the paper does not carry the key at all.
+            c = w.logged_in("L1", exam="PL")
+            self.assertNotIn("describe_figures", c.post("/api/v1/attempt/start").json)
+        finally:
+            w.close()
+
     def test_bad_setting_is_refused(self):
         w = World(n_candidates=0)
         try:
@@ -87,6 +102,10 @@ class ThresholdTest(unittest.TestCase):
                     harness.make_exam(w.dir, code="BAD", show_thresholds="ya"), check=False)
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("show_thresholds", r.stderr + r.stdout)
+            r = run("exam", "create", "--db", w.db,
+                    harness.make_exam(w.dir, code="BAD2", describe_figures=1), check=False)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("describe_figures", r.stderr + r.stdout)
         finally:
             w.close()
 

@@ -263,6 +263,24 @@ sampleTest('figure items: the description is for assistive technology, shown onl
   await axeScan(page, 'a figure item in the accessibility mode');
 });
 
+sampleTest('an exam that turns the accessibility mode on shows descriptions to all its candidates', { describe_figures: true }, async (w) => {
+  const page = await newPage(browser, { viewport: WIDE[1] });
+  await login(page, w, 'SKD-DEMO', '2026000032');
+  let n = null;
+  for (let k = 31; k <= 65 && n === null; k++) {
+    await go(page, k);
+    if ((await page.textContent('#figure-desc')).length > 20) n = k;
+  }
+  assert(n !== null, 'a figure item with a description');
+  const d = await rect(page, '#figure-desc');
+  assert(d.width > 200, `the description is shown (${d.width}px)`);
+  assertEqual(await page.getAttribute('#describe-toggle', 'aria-pressed'), 'true', 'the mode shows as on');
+  assertEqual(await page.getAttribute('#describe-toggle', 'aria-disabled'), 'true', 'and cannot be turned off');
+  await page.click('#describe-toggle', { force: true }); // aria-disabled: Playwright would wait
+  assert((await rect(page, '#figure-desc')).width > 200, 'still shown after a click');
+  await axeScan(page, 'an exam in the accessibility mode');
+});
+
 // ---------------------------------------------------------------------------
 // 4, 5: focus boxes for the keyboard only; the state of an unanswered question.
 
