@@ -116,7 +116,10 @@ function showScreen(name) {
   $('header-candidate').hidden = !withCandidate;
   if (withCandidate) {
     $('header-exam-title').textContent = s.title || s.exam;
-    $('header-candidate').textContent = (s.name ? s.name + ' · ' : '') + s.regno;
+    // The number first: if the line must be cut short, the name gives way.
+    $('header-candidate').textContent = s.regno + (s.name ? ' · ' + s.name : '');
+    $('header-exam-title').title = $('header-exam-title').textContent;
+    $('header-candidate').title = $('header-candidate').textContent;
   }
   $('status-area').hidden = name !== 'exam';
   document.documentElement.classList.toggle('in-exam', name === 'exam');
