@@ -183,17 +183,15 @@ async function submitLogin(ev) {
   const regno = $('login-regno').value.trim();
   const password = $('login-password').value;
   const token = $('login-token').value.trim();
-  // No exam chosen: the server finds the one open exam holding this number
-  // and password (the chooser's first entry says so when several are open).
-  const missing = !exam && !login.autoAllowed()
-    ? ['missingExam', 'login-exam']
-    : !regno
-      ? ['missingRegno', 'login-regno']
-      : !password
-        ? ['missingPassword', 'login-password']
-        : login.tokenVisible() && !token
-          ? ['missingToken', 'login-token']
-          : null;
+  // No exam chosen is fine: the server finds the one open exam holding this
+  // number and password (the chooser's first entry says so when several are open).
+  const missing = !regno
+    ? ['missingRegno', 'login-regno']
+    : !password
+      ? ['missingPassword', 'login-password']
+      : login.tokenVisible() && !token
+        ? ['missingToken', 'login-token']
+        : null;
   if (missing) {
     login.showLoginError({ key: missing[0] });
     $(missing[1]).focus();

@@ -44,7 +44,6 @@ export default {
   examAuto: 'Automatic (by registration number)',
   loginCheckExam: 'Check the exam chosen too, or choose “Automatic”.',
   err_exam_required: 'This registration number is in more than one open exam. Choose the exam.',
-  missingExam: 'Choose an exam first.',
   missingRegno: 'Enter your registration number.',
   missingPassword: 'Enter your password.',
   missingToken: 'Enter the sitting token the proctor read out.',

@@ -44,7 +44,6 @@ export default {
   examAuto: 'Otomatis (menurut nomor peserta)',
   loginCheckExam: 'Periksa juga pilihan ujian, atau pilih “Otomatis”.',
   err_exam_required: 'Nomor peserta ini terdaftar di lebih dari satu ujian yang sedang dibuka. Pilih ujiannya.',
-  missingExam: 'Pilih ujian terlebih dahulu.',
   missingRegno: 'Isi nomor peserta.',
   missingPassword: 'Isi kata sandi.',
   missingToken: 'Isi token sesi yang dibacakan pengawas.',

@@ -78,11 +78,6 @@ export function resetToken() {
   drawToken();
 }
 
-/** Logging in without a chosen exam is allowed: the server picks it. */
-export function autoAllowed() {
-  return true;
-}
-
 /** Several exams to choose from (a wrong pick is worth a hint). */
 export function severalExams() {
   return !!exams && exams.length > 1;
