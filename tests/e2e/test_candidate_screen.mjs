@@ -430,6 +430,35 @@ sampleTest('a WITA exam names WITA on the result; show_thresholds off hides them
   await noSideways(page, 'result at 390');
 });
 
+worldTest('the exam settings page sets show_thresholds and describe_figures', async (w) => {
+  const password = 'sandi-admin-panjang';
+  execFileSync(process.env.UJIAN_BIN || join(TOP, 'build', 'ujian'),
+    ['staff', 'add', '--db', w.db, '--username', 'admin', '--role', 'admin', '--password-stdin'],
+    { input: password + '\n', stdio: ['pipe', 'pipe', 'pipe'] });
+  const page = await newPage(browser, { viewport: WIDE[0] });
+  await page.goto(`${w.url}/admin/#/ujian/E2E/ubah`);
+  await page.fill('#login-username', 'admin');
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+  await page.waitForSelector('#edit-show-thresholds');
+  assertEqual(await page.isChecked('#edit-show-thresholds'), true, 'thresholds shown by default');
+  assertEqual(await page.isChecked('#edit-describe-figures'), false, 'descriptions off by default');
+  await page.uncheck('#edit-show-thresholds');
+  await page.check('#edit-describe-figures');
+  await page.click('[data-action="exam-save"]');
+  await waitUntil(async () => (await page.textContent('#exam-edit-result')).startsWith('Perubahan ujian telah disimpan.'), 10000, 'saved');
+  // A candidate's paper and result follow.
+  const cand = await newPage(browser, { viewport: WIDE[1] });
+  const paper = cand.waitForResponse((r) => r.url().endsWith('/api/v1/attempt/start'));
+  await login(cand, w, 'E2E', 'P001');
+  assertEqual((await (await paper).json()).describe_figures, true, 'the paper asks for descriptions');
+  assertEqual(await cand.getAttribute('#describe-toggle', 'aria-pressed'), 'true', 'the mode on for the candidate');
+  await cand.click('#finish-button');
+  await cand.click('#finish-confirm');
+  await cand.waitForSelector('#screen-result:visible');
+  assertEqual(await cand.locator('th.threshold-col').isVisible(), false, 'no thresholds on the result');
+});
+
 // ---------------------------------------------------------------------------
 // 8: warnings only when crossing a mark.
 
