@@ -1,6 +1,7 @@
 # Ujian - build, run, test.
 #
 #   make run    install what is missing, build, start the demo on :8080
+#               (another address: make run LISTEN=127.0.0.1:9090, or PORT=9090)
 #   make test   install what is missing, build, run every test suite
 #   make asan   the same test suites under AddressSanitizer + UBSan
 #   make fuzz   each libFuzzer target for FUZZ_SECONDS (default 600; clang)
@@ -12,6 +13,9 @@ CC      ?= gcc
 BUILD   ?= build
 PKGS    := libevent libevent_pthreads libevent_openssl openssl sqlite3 jansson xlsxwriter libqrencode
 SAN     ?=
+# Where `make run` listens: PORT on 127.0.0.1, or a whole LISTEN=ADDRESS:PORT.
+PORT    ?= 8080
+LISTEN  ?= 127.0.0.1:$(PORT)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wno-format-nonliteral -Wvla
@@ -95,7 +99,7 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 
 run: deps-run
 	$(MAKE) all
-	$(BUILD)/ujian demo --listen 127.0.0.1:8080
+	$(BUILD)/ujian demo --listen $(LISTEN)
 
 test: deps
 	$(MAKE) all unit-bins crash-build fuzz-build

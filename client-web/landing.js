@@ -189,10 +189,13 @@ function renderHealth() {
   renderRetry();
 }
 
-function cell(text, className) {
+// label: the column's name, shown before the value when a phone lays each
+// exam out as a card (landing.css).
+function cell(text, className, label) {
   const td = document.createElement('td');
   td.textContent = text;
   if (className) td.className = className;
+  if (label) td.setAttribute('data-label', label);
   return td;
 }
 
@@ -217,10 +220,10 @@ function renderExams() {
   if (ex.phase === 'ok' && ex.list.length > 0) {
     for (const e of ex.list) {
       const tr = document.createElement('tr');
-      tr.appendChild(cell(e.code, 'code'));
+      tr.appendChild(cell(e.code, 'code', t('colCode')));
       tr.appendChild(examLinkCell(e));
-      tr.appendChild(cell(minutes(e.duration_s), 'num'));
-      tr.appendChild(cell(e.token_required ? t('yes') : t('no'), e.token_required ? 'token yes' : 'token'));
+      tr.appendChild(cell(minutes(e.duration_s), 'num', t('colDuration')));
+      tr.appendChild(cell(e.token_required ? t('yes') : t('no'), e.token_required ? 'token yes' : 'token', t('colToken')));
       tbody.appendChild(tr);
     }
     table.hidden = false;

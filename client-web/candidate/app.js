@@ -6,7 +6,7 @@
 import { api, setToken } from './api.js';
 import { loadLang, setLang, getLang, t, applyStatic, errorText } from './i18n/index.js';
 import { getJson, setJson, removeItem, KEYS, getItem, setItem } from './storage.js';
-import { loadPrefs, changeFont, toggleContrast, fontStep, FONT_STEPS } from './prefs.js';
+import { loadPrefs, changeFont, toggleContrast, toggleDescribe, setExamDescribe, fontStep, FONT_STEPS } from './prefs.js';
 import { createExam, finishedResult } from './exam.js';
 import { createIncidents } from './incidents.js';
 import { fingerprint } from './fingerprint.js';
@@ -19,7 +19,7 @@ import { renderReady, renderWaiting } from './render/ready.js';
 import { renderResult } from './render/result.js';
 
 const $ = (id) => document.getElementById(id);
-const SCREENS = ['loading', 'login', 'ready', 'waiting', 'exam', 'result'];
+const SCREENS = ['loading', 'login', 'ready', 'waiting', 'exam', 'replaced', 'result'];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // "Start together": POST /attempt/start again every WAIT_RETRY_MS (±10%)
 // while the server answers 409 waiting.
@@ -116,7 +116,10 @@ function showScreen(name) {
   $('header-candidate').hidden = !withCandidate;
   if (withCandidate) {
     $('header-exam-title').textContent = s.title || s.exam;
-    $('header-candidate').textContent = (s.name ? s.name + ' · ' : '') + s.regno;
+    // The number first: if the line must be cut short, the name gives way.
+    $('header-candidate').textContent = s.regno + (s.name ? ' · ' + s.name : '');
+    $('header-exam-title').title = $('header-exam-title').textContent;
+    $('header-candidate').title = $('header-candidate').textContent;
   }
   $('status-area').hidden = name !== 'exam';
   document.documentElement.classList.toggle('in-exam', name === 'exam');
@@ -126,6 +129,7 @@ function showScreen(name) {
 }
 
 function stopExam() {
+  setExamDescribe(false);
   if (state.exam) state.exam.destroy();
   state.exam = null;
   if (dialogOpen()) closeDialog({ restoreFocus: false });
@@ -179,21 +183,22 @@ async function submitLogin(ev) {
   const regno = $('login-regno').value.trim();
   const password = $('login-password').value;
   const token = $('login-token').value.trim();
-  const missing = !exam
-    ? ['missingExam', 'login-exam']
-    : !regno
-      ? ['missingRegno', 'login-regno']
-      : !password
-        ? ['missingPassword', 'login-password']
-        : login.tokenVisible() && !token
-          ? ['missingToken', 'login-token']
-          : null;
+  // No exam chosen is fine: the server finds the one open exam holding this
+  // number and password (the chooser's first entry says so when several are open).
+  const missing = !regno
+    ? ['missingRegno', 'login-regno']
+    : !password
+      ? ['missingPassword', 'login-password']
+      : login.tokenVisible() && !token
+        ? ['missingToken', 'login-token']
+        : null;
   if (missing) {
     login.showLoginError({ key: missing[0] });
     $(missing[1]).focus();
     return;
   }
-  const body = { exam: exam, registration_no: regno, password: password };
+  const body = { registration_no: regno, password: password };
+  if (exam) body.exam = exam;
   if (login.tokenVisible() && token) body.token = token;
   login.setLoginBusy(true);
   login.showLoginError(null);
@@ -222,8 +227,12 @@ async function submitLogin(ev) {
   } catch (err) {
     if (flow !== state.flow) return;
     const code = err && err.code;
-    login.showLoginError({ err: err && err.kind ? err : { kind: 'format' } });
-    if (code === 'token_required' || code === 'token_invalid') {
+    // A wrong pick among several open exams reads like a wrong password: say so.
+    const hint = code === 'invalid_credentials' && exam && login.severalExams() ? 'loginCheckExam' : undefined;
+    login.showLoginError({ err: err && err.kind ? err : { kind: 'format' }, hint: hint });
+    if (code === 'exam_required') {
+      $('login-exam').focus();
+    } else if (code === 'token_required' || code === 'token_invalid') {
       login.forceToken();
       $('login-token').focus();
       if (code === 'token_invalid') $('login-token').select();
@@ -423,6 +432,8 @@ function startExam(paper) {
     activityNoteShown();
   }
   startIncidents();
+  // The exam may turn the accessibility mode on for all its candidates.
+  setExamDescribe(!!(paper && paper.describe_figures === true));
   state.exam = createExam({
     session: state.session,
     paper: paper,
@@ -458,8 +469,8 @@ function startExam(paper) {
         showResult(result, how);
       },
       replaced: () => {
-        stopIncidents();
-        dropToken();
+        state.exam = null;
+        showReplaced();
       },
       unauthorized: (code) => {
         state.exam = null;
@@ -472,6 +483,20 @@ function startExam(paper) {
     },
   });
   $('question-number').focus();
+}
+
+/* ---- replaced by a login elsewhere -------------------------------------- */
+
+/** The session was taken over by a login on another PC: nothing here works
+ *  any more, so the exam goes and only the way back to the login stays. */
+function showReplaced() {
+  state.flow++;
+  stopExam();
+  stopIncidents();
+  dropToken();
+  noticeArea.hide();
+  showScreen('replaced');
+  $('replaced-heading').focus();
 }
 
 /* ---- result ------------------------------------------------------------- */
@@ -564,6 +589,7 @@ function bind() {
   $('font-smaller').addEventListener('click', font(-1));
   $('font-larger').addEventListener('click', font(1));
   $('contrast-toggle').addEventListener('click', toggleContrast);
+  $('describe-toggle').addEventListener('click', toggleDescribe);
 
   $('login-form').addEventListener('submit', submitLogin);
   $('login-exam').addEventListener('change', () => {
@@ -597,10 +623,9 @@ function bind() {
   });
   if (getItem(KEYS.navCollapsed) === '1') $('nav').classList.add('collapsed');
 
-  $('relogin-button').addEventListener('click', () => {
+  $('replaced-login').addEventListener('click', () => {
     const s = state.session || getJson(KEYS.last) || {};
-    noticeArea.hide();
-    showLogin({ exam: s.exam, regno: s.regno, focus: 'password' });
+    showLogin({ exam: s.exam, regno: s.regno, focus: 'password', message: 'sessionReplacedLogin' });
   });
   // A dismiss button that had focus hands it on as its box disappears.
   const dismiss = (id, hide) => {

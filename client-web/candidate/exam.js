@@ -74,7 +74,7 @@ export function createExam(ctx) {
   let pollBackoff = BACKOFF_MIN;
   let polling = false;
   let polls = 0;
-  let warned = 0; // smallest warning threshold already shown (ms), 0 = none
+  let lastRem = null; // the time left at the previous tick (ms): warnings fire on crossing a mark
   let shownStatus = { n: null, status: null };
   let finishBusy = false;
   let paused = null; // {reason} while the proctor has paused the attempt
@@ -153,12 +153,15 @@ export function createExam(ctx) {
     $('next-button').setAttribute('aria-disabled', paper.next(current) === null ? 'true' : 'false');
     $('screen-exam').classList.toggle('locked', locked);
 
-    const status = outbox.status(current);
+    // Saved and empty is "not answered" (nothing was saved that the
+    // candidate would call an answer), not "saved".
+    const status = outbox.status(current) === 'saved' && view.option === null ? 'empty' : outbox.status(current);
     const box = $('save-status');
     box.setAttribute('data-status', status);
     $('save-status-text').textContent = t(status);
     if (shownStatus.n === current && shownStatus.status !== status) {
       if (status === 'saved') ui.announce(t('savedAnnounce', { n: current }));
+      else if (status === 'empty') ui.announce(t('clearedAnnounce', { n: current }));
       else if (status === 'unsaved') ui.announce(t('unsavedAnnounce', { n: current }));
     }
     shownStatus = { n: current, status: status };
@@ -221,16 +224,19 @@ export function createExam(ctx) {
     if (rem === null) return;
     ui.countdown(formatHms(rem), rem, rem <= 5 * 60000);
     if (paused) ui.pause.time(formatHms(rem));
-    for (let i = 0; i < WARNINGS.length; i++) {
-      const w = WARNINGS[i];
-      if (rem > 0 && rem <= w.ms && (warned === 0 || w.ms < warned)) {
-        warned = w.ms;
-        // Crossing the mark: "10 minutes left"; already well past it (a
-        // reload, a late login, a short exam): "less than 10 minutes left".
-        ui.timeWarning(rem < w.ms - 5000 ? w.key + 'Less' : w.key);
-        break;
+    // Only crossing a mark warns: an exam that starts (or a page that
+    // reloads) already under it says nothing about that mark. A jump over
+    // both marks at once (a long sleep) warns once, of the smaller.
+    if (lastRem !== null && !paused) {
+      for (let i = 0; i < WARNINGS.length; i++) {
+        const w = WARNINGS[i];
+        if (rem > 0 && rem <= w.ms && lastRem > w.ms) {
+          ui.timeWarning(rem < w.ms - 5000 ? w.key + 'Less' : w.key);
+          break;
+        }
       }
     }
+    lastRem = rem;
     if (rem <= 0 && !timeUp && !stopped) onTimeUp();
   }
 
@@ -479,14 +485,11 @@ export function createExam(ctx) {
     ctx.on.finished(result, how);
   }
 
+  /** A login on another PC took the session over: stop everything (the
+   *  outbox stays in localStorage for the next login here); app.js swaps
+   *  the exam for the "replaced" screen. */
   function replaced() {
-    halt(null);
-    // Keep the countdown running; the outbox stays in localStorage for the
-    // next login.
-    tickTimer = setInterval(tick, TICK_MS);
-    ui.notice.show('replaced');
-    redraw();
-    ctx.on.replaced();
+    halt(() => ctx.on.replaced());
   }
 
   /* ---- finish dialog -------------------------------------------------- */

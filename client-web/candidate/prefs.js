@@ -1,5 +1,7 @@
 // prefs.js - display preferences kept in localStorage: text size (5 steps,
-// applied as a class on <html>) and high contrast (class "contrast").
+// applied as a class on <html>), high contrast (class "contrast") and the
+// accessibility mode that shows figures' written descriptions (class
+// "describe"; otherwise only assistive technology reads them).
 // The language is kept by i18n/index.js.
 
 import { getItem, setItem, KEYS } from './storage.js';
@@ -9,11 +11,14 @@ const DEFAULT_STEP = 1;
 
 let step = DEFAULT_STEP;
 let contrast = false;
+let describe = false;
+let examDescribe = false; // the exam turns the accessibility mode on for everyone
 
 export function loadPrefs() {
   const s = parseInt(getItem(KEYS.font), 10);
   step = isFinite(s) && s >= 0 && s < FONT_STEPS ? s : DEFAULT_STEP;
   contrast = getItem(KEYS.contrast) === '1';
+  describe = getItem(KEYS.describe) === '1';
   applyPrefs();
 }
 
@@ -21,12 +26,17 @@ export function applyPrefs() {
   const cl = document.documentElement.classList;
   for (let i = 0; i < FONT_STEPS; i++) cl.toggle('font-' + i, i === step);
   cl.toggle('contrast', contrast);
+  cl.toggle('describe', describe || examDescribe);
   const smaller = document.getElementById('font-smaller');
   const larger = document.getElementById('font-larger');
   // aria-disabled (not disabled) keeps keyboard focus on the button at the ends.
   smaller.setAttribute('aria-disabled', step === 0 ? 'true' : 'false');
   larger.setAttribute('aria-disabled', step === FONT_STEPS - 1 ? 'true' : 'false');
   document.getElementById('contrast-toggle').setAttribute('aria-pressed', contrast ? 'true' : 'false');
+  const d = document.getElementById('describe-toggle');
+  d.setAttribute('aria-pressed', describe || examDescribe ? 'true' : 'false');
+  // Turned on by the exam: the candidate cannot turn it off.
+  d.setAttribute('aria-disabled', examDescribe ? 'true' : 'false');
 }
 
 export function changeFont(delta) {
@@ -45,5 +55,21 @@ export function fontStep() {
 export function toggleContrast() {
   contrast = !contrast;
   setItem(KEYS.contrast, contrast ? '1' : '0');
+  applyPrefs();
+}
+
+/** The accessibility mode: figures' written descriptions and option captions
+ *  shown on screen (they are always there for assistive technology). */
+export function toggleDescribe() {
+  if (examDescribe) return;
+  describe = !describe;
+  setItem(KEYS.describe, describe ? '1' : '0');
+  applyPrefs();
+}
+
+/** The exam's paper says `describe_figures`: the mode is on while its exam
+ *  screen is up, whatever the candidate's own choice. */
+export function setExamDescribe(on) {
+  examDescribe = !!on;
   applyPrefs();
 }

@@ -47,6 +47,7 @@ export const KEYS = {
   last: 'ujian.candidate.last', // {exam, regno}: prefill of the login form
   font: 'ujian.candidate.fontStep',
   contrast: 'ujian.candidate.contrast',
+  describe: 'ujian.candidate.describeFigures', // '1': the accessibility mode (figure descriptions shown)
   navCollapsed: 'ujian.candidate.navCollapsed',
   outbox: (exam, regno) => 'ujian.candidate.outbox.' + exam + '.' + regno,
   position: (exam, regno) => 'ujian.candidate.position.' + exam + '.' + regno,

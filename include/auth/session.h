@@ -37,6 +37,7 @@ enum login_outcome {
 	LOGIN_TOKEN_REQUIRED,
 	LOGIN_TOKEN_INVALID,
 	LOGIN_UNAVAILABLE, /* the candidate is broken (registry.h) until a restart */
+	LOGIN_EXAM_REQUIRED, /* no exam named and the password fits several open ones */
 	LOGIN_OUTCOME_MAX
 };
 

@@ -54,6 +54,14 @@ struct exam_def {
 	int n_sections;
 	struct exam_draw sec[UJ_SECTIONS_MAX];
 	int shuffle_items, shuffle_options, show_score;
+	/* The result shows, per section (and for the total), the candidate's
+	 * track's threshold and whether it was met ("show_thresholds", default
+	 * on; nothing to show without pass rules). Never the overall verdict. */
+	int show_thresholds;
+	/* Figures' written descriptions shown to every candidate of the exam
+	 * (the candidate client's accessibility mode; "describe_figures",
+	 * default off: a figural item stays figural). */
+	int describe_figures;
 	int archived; /* done with: hidden from the open list, no logins or starts */
 	int sitting_token; /* candidates in a sitting log in with its token */
 	int scoreboard;    /* the public live scoreboard is on */

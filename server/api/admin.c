@@ -367,11 +367,11 @@ static json_t *admin_exam_json(const struct rt_exam *e)
 		started += c->status != ATT_NOT_STARTED;
 		finished += c->status == ATT_FINISHED;
 	}
-	return json_pack("{s:s,s:s,s:o,s:o,s:i,s:b,s:b,s:b,s:i,s:i,s:i}", "code", e->def.code,
+	return json_pack("{s:s,s:s,s:o,s:o,s:i,s:b,s:b,s:b,s:b,s:i,s:i,s:i}", "code", e->def.code,
 			 "title", e->def.title, "opens_at", clock_json(e->def.opens_at), "closes_at",
 			 clock_json(e->def.closes_at), "duration_s", e->def.duration_s,
 			 "token_required", e->def.token[0] != '\0', "show_score", e->def.show_score,
-			 "archived", e->def.archived, "candidates", (int)e->candidates.len, "started",
+			 "show_thresholds", e->def.show_thresholds, "archived", e->def.archived, "candidates", (int)e->candidates.len, "started",
 			 started, "finished", finished);
 }
 

@@ -165,10 +165,12 @@ static const int api_login_status[LOGIN_OUTCOME_MAX] = {
 	[LOGIN_TOKEN_REQUIRED] = 403,
 	[LOGIN_TOKEN_INVALID] = 403,
 	[LOGIN_UNAVAILABLE] = 500,
+	[LOGIN_EXAM_REQUIRED] = 409,
 };
 
-/* POST /api/v1/candidate/login {"exam","registration_no","password","token"?,
- * "fp"?}. */
+/* POST /api/v1/candidate/login {"exam"?,"registration_no","password","token"?,
+ * "fp"?}. Without "exam" (or with "") the server finds the open exam whose
+ * candidate has that number and password (auth/session.c). */
 void api_login(void *app, struct evhttp_request *req, const struct principal *p, const char *rest)
 {
 	static const char *const keys[] = { "exam", "registration_no", "password", "token", "fp" };
@@ -189,7 +191,7 @@ void api_login(void *app, struct evhttp_request *req, const struct principal *p,
 		for (int i = 0; i < 5; i++)
 			if (strcmp(key, keys[i]) == 0) {
 				known = 1;
-				if (!json_is_string(v) && !(i >= 3 && json_is_null(v))) {
+				if (!json_is_string(v) && !((i == 0 || i >= 3) && json_is_null(v))) {
 					char d[96];
 					snprintf(d, sizeof d, "Isian \"%s\" harus berupa teks.", key);
 					http_reply_error(req, 400, "invalid_request", d);
@@ -202,7 +204,7 @@ void api_login(void *app, struct evhttp_request *req, const struct principal *p,
 			goto out;
 		}
 	}
-	for (int i = 0; i < 3; i++)
+	for (int i = 1; i < 3; i++)
 		if (!f[i]) {
 			char d[96];
 			snprintf(d, sizeof d, "Isian \"%s\" wajib diisi.", keys[i]);

@@ -26,6 +26,8 @@ static const struct errtext session_error_rows[] = {
 	{ "invalid_credentials", "Nomor peserta atau kata sandi salah." },
 	{ "token_required", "Token ujian wajib diisi." },
 	{ "token_invalid", "Token ujian salah." },
+	{ "exam_required",
+	  "Nomor peserta ini terdaftar di lebih dari satu ujian yang sedang dibuka. Pilih ujiannya." },
 	{ "too_many_attempts",
 	  "Terlalu banyak percobaan masuk yang gagal. Silakan tunggu beberapa menit lalu coba lagi." },
 	{ "forbidden", "Anda tidak berwenang membuka alamat ini." },
@@ -41,6 +43,7 @@ const char *const login_outcome_codes[LOGIN_OUTCOME_MAX] = {
 	[LOGIN_TOKEN_REQUIRED] = "token_required",
 	[LOGIN_TOKEN_INVALID] = "token_invalid",
 	[LOGIN_UNAVAILABLE] = "internal",
+	[LOGIN_EXAM_REQUIRED] = "exam_required",
 };
 
 /* ---- writer operations ------------------------------------------------- */
@@ -260,6 +263,35 @@ static void session_failed(struct auth_rt *a, const struct login_req *r, const c
 	}
 }
 
+/* The candidate of a login without an exam: in every exam open now, the
+ * one numbered r->regno whose password is r->password. One keyed-hash
+ * comparison per open exam, against a dummy hash where the number is
+ * absent, so the time taken depends only on how many exams are open, never
+ * on where a number exists. Returns how many matched (the first in *found). */
+static int session_find_exam(struct auth_rt *a, const struct login_req *r, int64_t now,
+			     struct rt_candidate **found)
+{
+	size_t it = 0;
+	struct rt_exam *e;
+	int n = 0;
+
+	*found = NULL;
+	while ((e = hmap_next(&a->x->reg.exams, &it))) {
+		struct rt_candidate *c;
+		if (!attempt_exam_open(e, now))
+			continue;
+		c = registry_candidate(e, r->regno);
+		if (cred_verify_password(a->key, e->def.code, r->regno, r->password,
+					 c ? c->pw_hash : a->dummy_hash) &&
+		    c) {
+			if (!n)
+				*found = c;
+			n++;
+		}
+	}
+	return n;
+}
+
 enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, int64_t now,
 				 char token[CRED_TOKEN_LEN + 1], struct rt_candidate **cand,
 				 session_then_fn then, void *arg)
@@ -269,21 +301,43 @@ enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, i
 	struct rt_exam *e = NULL;
 	struct rt_candidate *c = NULL;
 	struct session_op *s;
-	int pw_ok;
+	int pw_ok, pick = !r->exam || !*r->exam, regno_ok;
 
 	*cand = NULL;
-	if (text_is_ident(r->exam, UJ_CODE_MAX, "Aa0._-", 1) &&
-	    text_is_ident(r->regno, UJ_REGNO_MAX, "Aa0._-", 1))
-		rlen = (size_t)snprintf(rkey, sizeof rkey, "%s\x01%s", r->exam, r->regno);
+	regno_ok = text_is_ident(r->regno, UJ_REGNO_MAX, "Aa0._-", 1);
+	/* An exam-less login is limited per number across exams ("*"). */
+	if (regno_ok && (pick || text_is_ident(r->exam, UJ_CODE_MAX, "Aa0._-", 1)))
+		rlen = (size_t)snprintf(rkey, sizeof rkey, "%s\x01%s", pick ? "*" : r->exam,
+					r->regno);
 	if (ratelimit_blocked(&a->rl_addr, r->peer, strlen(r->peer), clock_mono_ms()) ||
 	    (rlen && ratelimit_blocked(&a->rl_regno, rkey, rlen, clock_mono_ms())))
 		return LOGIN_TOO_MANY_ATTEMPTS;
-	e = rlen ? registry_exam(&a->x->reg, r->exam) : NULL;
-	c = e ? registry_candidate(e, r->regno) : NULL;
-	/* Always one keyed-hash comparison, whoever asks, so timing tells
-	 * nothing about which candidates exist. */
-	pw_ok = cred_verify_password(a->key, r->exam, r->regno, r->password,
-				     c ? c->pw_hash : a->dummy_hash);
+	if (pick) {
+		/* The same refusal for a number found nowhere, a wrong password
+		 * and a number whose password fits several open exams (the
+		 * candidate then names the exam). */
+		int n = regno_ok ? session_find_exam(a, r, now, &c) : 0;
+		if (n > 1)
+			return LOGIN_EXAM_REQUIRED;
+		pw_ok = n == 1;
+		if (c) {
+			/* From here on as if the exam had been named: its own
+			 * limit holds too. */
+			char ekey[UJ_CODE_MAX + UJ_REGNO_MAX + 2];
+			size_t elen = (size_t)snprintf(ekey, sizeof ekey, "%s\x01%s",
+						       c->exam->def.code, r->regno);
+			if (ratelimit_blocked(&a->rl_regno, ekey, elen, clock_mono_ms()))
+				return LOGIN_TOO_MANY_ATTEMPTS;
+			e = c->exam;
+		}
+	} else {
+		e = rlen ? registry_exam(&a->x->reg, r->exam) : NULL;
+		c = e ? registry_candidate(e, r->regno) : NULL;
+		/* Always one keyed-hash comparison, whoever asks, so timing tells
+		 * nothing about which candidates exist. */
+		pw_ok = cred_verify_password(a->key, r->exam, r->regno, r->password,
+					     c ? c->pw_hash : a->dummy_hash);
+	}
 	if (!pw_ok || !c || strlen(r->password) > UJ_PASSWORD_MAX) {
 		session_failed(a, r, rkey, rlen, c, "invalid_credentials", now);
 		return LOGIN_INVALID_CREDENTIALS;

@@ -183,7 +183,8 @@ static int exam_parse_jc(struct jcheck *jc, json_t *root, struct exam_def *ex)
 					    "token",	      "sections",      "shuffle_items",
 					    "shuffle_options", "show_score",   "tie_break",
 					    "pass_rules",     "timezone",      "archived",
-					    "sitting_token",  "scoreboard",    NULL };
+					    "sitting_token",  "scoreboard",    "show_thresholds",
+					    "describe_figures", NULL };
 	static const char *const default_tie[] = { "TKP", "TIU", "TWK" };
 	const char *code, *title, *bank, *opens, *closes, *token, *tz, *k;
 	json_t *sections, *tie, *rules, *v;
@@ -251,6 +252,8 @@ static int exam_parse_jc(struct jcheck *jc, json_t *root, struct exam_def *ex)
 	jc_bool(jc, root, "shuffle_items", 1, &ex->shuffle_items);
 	jc_bool(jc, root, "shuffle_options", 1, &ex->shuffle_options);
 	jc_bool(jc, root, "show_score", 1, &ex->show_score);
+	jc_bool(jc, root, "show_thresholds", 1, &ex->show_thresholds);
+	jc_bool(jc, root, "describe_figures", 0, &ex->describe_figures);
 	jc_bool(jc, root, "archived", 0, &ex->archived);
 	jc_bool(jc, root, "sitting_token", 0, &ex->sitting_token);
 	jc_bool(jc, root, "scoreboard", 0, &ex->scoreboard);

@@ -17,7 +17,8 @@ static const char *const catalog_editable[] = { "title",      "duration_s", "ope
 						"closes_at",  "token",      "show_score",
 						"pass_rules", "tie_break",  "timezone",
 						"archived",   "sections",   "shuffle_items",
-						"shuffle_options", "sitting_token", "scoreboard", NULL };
+						"shuffle_options", "sitting_token", "scoreboard",
+						"show_thresholds", "describe_figures", NULL };
 /* Of those, the ones that decide papers: changing one redraws them. */
 static const char *const catalog_blueprint[] = { "sections", "shuffle_items", "shuffle_options",
 						 NULL };

@@ -191,6 +191,8 @@ void registry_exam_redefine(struct rt_exam *e, const struct exam_def *def)
 	e->def.closes_at = def->closes_at;
 	memcpy(e->def.token, def->token, sizeof e->def.token);
 	e->def.show_score = def->show_score;
+	e->def.show_thresholds = def->show_thresholds;
+	e->def.describe_figures = def->describe_figures;
 	e->def.archived = def->archived;
 	e->def.zone = def->zone;
 	e->def.n_tie = def->n_tie;

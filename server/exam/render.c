@@ -37,21 +37,42 @@ json_t *render_clock(const struct rt_candidate *c, int64_t now)
 			 "server_time", render_time(now));
 }
 
+/* The threshold (nilai ambang batas) of section i in rule pr into obj as
+ * "threshold" and "met"; nothing when the rule has none for it. */
+static void render_threshold(json_t *obj, const struct pass_rule *pr, int i, int score)
+{
+	for (int m = 0; m < pr->n_min; m++)
+		if (pr->min_section[m] == i) {
+			json_object_set_new(obj, "threshold", json_integer(pr->min_value[m]));
+			json_object_set_new(obj, "met", json_boolean(score >= pr->min_value[m]));
+		}
+}
+
 json_t *render_result(const struct rt_candidate *c)
 {
 	const struct rt_exam *e = c->exam;
-	json_t *r = json_pack("{s:s,s:o,s:s}", "status", "finished", "finished_at",
-			      render_time(c->finished_at), "finish_reason", finish_reason_names[c->reason]);
+	/* Thresholds of the candidate's own track, when the exam shows them. */
+	const struct pass_rule *pr = e->def.show_thresholds ? c->rule : NULL;
+	json_t *r = json_pack("{s:s,s:o,s:s,s:s}", "status", "finished", "finished_at",
+			      render_time(c->finished_at), "finish_reason", finish_reason_names[c->reason],
+			      "timezone", exam_zones[e->def.zone].name);
 	if (!e->def.show_score)
 		return r;
 	json_t *secs = json_array();
-	for (int i = 0; i < e->def.n_sections; i++)
-		json_array_append_new(secs, json_pack("{s:s,s:s,s:i,s:i}", "code", e->def.sec[i].code,
-						      "title", e->section_title[i], "score",
-						      c->score[i], "max", c->max[i]));
+	for (int i = 0; i < e->def.n_sections; i++) {
+		json_t *s = json_pack("{s:s,s:s,s:i,s:i}", "code", e->def.sec[i].code, "title",
+				      e->section_title[i], "score", c->score[i], "max", c->max[i]);
+		if (pr)
+			render_threshold(s, pr, i, c->score[i]);
+		json_array_append_new(secs, s);
+	}
 	json_object_set_new(r, "sections", secs);
 	json_object_set_new(r, "total", json_integer(c->total));
 	json_object_set_new(r, "max_total", json_integer(c->max_total));
+	if (pr && pr->has_total) {
+		json_object_set_new(r, "total_threshold", json_integer(pr->total));
+		json_object_set_new(r, "total_met", json_boolean(c->total >= pr->total));
+	}
 	json_object_set_new(r, "passed", json_boolean(c->passed));
 	return r;
 }
@@ -102,6 +123,8 @@ void render_paper(const struct rt_candidate *c, const char *tag, int64_t now, st
 	render_lit(out, "{\"attempt\":");
 	evbuffer_add(out, atts, strlen(atts));
 	free(atts);
+	if (e->def.describe_figures)
+		render_lit(out, ",\"describe_figures\":true");
 	render_lit(out, ",\"position\":");
 	render_int(out, c->position ? c->position : 1);
 	render_lit(out, ",\"sections\":[");

@@ -390,7 +390,7 @@ class HiddenScoreTest(unittest.TestCase):
             c = w.logged_in("C001")
             c.post("/api/v1/attempt/start")
             res = c.post("/api/v1/attempt/finish").json
-            self.assertEqual(set(res), {"status", "finished_at", "finish_reason"})
+            self.assertEqual(set(res), {"status", "finished_at", "finish_reason", "timezone"})
             self.assertEqual(res["finish_reason"], "submitted")
             # the committee still gets the scores
             out = run("results", "export", "--db", w.db, "--exam", "EX").stdout

@@ -1,5 +1,7 @@
-// screenshots.mjs - regenerate docs/screenshots/{login,exam,result}.png (the
-// candidate client), docs/screenshots/candidate-STATE-WIDTH.png (waiting,
+// screenshots.mjs - regenerate docs/screenshots/landing.png (the front page),
+// docs/screenshots/{login,exam,result}.png and
+// candidate-{landing,login,exam,exam-tkp,result}-WIDTH.png (the candidate
+// client, in Jakarta's time zone), docs/screenshots/candidate-STATE-WIDTH.png (waiting,
 // paused, message, reset: shots_candidate_proctor.mjs) and
 // docs/screenshots/admin-PAGE-WIDTH.png (every page of
 // the administration web at 1366, 1024 and 390 px wide) from the real server
@@ -32,36 +34,63 @@ const url = 'http://' + /http:\/\/([^/]+)\//.exec(line)[1];
 mkdirSync(OUT, { recursive: true });
 
 const browser = await launch();
+// A page as a candidate in Jakarta sees it (times in WIB).
+const jakartaPage = async (width, height) => {
+  const context = await browser.newContext({ viewport: { width, height }, timezoneId: 'Asia/Jakarta' });
+  return context.newPage();
+};
 try {
-  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
-  await page.goto(`${url}/candidate/?exam=SKD-DEMO`);
-  await page.waitForSelector('#screen-login:visible');
-  await page.fill('#login-regno', '2026000001');
-  await page.screenshot({ path: join(OUT, 'login.png') });
-  await page.fill('#login-password', 'demo0001');
-  await page.click('#login-submit');
-  await page.click('#start-button');
-  await page.waitForSelector('#screen-exam:visible');
-  // Answer a few questions, flag one, leave one unsaved-free state, then show
-  // a figure item from the TIU section.
-  for (const [n, label, flag] of [[1, 'B', false], [2, 'D', true], [3, 'A', false], [5, 'C', false],
-    [31, 'E', false], [32, 'B', true], [66, 'A', false]]) {
-    await page.click(`#nav-grid [data-n="${n}"]`);
-    await page.click(`#options [data-label="${label}"]`);
-    if (flag) await page.click('#flag-toggle');
+  // The front page (README: landing.png) and the candidate's screens: the
+  // README's login.png, exam.png, result.png at 1366×768, and
+  // candidate-{landing,login,exam,exam-tkp,result}-WIDTH.png at 1366, 1024, 390.
+  const widths = [[1366, 768], [1024, 768], [390, 844]];
+  for (const [w, h] of widths) {
+    const page = await jakartaPage(w, h);
+    const shot = (name) => page.screenshot({ path: join(OUT, `candidate-${name}-${w}.png`) });
+    await page.goto(`${url}/`);
+    await page.waitForSelector('#exams:visible');
+    await shot('landing');
+    if (w === 1366) await page.screenshot({ path: join(OUT, 'landing.png') });
+    await page.goto(`${url}/candidate/?exam=SKD-DEMO`);
+    await page.waitForSelector('#screen-login:visible');
+    const k = { 1366: '0001', 1024: '0013', 390: '0014' }[w];
+    await page.fill('#login-regno', '202600' + k);
+    await shot('login');
+    if (w === 1366) await page.screenshot({ path: join(OUT, 'login.png') });
+    await page.fill('#login-password', 'demo' + k);
+    await page.click('#login-submit');
+    await page.click('#start-button');
+    await page.waitForSelector('#screen-exam:visible');
+    // Answer a few questions, flag some, then show a figure item of TIU.
+    for (const [n, label, flag] of [[1, 'B', false], [2, 'D', true], [3, 'A', false], [5, 'C', false],
+      [31, 'E', false], [32, 'B', true], [66, 'A', false], [100, 'C', false], [104, 'D', true]]) {
+      await page.click(`#nav-grid [data-n="${n}"]`);
+      await page.click(`#options [data-label="${label}"]`);
+      if (flag) await page.click('#flag-toggle');
+    }
+    await page.waitForSelector('#nav-grid [data-n="104"][data-saved="true"]');
+    // The longest TKP question.
+    await page.click('#nav-grid [data-n="67"]');
+    await page.waitForSelector('#save-status[data-status="saved"], #save-status[data-status="empty"]');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('exam-tkp');
+    for (let n = 31; n <= 65; n++) {
+      await page.click(`#nav-grid [data-n="${n}"]`);
+      if (await page.locator('#options .option-image').count()) break;
+    }
+    await page.waitForFunction(() => [...document.querySelectorAll('#question img')].every((i) => i.complete));
+    await page.waitForSelector('#save-status[data-status="saved"], #save-status[data-status="empty"]');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('exam');
+    if (w === 1366) await page.screenshot({ path: join(OUT, 'exam.png') });
+    await page.click('#finish-button');
+    await page.click('#finish-confirm');
+    await page.waitForSelector('#screen-result:visible');
+    await shot('result');
+    if (w === 1366) await page.screenshot({ path: join(OUT, 'result.png') });
+    await page.context().close();
   }
-  for (let n = 31; n <= 65; n++) {
-    await page.click(`#nav-grid [data-n="${n}"]`);
-    if (await page.locator('#question-images img').count()) break;
-  }
-  await page.waitForFunction(() => [...document.querySelectorAll('#question-images img')].every((i) => i.complete));
-  await page.waitForSelector('#save-status[data-status="saved"]');
-  await page.screenshot({ path: join(OUT, 'exam.png') });
-  await page.click('#finish-button');
-  await page.click('#finish-confirm');
-  await page.waitForSelector('#screen-result:visible');
-  await page.screenshot({ path: join(OUT, 'result.png') });
-  console.log('wrote', ['login', 'exam', 'result'].map((s) => join(OUT, s + '.png')).join(' '));
+  console.log('wrote landing.png, login.png, exam.png, result.png and candidate-*-WIDTH.png in', OUT);
   // What a proctor's actions look like on the candidate's screen.
   await candidateProctorShots(browser, url, OUT, [['2026000010', 'demo0010'], ['2026000011', 'demo0011'], ['2026000012', 'demo0012']]);
   await adminShots();

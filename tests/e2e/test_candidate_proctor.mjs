@@ -577,7 +577,8 @@ proctorWorldTest('real: reset login ends the session; the candidate resumes on a
   await page.click('#options [data-label="D"]');
   await page.click('#flag-toggle');
   await page.click('#next-button');
-  await waitUntil(async () => w.answers('P001').length === 2 && (await savedStatus(page)) === 'saved', 8000, 'saved');
+  // Question 3 is not answered: "Belum dijawab" once nothing is queued.
+  await waitUntil(async () => w.answers('P001').length === 2 && (await savedStatus(page)) === 'empty', 8000, 'saved');
   await waitUntil(() => w.sql("SELECT position FROM attempts a JOIN candidates c ON c.id = a.candidate_id WHERE c.registration_no = 'P001'")[0].position === 3,
     5000, 'position 3 reported');
   await act(w, { action: 'reset_login', reason: 'Pindah ke PC cadangan 12.', candidates: ['P001'] });

@@ -100,6 +100,8 @@ export default {
   tokenNoneHint: 'This exam has no token. Enter 4–32 letters/digits to require one.',
   removeToken: 'Remove the token (log in without one)',
   showScore: 'Show the score to the candidate after finishing',
+  showThresholds: 'Show each section\'s passing threshold (met / not met) with the score',
+  describeFigures: 'Show figures\' written descriptions to every candidate (accessibility mode)',
   timezone: 'Time zone (exports)',
   zone_WIB: 'WIB (UTC+7)',
   zone_WITA: 'WITA (UTC+8)',

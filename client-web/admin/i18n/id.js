@@ -104,6 +104,8 @@ export default {
   tokenNoneHint: 'Ujian ini tanpa token. Isi 4–32 huruf/angka untuk mewajibkan token.',
   removeToken: 'Hapus token (login tanpa token)',
   showScore: 'Tampilkan skor kepada peserta setelah selesai',
+  showThresholds: 'Tampilkan nilai ambang batas per bagian (memenuhi / tidak memenuhi) bersama skor',
+  describeFigures: 'Tampilkan keterangan tertulis gambar kepada semua peserta (mode aksesibilitas)',
   timezone: 'Zona waktu (ekspor)',
   zone_WIB: 'WIB (UTC+7)',
   zone_WITA: 'WITA (UTC+8)',

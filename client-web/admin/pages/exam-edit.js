@@ -1,6 +1,6 @@
 // pages/exam-edit.js - #/ujian/CODE/ubah (admin, author): change an exam
 // while no candidate has started it (title, duration, window, sitting token,
-// show_score, time zone, tie-break, pass rules, the blueprint - which redraws
+// show_score, thresholds, figure descriptions, time zone, tie-break, pass rules, the blueprint - which redraws
 // every paper), and archive or restore it at any time. The form starts from
 // the stored document; only changed fields are sent; the server refuses a
 // change after the first start (409).
@@ -62,6 +62,9 @@ export async function render(ctx, root, params) {
   const token = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false', value: was.token });
   const noToken = h('input', { type: 'checkbox', id: 'edit-no-token' });
   const showScore = h('input', { type: 'checkbox', id: 'edit-show-score', checked: exam.show_score !== false });
+  // Issue 13: thresholds on the candidate's result; figure descriptions for all.
+  const showThresholds = h('input', { type: 'checkbox', id: 'edit-show-thresholds', checked: exam.show_thresholds !== false });
+  const describeFigures = h('input', { type: 'checkbox', id: 'edit-describe-figures', checked: def.describe_figures === true });
   const zone = h('select', null, ['WIB', 'WITA', 'WIT'].map((z) => h('option', { value: z, selected: z === was.zone }, t('zone_' + z))));
   const tie = h('input', { type: 'text', spellcheck: 'false', autocomplete: 'off', value: was.tie });
   const rules = h('textarea', { rows: '6', spellcheck: 'false' });
@@ -83,6 +86,8 @@ export async function render(ctx, root, params) {
       field('edit-zone', t('timezone'), zone)),
     exam.token_required ? h('label', { class: 'check' }, noToken, ' ', t('removeToken')) : null,
     h('label', { class: 'check' }, showScore, ' ', t('showScore')),
+    h('label', { class: 'check' }, showThresholds, ' ', t('showThresholds')),
+    h('label', { class: 'check' }, describeFigures, ' ', t('describeFigures')),
     field('edit-tie', t('tieBreak'), tie, t('tieBreakHint')),
     field('edit-rules', t('passRules'), rules, t('passRulesHint')),
     field('edit-sections', t('sectionsLabel'), sections, t('sectionsHint')),
@@ -111,6 +116,8 @@ export async function render(ctx, root, params) {
     if (noToken.checked) body.token = null;
     else if (token.value.trim() !== was.token && token.value.trim()) body.token = token.value.trim();
     if (showScore.checked !== (exam.show_score !== false)) body.show_score = showScore.checked;
+    if (showThresholds.checked !== (exam.show_thresholds !== false)) body.show_thresholds = showThresholds.checked;
+    if (describeFigures.checked !== (def.describe_figures === true)) body.describe_figures = describeFigures.checked;
     if (zone.value !== was.zone) body.timezone = zone.value;
     if (tie.value.trim() !== was.tie && tie.value.trim()) body.tie_break = tie.value.split(',').map((s) => s.trim()).filter((s) => s);
     if (rules.value.trim() !== was.rules.trim() && rules.value.trim()) {

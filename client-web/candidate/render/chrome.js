@@ -7,10 +7,11 @@ import { t, errorText } from '../i18n/index.js';
 
 const $ = (id) => document.getElementById(id);
 
-// Higher wins: a connection hiccup must not hide "signed in elsewhere".
-const PRIORITY = { offline: 1, rejected: 2, timeup: 3, closed: 4, replaced: 5 };
+// Higher wins: a connection hiccup must not hide "your exam is over". (A
+// login elsewhere is a screen of its own, app.js showReplaced.)
+const PRIORITY = { offline: 1, rejected: 2, timeup: 3, closed: 4 };
 // The text of each kind but "rejected", which names the question and the reason.
-const TEXT_KEY = { offline: 'noticeOffline', timeup: 'timeUp', closed: 'noticeClosed', replaced: 'noticeReplaced' };
+const TEXT_KEY = { offline: 'noticeOffline', timeup: 'timeUp', closed: 'noticeClosed' };
 
 let notice = null; // {kind, vars}
 let warning = null; // i18n key of the time warning shown
@@ -30,7 +31,6 @@ function drawNotice() {
     : t(TEXT_KEY[notice.kind]);
   box.setAttribute('data-kind', notice.kind);
   $('notice-text').textContent = text;
-  $('relogin-button').hidden = notice.kind !== 'replaced';
   $('notice-dismiss').hidden = !(notice.kind === 'rejected' || notice.kind === 'closed');
   box.hidden = false;
 }

@@ -1,6 +1,8 @@
 // render/login.js - the login form: the exam chooser (GET /exams/open, plus
-// ?exam=CODE even when it is not listed), the sitting-token field (shown when
-// the chosen exam needs one, or when the server asks for it) and errors.
+// ?exam=CODE even when it is not listed; with several open exams its first
+// entry, "Otomatis", leaves the exam to the server, which finds the one
+// holding the number and password), the sitting-token field (shown when the
+// chosen exam needs one, or when the server asks for it) and errors.
 
 import { t, errorText } from '../i18n/index.js';
 
@@ -43,7 +45,8 @@ export function drawExams() {
   sel.textContent = '';
   const list = exams || [];
   let found = false;
-  if (!(list.length === 1 && (!keep || keep === list[0].code))) sel.appendChild(optionEl('', t('examChoose')));
+  if (!(list.length === 1 && (!keep || keep === list[0].code)))
+    sel.appendChild(optionEl('', t(examsState === 'loading' ? 'examChoose' : 'examAuto')));
   for (let i = 0; i < list.length; i++) {
     sel.appendChild(optionEl(list[i].code, list[i].title ? list[i].code + ' — ' + list[i].title : list[i].code));
     if (list[i].code === keep) found = true;
@@ -75,6 +78,11 @@ export function resetToken() {
   drawToken();
 }
 
+/** Several exams to choose from (a wrong pick is worth a hint). */
+export function severalExams() {
+  return !!exams && exams.length > 1;
+}
+
 export function tokenVisible() {
   return !$('login-token-field').hidden;
 }
@@ -88,7 +96,7 @@ function drawLoginError() {
   const el = $('login-error');
   if (!errorKey) el.textContent = '';
   else if (errorKey.key) el.textContent = t(errorKey.key);
-  else el.textContent = errorText(errorKey.err);
+  else el.textContent = errorText(errorKey.err) + (errorKey.hint ? ' ' + t(errorKey.hint) : '');
 }
 
 export function setLoginBusy(on) {

@@ -77,7 +77,19 @@ export function buildNav(paper, onGo) {
     relabel() {
       for (let i = 0; i < headings.length; i++) {
         const s = headings[i].section;
-        headings[i].el.textContent = t('navSection', { title: s.title || s.code, from: s.from, to: s.to });
+        // The section's name (may wrap) and its range, which never breaks
+        // ("(soal 31–65)" stays whole).
+        const el = headings[i].el;
+        el.textContent = '';
+        const name = document.createElement('span');
+        name.className = 'nav-section-name';
+        name.textContent = s.title || s.code;
+        const range = document.createElement('span');
+        range.className = 'nav-section-range';
+        range.textContent = t('navRange', { from: s.from, to: s.to });
+        el.appendChild(name);
+        el.appendChild(document.createTextNode(' '));
+        el.appendChild(range);
       }
     },
     /** Scroll the grid (when it scrolls on its own) so question n is in view. */

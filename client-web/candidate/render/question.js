@@ -9,12 +9,44 @@ import { loadImage } from './images.js';
 
 const $ = (id) => document.getElementById(id);
 
+// A paragraph of a figure item's text that starts with this label is the
+// figure's written description (question-bank/README.md, "Figures").
+const DESC_RE = /^\*{0,2}\s*(?:keterangan gambar|deskripsi gambar|figure description)\s*:\s*\*{0,2}\s*/i;
+
+/** Split a question's text into what is shown and the figure's description
+ *  (only when the question has images): {text, desc} (desc '' when none). */
+export function splitFigureText(text, hasImages) {
+  if (!hasImages || typeof text !== 'string') return { text: text, desc: '' };
+  const paras = text.split(/\n[ \t]*\n/);
+  const shown = [];
+  const desc = [];
+  for (let i = 0; i < paras.length; i++) {
+    const p = paras[i].trim();
+    if (DESC_RE.test(p)) desc.push(p.replace(DESC_RE, ''));
+    else shown.push(paras[i]);
+  }
+  return { text: shown.join('\n\n'), desc: desc.join(' ') };
+}
+
 /** Show question q (of paper). handlers: choose(label), zoom(img, index). */
 export function renderQuestion(paper, q, handlers) {
   const section = paper.sectionOf(q.n);
   $('section-label').textContent = section ? section.title || section.code : '';
   $('question-number').textContent = t('questionOf', { n: q.n, total: paper.total });
-  renderInto($('question-text'), q.text);
+  // A figure item stays figural: its written description goes to assistive
+  // technology (the images' accessible description) and is shown only in
+  // the accessibility mode (html.describe).
+  const split = splitFigureText(q.text, q.images.length > 0);
+  renderInto($('question-text'), split.text);
+  const desc = $('figure-desc');
+  desc.textContent = '';
+  desc.hidden = !split.desc;
+  if (split.desc) {
+    const label = document.createElement('strong');
+    label.textContent = t('figureDescLabel') + ' ';
+    desc.appendChild(label);
+    desc.appendChild(document.createTextNode(split.desc));
+  }
 
   const images = $('question-images');
   images.textContent = '';
@@ -28,6 +60,7 @@ export function renderQuestion(paper, q, handlers) {
     const img = document.createElement('img');
     img.alt = t('imageAlt', { i: i + 1, n: q.n });
     img.className = 'question-image';
+    if (split.desc) img.setAttribute('aria-describedby', 'figure-desc');
     loadImage(img, url);
     const hint = document.createElement('span');
     hint.className = 'zoom-hint';
@@ -41,6 +74,10 @@ export function renderQuestion(paper, q, handlers) {
 
   const options = $('options');
   options.textContent = '';
+  // Options that are pictures sit side by side, each its letter and picture;
+  // their captions are for assistive technology (and the accessibility mode).
+  const figural = q.options.some((o) => !!o.image);
+  options.classList.toggle('figure-options', figural);
   q.options.forEach((o, i) => {
     const el = document.createElement('div');
     el.className = 'option';
@@ -54,7 +91,10 @@ export function renderQuestion(paper, q, handlers) {
     letter.textContent = o.label;
     const body = document.createElement('span');
     body.className = 'option-body';
-    body.appendChild(renderMarkup(o.text, { inline: true }));
+    const caption = document.createElement('span');
+    caption.className = o.image ? 'option-caption' : 'option-text';
+    caption.appendChild(renderMarkup(o.text, { inline: true }));
+    body.appendChild(caption);
     if (o.image) {
       const img = document.createElement('img');
       img.className = 'option-image';

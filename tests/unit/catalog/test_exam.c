@@ -76,6 +76,7 @@ static void test_parse_defaults(void **state)
 	assert_int_equal(ex.shuffle_items, 1);
 	assert_int_equal(ex.shuffle_options, 1);
 	assert_int_equal(ex.show_score, 1);
+	assert_int_equal(ex.show_thresholds, 1);
 	assert_int_equal(ex.n_rules, 0);
 
 	assert_int_equal(ex.n_sections, 3);
@@ -124,12 +125,14 @@ static void test_parse_explicit_options(void **state)
 	json_object_set_new(e, "shuffle_items", json_false());
 	json_object_set_new(e, "shuffle_options", json_false());
 	json_object_set_new(e, "show_score", json_false());
+	json_object_set_new(e, "show_thresholds", json_false());
 	json_object_set_new(e, "tie_break", J("['TWK', 'TKP']"));
 	json_object_set_new(e, "token", json_string("Abc123"));
 	parse_ok(e);
 	assert_int_equal(ex.shuffle_items, 0);
 	assert_int_equal(ex.shuffle_options, 0);
 	assert_int_equal(ex.show_score, 0);
+	assert_int_equal(ex.show_thresholds, 0);
 	assert_int_equal(ex.n_tie, 2);
 	assert_int_equal(ex.tie[0], 0);
 	assert_int_equal(ex.tie[1], 2);
