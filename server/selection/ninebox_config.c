@@ -512,6 +512,10 @@ int nb_config_parse(json_t *j, int until_year, const char *reference_date, struc
 		else
 			memcpy(c->reference_date, s, 11);
 	}
+	/* until_year follows the reference date unless given. */
+	if (!json_object_get(json_object_get(j, "performance"), "until_year") &&
+	    strlen(c->reference_date) == 10)
+		c->until_year = atoi(c->reference_date);
 	return errs->total == before ? 0 : -1;
 }
 
