@@ -512,6 +512,15 @@ void talent_live_changed(struct talent_live *l, const char *code, const int64_t 
 	tl_kick(l);
 }
 
+void talent_live_changed_all(struct talent_live *l)
+{
+	if (!l || l->stopping)
+		return;
+	for (struct tl_topic *t = l->topics; t; t = t->next)
+		tl_pub_add(&l->pubs, &l->n_pubs, &l->cap_pubs, t->code, 0);
+	tl_kick(l);
+}
+
 int talent_live_subscribe(struct talent_live *l, const char *code, const char *snapshot,
 			  size_t len, struct evhttp_request *req)
 {

@@ -369,6 +369,28 @@ class TalentTest(unittest.TestCase):
         self.assertEqual(ev["boxes"][0]["box"], 9)
         self.assertEqual(ev["boxes"][0]["count"], nine_before + 1)
 
+    def test_live_entered_values_and_config_edit(self):
+        """Entered values reach a watching dashboard as placement events;
+        a configuration edit as a fresh snapshot."""
+        r = self.c.post(S, {"code": "PT-L", "name": "Langsung", "config": CONFIG})
+        self.assertEqual(r.status, 201, r)
+        es = EventStream("127.0.0.1", self.w.server.port, S + "/PT-L/events",
+                         headers={"Authorization": "Bearer " + self.c.token})
+        self.addCleanup(es.close)
+        self.assertEqual(es.next()[1], "snapshot")
+        budi = "198601012010012002"
+        r = self.c.put(S + "/PT-L/scores", {"scores": [{"nip": budi, "component": "jpm",
+                                                        "value": 80}]})
+        self.assertEqual(r.status, 200, r)
+        _, _, ev = es.until(lambda i, n, d: n == "placement", timeout=2, what="a placement")
+        self.assertEqual((ev["employee"]["nip"], ev["employee"]["box"]), (budi, 5))
+        r = self.c.put(S + "/PT-L", {"config": dict(CONFIG, cutoffs={"high": 75,
+                                                                      "medium": 60})})
+        self.assertEqual(r.status, 200, r)
+        _, _, snap = es.until(lambda i, n, d: n == "snapshot", timeout=2, what="a snapshot")
+        self.assertEqual(self.row(snap, budi)["box"], 8)
+        self.assertEqual(snap["period"]["config"]["cutoffs"], {"high": 75, "medium": 60})
+
 
 class TalentCliTest(unittest.TestCase):
     """ujian talent period add | list | scores | recompute on a database
