@@ -535,7 +535,13 @@ int talent_live_subscribe(struct talent_live *l, const char *code, const char *s
 		t->next = l->topics;
 		l->topics = t;
 	}
-	tl_set_snapshot(t, copy, len);
+	/* While streams are open the jobs keep the topic's grid current (a
+	 * grid read before a job's publication must not replace it); with
+	 * none, the caller's fresh read is the best there is. */
+	if (!t->snapshot || sse_topic_streams(t->topic) == 0)
+		tl_set_snapshot(t, copy, len);
+	else
+		free(copy);
 	return sse_subscribe(t->topic, req) == 0 ? 0 : -2;
 }
 
