@@ -162,6 +162,14 @@ static void tr_reason_text(const char *code, json_t *detail, enum talent_lang la
 	}
 }
 
+void talent_reason_text(const char *code, const char *detail_json, enum talent_lang lang,
+			char *buf, size_t n)
+{
+	json_t *detail = detail_json ? json_loads(detail_json, 0, NULL) : NULL;
+	tr_reason_text(detail ? (code ? code : "") : "pending", detail, lang, buf, n);
+	json_decref(detail);
+}
+
 /* Every employee's row of period p (ordered by NIP) into a new array. */
 static json_t *tr_rows(sqlite3 *db, const struct tr_period *p, enum talent_lang lang,
 		       char *err, size_t errlen)

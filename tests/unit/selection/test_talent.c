@@ -202,6 +202,30 @@ static void test_reads(void **state)
 	assert_int_equal(emp, 0);
 }
 
+static void test_reason_text(void **state)
+{
+	struct fx *f = *state;
+	char err[256] = "", buf[512], *code, *detail;
+	add_good_attempt(f->db);
+	sql(f->db, "INSERT INTO sanctions (employee_id, type, level, date, created_at)"
+		   " VALUES (1, 'Penurunan jabatan', 'heavy', '2026-01-15', 0);"
+		   "DELETE FROM skp");
+	assert_int_equal(talent_recompute(f->db, 0, 0, 1, err, sizeof err), 1);
+	code = one_text(f->db, "SELECT reason FROM placements");
+	detail = one_text(f->db, "SELECT detail_json FROM placements");
+	assert_string_equal(code, "no_skp");
+	talent_reason_text(code, detail, TALENT_LANG_ID, buf, sizeof buf);
+	assert_string_equal(buf, "Tidak ada SKP tahun 2025-2026; Hukuman disiplin tingkat berat"
+				 " (Penurunan jabatan, 2026-01-15) dalam 2 tahun sebelum 2026-12-31:"
+				 " tidak masuk kelompok talenta");
+	talent_reason_text(code, detail, TALENT_LANG_EN, buf, sizeof buf);
+	assert_non_null(strstr(buf, "A heavy disciplinary sanction"));
+	talent_reason_text(NULL, NULL, TALENT_LANG_ID, buf, sizeof buf);
+	assert_string_equal(buf, "Belum dihitung");
+	free(code);
+	free(detail);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +234,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inside_callers_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_closed_period_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reason_text, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
