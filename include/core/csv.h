@@ -7,6 +7,7 @@
 #define UJIAN_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct csv_record {
 	int line;     /* 1-based line where the record starts */
@@ -34,5 +35,14 @@ int csv_parse_sep(const char *data, size_t len, char sep, size_t max_record, siz
  * line, outside quotes, has more semicolons than commas, else ','. */
 char csv_detect_sep(const char *data, size_t len);
 void csv_free(struct csv_doc *doc);
+
+/* Write s as one text cell of an export that a spreadsheet opens (RFC 4180:
+ * quoted when it holds sep, a quote or a line break; quotes doubled). A
+ * value of 12 or more digits, or of digits with a leading zero (NIP, NIK,
+ * registration numbers), is written as the formula ="<digits>", which
+ * Excel shows as text (not 1.99E+17, no lost zeros); any other value
+ * starting with = + - @, a tab or a carriage return gets a leading
+ * apostrophe, so a spreadsheet never runs it as a formula. */
+void csv_write_cell(FILE *out, const char *s, char sep);
 
 #endif
