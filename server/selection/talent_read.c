@@ -103,7 +103,7 @@ static void tr_reason_text(const char *code, json_t *detail, enum talent_lang la
 {
 	json_t *reasons = json_object_get(detail, "reasons"), *r, *comp;
 	json_t *win = json_object_get(json_object_get(detail, "performance"), "window");
-	json_t *comps = json_object_get(json_object_get(detail, "potential"), "components");
+	json_t *comps = json_object_get(detail, "components");
 	json_t *sanc = json_object_get(detail, "sanction");
 	int en = lang == TALENT_LANG_EN;
 	char t[512];

@@ -236,7 +236,7 @@ class TalentTest(unittest.TestCase):
         self.assertEqual(detail["performance"]["years"],
                          [{"year": 2026, "predikat": "baik", "level": "meets"},
                           {"year": 2025, "predikat": "sangat_baik", "level": "above"}])
-        cat, jpm = detail["potential"]["components"]
+        cat, jpm = detail["components"]
         self.assertEqual((cat["raw"], cat["max"], cat["normalised"], cat["weight"],
                           cat["weighted"], cat["registration_no"]),
                          (45.0, 60.0, 75.0, 50.0, 37.5, "C002"))

@@ -128,7 +128,7 @@ static void test_disqualified_then_section_and_total(void **state)
 	/* 75 x 0.5 + 50 x 0.5 = 62.5: low; above -> box 4. */
 	assert_int_equal(one_int(f->db, "SELECT potential * 10 FROM placements"), 625);
 	assert_int_equal(one_int(f->db, "SELECT box FROM placements"), 4);
-	detail = one_text(f->db, "SELECT json_extract(detail_json, '$.potential.components[0]."
+	detail = one_text(f->db, "SELECT json_extract(detail_json, '$.components[0]."
 				 "registration_no') FROM placements");
 	assert_string_equal(detail, "R2");
 	free(detail);
