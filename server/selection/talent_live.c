@@ -378,9 +378,11 @@ static void tl_kick(struct talent_live *l)
 	j->l = l;
 	n = l->n_cands < UJ_TALENT_LIVE_BATCH_MAX ? l->n_cands : UJ_TALENT_LIVE_BATCH_MAX;
 	j->cands = xcalloc(n + 1, sizeof *j->cands);
-	memcpy(j->cands, l->cands, n * sizeof *j->cands);
+	if (n) {
+		memcpy(j->cands, l->cands, n * sizeof *j->cands);
+		memmove(l->cands, l->cands + n, (l->n_cands - n) * sizeof *l->cands);
+	}
 	j->n_cands = n;
-	memmove(l->cands, l->cands + n, (l->n_cands - n) * sizeof *l->cands);
 	l->n_cands -= n;
 	j->pubs = l->pubs;
 	j->n_pubs = l->n_pubs;
