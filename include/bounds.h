@@ -71,7 +71,7 @@
 #define UJ_TLS_SESSION_TIMEOUT_S 7200 /* a resumable session (cache or ticket) lives this long */
 #define UJ_CERT_DAYS         397    /* self-signed certificates: the browsers' 397-day maximum */
 #define UJ_CERT_HOST_MAX     253    /* --name: a DNS name or an IP address */
-#define UJ_ROUTES_MAX        128    /* rows of the route table (issue 11: was 64) */
+#define UJ_ROUTES_MAX        128    /* rows of the route table */
 #define UJ_ERROR_TABLES_MAX  8      /* domain error tables the HTTP layer knows */
 #define UJ_SESSIONS_KEPT     8      /* replaced sessions remembered per candidate */
 #define UJ_RATELIMIT_KEYS    100000 /* keys each failed-login limiter remembers */
