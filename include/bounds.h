@@ -179,6 +179,9 @@
 #define UJ_SSE_BUFFER_LIMIT  (64 * 1024 * 1024)
 #define UJ_BOARD_ROWS_MAX    5000   /* rows of one public scoreboard snapshot */
 
+/* issue 15: the clock */
+#define UJ_CLOCK_STEP_MS     1000   /* wall vs monotonic difference counted as a clock step */
+
 /* issue 11: talent mapping (server/selection/ninebox.c, talent.c, talent_live.c) */
 #define UJ_TALENT_COMPONENTS_MAX 8    /* potential components of one period */
 #define UJ_TALENT_CODE_MAX     32     /* a component's or a period's code */

@@ -34,6 +34,9 @@ if [ "$MODE" = all ]; then
 	# clang with its runtime libraries: libFuzzer and the sanitizers for the
 	# fuzz targets (make fuzz-build, fuzz-smoke inside make test, make fuzz).
 	PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+	# libfaketime: the clock-step tests set the server's wall clock forward
+	# and back while it runs (tests/api/test_clock_step.py).
+	PACKAGES="$PACKAGES faketime"
 	# Node.js runs the browser tests (Debian 12's own nodejs 18 is enough:
 	# playwright-core is pinned to 1.61, the last release that runs on 18).
 	# Debian's nodejs package is only installed when no node is present.

@@ -51,6 +51,8 @@ struct server_config {
 				    * HTTPS (only with tls_cert); NULL: none */
 	int sse_streams;        /* event streams open at once (dashboards, scoreboards) */
 	size_t sse_buffer;      /* unsent bytes per stream before it is behind */
+	const char *user;       /* give root up for this user once started; NULL: stay */
+	const char *metrics_listen; /* "ADDR:PORT" of /metrics, /healthz, /readyz; NULL: off */
 };
 
 /* Defaults for every field except db_path. */
@@ -84,6 +86,8 @@ struct server {
 	struct event *writer_watch;  /* 1 s timer: is the writer committing? */
 	int64_t writer_stalled_at;   /* ms of the last commit before a stall; 0 = none */
 	int64_t writer_warned_at;    /* ms of the last stall warning */
+	struct evhttp *metrics;      /* the operator's endpoints (app/metrics.h); NULL: off */
+	long clock_steps;            /* wall-clock steps followed (exam/clockstep.h) */
 };
 
 /* Take the database's lock (unless cfg->dblock_fd holds it already), then

@@ -83,7 +83,7 @@ void session_logout(struct auth_rt *a, struct rt_candidate *c, int64_t now, sess
 const char *session_authenticate(struct auth_rt *a, const char *tok, size_t len,
 				 struct principal *p);
 /* 1 if c's failed logins lock it out now (too_many_attempts). */
-int session_locked(struct auth_rt *a, const struct rt_candidate *c, int64_t now);
+int session_locked(struct auth_rt *a, const struct rt_candidate *c);
 /* Forget c's failed logins (a proctor's unlock). The address limit stays. */
 void session_unlock(struct auth_rt *a, const struct rt_candidate *c);
 /* Give c a new generated password (written to password), by who: RAM at

@@ -77,7 +77,7 @@ enum staff_login_outcome staffauth_login(struct staff_rt *s, const char *usernam
 					 staff_login_fn fn, void *arg);
 /* Seconds until a rate-limited login of username from peer may be tried
  * again (0: it may now). */
-int staffauth_wait_s(struct staff_rt *s, const char *username, const char *peer, int64_t now);
+int staffauth_wait_s(struct staff_rt *s, const char *username, const char *peer);
 /* The principal of a presented token. Returns NULL and fills p, or the
  * error code ("unauthorized", "session_expired"). */
 const char *staffauth_authenticate(struct staff_rt *s, const char *tok, size_t len,

@@ -16,6 +16,7 @@
 
 #include <event2/http.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 /* ROUTE_PATTERN: some segments of the path are a lone star, each matching
@@ -54,11 +55,19 @@ typedef const struct route_refusal *(*route_auth_fn)(void *app, struct evhttp_re
 /* 1 if the writer can take more work now. */
 typedef int (*route_room_fn)(void *app);
 
+/* Replies of one route by status class (index 1-5: 1xx-5xx), counted once
+ * each reply has been sent; any thread reads them (metrics). */
+struct route_stats {
+	atomic_ullong by_class[6];
+};
+
 struct route_table {
 	const struct route *rows;
 	size_t n;
 	route_auth_fn authenticate;
 	route_room_fn room;
+	struct route_stats *stats; /* n + 1 entries (the last: no route, 404/405);
+				    * NULL: not counted */
 };
 
 /* 1 if path matches pattern (see ROUTE_PATTERN); *rest is set to where

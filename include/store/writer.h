@@ -78,6 +78,11 @@ long writer_backlog(const struct writer *w);
 /* Server time (ms) of the last successful commit (or of the start). Any
  * thread. */
 int64_t writer_last_commit_ms(const struct writer *w);
+struct metrics_histogram;
+/* How long commits of batches carrying operations took (BEGIN to COMMIT,
+ * fsync included), and how many operations were committed. Any thread. */
+const struct metrics_histogram *writer_commit_histogram(const struct writer *w);
+unsigned long long writer_committed_ops(const struct writer *w);
 /* Finish queued work, write a last heartbeat, stop the thread. Completions
  * already posted are run by the caller's mailbox_drain. */
 void writer_stop(struct writer *w);

@@ -109,7 +109,6 @@ void api_admin_candidates(void *app, struct evhttp_request *req, const struct pr
 			  const char *rest)
 {
 	struct api *a = app;
-	int64_t now = clock_now_ms();
 	struct rt_candidate *c;
 	struct rt_exam *e;
 	json_t *list;
@@ -122,7 +121,7 @@ void api_admin_candidates(void *app, struct evhttp_request *req, const struct pr
 		json_t *row = json_pack(
 			"{s:s,s:s,s:s,s:i,s:s,s:b,s:i,s:i}", "registration_no", c->regno, "name",
 			c->name, "track", c->track, "extra_time_s", c->extra_s, "status",
-			attempt_status_names[c->status], "locked", session_locked(a->auth, c, now),
+			attempt_status_names[c->status], "locked", session_locked(a->auth, c),
 			"answered", admin_answered(c), "total", c->n);
 		json_object_set_new(row, "started_at", clock_json(c->started_at));
 		json_object_set_new(row, "finished_at", clock_json(c->finished_at));
@@ -196,7 +195,7 @@ void api_admin_cand_unlock(void *app, struct evhttp_request *req, const struct p
 
 	if (!admin_candidate(a, req, p, rest, &e, &cand))
 		return;
-	was = session_locked(a->auth, cand, clock_now_ms());
+	was = session_locked(a->auth, cand);
 	session_unlock(a->auth, cand);
 	admin_event(a, p, "candidate_unlocked", cand->id, json_pack("{s:b}", "was_locked", was));
 	http_reply_json(req, 200, json_pack("{s:b}", "was_locked", was));

@@ -219,8 +219,11 @@ static int api_room(void *app)
 	return writer_room(a->x->w);
 }
 
+/* Replies per route by status class (the metrics endpoint reads them). */
+static struct route_stats api_stats[sizeof api_rows / sizeof *api_rows + 1];
+
 const struct route_table api_table = {
-	api_rows, sizeof api_rows / sizeof *api_rows, api_authenticate, api_room,
+	api_rows, sizeof api_rows / sizeof *api_rows, api_authenticate, api_room, api_stats,
 };
 
 void api_dispatch(void *app, struct evhttp_request *req, const char *path)

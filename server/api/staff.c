@@ -148,8 +148,7 @@ void api_staff_login(void *app, struct evhttp_request *req, const struct princip
 		if (out == SLOGIN_TOO_MANY) {
 			char ra[16];
 			snprintf(ra, sizeof ra, "%d",
-				 staffauth_wait_s(a->staff, json_string_value(f[0].value), peer,
-						  clock_now_ms()));
+				 staffauth_wait_s(a->staff, json_string_value(f[0].value), peer));
 			evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", ra);
 		}
 		staff_login_refused(req, out);

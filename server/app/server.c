@@ -1,10 +1,13 @@
 /* server.c - assembling and running the server: load, recover, serve, stop. */
 #include "app/server.h"
+#include "app/metrics.h"
+#include "app/privilege.h"
 #include "bounds.h"
 #include "catalog/watcher.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "exam/clockstep.h"
 #include "http/reply.h"
 #include "selection/talent_live.h"
 #include "store/db.h"
@@ -153,7 +156,8 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(s->base, NULL);
 }
 
-/* Once a second: warn when operations wait and the writer has not committed
+/* Once a second: follow a step of the system's wall clock (see above), and
+ * warn when operations wait and the writer has not committed
  * for UJ_WRITER_STALL_MS (a slow or full disk, or another process holding
  * the write lock), repeat every UJ_WRITER_STALL_REPEAT_MS while it lasts, and
  * say when commits resume. Candidates waiting on those operations get their
@@ -161,10 +165,19 @@ static void server_on_signal(evutil_socket_t sig, short what, void *arg)
 static void server_watch_writer(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
+	int64_t step = clock_check_step(UJ_CLOCK_STEP_MS);
 	int64_t now = clock_now_ms(), last = writer_last_commit_ms(s->w);
 	long backlog = writer_backlog(s->w);
 	(void)fd;
 	(void)what;
+
+	/* The system's wall clock was stepped: the server's time has followed
+	 * it; every running attempt's deadline follows too (exam/clockstep). */
+	if (step) {
+		s->clock_steps++;
+		clockstep_apply(&s->x, step, now);
+		return; /* the commit times straddle the step: check next second */
+	}
 
 	if (s->writer_stalled_at && last != s->writer_stalled_at) {
 		log_info("writer: committing again after %.1f s without a commit",
@@ -402,6 +415,11 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		struct timeval second = { 1, 0 };
 		event_add(s->writer_watch, &second);
 	}
+	if (cfg->metrics_listen) {
+		s->metrics = server_metrics_start(s, cfg->metrics_listen, err, errlen);
+		if (!s->metrics)
+			goto out;
+	}
 	rc = 0;
 out:
 	free(keypath);
@@ -439,6 +457,9 @@ void server_close(struct server *s)
 		mailbox_drain(s->mb); /* replies for those commits */
 	httpd_stop(&s->http); /* closes every stream's connection */
 	httpd_stop(&s->redirect);
+	if (s->metrics)
+		evhttp_free(s->metrics);
+	s->metrics = NULL;
 	proctor_free(s->pr); /* its topics ... */
 	s->pr = NULL;
 	board_free(s->board);
@@ -490,6 +511,18 @@ int server_run(const struct server_config *cfg)
 		log_error("%s", err);
 		goto out;
 	}
+	/* Everything privileged is done (ports bound, files opened): give root
+	 * up for good, or say why running as root is a risk. */
+	if (cfg->user && privilege_drop(cfg->user, cfg->db_path, err, sizeof err)) {
+		log_error("%s", err);
+		goto out;
+	}
+	if (!cfg->user && privilege_is_root())
+		log_warn("running as root: a flaw in the server would be a flaw in the whole "
+			 "machine; start it with --user NAME (an unprivileged account owning the "
+			 "database folder), see docs/OPERATIONS.md");
+	else if (cfg->user)
+		log_info("running as user %s", cfg->user);
 	s->sig_int = evsignal_new(s->base, SIGINT, server_on_signal, s);
 	s->sig_term = evsignal_new(s->base, SIGTERM, server_on_signal, s);
 	event_add(s->sig_int, NULL);

@@ -248,9 +248,9 @@ static int session_token_matches(const struct rt_candidate *c, const char *got, 
 static void session_failed(struct auth_rt *a, const struct login_req *r, const char *rkey,
 			   size_t rlen, struct rt_candidate *c, const char *why, int64_t now)
 {
-	ratelimit_fail(&a->rl_addr, r->peer, strlen(r->peer), now);
+	ratelimit_fail(&a->rl_addr, r->peer, strlen(r->peer), clock_mono_ms());
 	if (rlen)
-		ratelimit_fail(&a->rl_regno, rkey, rlen, now);
+		ratelimit_fail(&a->rl_regno, rkey, rlen, clock_mono_ms());
 	if (c) {
 		struct session_op *s = session_op_new(c, SOP_LOGIN_FAILED, now);
 		s->x = a->x;
@@ -275,8 +275,8 @@ enum login_outcome session_login(struct auth_rt *a, const struct login_req *r, i
 	if (text_is_ident(r->exam, UJ_CODE_MAX, "Aa0._-", 1) &&
 	    text_is_ident(r->regno, UJ_REGNO_MAX, "Aa0._-", 1))
 		rlen = (size_t)snprintf(rkey, sizeof rkey, "%s\x01%s", r->exam, r->regno);
-	if (ratelimit_blocked(&a->rl_addr, r->peer, strlen(r->peer), now) ||
-	    (rlen && ratelimit_blocked(&a->rl_regno, rkey, rlen, now)))
+	if (ratelimit_blocked(&a->rl_addr, r->peer, strlen(r->peer), clock_mono_ms()) ||
+	    (rlen && ratelimit_blocked(&a->rl_regno, rkey, rlen, clock_mono_ms())))
 		return LOGIN_TOO_MANY_ATTEMPTS;
 	e = rlen ? registry_exam(&a->x->reg, r->exam) : NULL;
 	c = e ? registry_candidate(e, r->regno) : NULL;
@@ -408,11 +408,11 @@ static size_t session_regno_key(const struct rt_candidate *c, char *key, size_t 
 	return (size_t)snprintf(key, n, "%s\x01%s", c->exam->def.code, c->regno);
 }
 
-int session_locked(struct auth_rt *a, const struct rt_candidate *c, int64_t now)
+int session_locked(struct auth_rt *a, const struct rt_candidate *c)
 {
 	char key[UJ_CODE_MAX + UJ_REGNO_MAX + 2];
 	size_t n = session_regno_key(c, key, sizeof key);
-	return ratelimit_blocked(&a->rl_regno, key, n, now);
+	return ratelimit_blocked(&a->rl_regno, key, n, clock_mono_ms());
 }
 
 void session_unlock(struct auth_rt *a, const struct rt_candidate *c)

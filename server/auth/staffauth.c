@@ -103,8 +103,8 @@ static void login_run(struct worker_job *job, void *tctx)
 static void login_failed(struct staff_rt *s, const struct login_job *j, const char *why)
 {
 	struct staff_op *op;
-	ratelimit_fail(&s->rl_addr, j->peer, strlen(j->peer), j->now);
-	ratelimit_fail(&s->rl_user, j->acct.username, strlen(j->acct.username), j->now);
+	ratelimit_fail(&s->rl_addr, j->peer, strlen(j->peer), clock_mono_ms());
+	ratelimit_fail(&s->rl_user, j->acct.username, strlen(j->acct.username), clock_mono_ms());
 	op = staff_op_new(STAFF_EVENT, actor_system(), j->now);
 	op->why = "staff_login_failed";
 	op->detail = json_pack("{s:s,s:s,s:s}", "username", j->acct.username, "peer", j->peer,
@@ -186,8 +186,8 @@ enum staff_login_outcome staffauth_login(struct staff_rt *s, const char *usernam
 	size_t ulen = strlen(username);
 	int found;
 
-	if (ratelimit_blocked(&s->rl_addr, peer, strlen(peer), now) ||
-	    (ulen <= UJ_USERNAME_MAX && ratelimit_blocked(&s->rl_user, username, ulen, now)))
+	if (ratelimit_blocked(&s->rl_addr, peer, strlen(peer), clock_mono_ms()) ||
+	    (ulen <= UJ_USERNAME_MAX && ratelimit_blocked(&s->rl_user, username, ulen, clock_mono_ms())))
 		return SLOGIN_TOO_MANY;
 	if (!writer_room(s->w))
 		return SLOGIN_BUSY;
@@ -219,11 +219,11 @@ enum staff_login_outcome staffauth_login(struct staff_rt *s, const char *usernam
 	return SLOGIN_PENDING;
 }
 
-int staffauth_wait_s(struct staff_rt *s, const char *username, const char *peer, int64_t now)
+int staffauth_wait_s(struct staff_rt *s, const char *username, const char *peer)
 {
 	size_t ulen = strlen(username);
-	int64_t a = ratelimit_wait_ms(&s->rl_addr, peer, strlen(peer), now);
-	int64_t u = ulen <= UJ_USERNAME_MAX ? ratelimit_wait_ms(&s->rl_user, username, ulen, now) : 0;
+	int64_t a = ratelimit_wait_ms(&s->rl_addr, peer, strlen(peer), clock_mono_ms());
+	int64_t u = ulen <= UJ_USERNAME_MAX ? ratelimit_wait_ms(&s->rl_user, username, ulen, clock_mono_ms()) : 0;
 	int64_t w = a > u ? a : u;
 	return w > 0 ? (int)((w + 999) / 1000) : 0;
 }

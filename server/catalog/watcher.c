@@ -131,11 +131,7 @@ static void *watcher_main(void *arg)
 
 	pthread_mutex_lock(&w->lock);
 	while (!w->stopping) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += (long)w->poll_ms * 1000000L;
-		ts.tv_sec += ts.tv_nsec / 1000000000L;
-		ts.tv_nsec %= 1000000000L;
+		struct timespec ts = clock_wait_until(w->poll_ms);
 		if (!w->reloads)
 			pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 		if (w->stopping)
@@ -208,7 +204,7 @@ struct watcher *watcher_start(const char *db_path, int poll_ms, struct loader *L
 		return NULL;
 	}
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
+	clock_cond_init(&w->cond);
 	if (pthread_create(&w->thread, NULL, watcher_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the catalog watcher");
 		db_close(w->db);

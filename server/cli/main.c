@@ -136,6 +136,11 @@ static const char ujian_usage[] =
 	"                            1-16384 (default 512)\n"
 	"  --sse-buffer BYTES        unsent bytes per stream before it skips events and gets\n"
 	"                            a fresh snapshot instead, 1024-67108864 (default 524288)\n"
+	"  --user NAME               started as root: bind and open files, then run as NAME\n"
+	"                            for good (NAME must own the database's folder)\n"
+	"  --metrics-listen ADDR:PORT serve /metrics (Prometheus), /healthz and /readyz\n"
+	"                            there, without authentication: keep it on loopback\n"
+	"                            or a management network\n"
 	"\n"
 	"Formats: question-bank/README.md. API: docs/API.md.\n";
 
@@ -383,6 +388,8 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "redirect-http", &cfg->redirect_http, NULL },
 			       { "sse-streams", &sse_streams, NULL },
 			       { "sse-buffer", &sse_buffer, NULL },
+			       { "user", &cfg->user, NULL },
+			       { "metrics-listen", &cfg->metrics_listen, NULL },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
 			       { NULL, NULL, NULL } };

@@ -1,25 +1,108 @@
-/* clock.c - wall clock, RFC 3339 formatting/parsing, deadline arithmetic. */
+/* clock.c - the server clock (wall time carried by a monotonic clock, with
+ * step detection), RFC 3339 formatting/parsing, deadline arithmetic. */
 #include "core/clock.h"
 
+#include <assert.h>
 #include <ctype.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static int64_t clock_fake_ms;
+/* The server's time is the wall clock as it was when the process first
+ * asked, carried forward by CLOCK_MONOTONIC: wall = monotonic + offset. A
+ * step of the system's wall clock (a technician, NTP stepping, a resume
+ * from suspend) changes nothing here until clock_check_step sees it and
+ * moves the offset, and its caller then keeps every running attempt's
+ * remaining time. CLOCK_MONOTONIC rather than CLOCK_BOOTTIME: time the
+ * machine spent suspended is time no candidate could use, so it must show up
+ * as a step (and be credited), not pass silently. */
+static _Atomic int64_t clock_fake_ms;
+static _Atomic int64_t clock_offset_ms; /* 0: not yet set */
+
+static int64_t clock_read(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t clock_mono_ms(void)
+{
+	int64_t fake = atomic_load(&clock_fake_ms);
+	return fake ? fake : clock_read(CLOCK_MONOTONIC);
+}
+
+int64_t clock_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 int64_t clock_now_ms(void)
 {
+	int64_t fake = atomic_load(&clock_fake_ms), off, want;
+	if (fake)
+		return fake;
+	off = atomic_load(&clock_offset_ms);
+	if (off == 0) {
+		/* First call: anchor to the wall clock (the first caller wins). */
+		want = clock_read(CLOCK_REALTIME) - clock_read(CLOCK_MONOTONIC);
+		if (want == 0)
+			want = 1;
+		if (!atomic_compare_exchange_strong(&clock_offset_ms, &off, want))
+			assert(off != 0); /* another thread anchored it first */
+		else
+			off = want;
+	}
+	return clock_read(CLOCK_MONOTONIC) + off;
+}
+
+int64_t clock_step_of(int64_t server_ms, int64_t wall_ms, int64_t threshold_ms)
+{
+	int64_t d = wall_ms - server_ms;
+	assert(threshold_ms > 0);
+	return d >= threshold_ms || d <= -threshold_ms ? d : 0;
+}
+
+int64_t clock_check_step(int64_t threshold_ms)
+{
+	int64_t server, wall, step;
+	if (atomic_load(&clock_fake_ms))
+		return 0;
+	server = clock_now_ms();
+	wall = clock_read(CLOCK_REALTIME);
+	step = clock_step_of(server, wall, threshold_ms);
+	if (step)
+		atomic_fetch_add(&clock_offset_ms, step);
+	return step;
+}
+
+void clock_cond_init(pthread_cond_t *cond)
+{
+	pthread_condattr_t attr;
+	if (pthread_condattr_init(&attr) || pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) ||
+	    pthread_cond_init(cond, &attr))
+		abort();
+	pthread_condattr_destroy(&attr);
+}
+
+struct timespec clock_wait_until(int64_t ms)
+{
 	struct timespec ts;
-	if (clock_fake_ms)
-		return clock_fake_ms;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	return ts;
 }
 
 void clock_set_fake(int64_t ms)
 {
-	clock_fake_ms = ms;
+	atomic_store(&clock_fake_ms, ms);
 }
 
 char *clock_format_rfc3339(int64_t ms, int local, char *buf, size_t n)
@@ -142,6 +225,8 @@ int64_t clock_remaining_ms(int64_t deadline_ms, int64_t now_ms)
 int64_t clock_outage_credit_ms(int64_t last_alive_ms, int64_t started_ms, int64_t now_ms)
 {
 	int64_t from = started_ms > last_alive_ms ? started_ms : last_alive_ms;
+	if (now_ms < last_alive_ms)
+		return now_ms - last_alive_ms; /* set back while down: neutralised */
 	return now_ms > from ? now_ms - from : 0;
 }
 

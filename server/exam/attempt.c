@@ -539,7 +539,10 @@ void attempt_credit(struct exam_rt *x, struct rt_candidate *c, int64_t delta_ms,
 		    void *arg)
 {
 	struct attempt_op *op;
-	assert(c->status == ATT_IN_PROGRESS && delta_ms > 0);
+	/* Only a clock step may take time back (it moves the deadline with the
+	 * clock, so the time left is unchanged). */
+	assert(c->status == ATT_IN_PROGRESS && (delta_ms > 0 || strcmp(kind, "clock_step") == 0));
+	assert(delta_ms != 0);
 	c->credit_ms += delta_ms;
 	op = attempt_op_new(AOP_CREDIT, c, who, now);
 	op->u.credit.credit_ms = c->credit_ms;
@@ -623,15 +626,21 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 			if (!x->outage_credit || alive <= 0)
 				continue;
 			delta = clock_outage_credit_ms(alive, c->started_at, now);
-			if (delta <= 0)
+			if (delta == 0)
 				continue;
 			c->credit_ms += delta;
 			op = attempt_op_new(AOP_CREDIT, c, actor_system(), now);
 			op->u.credit.credit_ms = c->credit_ms;
 			op->u.credit.delta_ms = delta;
-			op->u.credit.kind = "outage_credit";
+			/* A clock set back while the server was down (now before
+			 * the last heartbeat): the deadline moves back with it, so
+			 * the attempt resumes with the time it had then. */
+			op->u.credit.kind = delta > 0 ? "outage_credit" : "clock_step";
 			snprintf(op->u.credit.note, sizeof op->u.credit.note,
-				 "server not running from %s to %s", t1, t2);
+				 delta > 0 ? "server not running from %s to %s"
+					   : "clock set back while the server was down: last alive %s, "
+					     "restarted %s",
+				 t1, t2);
 			n_credit++;
 		}
 		op->op.pending = NULL; /* applied synchronously: never in flight */

@@ -89,6 +89,16 @@ const struct route *route_find(const struct route_table *t, enum evhttp_cmd_type
 	return NULL;
 }
 
+/* evhttp's on-complete callback: the reply went out; count its class. */
+static void route_count(struct evhttp_request *req, void *arg)
+{
+	struct route_stats *st = arg;
+	int cls = evhttp_request_get_response_code(req) / 100;
+	if (cls < 1 || cls > 5)
+		cls = 5;
+	atomic_fetch_add_explicit(&st->by_class[cls], 1, memory_order_relaxed);
+}
+
 void route_dispatch(const struct route_table *t, void *app, struct evhttp_request *req,
 		    const char *path)
 {
@@ -98,6 +108,9 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 	int known;
 	const struct route *r = route_find(t, evhttp_request_get_command(req), path, &rest, &known);
 
+	if (t->stats)
+		evhttp_request_set_on_complete_cb(req, route_count,
+						  &t->stats[r ? (size_t)(r - t->rows) : t->n]);
 	if (!r) {
 		if (known)
 			http_reply_error(req, 405, "method_not_allowed", NULL);

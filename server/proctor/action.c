@@ -139,7 +139,7 @@ static void pr_act_one(struct pr_act_ctx *ax, struct rt_candidate *c,
 		session_reset(pr->auth, c, who, act->reason, now, NULL, NULL);
 		break;
 	case PA_UNLOCK:
-		if (!session_locked(pr->auth, c, now))
+		if (!session_locked(pr->auth, c))
 			SKIP("not_locked");
 		session_unlock(pr->auth, c);
 		break;

@@ -182,7 +182,7 @@ static json_t *pr_row(const struct proctor *pr, const struct rt_candidate *c, in
 						   : json_null(),
 			 "paused_reason",
 			 c->paused_at ? json_string(c->pause_reason ? c->pause_reason : "") : json_null(),
-			 "locked", session_locked(pr->auth, c, now));
+			 "locked", session_locked(pr->auth, c));
 }
 
 /* Status counts of a sitting. */

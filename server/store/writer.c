@@ -3,6 +3,7 @@
 #include "store/writer.h"
 #include "bounds.h"
 #include "core/clock.h"
+#include "core/metrics.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "store/db.h"
@@ -78,6 +79,8 @@ struct writer {
 	int stopping;
 	atomic_long backlog;
 	_Atomic int64_t last_commit_ms;
+	struct metrics_histogram commit_hist; /* batches carrying operations */
+	atomic_ullong committed_ops;
 };
 
 void wr_op_init(struct wr_op *op, wr_apply_fn apply, struct actor owner, int64_t at)
@@ -215,10 +218,17 @@ static void wr_commit(struct writer *w, struct wr_op *batch)
 {
 	for (int attempt = 0;; attempt++) {
 		struct wr_op *bad;
+		int64_t t0 = clock_mono_us();
 		int rc = wr_try(&w->tx, batch, w->heartbeat, &bad);
 		if (rc == SQLITE_OK) {
-			if (batch)
+			if (batch) {
 				wr_crash_point(CRASH_AFTER_COMMIT);
+				metrics_observe_us(&w->commit_hist, (uint64_t)(clock_mono_us() - t0));
+				for (struct wr_op *o = batch; o; o = o->next)
+					if (!o->failed)
+						atomic_fetch_add_explicit(&w->committed_ops, 1,
+									  memory_order_relaxed);
+			}
 			atomic_store(&w->last_commit_ms, clock_now_ms());
 			return;
 		}
@@ -292,15 +302,12 @@ static void *wr_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 		while (!w->head && !w->stopping) {
 			struct timespec ts;
-			int64_t due = last_beat + UJ_WRITER_HEARTBEAT_MS - clock_now_ms();
+			int64_t due = last_beat + UJ_WRITER_HEARTBEAT_MS - clock_mono_ms();
 			if (w->heartbeat && due <= 0)
 				break;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += (long)(due > 0 && due < UJ_WRITER_HEARTBEAT_MS ? due
-										 : UJ_WRITER_HEARTBEAT_MS) *
-				      1000000L;
-			ts.tv_sec += ts.tv_nsec / 1000000000L;
-			ts.tv_nsec %= 1000000000L;
+			ts = clock_wait_until(due > 0 && due < UJ_WRITER_HEARTBEAT_MS
+						      ? due
+						      : UJ_WRITER_HEARTBEAT_MS);
 			pthread_cond_timedwait(&w->cond, &w->lock, &ts);
 		}
 		while (w->head && n < UJ_BATCH_MAX) {
@@ -319,7 +326,7 @@ static void *wr_main(void *arg)
 			break;
 		if (batch || w->heartbeat) {
 			wr_commit(w, batch);
-			last_beat = clock_now_ms();
+			last_beat = clock_mono_ms(); /* the schedule: monotonic */
 		}
 		if (batch) {
 			atomic_fetch_sub(&w->backlog, n);
@@ -345,7 +352,7 @@ struct writer *writer_start(const char *db_path, struct mailbox *mb, int heartbe
 	if (!w->tx.db)
 		goto fail;
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
+	clock_cond_init(&w->cond);
 	if (pthread_create(&w->thread, NULL, wr_main, w) != 0) {
 		snprintf(err, errlen, "cannot start the writer thread");
 		pthread_mutex_destroy(&w->lock);
@@ -438,4 +445,14 @@ out:
 		ops = next;
 	}
 	return rc;
+}
+
+const struct metrics_histogram *writer_commit_histogram(const struct writer *w)
+{
+	return &w->commit_hist;
+}
+
+unsigned long long writer_committed_ops(const struct writer *w)
+{
+	return atomic_load_explicit(&w->committed_ops, memory_order_relaxed);
 }

@@ -122,8 +122,9 @@ def write_csv(directory, name, rows, header="registration_no,name,password,track
 class Server:
     """A real `ujian serve` on a loopback port with a temporary database."""
 
-    def __init__(self, workdir, db, extra_args=(), nofile=None, ssl_context=None):
+    def __init__(self, workdir, db, extra_args=(), nofile=None, ssl_context=None, env=None):
         self.workdir = workdir
+        self.env = env  # extra environment variables of the server process (libfaketime)
         self.db = db
         self.extra_args = list(extra_args)
         self.nofile = nofile  # hard limit on open files for the server process
@@ -141,8 +142,9 @@ class Server:
             import resource
             n = self.nofile
             limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))  # noqa: E731
+        env = dict(os.environ, **self.env) if self.env else None
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=logf, text=True,
-                                     preexec_fn=limit)
+                                     preexec_fn=limit, env=env)
         logf.close()
         line = self.proc.stdout.readline()
         scheme = "https://" if self.ssl_context else "http://"
@@ -319,8 +321,9 @@ class World:
         c.token = r.json["token"]
         return c, r.json
 
-    def serve(self, *extra_args, ssl_context=None):
-        self.server = Server(self.dir, self.db, extra_args, ssl_context=ssl_context).start()
+    def serve(self, *extra_args, ssl_context=None, env=None):
+        self.server = Server(self.dir, self.db, extra_args, ssl_context=ssl_context,
+                             env=env).start()
         return self.server
 
     def client(self):

@@ -149,7 +149,9 @@ static void test_remaining(void **state)
 	assert_int_equal(clock_remaining_ms(10000, 99999999), 0);
 }
 
-/* Outage credit: from the last heartbeat, or from the start if the attempt began later; never negative. */
+/* Outage credit: from the last heartbeat, or from the start if the attempt
+ * began later; a clock set back while down gives exactly the negative
+ * difference (the attempt resumes with the time it had). */
 static void test_outage_credit(void **state)
 {
 	(void)state;
@@ -157,11 +159,46 @@ static void test_outage_credit(void **state)
 	assert_int_equal(clock_outage_credit_ms(1000, 500, 5000), 4000);
 	/* Started (2000) after the last heartbeat: credit now - started. */
 	assert_int_equal(clock_outage_credit_ms(1000, 2000, 5000), 3000);
-	/* Now before the heartbeat (clock stepped back): nothing. */
-	assert_int_equal(clock_outage_credit_ms(1000, 500, 800), 0);
+	/* Now before the heartbeat (clock stepped back while down): the
+	 * deadline moves back by the step, so remaining = at the heartbeat. */
+	assert_int_equal(clock_outage_credit_ms(1000, 500, 800), -200);
+	assert_int_equal(clock_deadline_ms(500, 10, 0, -200) - 800,
+			 clock_deadline_ms(500, 10, 0, 0) - 1000);
 	/* Now before the start: nothing. */
 	assert_int_equal(clock_outage_credit_ms(1000, 2000, 1500), 0);
 	assert_int_equal(clock_outage_credit_ms(1000, 1000, 1000), 0);
+}
+
+/* A step is the wall clock's distance from the server's time, counted only
+ * from the threshold on, either way. */
+static void test_step_of(void **state)
+{
+	(void)state;
+	assert_int_equal(clock_step_of(10000, 10999, 1000), 0);
+	assert_int_equal(clock_step_of(10000, 11000, 1000), 1000);
+	assert_int_equal(clock_step_of(10000, 9001, 1000), 0);
+	assert_int_equal(clock_step_of(10000, 9000, 1000), -1000);
+	assert_int_equal(clock_step_of(10000, 10000 + 600000, 1000), 600000);
+	assert_int_equal(clock_step_of(10000, 10000 - 1200000, 1000), -1200000);
+}
+
+/* The server's time follows the monotonic clock: it never goes backwards
+ * between two reads, and without a step the check finds none; a pinned fake
+ * time never reports a step. */
+static void test_server_time(void **state)
+{
+	int64_t a, b, m1, m2;
+	(void)state;
+	a = clock_now_ms();
+	m1 = clock_mono_ms();
+	assert_int_equal(clock_check_step(1000), 0);
+	b = clock_now_ms();
+	m2 = clock_mono_ms();
+	assert_true(b >= a && m2 >= m1);
+	clock_set_fake(T_2026_11_23_0100Z * 1000);
+	assert_int_equal(clock_check_step(1), 0);
+	assert_int_equal(clock_mono_ms(), T_2026_11_23_0100Z * 1000);
+	clock_set_fake(0);
 }
 
 /* clock_set_fake pins clock_now_ms; 0 restores the real clock. */
@@ -189,6 +226,8 @@ int main(void)
 		cmocka_unit_test(test_remaining),
 		cmocka_unit_test(test_outage_credit),
 		cmocka_unit_test(test_fake_clock),
+		cmocka_unit_test(test_step_of),
+		cmocka_unit_test(test_server_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

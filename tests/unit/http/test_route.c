@@ -384,7 +384,7 @@ static int fake_room(void *app)
 }
 
 static const struct route_table fake_table = {
-	fake_rows, sizeof fake_rows / sizeof *fake_rows, fake_auth, fake_room,
+	fake_rows, sizeof fake_rows / sizeof *fake_rows, fake_auth, fake_room, NULL,
 };
 
 /* route_find on the fake table: exact rows match only their path; prefix
@@ -461,7 +461,7 @@ static void test_find_fake(void **state)
 	assert_int_equal(known, 0);
 
 	/* An empty table knows nothing. */
-	struct route_table empty = { fake_rows, 0, fake_auth, fake_room };
+	struct route_table empty = { fake_rows, 0, fake_auth, fake_room, NULL };
 	known = -1;
 	assert_null(route_find(&empty, GET, "/api/v1/open", &rest, &known));
 	assert_int_equal(known, 0);
@@ -599,7 +599,7 @@ static void test_find_pattern(void **state)
 		{ EVHTTP_REQ_POST, "/api/v1/e/*/c/*", ROUTE_PATTERN, PRINCIPAL_STAFF, ROLE_ADMIN, 0, 1,
 		  h_pat },
 	};
-	const struct route_table t = { rows, 3, NULL, NULL };
+	const struct route_table t = { rows, 3, NULL, NULL, NULL };
 	const char *rest = NULL;
 	int known = -1;
 	char seg[16];
