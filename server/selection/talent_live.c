@@ -146,6 +146,10 @@ static int tl_recompute(struct tl_job *j, sqlite3 *db)
 	struct tl_changes ch = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
+	/* One transaction for the batch: one sync, and the write lock held
+	 * once, briefly, beside the writer thread. */
+	if (db_exec(db, "BEGIN IMMEDIATE", j->err, sizeof j->err))
+		return -1;
 	for (size_t i = 0; i < j->n_cands; i++) {
 		int64_t emp = 0;
 		if (talent_candidate_employee(db, j->cands[i], &emp, j->err, sizeof j->err))
@@ -154,6 +158,8 @@ static int tl_recompute(struct tl_job *j, sqlite3 *db)
 					       sizeof j->err) < 0)
 			goto out;
 	}
+	if (db_exec(db, "COMMIT", j->err, sizeof j->err))
+		goto out;
 	if (ch.n && !(st = db_prepare(db, "SELECT code FROM talent_periods WHERE id = ?1", j->err,
 				      sizeof j->err)))
 		goto out;
@@ -166,6 +172,8 @@ static int tl_recompute(struct tl_job *j, sqlite3 *db)
 	}
 	rc = 0;
 out:
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(st);
 	free(ch.period);
 	free(ch.emp);
