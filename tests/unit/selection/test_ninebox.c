@@ -169,6 +169,13 @@ static void test_config_errors_all_listed(void **state)
 	parse("[]", &c, &errs);
 	assert_int_equal(errs.total, 1);
 	errlist_free(&errs);
+	/* A reference date beyond until_year's range (found by fuzz_talent:
+	 * its stored form was then refused). */
+	parse("{\"components\":[{\"code\":\"a\",\"kind\":\"entered\",\"weight\":100}],"
+	      "\"reference_date\":\"4327-12-02\"}",
+	      &c, &errs);
+	assert_true(has_error(&errs, "reference_date", "YYYY-MM-DD"));
+	errlist_free(&errs);
 	parse("{\"components\":[{\"code\":\"a\",\"kind\":\"entered\",\"weight\":100,\"max\":0}],"
 	      "\"labels\":{\"10\":\"x\"}}",
 	      &c, &errs);
