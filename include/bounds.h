@@ -195,7 +195,7 @@
 #define UJ_TALENT_SANCTIONS_MAX 64    /* sanctions of one employee considered */
 #define UJ_TALENT_SUCCESSION_MAX 100  /* succession candidates asked for (n) */
 #define UJ_TALENT_SCORES_MAX   200000 /* entered values in one upload */
-#define UJ_TALENT_LIVE_BATCH_MAX 1000 /* employees recomputed by one live job */
+#define UJ_TALENT_LIVE_BATCH_MAX 200 /* finishes recomputed by one live job (one transaction) */
 #define UJ_TALENT_LIVE_EVENTS_MAX 50  /* placement events per change; more: a snapshot */
 #define UJ_TALENT_REFRESH_MS   5000   /* the live feed re-reads which exams feed a period */
 

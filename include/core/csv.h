@@ -36,4 +36,13 @@ int csv_parse_sep(const char *data, size_t len, char sep, size_t max_record, siz
 char csv_detect_sep(const char *data, size_t len);
 void csv_free(struct csv_doc *doc);
 
+/* Write s as one text cell of an export that a spreadsheet opens (RFC 4180:
+ * quoted when it holds sep, a quote or a line break; quotes doubled). A
+ * value of 12 or more digits, or of digits with a leading zero (NIP, NIK,
+ * registration numbers), is written as the formula ="<digits>", which
+ * Excel shows as text (not 1.99E+17, no lost zeros); any other value
+ * starting with = + - @, a tab or a carriage return gets a leading
+ * apostrophe, so a spreadsheet never runs it as a formula. */
+void csv_write_cell(FILE *out, const char *s, char sep);
+
 #endif

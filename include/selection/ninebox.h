@@ -92,8 +92,8 @@ enum nb_reason nb_reason_parse(const char *s);
 void nb_config_default(struct nb_config *c, int until_year, const char *reference_date);
 
 /* Parse and check a period's configuration j (an object) into c, filling
- * what is omitted with the defaults above (until_year and reference_date:
- * the caller's defaults). Every problem goes to errs (item: the place, such
+ * what is omitted with the defaults above (reference_date: the caller's
+ * default; until_year: the reference date's year, else the caller's). Every problem goes to errs (item: the place, such
  * as "components[1]"; field: the key). Returns 0, or -1 if anything is
  * wrong (c is then unspecified). */
 int nb_config_parse(json_t *j, int until_year, const char *reference_date, struct nb_config *c,

@@ -123,6 +123,11 @@ json_t *talent_succession_json(sqlite3 *db, const char *code, int min_grade, int
  * as ="..." text, formula starts neutralised). 0, or -1 with err. */
 int talent_export_csv(sqlite3 *db, const char *code, char sep, FILE *out, char *err,
 		      size_t errlen);
+/* A placement's reason in words (all that apply, "; "-separated) from its
+ * stored reason code (placements.reason) and detail_json text (may be
+ * NULL: "pending"), into buf. For the employee profile and the grid. */
+void talent_reason_text(const char *code, const char *detail_json, enum talent_lang lang,
+			char *buf, size_t n);
 /* The codes of the exams that feed a period not closed (*codes: an array
  * of n strings, all the caller's to free with talent_strings_free).
  * Returns 0, or -1 with err. */

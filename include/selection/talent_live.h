@@ -46,6 +46,10 @@ void talent_live_finished(struct talent_live *l, int64_t candidate_id, const cha
  * committed); n == 0: for everyone (a "snapshot" event). Re-reads the set
  * of feeding exams too. */
 void talent_live_changed(struct talent_live *l, const char *code, const int64_t *emp, size_t n);
+/* Something changed for everyone (an import of employees, SKP ratings or
+ * sanctions, already recomputed and committed): every watched period gets
+ * a "snapshot" event. */
+void talent_live_changed_all(struct talent_live *l);
 /* Answer req with the stream of period code, whose grid is snapshot (the
  * GET body as JSON text, len bytes; copied): 0, or -2 when the hub is full
  * (req untouched: the caller replies 503). */

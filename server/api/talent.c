@@ -208,7 +208,9 @@ static void tj_done(struct worker_job *job)
 	} else if (j->failed) {
 		tj_reply_errors(j->req, &j->errs);
 	} else if (j->kind == TJ_EVENTS) {
-		rc = talent_live_subscribe(j->a->talent, j->code, j->out, j->out_len, j->req);
+		rc = j->a->talent ? talent_live_subscribe(j->a->talent, j->code, j->out, j->out_len,
+							  j->req)
+				  : -2;
 		if (rc) {
 			char s[16];
 			snprintf(s, sizeof s, "%d", UJ_BUSY_RETRY_AFTER_S);

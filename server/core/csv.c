@@ -206,3 +206,43 @@ void csv_free(struct csv_doc *doc)
 	doc->records = NULL;
 	doc->nrecords = 0;
 }
+
+/* 1 for an id that spreadsheets would mangle as a number: only digits, and
+ * 12 or more of them (beyond 15 digits Excel also rounds) or a leading zero. */
+static int csv_digit_id(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (s[n] < '0' || s[n] > '9')
+			return 0;
+	return n >= 12 || (n > 1 && s[0] == '0');
+}
+
+/* One RFC 4180 field: quoted when it holds the separator, a quote or a line
+ * break; quotes doubled. */
+static void csv_write_raw(FILE *out, const char *s, char sep)
+{
+	if (!strchr(s, sep) && !strpbrk(s, "\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+void csv_write_cell(FILE *out, const char *s, char sep)
+{
+	char *v = NULL;
+	if (csv_digit_id(s))
+		v = xasprintf("=\"%s\"", s);
+	else if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+		 s[0] == '\r')
+		v = xasprintf("'%s", s);
+	csv_write_raw(out, v ? v : s, sep);
+	free(v);
+}

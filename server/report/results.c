@@ -6,7 +6,7 @@
 #include "report/results.h"
 #include "catalog/catalog.h"
 #include "catalog/exam.h"
-#include "core/csvout.h"
+#include "core/csv.h"
 #include "core/jcheck.h"
 #include "core/mem.h"
 #include "exam/ranking.h"
@@ -348,11 +348,11 @@ static void results_write_csv(const struct results *R, const struct results_opts
 	char tzhdr[64], ts[96];
 	int nc = results_headers(R, o, h, tzhdr, sizeof tzhdr);
 
-	fputs(CSVOUT_BOM, out);
+	fputs("\xEF\xBB\xBF", out);
 	for (int c = 0; c < nc; c++) {
 		if (c)
 			fputc(o->sep, out);
-		csvout_text(out, h[c], o->sep);
+		csv_write_cell(out, h[c], o->sep);
 	}
 	fputs("\r\n", out);
 	for (size_t i = 0; i < R->n; i++) {
@@ -362,7 +362,7 @@ static void results_write_csv(const struct results *R, const struct results_opts
 				fputc(o->sep, out);
 			switch (cl[c].kind) {
 			case CELL_TEXT:
-				csvout_text(out, cl[c].s, o->sep);
+				csv_write_cell(out, cl[c].s, o->sep);
 				break;
 			case CELL_NUM:
 				fprintf(out, "%lld", cl[c].num);

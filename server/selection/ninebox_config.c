@@ -77,7 +77,8 @@ static void nb_pool_default(struct nb_config *c)
 	c->pool[c->box[NB_ABOVE][NB_HIGH]] = 1;
 }
 
-/* 1 if s is YYYY-MM-DD and a real date. */
+/* 1 if s is YYYY-MM-DD, a real date in the years 1900-2200 (those of
+ * until_year, which follows it). */
 static int nb_date_valid(const char *s)
 {
 	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -90,7 +91,7 @@ static int nb_date_valid(const char *s)
 	y = atoi(s);
 	m = atoi(s + 5);
 	d = atoi(s + 8);
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
 		return 0;
 	return !(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
 }
@@ -512,6 +513,10 @@ int nb_config_parse(json_t *j, int until_year, const char *reference_date, struc
 		else
 			memcpy(c->reference_date, s, 11);
 	}
+	/* until_year follows the reference date unless given. */
+	if (!json_object_get(json_object_get(j, "performance"), "until_year") &&
+	    strlen(c->reference_date) == 10)
+		c->until_year = atoi(c->reference_date);
 	return errs->total == before ? 0 : -1;
 }
 

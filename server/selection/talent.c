@@ -206,7 +206,7 @@ static json_t *tr_detail(const struct nb_config *c, const struct nb_placement *p
 	for (int r = 1; r < NB_R_MAX; r++)
 		if (p->reasons & (1u << r))
 			json_array_append_new(reasons, json_string(nb_reason_code((enum nb_reason)r)));
-	d = json_pack("{s:{s:o,s:[i,i],s:o},s:{s:o,s:o,s:{s:f,s:f},s:o},s:o,s:b,s:b,s:o,s:o}",
+	d = json_pack("{s:{s:o,s:[i,i],s:o},s:{s:o,s:o,s:{s:f,s:f}},s:o,s:o,s:b,s:b,s:o,s:o}",
 		      "performance", "level", tr_str(nb_perf_code(p->perf)), "window",
 		      c->until_year - c->perf_years + 1, c->until_year, "years", years,
 		      "potential", "score", tr_num(p->has_potential, p->potential), "level",

@@ -75,6 +75,7 @@ struct talent_live {
 	int busy;       /* a recompute job is out */
 	int refreshing; /* a refresh job is out */
 	int stopping;
+	int full_warned; /* the pool refused a job (logged once until it takes one) */
 	long jobs;
 	struct event *timer;
 };
@@ -146,6 +147,10 @@ static int tl_recompute(struct tl_job *j, sqlite3 *db)
 	struct tl_changes ch = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc = -1;
+	/* One transaction for the batch: one sync, and the write lock held
+	 * once, briefly, beside the writer thread. */
+	if (db_exec(db, "BEGIN IMMEDIATE", j->err, sizeof j->err))
+		return -1;
 	for (size_t i = 0; i < j->n_cands; i++) {
 		int64_t emp = 0;
 		if (talent_candidate_employee(db, j->cands[i], &emp, j->err, sizeof j->err))
@@ -154,6 +159,8 @@ static int tl_recompute(struct tl_job *j, sqlite3 *db)
 					       sizeof j->err) < 0)
 			goto out;
 	}
+	if (db_exec(db, "COMMIT", j->err, sizeof j->err))
+		goto out;
 	if (ch.n && !(st = db_prepare(db, "SELECT code FROM talent_periods WHERE id = ?1", j->err,
 				      sizeof j->err)))
 		goto out;
@@ -166,6 +173,8 @@ static int tl_recompute(struct tl_job *j, sqlite3 *db)
 	}
 	rc = 0;
 out:
+	if (!sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(st);
 	free(ch.period);
 	free(ch.emp);
@@ -366,11 +375,13 @@ static void tl_job_done(struct worker_job *job)
 	tl_kick(l);
 }
 
-/* Start a job for everything queued, unless one is out. */
+/* Start a job for what is queued, unless one is out. The queues give up
+ * their work only once the pool took the job: a full pool leaves it queued
+ * for the next kick (a finish, a change, or the refresh timer). */
 static void tl_kick(struct talent_live *l)
 {
 	struct tl_job *j;
-	size_t n = 0;
+	size_t n;
 	if (l->busy || l->stopping || (!l->n_cands && !l->n_pubs))
 		return;
 	j = xcalloc(1, sizeof *j);
@@ -378,15 +389,13 @@ static void tl_kick(struct talent_live *l)
 	j->l = l;
 	n = l->n_cands < UJ_TALENT_LIVE_BATCH_MAX ? l->n_cands : UJ_TALENT_LIVE_BATCH_MAX;
 	j->cands = xcalloc(n + 1, sizeof *j->cands);
-	memcpy(j->cands, l->cands, n * sizeof *j->cands);
+	if (n)
+		memcpy(j->cands, l->cands, n * sizeof *j->cands);
 	j->n_cands = n;
-	memmove(l->cands, l->cands + n, (l->n_cands - n) * sizeof *l->cands);
-	l->n_cands -= n;
-	j->pubs = l->pubs;
-	j->n_pubs = l->n_pubs;
-	j->cap_pubs = l->cap_pubs;
-	l->pubs = NULL;
-	l->n_pubs = l->cap_pubs = 0;
+	j->pubs = xcalloc(l->n_pubs + 1, sizeof *j->pubs);
+	if (l->n_pubs)
+		memcpy(j->pubs, l->pubs, l->n_pubs * sizeof *j->pubs);
+	j->n_pubs = j->cap_pubs = l->n_pubs;
 	for (struct tl_topic *t = l->topics; t; t = t->next)
 		if (sse_topic_streams(t->topic) > 0) {
 			j->watched = xrealloc(j->watched, (j->n_watched + 1) * sizeof *j->watched);
@@ -395,10 +404,17 @@ static void tl_kick(struct talent_live *l)
 	j->job.run = tl_job_run;
 	j->job.done = tl_job_done;
 	if (worker_submit(l->pool, &j->job)) {
-		log_warn("talent live: the worker queue is full; %zu recompute(s) dropped", n);
+		if (!l->full_warned)
+			log_warn("talent live: the worker queue is full; %zu recompute(s) wait", n);
+		l->full_warned = 1;
 		tl_job_free(j);
 		return;
 	}
+	l->full_warned = 0;
+	if (n)
+		memmove(l->cands, l->cands + n, (l->n_cands - n) * sizeof *l->cands);
+	l->n_cands -= n;
+	l->n_pubs = 0;
 	l->busy = 1;
 	l->jobs++;
 }
@@ -425,6 +441,7 @@ static void tl_timer(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	tl_refresh(arg);
+	tl_kick(arg); /* work a full pool refused */
 }
 
 struct talent_live *talent_live_new(struct event_base *base, struct sse_hub *hub,
@@ -512,6 +529,15 @@ void talent_live_changed(struct talent_live *l, const char *code, const int64_t 
 	tl_kick(l);
 }
 
+void talent_live_changed_all(struct talent_live *l)
+{
+	if (!l || l->stopping)
+		return;
+	for (struct tl_topic *t = l->topics; t; t = t->next)
+		tl_pub_add(&l->pubs, &l->n_pubs, &l->cap_pubs, t->code, 0);
+	tl_kick(l);
+}
+
 int talent_live_subscribe(struct talent_live *l, const char *code, const char *snapshot,
 			  size_t len, struct evhttp_request *req)
 {
@@ -526,7 +552,13 @@ int talent_live_subscribe(struct talent_live *l, const char *code, const char *s
 		t->next = l->topics;
 		l->topics = t;
 	}
-	tl_set_snapshot(t, copy, len);
+	/* While streams are open the jobs keep the topic's grid current (a
+	 * grid read before a job's publication must not replace it); with
+	 * none, the caller's fresh read is the best there is. */
+	if (!t->snapshot || sse_topic_streams(t->topic) == 0)
+		tl_set_snapshot(t, copy, len);
+	else
+		free(copy);
 	return sse_subscribe(t->topic, req) == 0 ? 0 : -2;
 }
 

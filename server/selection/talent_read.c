@@ -4,7 +4,7 @@
  * CSV export, and what the live feed needs to know. One read transaction
  * per call, any connection. */
 #include "core/clock.h"
-#include "core/csvout.h"
+#include "core/csv.h"
 #include "core/mem.h"
 #include "selection/ident.h"
 #include "selection/talent.h"
@@ -103,7 +103,7 @@ static void tr_reason_text(const char *code, json_t *detail, enum talent_lang la
 {
 	json_t *reasons = json_object_get(detail, "reasons"), *r, *comp;
 	json_t *win = json_object_get(json_object_get(detail, "performance"), "window");
-	json_t *comps = json_object_get(json_object_get(detail, "potential"), "components");
+	json_t *comps = json_object_get(detail, "components");
 	json_t *sanc = json_object_get(detail, "sanction");
 	int en = lang == TALENT_LANG_EN;
 	char t[512];
@@ -160,6 +160,14 @@ static void tr_reason_text(const char *code, json_t *detail, enum talent_lang la
 		if (t[0])
 			tr_append(buf, n, t);
 	}
+}
+
+void talent_reason_text(const char *code, const char *detail_json, enum talent_lang lang,
+			char *buf, size_t n)
+{
+	json_t *detail = detail_json ? json_loads(detail_json, 0, NULL) : NULL;
+	tr_reason_text(detail ? (code ? code : "") : "pending", detail, lang, buf, n);
+	json_decref(detail);
 }
 
 /* Every employee's row of period p (ordered by NIP) into a new array. */
@@ -384,11 +392,11 @@ int talent_export_csv(sqlite3 *db, const char *code, char sep, FILE *out, char *
 	size_t i;
 	if (!all)
 		return -1;
-	fputs(CSVOUT_BOM, out);
+	fputs("\xEF\xBB\xBF", out); /* UTF-8 byte-order mark: Excel reads UTF-8 */
 	for (size_t c = 0; c < sizeof head / sizeof *head; c++) {
 		if (c)
 			fputc(sep, out);
-		csvout_text(out, head[c], sep);
+		csv_write_cell(out, head[c], sep);
 	}
 	fputs("\r\n", out);
 	json_array_foreach(json_object_get(all, "employees"), i, row) {
@@ -397,15 +405,15 @@ int talent_export_csv(sqlite3 *db, const char *code, char sep, FILE *out, char *
 		json_t *pot = json_object_get(row, "potential");
 		json_t *box = json_object_get(row, "box"), *prev = json_object_get(row, "prev_box");
 		for (size_t c = 0; c < sizeof text_keys / sizeof *text_keys; c++) {
-			csvout_text(out, json_string_value(json_object_get(row, text_keys[c])), sep);
+			csv_write_cell(out, json_string_value(json_object_get(row, text_keys[c])), sep);
 			fputc(sep, out);
 		}
-		csvout_text(out, p >= 0 ? tr_perf_id[p] : "", sep);
+		csv_write_cell(out, p >= 0 ? tr_perf_id[p] : "", sep);
 		fputc(sep, out);
 		if (json_is_number(pot))
 			tr_csv_num(out, json_number_value(pot), sep);
 		fputc(sep, out);
-		csvout_text(out, q >= 0 ? tr_pot_id[q] : "", sep);
+		csv_write_cell(out, q >= 0 ? tr_pot_id[q] : "", sep);
 		fputc(sep, out);
 		if (json_is_integer(box))
 			fprintf(out, "%d", (int)json_integer_value(box));
@@ -417,7 +425,7 @@ int talent_export_csv(sqlite3 *db, const char *code, char sep, FILE *out, char *
 		fputc(sep, out);
 		fputs(json_is_true(json_object_get(row, "excluded")) ? "Ya" : "Tidak", out);
 		fputc(sep, out);
-		csvout_text(out, json_string_value(json_object_get(row, "reason")), sep);
+		csv_write_cell(out, json_string_value(json_object_get(row, "reason")), sep);
 		fputs("\r\n", out);
 	}
 	json_decref(all);

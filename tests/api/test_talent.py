@@ -42,6 +42,10 @@ EMPLOYEES = [
 LIVE = ("199207072016011008", "Hadi Wijaya", "III/c", "Bappeda",
         {2025: "sangat_baik", 2026: "sangat_baik"}, "C008", 12, 100)
 
+# A storm: four more, finishing at once (coalesced into few jobs).
+STORM = [("1993%02d0%d2017011%03d" % (m, m, m), "Storm %d" % m, "III/a", "Bappeda",
+          {2025: "baik", 2026: "baik"}, "C%03d" % (8 + m), 12, 80) for m in range(1, 5)]
+
 CONFIG = {
     "components": [
         {"code": "cat", "name": "Tes kompetensi", "kind": "exam", "exam": "EX",
@@ -81,8 +85,8 @@ def add_employee(w, e):
 class TalentTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.w = World(n_candidates=8)
-        for e in EMPLOYEES + [LIVE]:
+        cls.w = World(n_candidates=12)
+        for e in EMPLOYEES + [LIVE] + STORM:
             add_employee(cls.w, e)
         # Citra: a moderate sanction within the two years before 2026-12-31.
         cls.w.sql_write("INSERT INTO sanctions (employee_id, type, level, date, note, created_at)"
@@ -105,10 +109,10 @@ class TalentTest(unittest.TestCase):
         cls.created = r.json
         jpm = "nip;component;value\n" + "".join(
             "%s;jpm;%s\n" % (e[0], str(e[7]).replace(".", ","))
-            for e in EMPLOYEES + [LIVE] if e[7] is not None)
+            for e in EMPLOYEES + [LIVE] + STORM if e[7] is not None)
         r = cls.c.put(S + "/PT-1/scores", raw=jpm.encode(), headers={"Content-Type": "text/csv"})
         assert r.status == 200, r
-        assert r.json["updated"] == 7, r
+        assert r.json["updated"] == 11, r
 
     @classmethod
     def tearDownClass(cls):
@@ -140,7 +144,7 @@ class TalentTest(unittest.TestCase):
         r = self.c.get(S)
         self.assertEqual(r.status, 200)
         pt = [p for p in r.json["periods"] if p["code"] == "PT-1"][0]
-        self.assertEqual(pt["counts"]["employees"], 8)
+        self.assertEqual(pt["counts"]["employees"], 12)
 
     def test_bad_config_lists_every_error(self):
         """A configuration with many problems: 400 invalid_input listing
@@ -236,7 +240,7 @@ class TalentTest(unittest.TestCase):
         self.assertEqual(detail["performance"]["years"],
                          [{"year": 2026, "predikat": "baik", "level": "meets"},
                           {"year": 2025, "predikat": "sangat_baik", "level": "above"}])
-        cat, jpm = detail["potential"]["components"]
+        cat, jpm = detail["components"]
         self.assertEqual((cat["raw"], cat["max"], cat["normalised"], cat["weight"],
                           cat["weighted"], cat["registration_no"]),
                          (45.0, 60.0, 75.0, 50.0, 37.5, "C002"))
@@ -368,6 +372,62 @@ class TalentTest(unittest.TestCase):
                           ev["employee"]["in_pool"]), (9, 100.0, True))
         self.assertEqual(ev["boxes"][0]["box"], 9)
         self.assertEqual(ev["boxes"][0]["count"], nine_before + 1)
+
+    def test_live_entered_values_and_config_edit(self):
+        """Entered values reach a watching dashboard as placement events;
+        a configuration edit as a fresh snapshot."""
+        r = self.c.post(S, {"code": "PT-L", "name": "Langsung", "config": CONFIG})
+        self.assertEqual(r.status, 201, r)
+        es = EventStream("127.0.0.1", self.w.server.port, S + "/PT-L/events",
+                         headers={"Authorization": "Bearer " + self.c.token})
+        self.addCleanup(es.close)
+        self.assertEqual(es.next()[1], "snapshot")
+        budi = "198601012010012002"
+        r = self.c.put(S + "/PT-L/scores", {"scores": [{"nip": budi, "component": "jpm",
+                                                        "value": 80}]})
+        self.assertEqual(r.status, 200, r)
+        _, _, ev = es.until(lambda i, n, d: n == "placement", timeout=2, what="a placement")
+        self.assertEqual((ev["employee"]["nip"], ev["employee"]["box"]), (budi, 5))
+        r = self.c.put(S + "/PT-L", {"config": dict(CONFIG, cutoffs={"high": 75,
+                                                                      "medium": 60})})
+        self.assertEqual(r.status, 200, r)
+        _, _, snap = es.until(lambda i, n, d: n == "snapshot", timeout=2, what="a snapshot")
+        self.assertEqual(self.row(snap, budi)["box"], 8)
+        self.assertEqual(snap["period"]["config"]["cutoffs"], {"high": 75, "medium": 60})
+
+    def test_live_storm_of_finishes(self):
+        """Four linked candidates finishing at once: each placement reaches
+        the dashboard (meets + 100 x 0.5 + 80 x 0.5 = 90: box 8)."""
+        import threading
+        es = EventStream("127.0.0.1", self.w.server.port, S + "/PT-1/events",
+                         headers={"Authorization": "Bearer " + self.c.token})
+        self.addCleanup(es.close)
+        self.assertEqual(es.next()[1], "snapshot")
+        started = []
+        for e in STORM:
+            c = self.w.logged_in(e[5])
+            r = c.post("/api/v1/attempt/start")
+            self.assertEqual(r.status, 200)
+            for q in r.json["questions"]:
+                self.assertEqual(c.answer(q["n"], self.w.best_label(q), 1).status, 200)
+            started.append(c)
+        codes = []
+        threads = [threading.Thread(target=lambda c=c: codes.append(
+            c.post("/api/v1/attempt/finish").status)) for c in started]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(codes, [200] * 4)
+        want = {e[0] for e in STORM}
+        seen = {}
+        while set(seen) != want:
+            _, _, ev = es.until(lambda i, n, d: n == "placement" and d["employee"]["nip"] in want,
+                                timeout=5, what="the storm's placements")
+            seen[ev["employee"]["nip"]] = ev["employee"]["box"]
+        self.assertEqual(set(seen.values()), {8})
+        for c in started:
+            c.close()
 
 
 class TalentCliTest(unittest.TestCase):

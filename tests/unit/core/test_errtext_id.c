@@ -245,7 +245,7 @@ static void test_every_importer_format_is_translated(void **state)
 		"server/catalog/bank.c", "server/catalog/exam.c", "server/catalog/enrol.c",
 		"server/catalog/catalog.c", "server/catalog/examedit.c", "server/catalog/browse.c",
 		"server/catalog/sitting.c", "server/core/jcheck.c", "server/core/csv.c",
-		"server/selection/ninebox_config.c",
+		"server/selection/ninebox_config.c", "server/selection/talent_period.c",
 		/* issue 11: employees */
 		"server/selection/pcsv.c", "server/selection/employee.c",
 		"server/selection/personnel.c",

@@ -89,6 +89,15 @@ static void test_defaults(void **state)
 	assert_non_null(strstr(c.rec[NB_ABOVE][NB_HIGH], "Dipromosikan"));
 	assert_non_null(strstr(c.rec[NB_BELOW][NB_LOW], "disiplin"));
 	assert_non_null(strstr(c.label[NB_MEETS][NB_MEDIUM], "sesuai ekspektasi"));
+	/* until_year follows a given reference date, unless given itself. */
+	load("{\"components\":[{\"code\":\"a\",\"kind\":\"entered\",\"weight\":100}],"
+	     "\"reference_date\":\"2024-03-01\"}",
+	     &c);
+	assert_int_equal(c.until_year, 2024);
+	load("{\"components\":[{\"code\":\"a\",\"kind\":\"entered\",\"weight\":100}],"
+	     "\"reference_date\":\"2024-03-01\",\"performance\":{\"until_year\":2023}}",
+	     &c);
+	assert_int_equal(c.until_year, 2023);
 }
 
 static void test_json_round_trip(void **state)
@@ -159,6 +168,13 @@ static void test_config_errors_all_listed(void **state)
 	errlist_free(&errs);
 	parse("[]", &c, &errs);
 	assert_int_equal(errs.total, 1);
+	errlist_free(&errs);
+	/* A reference date beyond until_year's range (found by fuzz_talent:
+	 * its stored form was then refused). */
+	parse("{\"components\":[{\"code\":\"a\",\"kind\":\"entered\",\"weight\":100}],"
+	      "\"reference_date\":\"4327-12-02\"}",
+	      &c, &errs);
+	assert_true(has_error(&errs, "reference_date", "YYYY-MM-DD"));
 	errlist_free(&errs);
 	parse("{\"components\":[{\"code\":\"a\",\"kind\":\"entered\",\"weight\":100,\"max\":0}],"
 	      "\"labels\":{\"10\":\"x\"}}",
