@@ -62,7 +62,7 @@ json_t *employee_profile_json(sqlite3 *db, const char *nip, char *err, size_t er
 
 /* The registry as CSV for a spreadsheet (UTF-8 BOM, CRLF, separator sep,
  * Indonesian headers unless english, NIP as ="..." text, formula starts
- * neutralised: core/csvout.h csvout_text) to out. Returns 0 or -1 with err. */
+ * neutralised: core/csv.h csv_write_cell) to out. Returns 0 or -1 with err. */
 int employee_export_csv(sqlite3 *db, char sep, int english, FILE *out, char *err, size_t errlen);
 
 /* The id of the employee with NIP nip, 0 when none, -1 on a database error. */

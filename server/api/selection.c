@@ -16,11 +16,11 @@
 #include "api/api.h"
 #include "bounds.h"
 #include "core/clock.h"
+#include "core/csv.h"
 #include "core/errlist.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "http/reply.h"
-#include "core/csvout.h"
 #include "selection/bidding.h"
 #include "selection/bidding_live.h"
 #include "store/db.h"
@@ -137,16 +137,16 @@ static char *sel_ranking_csv(const json_t *v, char sep, size_t *len)
 	for (i = 0; i < sizeof head / sizeof *head; i++) {
 		if (i)
 			fputc(sep, f);
-		csvout_text(f, head[i], sep);
+		csv_write_cell(f, head[i], sep);
 	}
 	json_array_foreach(stages, k, s) {
 		fputc(sep, f);
-		csvout_text(f, json_string_value(json_object_get(s, "name")), sep);
+		csv_write_cell(f, json_string_value(json_object_get(s, "name")), sep);
 	}
 	fputc(sep, f);
-	csvout_text(f, "Nilai akhir", sep);
+	csv_write_cell(f, "Nilai akhir", sep);
 	fputc(sep, f);
-	csvout_text(f, "Status", sep);
+	csv_write_cell(f, "Status", sep);
 	fputs("\r\n", f);
 	json_array_foreach(json_object_get(v, "applicants"), i, a) {
 		const json_t *rank = json_object_get(a, "rank"), *fin = json_object_get(a, "final");
@@ -157,18 +157,18 @@ static char *sel_ranking_csv(const json_t *v, char sep, size_t *len)
 			snprintf(rk, sizeof rk, "%d", (int)json_integer_value(rank));
 		fputs(rk, f);
 		fputc(sep, f);
-		csvout_text(f,
+		csv_write_cell(f,
 				 strcmp(json_string_value(json_object_get(a, "kind")), "internal") == 0
 					 ? "Internal"
 					 : "Eksternal",
 				 sep);
 		fputc(sep, f);
-		csvout_text(
+		csv_write_cell(
 			f, json_string_value(json_is_string(nip) ? nip : json_object_get(a, "nik")), sep);
 		fputc(sep, f);
-		csvout_text(f, json_string_value(json_object_get(a, "name")), sep);
+		csv_write_cell(f, json_string_value(json_object_get(a, "name")), sep);
 		fputc(sep, f);
-		csvout_text(f, json_string_value(json_object_get(a, "origin")), sep);
+		csv_write_cell(f, json_string_value(json_object_get(a, "origin")), sep);
 		json_array_foreach(stages, k, s) {
 			const json_t *st = json_object_get(json_object_get(a, "stages"),
 							   json_string_value(json_object_get(s, "code")));
@@ -177,7 +177,7 @@ static char *sel_ranking_csv(const json_t *v, char sep, size_t *len)
 			if (json_is_number(sc))
 				sel_csv_num(f, json_number_value(sc), sep);
 			else if (json_is_boolean(p))
-				csvout_text(f, json_is_true(p) ? "Lulus" : "Tidak lulus", sep);
+				csv_write_cell(f, json_is_true(p) ? "Lulus" : "Tidak lulus", sep);
 		}
 		fputc(sep, f);
 		if (json_is_number(fin))
@@ -187,10 +187,10 @@ static char *sel_ranking_csv(const json_t *v, char sep, size_t *len)
 			char *why = xasprintf("Gugur (%s): %s",
 					      json_string_value(json_object_get(a, "out_stage")),
 					      json_string_value(json_object_get(a, "out_reason")));
-			csvout_text(f, why, sep);
+			csv_write_cell(f, why, sep);
 			free(why);
 		} else {
-			csvout_text(f, json_is_integer(rank) ? "Diperingkat" : "Dalam proses", sep);
+			csv_write_cell(f, json_is_integer(rank) ? "Diperingkat" : "Dalam proses", sep);
 		}
 		fputs("\r\n", f);
 	}

@@ -3,7 +3,6 @@
 #include "selection/employee.h"
 #include "bounds.h"
 #include "core/csv.h"
-#include "core/csvout.h"
 #include "core/clock.h"
 #include "core/hmap.h"
 #include "core/jcheck.h"
@@ -567,14 +566,14 @@ int employee_export_csv(sqlite3 *db, char sep, int english, FILE *out, char *err
 	for (int k = 0; k < EC_MAX; k++) {
 		if (k)
 			fputc(sep, out);
-		csvout_text(out, english ? emp_cols[k].en : emp_cols[k].id, sep);
+		csv_write_cell(out, english ? emp_cols[k].en : emp_cols[k].id, sep);
 	}
 	fputs("\r\n", out);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int k = 0; k < EC_MAX; k++) {
 			if (k)
 				fputc(sep, out);
-			csvout_text(out, emp_col_text(st, k), sep);
+			csv_write_cell(out, emp_col_text(st, k), sep);
 		}
 		fputs("\r\n", out);
 	}

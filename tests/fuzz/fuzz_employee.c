@@ -1,6 +1,6 @@
 /* fuzz_employee.c - libFuzzer target: bytes -> the personnel imports
  * (server/selection/employee.c, personnel.c, pcsv.c) and the export's cell
- * writer (core/csvout.c csvout_text).
+ * writer (core/csv.c csv_write_cell).
  *
  * The same bytes go through the employee, SKP and sanction imports, as
  * 'ujian employee import', 'ujian skp import' and 'ujian sanction import'
@@ -16,7 +16,7 @@
  *   SKP, sanctions, events) and left no transaction open;
  * - a successful import's counts add up: created + updated + unchanged is
  *   the number of records, created rows are new rows, one audit event;
- * - every field of the input, written with csvout_text and read back the
+ * - every field of the input, written with csv_write_cell and read back the
  *   way the imports read a value (=" " and a neutralising apostrophe taken
  *   off), is the same text: an export imports again unchanged;
  * - a date pcsv_date accepts comes out as a valid YYYY-MM-DD that it accepts
@@ -25,7 +25,6 @@
 
 #include "bounds.h"
 #include "core/csv.h"
-#include "core/csvout.h"
 #include "core/errlist.h"
 #include "selection/employee.h"
 #include "selection/pcsv.h"
@@ -143,7 +142,7 @@ static void fuzz_cells(const uint8_t *data, size_t size)
 			if (!m)
 				fuzz_fail("open_memstream failed");
 			fputs("x;", m);
-			csvout_text(m, v, ';');
+			csv_write_cell(m, v, ';');
 			fputs("\r\n", m);
 			fclose(m);
 			fuzz_require(csv_parse_sep(buf, len, ';', (size_t)-1, 2, &back, err, sizeof err) == 0,
