@@ -11,6 +11,7 @@
  * with its line and field. */
 #include "api/admin_job.h"
 #include "api/api.h"
+#include "selection/talent_live.h"
 #include "bounds.h"
 #include "core/clock.h"
 #include "core/errlist.h"
@@ -200,6 +201,10 @@ static void emp_job_done(struct worker_job *job)
 		evbuffer_free(b);
 	} else {
 		int status = j->kind == EJ_SANC_ADD ? 201 : 200;
+		/* A committed change of the registry, SKP or sanctions was
+		 * recomputed in its transaction: watched talent grids refresh. */
+		if (j->kind != EJ_LIST && j->kind != EJ_GET)
+			talent_live_changed_all(j->a->talent);
 		http_reply_json(j->req, status, json_incref(j->result));
 	}
 	emp_job_free(j);

@@ -500,7 +500,13 @@ static json_t *emp_placement_json(sqlite3_stmt *st)
 						? json_null()
 						: json_integer(sqlite3_column_int64(st, 5)));
 	json_object_set_new(row, "in_pool", json_boolean(sqlite3_column_int(st, 6)));
-	json_object_set_new(row, "reason", json_string(emp_col_text(st, 7)));
+	{
+		/* The stored reason is a code; the profile shows its words too. */
+		char words[512];
+		talent_reason_text(emp_col_text(st, 7), dj, TALENT_LANG_ID, words, sizeof words);
+		json_object_set_new(row, "reason_code", json_string(emp_col_text(st, 7)));
+		json_object_set_new(row, "reason", json_string(words));
+	}
 	json_object_set_new(row, "detail", detail ? detail : json_object());
 	return row;
 }

@@ -257,6 +257,12 @@ class TalentTest(unittest.TestCase):
         self.assertIn("2025-06-01", c["reason"])
         self.assertIn("tidak masuk kelompok talenta", c["reason"])
         self.assertFalse(self.row(g, "199106062015012007")["excluded"])
+        # The employee profile gives the same reason in words, with its code.
+        prof = self.c.get("/api/v1/staff/employees/198702022011011003")
+        self.assertEqual(prof.status, 200, prof)
+        pl = [p for p in prof.json["placements"] if p["period"] == "PT-1"][0]
+        self.assertEqual(pl["reason_code"], "sanction")
+        self.assertIn("Hukuman disiplin tingkat sedang", pl["reason"])
         r = self.c.get(S)
         pt = [p for p in r.json["periods"] if p["code"] == "PT-1"][0]
         self.assertEqual(pt["counts"]["excluded"], 1)
@@ -394,6 +400,17 @@ class TalentTest(unittest.TestCase):
         _, _, snap = es.until(lambda i, n, d: n == "snapshot", timeout=2, what="a snapshot")
         self.assertEqual(self.row(snap, budi)["box"], 8)
         self.assertEqual(snap["period"]["config"]["cutoffs"], {"high": 75, "medium": 60})
+        # An import into the registry (here an SKP rating of a year outside
+        # the window: nothing moves) refreshes every watched grid too.
+        boss, _ = self.w.staff_login("boss")  # imports are the personnel office's (admin)
+        self.addCleanup(boss.close)
+        r = boss.post("/api/v1/staff/employees/skp", raw=("nip;tahun;predikat\n%s;2019;Baik\n"
+                                                            % budi).encode(),
+                        headers={"Content-Type": "text/csv"})
+        self.assertEqual(r.status, 200, r)
+        _, _, snap = es.until(lambda i, n, d: n == "snapshot", timeout=2,
+                              what="a snapshot after the import")
+        self.assertEqual(self.row(snap, budi)["box"], 8)
 
     def test_live_storm_of_finishes(self):
         """Four linked candidates finishing at once: each placement reaches
