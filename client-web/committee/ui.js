@@ -1,0 +1,186 @@
+// ui.js - pieces the committee pages share: number formats, SVG elements,
+// a sortable data table, labelled selects, the "live" indicator and the
+// score histogram. Text always goes in as text (../admin/dom.js).
+
+import { h, fill, newId } from '../admin/dom.js';
+import { t, getLang } from './i18n/index.js';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const LOCALES = { id: 'id-ID', en: 'en-GB' };
+
+/** A number in the page's language ("81,5" / "81.5"); '—' for null. */
+export function num(v, digits) {
+  if (v === null || v === undefined || v === '' || isNaN(Number(v))) return '—';
+  const d = digits === undefined ? 2 : digits;
+  try {
+    return Number(v).toLocaleString(LOCALES[getLang()] || 'id-ID', { maximumFractionDigits: d, minimumFractionDigits: 0 });
+  } catch (e) {
+    return String(Math.round(Number(v) * 100) / 100);
+  }
+}
+
+/** "62 dari 100 (62%)". */
+export function share(n, of) {
+  return t('shareOf', { n: n, of: of, pct: of ? num((100 * n) / of, 1) : '0' });
+}
+
+/** An SVG element: svg('rect', {x: 1, class: 'bar'}, children…). */
+export function svg(tag, attrs) {
+  const el = document.createElementNS(SVG_NS, tag);
+  const a = attrs || {};
+  Object.keys(a).forEach((k) => {
+    const v = a[k];
+    if (v === null || v === undefined || v === false) return;
+    if (k === 'text') el.textContent = String(v);
+    else if (k === 'on') Object.keys(v).forEach((ev) => el.addEventListener(ev, v[ev]));
+    else el.setAttribute(k, String(v));
+  });
+  for (let i = 2; i < arguments.length; i++) {
+    const c = arguments[i];
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) c.forEach((x) => x && el.appendChild(x));
+    else el.appendChild(c);
+  }
+  return el;
+}
+
+/**
+ * A table whose column heads sort it (click again: the other way).
+ * cols: [{key, label, num, sort(row) → number|string|null, cell(row) → text|node,
+ * cls}]; opts: {id, caption, sort: {key, dir}, rowAttrs(row), empty}.
+ * Returns {el, update(rows)}.
+ */
+export function sortableTable(cols, rows, opts) {
+  const o = opts || {};
+  const state = { key: o.sort ? o.sort.key : null, dir: o.sort ? o.sort.dir : 1, rows: rows };
+  const table = h('table', { class: 'data-table sortable', id: o.id || null });
+  const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': o.caption ? t('tableOf', { name: o.caption }) : t('table') }, table);
+  const empty = h('p', { class: 'message empty', hidden: true }, o.empty || t('noRows'));
+  const el = h('div', { class: 'sortable-box' }, wrap, empty);
+
+  function sorted() {
+    const col = cols.filter((c) => c.key === state.key)[0];
+    if (!col) return state.rows.slice();
+    const val = col.sort || ((r) => r[col.key]);
+    return state.rows.slice().sort((a, b) => {
+      const x = val(a);
+      const y = val(b);
+      if (x === y) return 0;
+      if (x === null || x === undefined || x === '') return 1; // empty last whatever the direction
+      if (y === null || y === undefined || y === '') return -1;
+      if (typeof x === 'number' && typeof y === 'number') return (x - y) * state.dir;
+      return String(x).localeCompare(String(y), 'id') * state.dir;
+    });
+  }
+
+  function render() {
+    const head = h('tr', null, cols.map((c) => {
+      const active = c.key === state.key;
+      const sortable = c.sort !== false;
+      return h('th', { scope: 'col', class: (c.num ? 'num ' : '') + (c.cls || ''), 'aria-sort': active ? (state.dir > 0 ? 'ascending' : 'descending') : null },
+        sortable ? h('button', { type: 'button', class: 'sort-button', dataset: { sort: c.key }, on: { click: () => {
+          if (state.key === c.key) state.dir = -state.dir;
+          else {
+            state.key = c.key;
+            state.dir = c.num ? -1 : 1;
+          }
+          render();
+          const b = table.querySelector('[data-sort="' + c.key + '"]');
+          if (b) b.focus();
+        } } }, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (state.dir > 0 ? ' ▲' : ' ▼') : '')) : c.label);
+    }));
+    const list = sorted();
+    fill(table,
+      o.caption ? h('caption', { class: 'visually-hidden' }, o.caption) : null,
+      h('thead', null, head),
+      h('tbody', null, list.map((r) => h('tr', o.rowAttrs ? o.rowAttrs(r) : null, cols.map((c) => {
+        const v = c.cell ? c.cell(r) : r[c.key];
+        return h('td', { class: (c.num ? 'num ' : '') + (c.cls || ''), dataset: { col: c.key } }, v === null || v === undefined ? '' : v);
+      })))));
+    empty.hidden = list.length > 0;
+  }
+
+  render();
+  return {
+    el: el,
+    update: (next) => {
+      state.rows = next;
+      render();
+    },
+  };
+}
+
+/** A labelled <select>: options [{value, text}]; returns {el, select}. */
+export function selectField(label, options, value, onChange, opts) {
+  const id = (opts && opts.id) || newId('sel');
+  const select = h('select', { id: id, on: onChange ? { change: () => onChange(select.value) } : null },
+    options.map((o) => h('option', { value: o.value, selected: o.value === value ? true : null }, o.text)));
+  select.value = value === undefined || value === null ? '' : value;
+  return { el: h('div', { class: 'field' }, h('label', { for: id }, label), select), select: select };
+}
+
+/** The live indicator ("● Langsung"): set('open' | 'connecting' | 'retrying' | 'closed'). */
+export function liveBadge() {
+  const text = h('span', { class: 'live-text' });
+  const el = h('p', { class: 'live-badge', id: 'live-badge', role: 'status', dataset: { state: 'connecting' } },
+    h('span', { class: 'live-dot', 'aria-hidden': 'true' }), text);
+  const set = (s) => {
+    el.setAttribute('data-state', s);
+    text.textContent = t('live_' + s);
+  };
+  set('connecting');
+  return { el: el, set: set };
+}
+
+/**
+ * A histogram of values (numbers) as SVG: bins of equal width from lo to hi.
+ * opts: {title, bins (default 10), lo, hi, id}. The picture has a text
+ * equivalent in its aria-label (the count per bin).
+ */
+export function histogram(values, opts) {
+  const o = opts || {};
+  const W = 320;
+  const H = 150;
+  const left = 28;
+  const bottom = 22;
+  const vals = values.filter((v) => typeof v === 'number' && !isNaN(v));
+  let lo = o.lo !== undefined ? o.lo : Math.min.apply(null, vals.length ? vals : [0]);
+  let hi = o.hi !== undefined ? o.hi : Math.max.apply(null, vals.length ? vals : [1]);
+  if (hi <= lo) hi = lo + 1;
+  const n = o.bins || 10;
+  const step = (hi - lo) / n;
+  const counts = new Array(n).fill(0);
+  vals.forEach((v) => {
+    counts[Math.min(n - 1, Math.max(0, Math.floor((v - lo) / step)))] += 1;
+  });
+  const max = Math.max.apply(null, counts.concat([1]));
+  const bw = (W - left - 4) / n;
+  const parts = [];
+  const desc = [];
+  for (let i = 0; i < n; i++) {
+    const a = lo + i * step;
+    const b = a + step;
+    const bh = ((H - bottom - 18) * counts[i]) / max;
+    const range = num(a, 0) + '–' + num(b, 0);
+    desc.push(range + ': ' + counts[i]);
+    parts.push(svg('rect', { x: left + i * bw + 1, y: H - bottom - bh, width: Math.max(1, bw - 2), height: bh, class: 'hist-bar' },
+      svg('title', { text: range + ': ' + counts[i] })));
+    if (counts[i]) parts.push(svg('text', { x: left + i * bw + bw / 2, y: H - bottom - bh - 2, class: 'hist-count', 'text-anchor': 'middle' , text: String(counts[i]) }));
+  }
+  parts.push(svg('line', { x1: left, y1: H - bottom, x2: W - 2, y2: H - bottom, class: 'axis' }));
+  parts.push(svg('text', { x: left, y: H - 6, class: 'hist-tick', 'text-anchor': 'start', text: num(lo, 0) }));
+  parts.push(svg('text', { x: W - 4, y: H - 6, class: 'hist-tick', 'text-anchor': 'end', text: num(hi, 0) }));
+  parts.push(svg('text', { x: left - 4, y: 22, class: 'hist-tick', 'text-anchor': 'end', text: String(max) }));
+  const label = (o.title || '') + '. ' + t('histDesc', { n: vals.length }) + ' ' + desc.join('; ');
+  return h('figure', { class: 'hist', id: o.id || null },
+    h('figcaption', null, o.title || ''),
+    svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': label, class: 'hist-svg', preserveAspectRatio: 'xMidYMid meet' }, parts));
+}
+
+/** An error's text for a form: the sentence and every per-field item. */
+export function errorList(e, errorText) {
+  const items = (e && e.errors) || [];
+  return h('div', { class: 'message', role: 'alert', dataset: { state: 'error' } },
+    h('p', { class: 'err-main' }, errorText(e)),
+    items.length ? h('ul', { class: 'error-list' }, items.map((x) => h('li', null, (x.field ? x.field + ': ' : '') + (x.message || '')))) : null);
+}
