@@ -98,7 +98,7 @@ fakeTest('results: the table, sorting, filters, histograms, pass rates, exports,
   assert((await page.textContent('#whatif-out')).startsWith(`${jpt.filter((r) => r.total >= 300).length} dari ${jpt.length} (`), 'what-if on the total');
   // Exports and the slip link.
   assertEqual(await page.getAttribute('#export-csv', 'href'), '/api/v1/staff/exams/TALENTA-DEMO/results.csv?sep=%3B&lang=id', 'CSV with ;');
-  await page.check('#sep-comma');
+  await page.selectOption('#export-sep', ',');
   assertEqual(await page.getAttribute('#export-csv', 'href'), '/api/v1/staff/exams/TALENTA-DEMO/results.csv?sep=%2C&lang=id', 'CSV with ,');
   assertEqual(await page.getAttribute('#export-xlsx', 'href'), '/api/v1/staff/exams/TALENTA-DEMO/results.xlsx?lang=id', 'xlsx');
   const first = jpt[0].registration_no;

@@ -54,24 +54,18 @@ export async function render(ctx, root, params) {
     if (r.track && tracks.indexOf(r.track) < 0) tracks.push(r.track);
   });
 
-  // Exports and the announcement.
-  const semi = h('input', { type: 'radio', name: 'sep', id: 'sep-semicolon', checked: true });
-  const comma = h('input', { type: 'radio', name: 'sep', id: 'sep-comma' });
+  // Exports and the announcement: one row.
+  const sep = selectField(t('exportSep'), [{ value: ';', text: t('sepSemicolonExcel') }, { value: ',', text: t('sepCommaStd') }], ';', () => setLinks(), { id: 'export-sep' });
   const csv = h('a', { class: 'button primary', id: 'export-csv', download: '' }, t('exportCsv'));
   const xlsx = h('a', { class: 'button', id: 'export-xlsx', download: '' }, t('exportXlsx'));
   const setLinks = () => {
-    csv.href = downloads.resultsCsv(code, comma.checked ? ',' : ';', getLang());
+    csv.href = downloads.resultsCsv(code, sep.select.value, getLang());
     xlsx.href = downloads.resultsXlsx(code, getLang());
   };
-  semi.addEventListener('change', setLinks);
-  comma.addEventListener('change', setLinks);
   setLinks();
   root.appendChild(h('section', { class: 'panel no-print', 'aria-labelledby': 'export-title' },
     h('h2', { class: 'panel-title', id: 'export-title' }, t('exportTitle')),
-    h('fieldset', { class: 'choice inline' }, h('legend', null, t('exportSep')),
-      h('label', { class: 'check' }, semi, ' ', t('sepSemicolonExcel')),
-      h('label', { class: 'check' }, comma, ' ', t('sepCommaStd'))),
-    h('div', { class: 'toolbar' }, csv, xlsx,
+    h('div', { class: 'toolbar' }, sep.el, csv, xlsx,
       h('a', { class: 'button', id: 'announce-link', href: '#/cetak/pengumuman/' + encodeURIComponent(code) }, t('announceLink')))));
 
   // Filters.
