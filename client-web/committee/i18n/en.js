@@ -175,6 +175,7 @@ export default {
   colPeriod: 'Period',
   colPotLevel: 'Potential level',
   colComponents: 'Components',
+  componentDis: 'disqualified',
   colSections: 'Sections',
   colDate: 'Date',
   colSanction: 'Sanction',

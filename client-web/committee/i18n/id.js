@@ -180,6 +180,7 @@ export default {
   colPeriod: 'Periode',
   colPotLevel: 'Tingkat potensial',
   colComponents: 'Komponen',
+  componentDis: 'diskualifikasi',
   colSections: 'Subtes',
   colDate: 'Tanggal',
   colSanction: 'Jenis hukuman',

@@ -78,6 +78,9 @@ function none() {
 function components(detail) {
   const c = detail && detail.components;
   if (!c || typeof c !== 'object') return '';
+  if (Array.isArray(c)) {
+    return c.map((x) => (x.name || x.code) + ' ' + (x.missing ? (x.disqualified ? t('componentDis') : '—') : num(x.normalised))).join(', ');
+  }
   return Object.keys(c).map((k) => k + ' ' + num(c[k])).join(', ');
 }
 

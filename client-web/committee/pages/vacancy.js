@@ -112,7 +112,8 @@ export async function render(ctx, root, params) {
   }
 
   function renderAll() {
-    const sv = (sel.vacancies || []).filter((x) => x.code === vc)[0] || {};
+    // The vacancy's own summary carries the funnel; else the selection's.
+    const sv = vac.vacancy && vac.vacancy.funnel ? vac.vacancy : (sel.vacancies || []).filter((x) => x.code === vc)[0] || {};
     fill(funnelBox, funnelSvg(sv.funnel || [], t('funnelOf', { name: v.position || vc })));
     renderProposal();
     renderTable();
@@ -338,7 +339,7 @@ export async function render(ctx, root, params) {
     status: badge.set,
     snapshot: (d) => {
       if (d && d.vacancies) {
-        sel = d;
+        sel = Object.assign({}, d, { me: sel.me }); // the stream does not fill "me"
         renderAll();
       }
     },
@@ -346,6 +347,7 @@ export async function render(ctx, root, params) {
       if (!d || !d.vacancy || d.vacancy.code !== vc) return;
       vac = d;
       renderAll();
+      if (d.vacancy.funnel) return;
       api.selection(sc).then((x) => {
         if (!ctx.alive()) return;
         sel = x;
