@@ -60,7 +60,7 @@ export default {
   colOutcome: 'Outcome',
   colSlip: 'Slip',
   colFinish: 'How it ended',
-  initialsLegend: 'Members\' initials: {list}.',
+  initialsLegend: 'Members\' initials: {list}',
   gotoEntry: 'Enter my score',
   slipLink: 'Result slip',
   slipFor: 'Result slip of {name}',

@@ -61,7 +61,7 @@ export default {
   colOutcome: 'Keterangan',
   colSlip: 'Slip',
   colFinish: 'Cara selesai',
-  initialsLegend: 'Inisial anggota: {list}.',
+  initialsLegend: 'Inisial anggota: {list}',
   gotoEntry: 'Isi nilai saya',
   slipLink: 'Slip hasil',
   slipFor: 'Slip hasil {name}',

@@ -176,15 +176,22 @@ export async function render(ctx, root, params) {
       st.map((x) => h('th', { scope: 'col', class: 'num' }, x.name || x.code, h('span', { class: 'th-sub' }, x.gate ? t('gate') : x.weight ? x.weight + '%' : ''))),
       h('th', { scope: 'col', class: 'num' }, t('colFinal')),
       h('th', { scope: 'col' }, t('colStatus')));
+    // On phones the table becomes one card per applicant (admin.css "stack"):
+    // every cell says its column's name (data-label).
     const body = ordered(vac.applicants || []).map((a) => h('tr', { dataset: { applicant: a.id }, class: a.status === 'out' ? 'out' : null },
-      h('td', { class: 'num rank' }, a.rank ? String(a.rank) : '—'),
-      h('th', { scope: 'row', class: 'applicant' }, a.name,
-        h('span', { class: 'sub' }, (a.kind === 'external' ? t('external') : t('internal')) + (a.origin ? ' · ' + a.origin : ''))),
-      st.map((x) => stageCell(x, (a.stages || {})[x.code], members, a.status === 'out')),
-      h('td', { class: 'num final' }, num(a.final)),
-      h('td', { class: 'status' }, a.status === 'out' ? t('outAt', { stage: stageName(a.out_stage), reason: a.out_reason || '' }) : t('active'))));
+      h('td', { class: 'num rank', 'data-label': t('colRank') }, a.rank ? String(a.rank) : '—'),
+      h('th', { scope: 'row', class: 'applicant', 'data-label': t('colApplicant') }, h('span', { class: 'cell-in' }, a.name,
+        h('span', { class: 'sub' }, (a.kind === 'external' ? t('external') : t('internal')) + (a.origin ? ' · ' + a.origin : '')))),
+      st.map((x) => labelled(stageCell(x, (a.stages || {})[x.code], members, a.status === 'out'), x.name || x.code)),
+      h('td', { class: 'num final', 'data-label': t('colFinal') }, num(a.final)),
+      h('td', { class: 'status', 'data-label': t('colStatus') }, a.status === 'out' ? t('outAt', { stage: stageName(a.out_stage), reason: a.out_reason || '' }) : t('active'))));
     fill(tableBox, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('scoresTitle') },
-      h('table', { class: 'data-table score-table', id: 'score-table' }, h('caption', { class: 'visually-hidden' }, t('scoresTitle')), h('thead', null, head), h('tbody', null, body))));
+      h('table', { class: 'data-table score-table stack', id: 'score-table' }, h('caption', { class: 'visually-hidden' }, t('scoresTitle')), h('thead', null, head), h('tbody', null, body))));
+  }
+
+  function labelled(td, name) {
+    td.setAttribute('data-label', name);
+    return td;
   }
 
   function stageName(code) {
@@ -197,18 +204,18 @@ export async function render(ctx, root, params) {
     if (st.gate && s.passed === null) return h('td', { class: 'gate-cell', dataset: { stage: st.code } }, '—');
     if (!st.gate && out && s.score === null && !(s.entries || []).length) return h('td', { class: 'num', dataset: { stage: st.code } }, '—');
     if (st.gate) {
-      return h('td', { class: 'gate-cell', dataset: { stage: st.code }, title: s.reason || null },
+      return h('td', { class: 'gate-cell', dataset: { stage: st.code }, title: s.reason || null }, h('span', { class: 'cell-in' },
         h('span', { class: 'badge ' + (s.passed === true ? 'ok' : s.passed === false ? 'warn' : '') }, s.passed === true ? t('gatePass') : s.passed === false ? t('gateFail') : '—'),
-        s.reason ? h('span', { class: 'sub' }, s.reason) : null);
+        s.reason ? h('span', { class: 'sub' }, s.reason) : null));
     }
     const entries = s.entries || [];
-    return h('td', { class: 'num score-cell' + (s.complete ? '' : ' incomplete'), dataset: { stage: st.code } },
+    return h('td', { class: 'num score-cell' + (s.complete ? '' : ' incomplete'), dataset: { stage: st.code } }, h('span', { class: 'cell-in' },
       h('span', { class: 'score' }, num(s.score)),
       s.source === 'exam' ? h('span', { class: 'sub' }, t('fromExam')) : h('span', { class: 'entries' }, members.map((m) => {
         const e = entries.filter((x) => x.username === m.username)[0];
         return h('span', { class: 'entry', dataset: { member: m.username }, title: e ? (m.name || m.username) + ': ' + num(e.score) + ' (' + dateTime(e.at) + ')' : (m.name || m.username) + ': —' },
           initials(m.name || m.username) + ' ' + (e ? num(e.score) : '–'));
-      })));
+      }))));
   }
 
   function entryForms() {
