@@ -34,6 +34,8 @@ export const api = {
   score: (s, body) => request('PUT', sel(s) + '/scores', body),
   /** body {applicant, stage, passed, reason} (members). */
   gate: (s, body) => request('PUT', sel(s) + '/gates', body),
+  /** {entries: [{at, kind, username, name, vacancy, applicant, applicant_name, stage, old, new, reason}]}. */
+  audit: (s) => request('GET', sel(s) + '/audit'),
   /** body {applicant, note} (admin or the chair). */
   ppk: (s, v, body) => request('POST', vac(s, v) + '/ppk', body),
 };

@@ -386,6 +386,7 @@ export async function startFake(opts = {}) {
   ];
   const sessions = new Map();
   const puts = [];
+  const audit = [];
 
   const talentRows = () => employees.map(placement);
   const periodBody = () => {
@@ -529,6 +530,8 @@ export async function startFake(opts = {}) {
           const old = a && st ? a.stages[st.code].entries.find((x) => x.username === user.username) : null;
           if (old && !(b.reason || '').trim()) errors.push({ field: 'reason', message: 'alasan wajib diisi saat mengubah nilai yang sudah ada' });
           if (errors.length) return reply(res, 400, { error: { code: 'invalid_input', message: 'Isian tidak valid.', errors } });
+          audit.push({ at: new Date().toISOString(), kind: 'selection_score', username: user.username, name: user.name, vacancy: v.code, applicant: a.id, applicant_name: a.name,
+            stage: st.code, old: old ? old.score : null, new: b.score, reason: b.reason || '' });
           if (old) { old.score = b.score; old.at = new Date().toISOString(); }
           else a.stages[st.code].entries.push({ username: user.username, name: user.name, score: b.score, at: new Date().toISOString() });
         } else {
@@ -542,7 +545,7 @@ export async function startFake(opts = {}) {
         publish(S, 'vacancy', vacancyBody(S, v));
         return reply(res, 200, { ok: true });
       }
-      if (sub === '/audit') return reply(res, 200, { entries: [] });
+      if (sub === '/audit') return reply(res, 200, { selection: S.code, entries: audit });
       return notFound(res);
     }
     return notFound(res);

@@ -231,6 +231,10 @@ fakeTest('selection pipeline: funnel, ranking and top three, score entry, a chan
   await page.fill('#entry-reason', 'Salah ketik saat wawancara');
   await page.click('#entry-save');
   await waitUntil(async () => (await page.textContent(cell)) === 'SW 85', 3000, 'changed');
+  await page.click('#audit summary');
+  await waitUntil(async () => (await page.$$('#audit-table tbody tr')).length === 2, 3000, 'the audit log');
+  assertEqual(await page.$eval('#audit-table tbody tr', (r) => [r.querySelector('[data-col="change"]').textContent, r.querySelector('[data-col="reason"]').textContent]),
+    ['80 → 85', 'Salah ketik saat wawancara'], 'the change with its reason, newest first');
   const puts = (await (await fetch(`${f.url}/__fake/puts`)).json()).puts;
   assertEqual(puts[puts.length - 1].body, { applicant: a.id, stage: 'rekam_jejak', score: 85, reason: 'Salah ketik saat wawancara' }, 'the PUT body');
   // A gate: failing needs a reason.

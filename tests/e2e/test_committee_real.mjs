@@ -252,6 +252,10 @@ test('real server: the pipeline shows the ranking and top three; a member scores
   const audit = (await pansel('GET', '/selections/SEL-1/audit')).json.entries;
   const last = audit.filter((e) => e.stage === 'rekam_jejak' && e.applicant === dodi.id && e.username === 'pansel');
   assertEqual([last[last.length - 1].old, last[last.length - 1].new, last[last.length - 1].reason], [81, 90, 'Salah ketik'], 'audited old -> new with the reason');
+  await page.click('#audit summary');
+  await waitUntil(async () => (await page.$$('#audit-table tbody tr')).length > 0, 5000, 'the audit log on the page');
+  assertEqual(await page.$eval('#audit-table tbody tr', (r) => [r.querySelector('[data-col="change"]').textContent, r.querySelector('[data-col="reason"]').textContent]),
+    ['81 → 90', 'Salah ketik'], 'the newest change with its reason on the page');
   // Another member's entry arrives live.
   const { anggota } = world;
   const eka = vac.applicants.filter((a) => a.name === 'Eka Putri')[0];

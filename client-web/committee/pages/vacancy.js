@@ -90,6 +90,41 @@ export async function render(ctx, root, params) {
   if (forms) root.appendChild(forms.el);
   else root.appendChild(h('p', { class: 'message', id: 'entry-none', dataset: { state: 'info' } }, closed ? t('selectionClosed') : t('entryNotMember')));
 
+  // Every entry and change of this vacancy's scores and decisions (the audit log).
+  const auditOut = h('div', { id: 'audit-out' });
+  const auditBox = h('details', { class: 'panel audit-panel', id: 'audit' },
+    h('summary', { class: 'panel-title' }, t('auditTitle')),
+    h('p', { class: 'hint' }, t('auditHint')), auditOut);
+  auditBox.addEventListener('toggle', () => {
+    if (auditBox.open) loadAudit();
+  });
+  root.appendChild(auditBox);
+
+  async function loadAudit() {
+    try {
+      const d = await api.audit(sc);
+      if (!ctx.alive()) return;
+      const list = (d.entries || []).filter((e) => !e.vacancy || e.vacancy === vc).slice().reverse();
+      fill(auditOut, sortableTable([
+        { key: 'at', label: t('colTime'), cell: (e) => dateTime(e.at), cls: 'nowrap' },
+        { key: 'name', label: t('colMember'), cell: (e) => e.name || e.username || '' },
+        { key: 'applicant_name', label: t('colApplicant'), cell: (e) => e.applicant_name || nameOf(e.applicant) },
+        { key: 'stage', label: t('colStage'), cell: (e) => stageName(e.stage) },
+        { key: 'change', label: t('colChange'), sort: false, cell: (e) => auditValue(e.old) + ' → ' + auditValue(e.new) },
+        { key: 'reason', label: t('colReasonChange') },
+      ], list, { id: 'audit-table', caption: t('auditTitle'), empty: t('auditEmpty') }).el);
+    } catch (e) {
+      if (ctx.alive()) fill(auditOut, errorList(e, errorText));
+    }
+  }
+
+  function auditValue(v) {
+    if (v === null || v === undefined || v === '') return '—';
+    if (typeof v === 'boolean') return v ? t('gatePass') : t('gateFail');
+    if (typeof v === 'number') return num(v);
+    return String(v);
+  }
+
   // The talent-pool alternative.
   const talentOut = h('div', { id: 'talent-alt' });
   root.appendChild(h('section', { class: 'panel', 'aria-labelledby': 'talent-title' },
@@ -118,6 +153,7 @@ export async function render(ctx, root, params) {
     renderProposal();
     renderTable();
     if (forms) forms.refresh();
+    if (auditBox.open) loadAudit();
   }
 
   function renderProposal() {
