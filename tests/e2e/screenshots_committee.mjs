@@ -68,20 +68,24 @@ try {
     const exams = await p.evaluate(async () => (await (await fetch('/api/v1/staff/exams')).json()).exams.map((e) => e.code));
     const nip = await p.evaluate(async () => {
       const ps = (await (await fetch('/api/v1/staff/talent/periods')).json()).periods;
-      const d = await (await fetch('/api/v1/staff/talent/periods/' + ps[0].code)).json();
-      return { period: ps[0].code, nip: d.employees.filter((e) => e.box === 9)[0].nip };
+      if (!ps.length) return { period: null, nip: null };
+      const open = ps.filter((x) => !x.closed_at)[0] || ps[0];
+      const d = await (await fetch('/api/v1/staff/talent/periods/' + open.code)).json();
+      const e = d.employees.filter((x) => x.box === 9 && x.prev_box)[0] || d.employees.filter((x) => x.box === 9)[0] || d.employees[0];
+      return { period: open.code, nip: e ? e.nip : null };
     });
     await p.context().close();
     return { s, v, exam: exams.indexOf('TALENTA-DEMO') >= 0 ? 'TALENTA-DEMO' : exams[0], period: nip.period, nip: nip.nip };
   })();
   for (const [w, hgt] of SIZES) {
     const page = await page0(w, hgt);
-    await go(page, `#/hasil/${sel.exam}`, '#results-table tbody tr');
+    await go(page, `#/hasil/${sel.exam}`, '#results-table');
     await shot(page, 'results', w);
     await page.evaluate(() => document.getElementById('histograms').scrollIntoView());
     await shot(page, 'results-charts', w);
-    await go(page, `#/cetak/pengumuman/${sel.exam}`, '#announce-table tbody tr');
+    await go(page, `#/cetak/pengumuman/${sel.exam}`, '#announce-table');
     await shot(page, 'announce', w);
+    if (sel.period) {
     await go(page, `#/talenta/${sel.period}`, '#ninebox [data-box="9"]');
     await page.waitForSelector('#live-badge[data-state="open"]');
     await shot(page, 'talent', w);
@@ -93,6 +97,7 @@ try {
     await shot(page, 'pool', w);
     await go(page, `#/pegawai/${sel.nip}`, '#profile-facts');
     await shot(page, 'profile', w);
+    }
     await go(page, '#/seleksi', '#selections-table tbody tr');
     await shot(page, 'selections', w);
     await go(page, `#/seleksi/${sel.s}`, '.vacancy-card');
@@ -110,14 +115,17 @@ try {
     await shot(page, 'minutes', w);
     await go(page, `#/cetak/usulan/${sel.s}/${sel.v}`, '#proposal-table');
     await shot(page, 'proposal', w);
-    await go(page, `#/cetak/profil/${sel.nip}`, '#profil');
-    await shot(page, 'profile-print', w);
+    if (sel.nip) {
+      await go(page, `#/cetak/profil/${sel.nip}`, '#profil');
+      await shot(page, 'profile-print', w);
+    }
     await page.context().close();
   }
   // Print emulation (A4 width at 96 dpi) of every print page, and a PDF each.
   const page = await page0(794, 1123);
   for (const [name, hash, s] of [['announce', `#/cetak/pengumuman/${sel.exam}`, '#announce-table'], ['minutes', `#/cetak/berita-acara/${sel.s}/${sel.v}`, '#minutes-table'],
     ['proposal', `#/cetak/usulan/${sel.s}/${sel.v}`, '#proposal-table'], ['profile', `#/cetak/profil/${sel.nip}`, '#profil']]) {
+    if (name === 'profile' && !sel.nip) continue;
     await go(page, hash, s);
     await page.emulateMedia({ media: 'print' });
     const path = join(OUT, `${PREFIX}-${name}-print.png`);
