@@ -68,7 +68,7 @@ function wrapWords(text, max) {
     if (cur && (cur + ' ' + w).length > max) lines.push(w);
     else lines[lines.length - 1] = cur ? cur + ' ' + w : w;
   });
-  return lines.slice(0, 2);
+  return lines.slice(0, 3);
 }
 
 /**
@@ -111,7 +111,7 @@ export function drawGrid(config, boxes, rows, selected, onPick, changed) {
         '. ' + t('perfLevel_' + perf) + ', ' + t('potLevel_' + pot) + '.';
       const list = dots[box] || [];
       const dotEls = list.slice(0, DOTS).map((r, i) => svg('circle', {
-        cx: x + 13 + (i % 15) * 8.4, cy: y + 70 + Math.floor(i / 15) * 9, r: 3.2,
+        cx: x + 13 + (i % 15) * 8.4, cy: y + 78 + Math.floor(i / 15) * 9, r: 3.2,
         class: 'nb-dot' + (r.prev_box && r.prev_box !== r.box ? (compareBoxes(config, r.box, r.prev_box) > 0 ? ' up' : ' down') : ''),
         dataset: null, 'data-nip': r.nip,
       }));
@@ -137,9 +137,9 @@ export function drawGrid(config, boxes, rows, selected, onPick, changed) {
       cells.push(svg('g', { class: 'nb-deco', 'aria-hidden': 'true', 'data-box': box },
       svg('text', { x: x + 10, y: y + 24, class: 'nb-no', text: String(box) }),
       lines.map((l, i) => svg('text', { x: x + 34, y: y + 19 + i * 14, class: 'nb-label', text: l })),
-      svg('text', { x: x + CW - 10, y: y + 60, class: 'nb-count', 'text-anchor': 'end', 'data-count': n, text: String(n) }),
+      svg('text', { x: x + CW - 10, y: y + 68, class: 'nb-count', 'text-anchor': 'end', 'data-count': n, text: String(n) }),
       dotEls,
-      list.length > DOTS ? svg('text', { x: x + CW - 10, y: y + 98, class: 'nb-more', 'text-anchor': 'end', text: '+' + (list.length - DOTS) }) : null,
+      list.length > DOTS ? svg('text', { x: x + CW - 10, y: y + CH - 10, class: 'nb-more', 'text-anchor': 'end', text: '+' + (list.length - DOTS) }) : null,
       svg('text', { x: x + 10, y: y + CH - 10, class: 'nb-move', text: (mv.up ? '▲' + mv.up + ' ' : '') + (mv.down ? '▼' + mv.down : '') })));
     }
   }

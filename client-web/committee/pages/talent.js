@@ -60,7 +60,8 @@ export async function render(ctx, root, params) {
   const legend = h('p', { class: 'hint' }, t('gridHint'));
   root.appendChild(h('div', { class: 'talent-layout' },
     h('section', { class: 'panel grid-panel', 'aria-labelledby': 'grid-title' },
-      h('h2', { class: 'panel-title', id: 'grid-title' }, t('gridTitle')), counts, gridBox, moves, legend,
+      h('h2', { class: 'panel-title', id: 'grid-title' }, t('gridTitle')),
+      h('div', { class: 'grid-flex' }, gridBox, h('div', { class: 'grid-side' }, counts, moves, legend,
       h('div', { class: 'toolbar' },
         h('a', { class: 'button', id: 'pool-link', href: '#/talenta/' + encodeURIComponent(code) + '/pool' }, t('poolLink')),
         h('a', { class: 'button', id: 'talent-export', download: '', href: downloads.talentCsv(code, true) }, t('exportTalent')),
@@ -69,7 +70,7 @@ export async function render(ctx, root, params) {
           f.box = null;
           update();
           listTitle.focus();
-        } } }, t('showUnmapped')))),
+        } } }, t('showUnmapped')))))),
     h('section', { class: 'panel list-panel', 'aria-labelledby': 'box-title' },
       h('h2', { class: 'panel-title', id: 'box-title', tabindex: '-1' }, ''),
       h('p', { class: 'hint', id: 'box-rec' }, ''),
