@@ -115,7 +115,10 @@ export function drawGrid(config, boxes, rows, selected, onPick, changed) {
         class: 'nb-dot' + (r.prev_box && r.prev_box !== r.box ? (compareBoxes(config, r.box, r.prev_box) > 0 ? ' up' : ' down') : ''),
         dataset: null, 'data-nip': r.nip,
       }));
-      const lines = wrapWords(label, 15);
+      // A long label (the default ones name both levels, which the axes
+      // already say) stays out of the cell: it is the button's name and
+      // tooltip, and the heading of the box's list.
+      const lines = label.length <= 34 ? wrapWords(label, 15) : [];
       const g = svg('g', {
         class: 'nb-cell ' + tier + (selected === box ? ' selected' : '') + (changed && changed.indexOf(box) >= 0 ? ' changed' : ''),
         tabindex: '0', role: 'button', 'aria-label': aria, 'aria-pressed': String(selected === box), 'data-box': box,
