@@ -144,14 +144,14 @@ export function histogram(values, opts) {
   const left = 28;
   const bottom = 22;
   const vals = values.filter((v) => typeof v === 'number' && !isNaN(v));
-  let lo = o.lo !== undefined ? o.lo : Math.min.apply(null, vals.length ? vals : [0]);
-  let hi = o.hi !== undefined ? o.hi : Math.max.apply(null, vals.length ? vals : [1]);
-  if (hi <= lo) hi = lo + 1;
-  const n = o.bins || 10;
-  const step = (hi - lo) / n;
+  const bins = binsOf(vals, o);
+  const lo = bins.lo;
+  const step = bins.step;
+  const n = bins.n;
+  const hi = lo + n * step;
   const counts = new Array(n).fill(0);
   vals.forEach((v) => {
-    counts[Math.min(n - 1, Math.max(0, Math.floor((v - lo) / step)))] += 1;
+    counts[Math.min(n - 1, Math.max(0, Math.floor((v - lo) / step + 1e-9)))] += 1;
   });
   const max = Math.max.apply(null, counts.concat([1]));
   const bw = (W - left - 4) / n;
@@ -161,7 +161,7 @@ export function histogram(values, opts) {
     const a = lo + i * step;
     const b = a + step;
     const bh = ((H - bottom - 18) * counts[i]) / max;
-    const range = num(a, 0) + '–' + num(b, 0);
+    const range = bins.single ? num(a) : num(a) + '–' + num(bins.ints ? b - 1 : b);
     desc.push(range + ': ' + counts[i]);
     parts.push(svg('rect', { x: left + i * bw + 1, y: H - bottom - bh, width: Math.max(1, bw - 2), height: bh, class: 'hist-bar' },
       svg('title', { text: range + ': ' + counts[i] })));
@@ -169,12 +169,42 @@ export function histogram(values, opts) {
   }
   parts.push(svg('line', { x1: left, y1: H - bottom, x2: W - 2, y2: H - bottom, class: 'axis' }));
   parts.push(svg('text', { x: left, y: H - 6, class: 'hist-tick', 'text-anchor': 'start', text: num(lo, 0) }));
-  parts.push(svg('text', { x: W - 4, y: H - 6, class: 'hist-tick', 'text-anchor': 'end', text: num(hi, 0) }));
+  parts.push(svg('text', { x: W - 4, y: H - 6, class: 'hist-tick', 'text-anchor': 'end', text: num(bins.single ? hi - step : hi, 0) }));
   parts.push(svg('text', { x: left - 4, y: 22, class: 'hist-tick', 'text-anchor': 'end', text: String(max) }));
   const label = (o.title || '') + '. ' + t('histDesc', { n: vals.length }) + ' ' + desc.join('; ');
   return h('figure', { class: 'hist', id: o.id || null },
     h('figcaption', null, o.title || ''),
     svg('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': label, class: 'hist-svg', preserveAspectRatio: 'xMidYMid meet' }, parts));
+}
+
+function gcd(a, b) {
+  return b ? gcd(b, a % b) : a;
+}
+
+/**
+ * Bins for a histogram of vals: integer scores that move in steps of g (e.g.
+ * 5 points a question) get one bin per possible value when there are at
+ * most 20, else a "nice" width (1, 2, 2.5, 5 × 10^k, a multiple of g) giving
+ * about 10 bins. {lo, step, n, ints, single}.
+ */
+export function binsOf(vals, o) {
+  const opts = o || {};
+  if (!vals.length) return { lo: 0, step: 1, n: 1, ints: true, single: true };
+  const lo0 = opts.lo !== undefined ? opts.lo : Math.min.apply(null, vals);
+  const hi0 = opts.hi !== undefined ? opts.hi : Math.max.apply(null, vals);
+  const ints = vals.every((v) => Math.round(v) === v);
+  let g = 0;
+  if (ints) vals.forEach((v) => {
+    g = gcd(g, Math.abs(v - lo0));
+  });
+  if (!g) g = 1;
+  if (ints && (hi0 - lo0) / g + 1 <= 20) return { lo: lo0, step: g, n: (hi0 - lo0) / g + 1, ints: true, single: true };
+  const raw = (hi0 - lo0) / (opts.bins || 10);
+  const p = Math.pow(10, Math.floor(Math.log10(raw || 1)));
+  let step = [1, 2, 2.5, 5, 10].map((m) => m * p).filter((x) => x >= raw)[0] || 10 * p;
+  if (ints) step = Math.max(g, Math.ceil(step / g) * g);
+  const lo = Math.floor(lo0 / step) * step;
+  return { lo: lo, step: step, n: Math.floor((hi0 - lo) / step) + 1, ints: ints, single: false };
 }
 
 /** An error's text for a form: the sentence and every per-field item. */
