@@ -5,13 +5,19 @@
 // pipeline with the entry form, the two selection print pages, and the print
 // emulation (A4) of each print page.
 //
-// Against the fake server (fake_committee_server.mjs) by default, or a
-// running real server: --url http://127.0.0.1:PORT --user pansel --password X
-// (e.g. `ujian demo`). --out DIR (default docs/screenshots), --prefix committee.
+// By default against `ujian demo` (a fresh demo database in a temporary
+// directory, logged in as its pansel account) when the server has the talent
+// and selection routes, else against the fake server
+// (fake_committee_server.mjs); --fake forces the fake; or a running server:
+// --url http://127.0.0.1:PORT --user pansel --password X. --out DIR (default
+// docs/screenshots), --prefix committee, --pdf (a PDF of each print page).
 
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { TOP, launch } from './harness.mjs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { TOP, UJIAN, launch } from './harness.mjs';
 import { startFake } from './fake_committee_server.mjs';
 
 const arg = (name, d) => {
@@ -23,10 +29,49 @@ const PREFIX = arg('--prefix', 'committee');
 const SIZES = [[1366, 768], [1024, 768], [390, 844]];
 mkdirSync(OUT, { recursive: true });
 
-const fake = arg('--url') ? null : await startFake({});
-const URL0 = arg('--url', fake && fake.url);
+/** `ujian demo` on a fresh database: {url, password (pansel's), close()}. */
+async function startDemo() {
+  const dir = mkdtempSync(join(tmpdir(), 'ujian-committee-shots-'));
+  const proc = spawn(UJIAN, ['demo', '--db', join(dir, 'demo.db'), '--listen', '127.0.0.1:0', '--fresh'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: proc.stdout });
+  let password = null;
+  const url = await new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error('ujian demo did not start')), 120000);
+    rl.on('line', (l) => {
+      const p = /pengguna pansel\s+kata sandi (\S+)/.exec(l);
+      if (p) password = p[1];
+      const m = /listening on (http:\/\/[^/]+)\//.exec(l);
+      if (m) {
+        clearTimeout(t);
+        res(m[1]);
+      }
+    });
+    proc.once('exit', (c) => rej(new Error('ujian demo exited ' + c)));
+  });
+  return {
+    url, password,
+    close: async () => {
+      await new Promise((r) => { proc.once('exit', r); proc.kill('SIGTERM'); });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let real = false;
+if (!arg('--url') && !process.argv.includes('--fake')) {
+  try {
+    const routes = execFileSync(UJIAN, ['routes'], { encoding: 'utf8' });
+    real = routes.includes('/talent/periods') && routes.includes('/selections');
+  } catch (e) {
+    real = false;
+  }
+}
+const demo = real ? await startDemo() : null;
+const fake = arg('--url') || demo ? null : await startFake({});
+const URL0 = arg('--url', demo ? demo.url : fake && fake.url);
 const USER = arg('--user', 'pansel');
-const PASSWORD = arg('--password', 'sandi-' + USER);
+const PASSWORD = arg('--password', demo ? demo.password : 'sandi-' + USER);
+console.log('committee screenshots against', demo ? '`ujian demo`' : fake ? 'the fake server' : URL0);
 const browser = await launch();
 const written = [];
 const errors = [];
@@ -140,4 +185,5 @@ try {
 } finally {
   await browser.close();
   if (fake) await fake.close();
+  if (demo) await demo.close();
 }
