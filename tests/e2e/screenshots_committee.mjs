@@ -162,7 +162,7 @@ try {
     await shot(page, 'proposal', w);
     if (sel.nip) {
       await go(page, `#/cetak/profil/${sel.nip}`, '#profil');
-      await shot(page, 'profile-print', w);
+      await shot(page, 'profile-doc', w);
     }
     await page.context().close();
   }
