@@ -47,13 +47,14 @@ export function svg(tag, attrs) {
 /**
  * A table whose column heads sort it (click again: the other way).
  * cols: [{key, label, num, sort(row) → number|string|null, cell(row) → text|node,
- * cls}]; opts: {id, caption, sort: {key, dir}, rowAttrs(row), empty}.
+ * cls}]; opts: {id, caption, sort: {key, dir}, rowAttrs(row), empty, stack (one
+ * card per row on phones, admin.css's "stack" tables)}.
  * Returns {el, update(rows)}.
  */
 export function sortableTable(cols, rows, opts) {
   const o = opts || {};
   const state = { key: o.sort ? o.sort.key : null, dir: o.sort ? o.sort.dir : 1, rows: rows };
-  const table = h('table', { class: 'data-table sortable', id: o.id || null });
+  const table = h('table', { class: 'data-table sortable' + (o.stack ? ' stack' : ''), id: o.id || null });
   const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': o.caption ? t('tableOf', { name: o.caption }) : t('table') }, table);
   const empty = h('p', { class: 'message empty', hidden: true }, o.empty || t('noRows'));
   const el = h('div', { class: 'sortable-box' }, wrap, empty);
@@ -95,7 +96,7 @@ export function sortableTable(cols, rows, opts) {
       h('thead', null, head),
       h('tbody', null, list.map((r) => h('tr', o.rowAttrs ? o.rowAttrs(r) : null, cols.map((c) => {
         const v = c.cell ? c.cell(r) : r[c.key];
-        return h('td', { class: (c.num ? 'num ' : '') + (c.cls || ''), dataset: { col: c.key } }, v === null || v === undefined ? '' : v);
+        return h('td', { class: (c.num ? 'num ' : '') + (c.cls || ''), dataset: { col: c.key }, 'data-label': o.stack ? c.label : null }, v === null || v === undefined ? '' : v);
       })))));
     empty.hidden = list.length > 0;
   }

@@ -52,5 +52,5 @@ async function list(ctx, root) {
       { key: 'vacancies', label: t('colVacancies'), num: true },
       { key: 'applicants', label: t('colApplicants'), num: true },
       { key: 'member', label: t('colYou'), cell: (r) => (r.member ? t('member') : t('notMember')) },
-    ], rows, { id: 'selections-table', caption: t('selectionsTitle'), empty: t('selectionsNone') }).el));
+    ], rows, { id: 'selections-table', caption: t('selectionsTitle'), empty: t('selectionsNone'), stack: true }).el));
 }
