@@ -290,7 +290,13 @@ test('real server: results, print pages (A4, no navigation in print), axe at thr
     await page.context().close();
   }
   const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
-  await login(page, w, 'pansel', '#/cetak/berita-acara/SEL-1/V1');
+  // A result row's slip link opens the signed slip of that candidate.
+  await login(page, w, 'pansel', '#/hasil/E2E');
+  await page.waitForSelector('#results-table tr[data-regno="P001"] .slip-link');
+  await page.click('#results-table tr[data-regno="P001"] .slip-link');
+  await page.waitForSelector('#sheet:visible');
+  assert((await page.textContent('#sheet')).includes('P001'), 'the slip of P001');
+  await page.goto(`${w.url}/committee/#/cetak/berita-acara/SEL-1/V1`);
   await page.waitForSelector('#minutes-signs tbody tr');
   assertEqual(await page.$$eval('#minutes-signs tbody tr', (r) => r.map((x) => x.getAttribute('data-member'))), ['pansel', 'anggota'], 'members to sign');
   await page.emulateMedia({ media: 'print' });
