@@ -105,7 +105,7 @@ export function drawGrid(config, boxes, rows, selected, onPick, changed) {
       const label = (config.labels && config.labels[String(box)]) || b.label || '';
       const n = counts[box] || 0;
       const mv = moved.byBox[box] || { up: 0, down: 0 };
-      const tier = pool.indexOf(box) >= 0 ? 'pool' : box === Math.min.apply(null, Object.keys(byNo).map(Number).concat([box])) ? 'low' : 'mid';
+      const tier = pool.indexOf(box) >= 0 ? 'pool' : perf === 'below' && pot === 'low' ? 'low' : 'mid';
       const name = t('boxName', { box: box, label: label });
       const aria = name + ': ' + t('boxCount', { n: n }) + (mv.up || mv.down ? '; ' + t('boxMoves', { up: mv.up, down: mv.down }) : '') +
         '. ' + t('perfLevel_' + perf) + ', ' + t('potLevel_' + pot) + '.';

@@ -60,7 +60,7 @@ const RECS = {
   2: 'Bimbingan kinerja; pengembangan kompetensi; penempatan yang sesuai',
   1: 'Diproses sesuai ketentuan peraturan perundang-undangan',
 };
-const CONFIG = {
+const BASE_CONFIG = {
   components: [
     { code: 'cat', name: 'Tes kompetensi', kind: 'exam', exam: 'TALENTA-DEMO', section: null, weight: 60 },
     { code: 'jpm', name: 'Assessment center (JPM %)', kind: 'entered', weight: 30, max: 100 },
@@ -73,6 +73,9 @@ const CONFIG = {
   sanctions: { levels: ['moderate', 'heavy'], years: 2 },
   orientation: { x: 'potential', y: 'performance' },
 };
+// The period's configuration of the running fake (startFake's opts.orientation
+// and opts.boxes change the picture's axes and the numbering).
+let CONFIG = BASE_CONFIG;
 const SECTIONS = [{ code: 'MANAJERIAL', max: 180 }, { code: 'SOSIOKULTURAL', max: 100 }, { code: 'TEKNIS', max: 120 }];
 
 function rng(seed) {
@@ -206,7 +209,8 @@ function boxesOf(rows) {
   for (const perf of ['above', 'meets', 'below']) {
     ['low', 'medium', 'high'].forEach((pot, i) => {
       const box = CONFIG.boxes[perf][i];
-      out.push({ box, perf, pot, label: LABELS[box], recommendation: RECS[box], count: rows.filter((r) => r.box === box).length });
+      const std = BASE_CONFIG.boxes[perf][i]; // labels follow the levels, whatever the number
+      out.push({ box, perf, pot, label: LABELS[std], recommendation: RECS[std], count: rows.filter((r) => r.box === box).length });
     });
   }
   return out.sort((a, b) => b.box - a.box);
@@ -368,10 +372,27 @@ function makeResults(rand, employees) {
 }
 
 /**
- * Start the fake. opts: {port (0: any), employees (count, default 120)}.
+ * Start the fake. opts: {port (0: any), employees (count, default 120),
+ * orientation ('performance': performance across, potential up), boxes
+ * (another numbering: {above: [..3], meets, below}, low to high potential)}.
  * Resolves {url, close(), finish(nip, potential), puts}.
  */
 export async function startFake(opts = {}) {
+  CONFIG = Object.assign({}, BASE_CONFIG, {
+    orientation: opts.orientation === 'performance' ? { x: 'performance', y: 'potential' } : BASE_CONFIG.orientation,
+    boxes: opts.boxes || BASE_CONFIG.boxes,
+  });
+  if (opts.boxes) {
+    const renum = {};
+    ['above', 'meets', 'below'].forEach((p) => BASE_CONFIG.boxes[p].forEach((std, i) => { renum[std] = opts.boxes[p][i]; }));
+    CONFIG.labels = {};
+    CONFIG.recommendations = {};
+    Object.keys(renum).forEach((std) => {
+      CONFIG.labels[renum[std]] = LABELS[std];
+      CONFIG.recommendations[renum[std]] = RECS[std];
+    });
+    CONFIG.pool = BASE_CONFIG.pool.map((b) => renum[b]);
+  }
   const rand = rng(opts.seed || 20261202);
   const now = Date.now();
   const employees = makeEmployees(rand, opts.employees || 120);

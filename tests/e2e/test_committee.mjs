@@ -183,6 +183,38 @@ fakeTest('talent grid: counts per box, a box lists its employees, filters, live 
   assertEqual(page.errors, [], 'page errors');
 });
 
+test('talent grid: the axes and numbers follow the period\'s configuration (performance across, another numbering)', async () => {
+  // Numbering reversed left to right within each row: above 9/7/4, meets 8/5/2, below 6/3/1.
+  const f = await startFake({ orientation: 'performance', boxes: { above: [9, 7, 4], meets: [8, 5, 2], below: [6, 3, 1] } });
+  try {
+    const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+    await login(page, f, 'pansel', '#/talenta/PT-2026');
+    await page.waitForSelector('#ninebox [data-box="9"]');
+    const api = await get(page, '/talent/periods/PT-2026');
+    for (const b of api.boxes) assertEqual(await boxCount(page, b.box), b.count, `box ${b.box}`);
+    const pos = (box) => page.$eval(`#ninebox [data-box="${box}"] rect`, (r) => [Number(r.getAttribute('x')), Number(r.getAttribute('y'))]);
+    // Performance across (below → above), potential up (high on top):
+    // box 9 here is above/low: right column, bottom row; box 1 is below/high: left, top.
+    const p9 = await pos(9);
+    const p1 = await pos(1);
+    const p4 = await pos(4);
+    assert(p9[0] > p1[0] && p9[1] > p1[1], 'box 9 (above, low) right of and below box 1 (below, high)');
+    assert(p4[0] === p9[0] && p4[1] < p9[1], 'box 4 (above, high) above box 9 in the same column');
+    const axes = await page.$$eval('#ninebox .nb-axis-title', (t) => t.map((x) => x.textContent));
+    assertEqual(axes, ['Kinerja →', 'Potensial →'], 'performance across, potential up');
+    assert((await page.getAttribute('#ninebox [data-box="4"]', 'aria-label')).includes('kinerja di atas ekspektasi, potensial tinggi'), 'box 4 is above/high');
+    // A box's employees are those the API places in it.
+    await page.click('#ninebox [data-box="4"]');
+    await waitUntil(async () => (await page.textContent('#box-title')).startsWith('Kotak 4'), 3000, 'box 4 listed');
+    assertEqual((await page.$$eval('#box-table tbody tr', (rs) => rs.map((r) => r.getAttribute('data-nip')))).sort(),
+      api.employees.filter((e) => e.box === 4).map((e) => e.nip).sort(), 'box 4 employees');
+    assert(api.employees.filter((e) => e.box === 4).every((e) => e.perf === 'above' && e.pot_level === 'high'), 'the fake numbers as configured');
+    assertEqual(page.errors, [], 'page errors');
+  } finally {
+    await f.close();
+  }
+});
+
 fakeTest('selection pipeline: funnel, ranking and top three, score entry, a change needs a reason, 409 closed', async (f) => {
   const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
   await login(page, f, 'pansel', '#/seleksi');
