@@ -175,6 +175,7 @@ export default {
   colPeriod: 'Period',
   colPotLevel: 'Potential level',
   colComponents: 'Components',
+  trailLabel: 'Box per period: {list}',
   componentDis: 'disqualified',
   colSections: 'Sections',
   colDate: 'Date',

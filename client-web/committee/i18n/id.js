@@ -180,6 +180,7 @@ export default {
   colPeriod: 'Periode',
   colPotLevel: 'Tingkat potensial',
   colComponents: 'Komponen',
+  trailLabel: 'Kotak per periode: {list}',
   componentDis: 'diskualifikasi',
   colSections: 'Subtes',
   colDate: 'Tanggal',

@@ -6,7 +6,7 @@
 import { h } from '../../admin/dom.js';
 import { t, label, dateTime, longDate } from '../i18n/index.js';
 import { api, slipHref } from '../api.js';
-import { num } from '../ui.js';
+import { num, svg } from '../ui.js';
 
 export async function render(ctx, root, params) {
   const nip = params[0];
@@ -38,9 +38,9 @@ export async function render(ctx, root, params) {
     fact(t('colBirth'), e.birth_date)));
   const sections = [
     [t('secSkp'), 'skp', skp.length ? simple([t('colYear'), t('colPredikat')], skp.map((s) => [String(s.year), label('predikat_', s.predikat)]), 'skp-table') : none()],
-    [t('secBoxes'), 'boxes', placements.length ? simple([t('colPeriod'), t('colBox'), t('colPerf'), t('colPotential'), t('colPotLevel'), t('colComponents'), t('colNote')],
+    [t('secBoxes'), 'boxes', placements.length ? [trail(placements), simple([t('colPeriod'), t('colBox'), t('colPerf'), t('colPotential'), t('colPotLevel'), t('colComponents'), t('colNote')],
       placements.map((p) => [p.period_name ? p.period_name + ' (' + p.period + ')' : p.period, p.box ? String(p.box) : '—', p.perf ? t('perfShort_' + p.perf) : '—',
-        num(p.potential), p.pot_level ? t('potShort_' + p.pot_level) : '—', components(p.detail), [p.in_pool ? t('inPool') : '', p.reason || ''].filter((x) => x).join('; ')]), 'boxes-table') : none()],
+        num(p.potential), p.pot_level ? t('potShort_' + p.pot_level) : '—', components(p.detail), [p.in_pool ? t('inPool') : '', p.reason || ''].filter((x) => x).join('; ')]), 'boxes-table')] : none()],
     [t('secResults'), 'results', results.length ? simple([t('colExam'), t('colRegno'), t('colSections'), t('colTotal'), t('colReason'), t('colFinishedAt')].concat(print ? [] : [t('colSlip')]),
       results.map((r) => [r.exam_name ? r.exam_name + ' (' + r.exam + ')' : r.exam, r.registration_no,
         (r.sections || []).map((s) => s.code + ' ' + num(s.score) + '/' + num(s.max)).join(', '),
@@ -64,6 +64,28 @@ export async function render(ctx, root, params) {
   }
   root.appendChild(h('section', { class: 'panel', 'aria-labelledby': 'facts-title' }, h('h2', { class: 'panel-title', id: 'facts-title' }, t('secFacts')), facts));
   sections.forEach((s) => root.appendChild(h('section', { class: 'panel', 'aria-labelledby': 'sec-' + s[1] }, h('h2', { class: 'panel-title', id: 'sec-' + s[1] }, s[0]), s[2])));
+}
+
+const PERF = ['above', 'meets', 'below'];
+const POT = ['low', 'medium', 'high'];
+
+/** The box in each period, oldest first, as small grids (performance up,
+ *  potential across) with the period's code under each. */
+function trail(placements) {
+  const list = placements.slice().reverse();
+  return h('div', { class: 'box-trail', id: 'box-trail', role: 'img', 'aria-label': t('trailLabel', { list: list.map((p) => (p.period || '') + ': ' + (p.box || '—')).join(', ') }) },
+    list.map((p, i) => {
+      const cells = [];
+      for (let r = 0; r < 3; r++) {
+        for (let c = 0; c < 3; c++) {
+          const on = p.perf === PERF[r] && p.pot_level === POT[c];
+          cells.push(svg('rect', { x: 2 + c * 20, y: 2 + r * 20, width: 19, height: 19, class: on ? 'mini on' : 'mini' }));
+          if (on) cells.push(svg('text', { x: 2 + c * 20 + 9.5, y: 2 + r * 20 + 14.5, 'text-anchor': 'middle', class: 'mini-no', text: String(p.box || '') }));
+        }
+      }
+      return [i ? h('span', { class: 'trail-arrow', 'aria-hidden': 'true' }, '→') : null,
+        h('figure', { class: 'trail-step', 'aria-hidden': 'true' }, svg('svg', { viewBox: '0 0 64 64', class: 'mini-grid' }, cells), h('figcaption', null, p.period || ''))];
+    }));
 }
 
 function fact(k, v) {
