@@ -48,7 +48,8 @@ export function svg(tag, attrs) {
  * A table whose column heads sort it (click again: the other way).
  * cols: [{key, label, num, sort(row) → number|string|null, cell(row) → text|node,
  * cls}]; opts: {id, caption, sort: {key, dir}, rowAttrs(row), empty, stack (one
- * card per row on phones, admin.css's "stack" tables)}.
+ * card per row on phones, admin.css's "stack" tables), limit (rows drawn
+ * at first; a button shows the rest)}.
  * Returns {el, update(rows)}.
  */
 export function sortableTable(cols, rows, opts) {
@@ -57,7 +58,11 @@ export function sortableTable(cols, rows, opts) {
   const table = h('table', { class: 'data-table sortable' + (o.stack ? ' stack' : ''), id: o.id || null });
   const wrap = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': o.caption ? t('tableOf', { name: o.caption }) : t('table') }, table);
   const empty = h('p', { class: 'message empty', hidden: true }, o.empty || t('noRows'));
-  const el = h('div', { class: 'sortable-box' }, wrap, empty);
+  const more = h('button', { type: 'button', class: 'button small show-all', hidden: true, on: { click: () => {
+    state.all = true;
+    render();
+  } } });
+  const el = h('div', { class: 'sortable-box' }, wrap, empty, more);
 
   function sorted() {
     const col = cols.filter((c) => c.key === state.key)[0];
@@ -90,7 +95,10 @@ export function sortableTable(cols, rows, opts) {
           if (b) b.focus();
         } } }, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (state.dir > 0 ? ' ▲' : ' ▼') : '')) : c.label);
     }));
-    const list = sorted();
+    const all = sorted();
+    const list = o.limit && !state.all ? all.slice(0, o.limit) : all;
+    more.hidden = list.length === all.length;
+    more.textContent = t('showAllRows', { shown: list.length, n: all.length });
     fill(table,
       o.caption ? h('caption', { class: 'visually-hidden' }, o.caption) : null,
       h('thead', null, head),
@@ -98,7 +106,7 @@ export function sortableTable(cols, rows, opts) {
         const v = c.cell ? c.cell(r) : r[c.key];
         return h('td', { class: (c.num ? 'num ' : '') + (c.cls || ''), dataset: { col: c.key }, 'data-label': o.stack ? c.label : null }, v === null || v === undefined ? '' : v);
       })))));
-    empty.hidden = list.length > 0;
+    empty.hidden = all.length > 0;
   }
 
   render();
@@ -106,6 +114,7 @@ export function sortableTable(cols, rows, opts) {
     el: el,
     update: (next) => {
       state.rows = next;
+      state.all = false;
       render();
     },
   };

@@ -114,6 +114,29 @@ fakeTest('results: the table, sorting, filters, histograms, pass rates, exports,
   assertEqual(page.errors, [], 'page errors');
 });
 
+test('results: a long list draws 500 rows, sorted over all of them, and shows the rest on request', async () => {
+  const f = await startFake({ employees: 700 });
+  try {
+    const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+    await login(page, f, 'pansel', '#/hasil/TALENTA-DEMO');
+    await page.waitForSelector('#results-table tbody tr');
+    const api = await get(page, '/exams/TALENTA-DEMO/results');
+    assert(api.length > 500, 'more than 500 results: ' + api.length);
+    const count = () => page.$$eval('#results-table tbody tr', (r) => r.length);
+    assertEqual(await count(), 500, '500 drawn');
+    assertEqual(await page.textContent('.sortable-box .show-all'), `Ditampilkan 500 dari ${api.length} baris — tampilkan semua`, 'the button says how many');
+    await page.click('#results-table [data-sort="name"]');
+    const first = api.map((r) => r.name).sort((x, y) => x.localeCompare(y, 'id'))[0];
+    assertEqual(await page.textContent('#results-table tbody tr td[data-col="name"]'), first, 'sorted over every row');
+    await page.click('.sortable-box .show-all');
+    assertEqual(await count(), api.length, 'all rows');
+    assert(await page.isHidden('.sortable-box .show-all'), 'the button gone');
+    assertEqual(page.errors, [], 'page errors');
+  } finally {
+    await f.close();
+  }
+});
+
 fakeTest('talent grid: counts per box, a box lists its employees, filters, live movement, pool, succession, profile', async (f) => {
   const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
   await login(page, f, 'pansel', '#/talenta');

@@ -18,6 +18,7 @@ export default {
   err_closed: 'Refused: this selection is closed (frozen); scores and decisions can no longer change.',
   err_forbidden: 'Refused: your account may not do this.',
   noRows: 'No data.',
+  showAllRows: 'Showing {shown} of {n} rows — show all',
   all: 'All',
   closed: 'closed',
   noneYet: 'No data yet.',

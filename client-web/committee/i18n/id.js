@@ -18,6 +18,7 @@ export default {
   err_closed: 'Ditolak: seleksi ini sudah ditutup (dibekukan); nilai dan keputusan tidak dapat diubah lagi.',
   err_forbidden: 'Ditolak: akun Anda tidak berwenang untuk tindakan ini.',
   noRows: 'Tidak ada data.',
+  showAllRows: 'Ditampilkan {shown} dari {n} baris — tampilkan semua',
   all: 'Semua',
   closed: 'ditutup',
   noneYet: 'Belum ada data.',

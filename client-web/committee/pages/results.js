@@ -115,7 +115,7 @@ export async function render(ctx, root, params) {
       { key: 'slip', label: t('colSlip'), sort: false, cell: (r) => h('a', { href: slipHref(code, r.registration_no), class: 'slip-link', 'aria-label': t('slipFor', { name: r.name }) }, t('slipLink')) },
     ]);
   const table = sortableTable(cols, all, { id: 'results-table', caption: t('resultsCaption', { code: code }), sort: { key: 'rank', dir: 1 },
-    rowAttrs: (r) => ({ dataset: { regno: r.registration_no } }), empty: t('resultsEmpty') });
+    rowAttrs: (r) => ({ dataset: { regno: r.registration_no } }), empty: t('resultsEmpty'), limit: 500 });
   root.appendChild(h('section', { class: 'panel', 'aria-labelledby': 'table-title' },
     h('h2', { class: 'panel-title', id: 'table-title' }, t('resultsTable')), table.el));
 

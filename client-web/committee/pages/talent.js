@@ -90,7 +90,7 @@ export async function render(ctx, root, params) {
     { key: 'prev_box', label: t('colPrevBox'), num: true, cell: (r) => prevCell(config, r) },
     { key: 'reason', label: t('colNote'), cell: (r) => noteOf(r) },
   ];
-  const table = sortableTable(cols, [], { id: 'box-table', caption: t('boxListCaption'), sort: { key: 'potential', dir: -1 }, rowAttrs: (r) => ({ dataset: { nip: r.nip } }), empty: t('boxEmpty') });
+  const table = sortableTable(cols, [], { id: 'box-table', caption: t('boxListCaption'), sort: { key: 'potential', dir: -1 }, rowAttrs: (r) => ({ dataset: { nip: r.nip } }), empty: t('boxEmpty'), limit: 300 });
   listBox.appendChild(table.el);
 
   function rows() {
