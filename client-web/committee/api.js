@@ -36,6 +36,8 @@ export const api = {
   gate: (s, body) => request('PUT', sel(s) + '/gates', body),
   /** {entries: [{at, kind, username, name, vacancy, applicant, applicant_name, stage, old, new, reason}]}. */
   audit: (s) => request('GET', sel(s) + '/audit'),
+  /** Close (freeze) a selection (admin or the chair). */
+  close: (s) => request('POST', sel(s) + '/close'),
   /** body {applicant, note} (admin or the chair). */
   ppk: (s, v, body) => request('POST', vac(s, v) + '/ppk', body),
 };

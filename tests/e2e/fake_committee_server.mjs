@@ -566,6 +566,13 @@ export async function startFake(opts = {}) {
         publish(S, 'vacancy', vacancyBody(S, v));
         return reply(res, 200, { ok: true });
       }
+      if (sub === '/close' && req.method === 'POST') {
+        if (!(user.roles.includes('admin') || (member && member.role === 'chair'))) return reply(res, 403, { error: { code: 'forbidden', message: 'Hanya administrator atau ketua panitia.' } });
+        if (S.status === 'closed') return reply(res, 409, { error: { code: 'closed', message: 'Seleksi sudah ditutup.' } });
+        S.status = 'closed';
+        S.closed_at = new Date().toISOString();
+        return reply(res, 200, selectionBody(S, user));
+      }
       if (sub === '/audit') return reply(res, 200, { selection: S.code, entries: audit });
       return notFound(res);
     }

@@ -334,6 +334,31 @@ fakeTest('selection: a committee account that is not a member reads only; 403 no
   assertEqual(page.errors, [], 'page errors');
 });
 
+fakeTest('closing a selection: the chair confirms in a dialog; then frozen: no forms, status closed', async (f) => {
+  const other = await newPage(browser, { viewport: { width: 1024, height: 768 } });
+  await login(other, f, 'anggota1', '#/seleksi/JPT-2026');
+  await other.waitForSelector('#sel-me');
+  assertEqual(await other.textContent('#sel-me'), 'Sekretaris', 'secretary');
+  assert(!(await other.$('#close-selection')), 'only the chair or an admin may close');
+  const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
+  await login(page, f, 'pansel', '#/seleksi/JPT-2026');
+  await page.click('#close-selection');
+  await page.waitForSelector('#dialog:not([hidden])');
+  assert((await page.textContent('#dialog-body')).includes('dibekukan'), 'the dialog says what closing does');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  assertEqual(await page.evaluate(() => document.activeElement.id), 'close-selection', 'focus back on the button');
+  await page.click('#close-selection');
+  await page.click('#dialog-confirm');
+  await page.waitForSelector('#dialog', { state: 'hidden' });
+  await waitUntil(async () => !(await page.$('#close-selection')) && (await page.textContent('#sel-facts + dl')).includes('Ditutup'), 3000, 'closed');
+  await page.goto(`${f.url}/committee/#/seleksi/JPT-2026/V1`);
+  await page.waitForSelector('#closed-note');
+  assert(!(await page.$('#entry-form')) && !(await page.$('#ppk-form')), 'no forms once closed');
+  assertEqual((await (await fetch(`${f.url}/__fake/puts`)).json()).puts.length, 0, 'nothing written');
+  assertEqual(page.errors, [], 'page errors');
+});
+
 fakeTest('print pages: berita acara with members and signatures, usulan, profile; A4 without navigation in print', async (f) => {
   const page = await newPage(browser, { viewport: { width: 1366, height: 768 } });
   await login(page, f, 'pansel', '#/cetak/berita-acara/JPT-2026/V1');

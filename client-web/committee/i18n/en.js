@@ -213,6 +213,10 @@ export default {
   vacFacts: 'Code {code} · minimum grade {grade} · {n} applicants, {active} still active · {openings} opening(s)',
   funnelOf: 'Applicants per stage, {name}',
   funnelStage: '{entered} entered, {passed} passed or complete',
+  closeSelection: 'Close the selection',
+  closeTitle: 'Close {name}?',
+  closeBody: 'Once closed the selection is frozen: scores, gate decisions and the PPK\'s choice can no longer change. Everything stays readable and printable.',
+  closedNow: 'The selection is closed.',
   openPipeline: 'Open stages and scores',
   ppkDone: 'The PPK chose rank {rank}.',
 

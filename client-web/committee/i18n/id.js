@@ -219,6 +219,10 @@ export default {
   vacFacts: 'Kode {code} · golongan paling rendah {grade} · {n} pelamar, {active} masih aktif · {openings} formasi',
   funnelOf: 'Corong pelamar per tahap, {name}',
   funnelStage: '{entered} masuk, {passed} lulus atau lengkap',
+  closeSelection: 'Tutup seleksi',
+  closeTitle: 'Tutup {name}?',
+  closeBody: 'Setelah ditutup, seleksi dibekukan: nilai, keputusan gerbang, dan pilihan PPK tidak dapat diubah lagi. Semua data tetap dapat dibaca dan dicetak.',
+  closedNow: 'Seleksi telah ditutup.',
   openPipeline: 'Buka tahapan dan nilai',
   ppkDone: 'PPK telah memilih peringkat {rank}.',
 

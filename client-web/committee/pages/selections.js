@@ -24,7 +24,10 @@ export async function render(ctx, root, params) {
       h('dt', null, t('colAgency')), h('dd', null, s.agency || '—'),
       h('dt', null, t('colStatus')), h('dd', null, label('selStatus_', s.status || 'open') + (s.closed_at ? ' — ' + dateTime(s.closed_at) : '')),
       h('dt', null, t('colMembers')), h('dd', { id: 'sel-members' }, (s.members || []).map((m) => (m.name || m.username) + ' (' + label('memberRole_', m.role) + ')').join('; ') || '—'),
-      h('dt', null, t('colYou')), h('dd', { id: 'sel-me' }, me.member ? label('memberRole_', me.role) : t('notMember')))));
+      h('dt', null, t('colYou')), h('dd', { id: 'sel-me' }, me.member ? label('memberRole_', me.role) : t('notMember'))),
+    s.status !== 'closed' && (ctx.hasRole('admin') || me.role === 'chair')
+      ? h('div', { class: 'toolbar' }, h('button', { type: 'button', class: 'button danger', id: 'close-selection', on: { click: () => closeSelection(ctx, s) } }, t('closeSelection')))
+      : null));
   (d.vacancies || []).forEach((v) => {
     const href = '#/seleksi/' + encodeURIComponent(code) + '/' + encodeURIComponent(v.code);
     root.appendChild(h('section', { class: 'panel vacancy-card', 'aria-labelledby': 'vac-' + v.code, dataset: { vacancy: v.code } },
@@ -34,6 +37,21 @@ export async function render(ctx, root, params) {
       v.ppk ? h('p', { class: 'message', dataset: { state: 'ok' } }, t('ppkDone', { rank: v.ppk.rank })) : null,
       h('p', { class: 'toolbar' }, h('a', { class: 'button primary', href: href }, t('openPipeline')))));
   });
+}
+
+/** Ask, then close (freeze) the selection; the page is drawn again. */
+async function closeSelection(ctx, s) {
+  const done = await ctx.confirm({
+    title: t('closeTitle', { name: s.name || s.code }),
+    body: t('closeBody'),
+    confirm: t('closeSelection'),
+    danger: true,
+    action: () => api.close(s.code),
+  });
+  if (done && ctx.alive()) {
+    ctx.announce(t('closedNow'));
+    ctx.navigate('#/seleksi/' + encodeURIComponent(s.code));
+  }
 }
 
 async function list(ctx, root) {
