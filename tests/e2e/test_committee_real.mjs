@@ -9,7 +9,8 @@
 // candidate finishing the feeding exam moves a dot and a count live, the
 // pipeline shows the ranking and the top three, a member enters a score and
 // a change without a reason is refused (page and server), the print pages
-// are A4 without navigation, and axe at 1366, 1024 and 390 px.
+// are A4 without navigation, axe at 1366, 1024 and 390 px, and the chair
+// closing the selection (then 409 closed, no forms).
 // Skipped (a TAP "# SKIP") when the server has no talent or selection routes.
 
 import { execFileSync } from 'node:child_process';
@@ -304,6 +305,19 @@ test('real server: results, print pages (A4, no navigation in print), axe at thr
   const pdf = await page.pdf({ preferCSSPageSize: true });
   const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
   assert(box && Math.abs(Number(box[1]) - 595.9) < 2 && Math.abs(Number(box[2]) - 842.9) < 2, 'A4: ' + (box && box.slice(1)));
+  await page.emulateMedia({ media: 'screen' });
+  // The chair closes the selection; then the server refuses writes (409 closed) and the page has no forms.
+  await page.goto(`${w.url}/committee/#/seleksi/SEL-1`);
+  await page.click('#close-selection');
+  await page.click('#dialog-confirm');
+  await waitUntil(async () => !(await page.$('#close-selection')), 5000, 'closed');
+  const { anggota } = world;
+  const vac = (await anggota('GET', '/selections/SEL-1/vacancies/V1')).json;
+  const r = await anggota('PUT', '/selections/SEL-1/scores', { applicant: vac.applicants[0].id, stage: 'makalah', score: 50, reason: 'x' });
+  assertEqual([r.status, r.json.error.code], [409, 'closed'], '409 closed');
+  await page.goto(`${w.url}/committee/#/seleksi/SEL-1/V1`);
+  await page.waitForSelector('#closed-note');
+  assert(!(await page.$('#entry-form')), 'no entry form once closed');
   assertEqual(page.errors, [], 'page errors');
   await page.context().close();
 });
