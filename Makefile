@@ -161,7 +161,8 @@ bench-event: $(BUILD)/bench-event
 # Regenerate docs/screenshots/ (candidate: login, exam, result; admin-*.png:
 # every administration page at 1366, 1024 and 390 px; board-*.png: the public
 # scoreboard; proctor-*.png: the proctor web against
-# tests/e2e/fake_proctor_server.mjs) in Debian's Chromium.
+# tests/e2e/fake_proctor_server.mjs; committee-*.png: the committee web against
+# tests/e2e/fake_committee_server.mjs) in Debian's Chromium.
 screenshots: deps
 	$(MAKE) all
 	node tests/e2e/screenshots.mjs

@@ -46,6 +46,10 @@ const HOME = '#/ujian';
 // login a proctor or observer (without other staff roles) lands there.
 const PROCTOR = '/proctor/';
 const PROCTOR_ROLES = ['admin', 'proctor', 'observer'];
+// The committee pages (client-web/committee/) likewise (?next=/committee/#/...);
+// the menu links to them for admin and committee accounts.
+const COMMITTEE = '/committee/';
+const COMMITTEE_ROLES = ['admin', 'committee'];
 
 const state = {
   me: null, // the /me object: {username, name, roles, exams, csrf, ...}
@@ -107,6 +111,7 @@ function renderMenu() {
     items.push(h('li', null, h('a', { href: r.href, 'aria-current': here ? 'page' : null, dataset: { nav: r.href.slice(2) } }, t(r.menu))));
   }
   if (hasRole.apply(null, PROCTOR_ROLES)) items.splice(1, 0, h('li', null, h('a', { href: PROCTOR, dataset: { nav: 'proctor' } }, t('navProctor'))));
+  if (hasRole.apply(null, COMMITTEE_ROLES)) items.splice(hasRole.apply(null, PROCTOR_ROLES) ? 2 : 1, 0, h('li', null, h('a', { href: COMMITTEE, dataset: { nav: 'committee' } }, t('navCommittee'))));
   fill($('menu'), items);
 }
 
@@ -170,7 +175,7 @@ function landing(me, atLogin) {
   } catch (e) {
     next = null;
   }
-  if (next && /^\/proctor\/(#\/[\w\-/.%]*)?$/.test(next)) return next;
+  if (next && /^\/(proctor|committee)\/(#\/[\w\-/.%]*)?$/.test(next)) return next;
   if (!atLogin) return null;
   const roles = (me && me.roles) || [];
   const other = roles.filter((r) => r !== 'proctor' && r !== 'observer');

@@ -262,4 +262,6 @@ async function adminShots() {
   console.log('wrote admin screenshots at', written.join(', '), 'px');
   // The proctor web, against the fake proctoring server.
   execFileSync(process.execPath, [join(TOP, 'tests', 'e2e', 'screenshots_proctor.mjs')], { stdio: 'inherit' });
+  // The committee web, against the fake committee server.
+  execFileSync(process.execPath, [join(TOP, 'tests', 'e2e', 'screenshots_committee.mjs')], { stdio: 'inherit' });
 }

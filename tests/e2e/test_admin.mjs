@@ -124,7 +124,7 @@ worldTest('admin: exams list, candidates, CSV import, credentials, cards, reset,
   assertEqual(await page.textContent('#account-name'), 'Admin Utama', 'account name');
   assertEqual(await page.textContent('#account-roles'), 'Administrator', 'roles');
   assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)),
-    ['Ujian', 'Pengawasan', 'Bank soal', 'Pegawai', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu (Pengawasan: the proctor pages)');
+    ['Ujian', 'Pengawasan', 'Panitia seleksi', 'Bank soal', 'Pegawai', 'Akun petugas', 'Log audit', 'Akun saya'], 'admin menu (Pengawasan: the proctor pages; Panitia seleksi: the committee pages)');
   await page.waitForSelector('#exams-table');
   const exams = await rowsOf(page, '#exams-table');
   assertEqual(exams.length, 1, 'one exam');
@@ -289,7 +289,7 @@ worldTest('roles: committee sees results and exports, proctor sees candidates; o
 
   const page = await newPage(browser);
   await staffLogin(page, w, 'panitia', cpw);
-  assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)), ['Ujian', 'Pegawai', 'Akun saya'], 'committee menu');
+  assertEqual(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent)), ['Ujian', 'Panitia seleksi', 'Pegawai', 'Akun saya'], 'committee menu');
   await page.waitForSelector('#exams-table');
   assertEqual(await page.$$eval('#exams-table tr[data-exam="E2E"] a', (as) => as.map((a) => a.textContent)), ['Hasil'], 'committee: results link only');
   await page.click('#exams-table a[href="#/hasil/E2E"]');

@@ -45,6 +45,7 @@ export default {
   navAccounts: 'Staff accounts',
   navAudit: 'Audit log',
   navProctor: 'Proctoring',
+  navCommittee: 'Selection committee',
   navMine: 'My account',
   role_admin: 'Administrator',
   role_author: 'Author',

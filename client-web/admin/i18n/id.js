@@ -47,6 +47,7 @@ export default {
   navAccounts: 'Akun petugas',
   navAudit: 'Log audit',
   navProctor: 'Pengawasan',
+  navCommittee: 'Panitia seleksi',
   navMine: 'Akun saya',
   role_admin: 'Administrator',
   role_author: 'Penyusun soal',
