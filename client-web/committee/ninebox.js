@@ -150,8 +150,10 @@ export function drawGrid(config, boxes, rows, selected, onPick, changed) {
   const axes = [];
   const xAxis = potX ? 'potential' : 'performance';
   const yAxis = potX ? 'performance' : 'potential';
-  const xLevels = potX ? POT.map((p) => t('potShort_' + p)) : PERF.map((p) => t('perfShort_' + p));
-  const yLevels = potX ? PERF.map((p) => t('perfShort_' + p)) : POT.map((p) => t('potShort_' + p));
+  // Short level names on the axes (the axis title says which measure):
+  // "Di atas ekspektasi" rotated beside a 120-px row runs into its neighbour.
+  const xLevels = potX ? POT.map((p) => t('potShort_' + p)) : PERF.map((p) => t('perfAxis_' + p));
+  const yLevels = potX ? PERF.map((p) => t('perfAxis_' + p)) : POT.map((p) => t('potShort_' + p));
   for (let i = 0; i < 3; i++) {
     axes.push(svg('text', { x: LEFT + i * CW + CW / 2, y: H - BOTTOM + 16, class: 'nb-axis', 'text-anchor': 'middle', text: xLevels[i] }));
     const yy = 2 + (2 - i) * CH + CH / 2;
