@@ -180,6 +180,35 @@ try {
     await page.emulateMedia({ media: 'screen' });
   }
   await page.context().close();
+  // The signed result slip of the first finished candidate of the exam (the
+  // staff's view, as the results table's "slip" link opens it): on screen at
+  // each width and in print ('slip-1366', 'slip-1024', 'slip-390',
+  // 'slip-print'; the README shows the print).
+  {
+    const p = await page0(1366, 768);
+    const reg = await p.evaluate(async (e) => {
+      const r = await (await fetch('/api/v1/staff/exams/' + e + '/results')).json();
+      const rows = Array.isArray(r) ? r : r.results || [];
+      const row = rows.find((x) => x.status === 'finished' && x.finish_reason !== 'disqualified');
+      return row ? row.registration_no : null;
+    }, sel.exam);
+    if (reg) {
+      await p.goto(`${URL0}/slip/?exam=${encodeURIComponent(sel.exam)}&reg=${encodeURIComponent(reg)}`);
+      await p.waitForSelector('#sheet:visible');
+      for (const [name, width] of [['slip-1366', 1366], ['slip-1024', 1024], ['slip-390', 390]]) {
+        await p.setViewportSize({ width, height: 800 });
+        const path = join(OUT, name + '.png');
+        await p.screenshot({ path });
+        written.push(path);
+      }
+      await p.setViewportSize({ width: 794, height: 1123 }); // A4 at 96 dpi
+      await p.emulateMedia({ media: 'print' });
+      const path = join(OUT, 'slip-print.png');
+      await p.screenshot({ path, fullPage: true });
+      written.push(path);
+    }
+    await p.context().close();
+  }
   console.log('wrote', written.length, 'committee screenshots');
   if (errors.length) console.log('# page errors:', errors);
 } finally {

@@ -587,7 +587,7 @@ test('make run takes LISTEN= or PORT=; make screenshots writes every image the R
     const base = img.replace(/\.png$/, '');
     if (scripts.includes(`'${img}'`) || scripts.includes(`'${base}'`)) return true;
     // admin-PAGE-WIDTH.png, proctor-…: written as `${prefix}-${name}-${w}.png`
-    const m = /^(admin|proctor|board|candidate)-(.+?)(?:-(\d+|print))?$/.exec(base);
+    const m = /^(admin|proctor|board|candidate|committee)-(.+?)(?:-(\d+|print))?$/.exec(base);
     return !!m && (scripts.includes(`'${m[2]}'`) || scripts.includes('`' + m[1] + '-${'));
   };
   const missing = images.filter((i) => !named(i));
