@@ -189,7 +189,7 @@ try {
     const reg = await p.evaluate(async (e) => {
       const r = await (await fetch('/api/v1/staff/exams/' + e + '/results')).json();
       const rows = Array.isArray(r) ? r : r.results || [];
-      const row = rows.find((x) => x.status === 'finished' && x.finish_reason !== 'disqualified');
+      const row = rows.find((x) => x.rank != null && !x.disqualified); // ranked: finished, not DIS
       return row ? row.registration_no : null;
     }, sel.exam);
     if (reg) {
