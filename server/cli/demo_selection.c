@@ -151,7 +151,7 @@ static int ds_add_fallback(sqlite3 *db, char *err, size_t errlen)
 				      "INSERT OR IGNORE INTO employees (nip, name, grade, position,"
 				      " position_type, unit, agency, education, birth_date, created_at,"
 				      " updated_at) VALUES (?, ?, ?, ?, 'administrator', ?,"
-				      " 'Pemerintah Kabupaten Demo', 'S2', ?, ?, ?)",
+				      " 'Pemerintah Kabupaten Sukamaju', 'S2', ?, ?, ?)",
 				      err, errlen);
 	int64_t now = clock_now_ms();
 	if (!st)
@@ -287,7 +287,7 @@ static int ds_create(sqlite3 *db, int fed, struct errlist *errs, char *err, size
 		"s:[{s:s,s:s},{s:s,s:s},{s:s,s:s}],s:[{s:s,s:s,s:s,s:s,s:s},{s:s,s:s,s:s,s:s,s:s},"
 		"{s:s,s:s,s:s,s:s,s:s}]}",
 		"code", DS_SEL, "name", "Seleksi Terbuka JPT Pratama 2026", "agency",
-		"Pemerintah Kabupaten Demo", "config", "stages", "code", "administrasi", ases, "code",
+		"Pemerintah Kabupaten Sukamaju", "config", "stages", "code", "administrasi", ases, "code",
 		"makalah", "code", "wawancara", "code", "rekam_jejak", "code", "kesehatan", "gate", 1,
 		"tie_break", "asesmen", "wawancara", "score_rule", "mean", "members", "username",
 		"pansel", "role", "chair", "username", "pansel2", "role", "secretary", "username",
@@ -354,7 +354,7 @@ int demo_selection_build(sqlite3 *db, char *err, size_t errlen)
 	for (size_t i = 0; i < DS_N_APPS; i++) {
 		const struct ds_app *a = &ds_apps[i];
 		if (a->internal)
-			fprintf(f, "%s;internal;%s;;;Pemerintah Kabupaten Demo;;\n", a->vac,
+			fprintf(f, "%s;internal;%s;;;Pemerintah Kabupaten Sukamaju;;\n", a->vac,
 				emp[a->ext].nip);
 		else
 			fprintf(f, "%s;eksternal;;%s;%s;%s;;\n", a->vac, ds_external[a->ext].nik,
