@@ -358,21 +358,44 @@ void admin_reply_errors(struct evhttp_request *req, const struct errlist *errs)
 }
 
 /* The exam as the staff exam list shows it. */
+/* The exam's pass rules in the exam file's shape ({"track": {"total": N,
+ * "sections": {"CODE": N}}}), for every staff role that sees the exam: the
+ * committee's pass rates per threshold need them (no token, no key). */
+static json_t *admin_pass_rules_json(const struct exam_def *d)
+{
+	json_t *rules = json_object();
+	for (int r = 0; r < d->n_rules; r++) {
+		const struct pass_rule *pr = &d->rules[r];
+		json_t *one = json_object(), *secs = json_object();
+		if (pr->has_total)
+			json_object_set_new(one, "total", json_integer(pr->total));
+		for (int i = 0; i < pr->n_min; i++)
+			json_object_set_new(secs, d->sec[pr->min_section[i]].code,
+					    json_integer(pr->min_value[i]));
+		json_object_set_new(one, "sections", secs);
+		json_object_set_new(rules, pr->track, one);
+	}
+	return rules;
+}
+
 static json_t *admin_exam_json(const struct rt_exam *e)
 {
 	int started = 0, finished = 0;
+	json_t *o;
 	size_t ci = 0;
 	struct rt_candidate *c;
 	while ((c = hmap_next(&e->candidates, &ci))) {
 		started += c->status != ATT_NOT_STARTED;
 		finished += c->status == ATT_FINISHED;
 	}
-	return json_pack("{s:s,s:s,s:o,s:o,s:i,s:b,s:b,s:b,s:b,s:i,s:i,s:i}", "code", e->def.code,
-			 "title", e->def.title, "opens_at", clock_json(e->def.opens_at), "closes_at",
-			 clock_json(e->def.closes_at), "duration_s", e->def.duration_s,
-			 "token_required", e->def.token[0] != '\0', "show_score", e->def.show_score,
-			 "show_thresholds", e->def.show_thresholds, "archived", e->def.archived, "candidates", (int)e->candidates.len, "started",
-			 started, "finished", finished);
+	o = json_pack("{s:s,s:s,s:o,s:o,s:i,s:b,s:b,s:b,s:b,s:i,s:i,s:i}", "code", e->def.code,
+		      "title", e->def.title, "opens_at", clock_json(e->def.opens_at), "closes_at",
+		      clock_json(e->def.closes_at), "duration_s", e->def.duration_s,
+		      "token_required", e->def.token[0] != '\0', "show_score", e->def.show_score,
+		      "show_thresholds", e->def.show_thresholds, "archived", e->def.archived,
+		      "candidates", (int)e->candidates.len, "started", started, "finished", finished);
+	json_object_set_new(o, "pass_rules", admin_pass_rules_json(&e->def));
+	return o;
 }
 
 /* The papers of an edit were reloaded into RAM: the exam takes starts

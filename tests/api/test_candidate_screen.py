@@ -77,6 +77,17 @@ class ThresholdTest(unittest.TestCase):
             s, _ = w.staff_login("adm", admin)
             ex = {e["code"]: e for e in s.get("/api/v1/staff/exams").json["exams"]}
             self.assertEqual((ex["EX"]["show_thresholds"], ex["NR"]["show_thresholds"]), (False, True))
+            # ... and its pass rules, in the exam file's shape, to every role
+            # that sees the exam (the committee's pass rates per threshold).
+            w.add_staff("pan", "committee")
+            pan, _ = w.staff_login("pan")
+            ex = {e["code"]: e for e in pan.get("/api/v1/staff/exams").json["exams"]}
+            self.assertEqual(ex["EX"]["pass_rules"],
+                             {"umum": {"sections": {"TWK": 10, "TIU": 10, "TKP": 10}},
+                              "khusus": {"total": 30, "sections": {}}})
+            self.assertEqual(ex["NR"]["pass_rules"], {})
+            self.assertNotIn("token", ex["EX"])
+            self.assertEqual(pan.get("/api/v1/staff/exams/EX").status, 403)
         finally:
             w.close()
 

@@ -402,8 +402,8 @@ export async function startFake(opts = {}) {
   S.vacancies.forEach(recompute);
   const period = { code: 'PT-2026', name: 'Pemetaan Talenta 2026', created_at: new Date(now - 20 * 86400000).toISOString(), closed_at: null, previous: 'PT-2025', clients: new Set(), seq: 0 };
   const exams = [
-    { code: 'TALENTA-DEMO', title: 'Asesmen Kompetensi Pemetaan Talenta 2026', opens_at: '2026-11-20T01:00:00Z', closes_at: '2026-11-20T09:00:00Z', duration_s: 5400, token_required: true, show_score: true, archived: false, candidates: employees.length, started: results.length, finished: results.length },
-    { code: 'SKD-DEMO', title: 'Seleksi Kompetensi Dasar (demo)', opens_at: null, closes_at: null, duration_s: 6000, token_required: false, show_score: true, archived: false, candidates: 0, started: 0, finished: 0 },
+    { code: 'TALENTA-DEMO', title: 'Asesmen Kompetensi Pemetaan Talenta 2026', opens_at: '2026-11-20T01:00:00Z', closes_at: '2026-11-20T09:00:00Z', duration_s: 5400, token_required: true, show_score: true, archived: false, candidates: employees.length, started: results.length, finished: results.length, pass_rules: { umum: { sections: { MANAJERIAL: 90, SOSIOKULTURAL: 50, TEKNIS: 60 } }, jpt: { total: 280, sections: { MANAJERIAL: 100 } } } },
+    { code: 'SKD-DEMO', title: 'Seleksi Kompetensi Dasar (demo)', opens_at: null, closes_at: null, duration_s: 6000, token_required: false, show_score: true, archived: false, candidates: 0, started: 0, finished: 0, pass_rules: {} },
   ];
   const sessions = new Map();
   const puts = [];

@@ -92,6 +92,9 @@ fakeTest('results: the table, sorting, filters, histograms, pass rates, exports,
   // Pass rates: the official outcome per track; a what-if threshold on the total.
   const rate = await page.$$eval('#rates-table tbody tr', (rs) => rs.map((r) => r.textContent));
   assert(rate.some((x) => x.startsWith('jpt') && x.includes(`${want.length} dari ${want.length} (100`)), 'official rate: ' + rate);
+  // A committee account reads the pass rules from the exam list: a row per threshold.
+  assert(rate.some((x) => x.startsWith('jpt') && x.includes('MANAJERIAL ≥ 100')), 'a committee sees each threshold: ' + rate);
+  assert(rate.some((x) => x.startsWith('jpt') && x.includes('Total ≥ 280')), 'the total threshold: ' + rate);
   await page.selectOption('#f-passed', '');
   await page.fill('#whatif-min', '300');
   const jpt = api.filter((r) => r.track === 'jpt' && !r.disqualified);

@@ -1,7 +1,7 @@
 // pages/results.js - #/hasil[/CODE]: an exam's results for the committee:
 // the exam picker, a sortable table filtered by track, passed and
 // disqualified, an SVG histogram per section and for the total, the pass
-// rate per threshold (the exam's pass rules when the account may read them,
+// rate per threshold (the exam's pass rules, from the exam list every role reads,
 // and a "what if" threshold on the total), the exports (CSV with ';' or
 // ',', xlsx), a result slip per row and the printable announcement.
 
@@ -47,7 +47,9 @@ export async function render(ctx, root, params) {
   if (!ctx.alive()) return;
   const all = Array.isArray(got[0]) ? got[0] : got[0].results || [];
   const def = got[1] && got[1].definition ? got[1].definition : null;
-  const rules = def && def.pass_rules ? def.pass_rules : null;
+  // The exam list carries the pass rules for every role (the committee
+  // cannot read the definition itself).
+  const rules = def && def.pass_rules ? def.pass_rules : exam.pass_rules || null;
   const sections = sectionsOf(all);
   const tracks = [];
   all.forEach((r) => {
