@@ -27,6 +27,14 @@ run('init', '--db', db);
 run('bank', 'import', '--db', db, join(SAMPLE, 'bank.json'));
 run('exam', 'create', '--db', db, join(SAMPLE, 'exam-skd-demo.json'));
 run('candidates', 'import', '--db', db, '--exam', 'SKD-DEMO', join(SAMPLE, 'candidates-demo.csv'));
+// A few employees for the registry page (#/pegawai).
+writeFileSync(join(dir, 'pegawai.csv'), 'nip;nama;golongan;jabatan;jenis_jabatan;unit;instansi;pendidikan\n' +
+  '198503122010011001;Ayu Wulandari, S.E.;IV/a;Kepala Bidang Anggaran;administrator;Badan Keuangan Daerah;Pemerintah Kabupaten Sukamaju;S2\n' +
+  '199001052015031002;Budi Santoso, S.Kom.;III/c;Pranata Komputer Ahli Muda;fungsional;Dinas Kominfo;Pemerintah Kabupaten Sukamaju;S1\n' +
+  '198807142012122003;Citra Lestari, S.H.;III/d;Kepala Subbagian Hukum;pengawas;Sekretariat Daerah;Pemerintah Kabupaten Sukamaju;S1\n' +
+  '197502202000031004;Dedi Kurniawan, M.Si.;IV/c;Kepala Dinas Kesehatan;jpt;Dinas Kesehatan;Pemerintah Kabupaten Sukamaju;S2\n' +
+  '199506302020122005;Eka Putri;II/c;Pengadministrasi Umum;pelaksana;Dinas Pendidikan;Pemerintah Kabupaten Sukamaju;D3\n');
+run('employee', 'import', '--db', db, join(dir, 'pegawai.csv'));
 
 const server = spawn(UJIAN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--catalog-poll-ms', '200'], { stdio: ['ignore', 'pipe', 'ignore'] });
 const line = await new Promise((res) => createInterface({ input: server.stdout }).once('line', res));
