@@ -233,7 +233,7 @@ static int check_covered(const char *fmt, const char *file)
 		return 0;
 	if (!errtext_id_lookup(fmt))
 		fail_msg("%s: the message format \"%s\" has no Bahasa Indonesia row in "
-			 "server/core/errtext_id.c",
+			 "server/core/errtext_id_rows.c",
 			 file, fmt);
 	formats_checked++;
 	return 1;
