@@ -206,6 +206,18 @@ try {
       const path = join(OUT, 'slip-print.png');
       await p.screenshot({ path, fullPage: true });
       written.push(path);
+      await p.emulateMedia({ media: 'screen' });
+      // The public check of that slip's code ('verify-1366', 'verify-1024',
+      // 'verify-390'), as anyone scanning the QR code sees it.
+      const code = (await p.textContent('.slip-code')).trim().replace('-', '');
+      await p.goto(`${URL0}/verify/${code}`);
+      await p.waitForSelector('#verdict[data-state="ok"]');
+      for (const [name, width] of [['verify-1366', 1366], ['verify-1024', 1024], ['verify-390', 390]]) {
+        await p.setViewportSize({ width, height: 800 });
+        const vpath = join(OUT, name + '.png');
+        await p.screenshot({ path: vpath });
+        written.push(vpath);
+      }
     }
     await p.context().close();
   }
