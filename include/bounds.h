@@ -223,4 +223,14 @@
 #define UJ_SLIP_VERIFY_WINDOW_MS 60000  /* ... within this window; then 429 */
 #define UJ_SLIP_VERIFY_KEYS      4096   /* client addresses the limit remembers */
 
+/* issue 14: item and test analysis (server/analysis/) */
+#define UJ_IA_EASY_P         0.90   /* default: p above this is "too easy" */
+#define UJ_IA_HARD_P         0.20   /* default: p below this is "too hard" */
+#define UJ_IA_WEAK_R         0.20   /* default: corrected r below this is "weak" */
+#define UJ_IA_MIN_N          30     /* fewer presentations: statistics shown, flag "few" */
+#define UJ_IA_GROUP_FRAC     0.27   /* upper and lower groups of the D index */
+#define UJ_IA_HIST_BINS      20     /* bars of a score histogram */
+#define UJ_RASCH_TOL         1e-4   /* default convergence: largest change in logits */
+#define UJ_RASCH_ITER_MAX    500    /* iterations before giving up */
+
 #endif

@@ -20,6 +20,8 @@
 # or timeout (-timeout=30) fails the target, and its input is saved as
 # BUILD/artifacts/<name>-crash-<sha1> (reproduce: BUILD/fuzz_<name> FILE).
 # FUZZ_TARGETS="bank csv" in the environment runs only those targets.
+# FUZZ_RUNS=N (run mode) also stops a target after N executions, whichever of
+# SECONDS and N comes first ('make fuzz-depth': 10^7 executions or an hour).
 # Exit status 0 only when every target ran clean.
 set -u
 
@@ -96,8 +98,10 @@ for src in tests/fuzz/fuzz_*.c; do
 	fi
 	[ -d "$seeds" ] || seeds=""
 	[ "$MODE" = run ] && echo "== fuzz $name: ${SECONDS_EACH}s (log $log)"
+	runs=""
+	[ "$MODE" = run ] && [ -n "${FUZZ_RUNS:-}" ] && runs="-runs=$FUZZ_RUNS"
 	# shellcheck disable=SC2046
-	"$bin" $(target_flags "$name") -dict="$dict" -max_total_time="$SECONDS_EACH" \
+	"$bin" $(target_flags "$name") $runs -dict="$dict" -max_total_time="$SECONDS_EACH" \
 		-timeout=30 -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/$name-" \
 		"$corpus" $seeds >"$log" 2>&1
 	status=$?
