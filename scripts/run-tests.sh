@@ -65,6 +65,25 @@ if [ "$fuzz_built" -eq 1 ]; then
 	run_suite "fuzz/smoke" sh scripts/fuzz.sh smoke "$FUZZ_BUILD" "${FUZZ_SMOKE_SECONDS:-5}"
 fi
 
+# The sanitizer suite (make test; issue 12): every unit suite and the API
+# suites named in ASAN_API against the AddressSanitizer + UBSan build in
+# ASAN_BUILD, when that build exists and this run is not itself sanitized.
+ASAN_BUILD=${ASAN_BUILD:-}
+if [ -z "${UJIAN_SANITIZED:-}" ] && [ -n "$ASAN_BUILD" ] && [ -x "$ASAN_BUILD/ujian" ]; then
+	for t in "$ASAN_BUILD"/tests/*/test_*; do
+		[ -x "$t" ] && [ -f "$t" ] || continue
+		case "$t" in *.d) continue ;; esac
+		run_suite "asan/unit/${t#"$ASAN_BUILD"/tests/}" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$t"
+	done
+	for name in ${ASAN_API:-}; do
+		[ -f "tests/api/$name.py" ] || { run_suite "asan/api/$name" false; continue; }
+		run_suite "asan/api/$name" env UJIAN_SANITIZED=1 UJIAN_BIN="$TOP/$ASAN_BUILD/ujian" \
+			ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 python3 "tests/api/$name.py"
+	done
+fi
+
 # The load smoke (bench-smoke): 500 simulated candidates, one SIGKILL, one
 # compiled-in crash point, then ujian verify. Skipped under sanitizers (the
 # sanitized server is too slow for a load test; the API suites cover it).
