@@ -135,7 +135,7 @@ static int32_t ia_i32_select(int32_t *t, int64_t n, int64_t k)
 }
 
 /* Size of each of the upper and lower groups: ceil(UJ_IA_GROUP_FRAC * n),
- * guarded against 0.27 * 100 = 27.000000000000004; 0 below two persons. */
+ * guarded against 0.27 * 900 = 243.00000000000003; 0 below two persons. */
 static int64_t ia_group_size(int64_t n)
 {
 	if (n < 2)

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #define EPS 1e-9
-#define NP_MAX 64
+#define NP_MAX 900
 #define NI_MAX 8
 
 struct fx {
@@ -512,6 +512,27 @@ static void test_groups_random(void **state)
 	}
 }
 
+/* 0.27 * 900 is 243.00000000000003 in binary floating point: the groups of
+ * 900 persons are 243 each, not 244. Scores 0..899, the 243 best right: the
+ * upper group all right, the lower none -> D = 1 exactly. */
+static void test_group_size_900(void **state)
+{
+	(void)state;
+	static struct fx f;
+	fx_init(&f, 900, 1);
+	fx_rw_item(&f, 0, 0);
+	for (int p = 0; p < 900; p++) {
+		fx_obs(&f, 0, p, p >= 900 - 243 ? 0 : 1, 1000);
+		fx_score(&f, p, p);
+	}
+	struct ia_item_stats s;
+	ia_item_compute(&f.d, 0, &f.t, &s);
+	assert_int_equal(s.n_group, 243);
+	assert_float_equal(s.d_index, 1, EPS);
+	assert_float_equal(s.opt[0].upper_share, 1, EPS);
+	assert_float_equal(s.opt[0].lower_share, 0, EPS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_thresholds_and_texts),
 		cmocka_unit_test(test_groups_random),
+		cmocka_unit_test(test_group_size_900),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

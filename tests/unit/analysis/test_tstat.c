@@ -69,7 +69,7 @@ static void sim_build(struct sim *s, int np, int ni, int ns, const double *x, co
 		struct ia_item *it = &s->it[i];
 		*it = (struct ia_item){ .item_id = i + 1, .item_code = "I", .section = sect ? sect[i] : 0,
 					.n_options = 4, .key = 0, .opt_points = { 1 }, .max_points = 1,
-					.obs = xcalloc((size_t)np, sizeof(struct ia_obs)) };
+					.obs = xcalloc((size_t)np + 1, sizeof(struct ia_obs)) };
 		for (int p = 0; p < np; p++) {
 			double v = x[(size_t)p * ni + i];
 			if (isnan(v))
@@ -186,6 +186,12 @@ static void test_hand(void **state)
 		assert_int_equal(t.hist[19], 1);
 	}
 	assert_float_equal(textbook_alpha(HAND, 6, 5), 45.0 / 62, EPS);
+	/* a person listed twice on an item (never in a real paper) counts once */
+	s.it[2].obs[s.it[2].n_obs++] = s.it[2].obs[0];
+	assert_int_equal(ts_compute(&s.d, 0, &t), 0);
+	assert_string_equal(t.alpha_method, "complete");
+	assert_float_equal(t.alpha, 45.0 / 62, EPS);
+	assert_float_equal(t.alpha_pairwise, 45.0 / 62, EPS);
 	/* within one SEM (0.84) of 3: the three 3s; of 4 with a SEM of 1: 5, 3, 3, 3
 	 * (|x - t| <= sem, equality counts); a NaN SEM counts nobody */
 	static const double T[6] = { 5, 3, 3, 3, 1, 0 };
