@@ -25,8 +25,9 @@ struct ts_stats {
 	int64_t hist[UJ_IA_HIST_BINS];
 };
 
-/* Statistics of section s (or -1: the total) of d. Returns 0, or -1 when s is
- * out of range or memory runs out. */
+/* Statistics of section s (or -1: the total, over every item) of d. Returns
+ * 0, or -1 when s is out of range. O(presentations + persons) time and
+ * O(persons) memory, whatever the bank size (docs/ANALYSIS.md). */
 int ts_compute(const struct ia_data *d, int s, struct ts_stats *out);
 /* Of the n scores, how many lie within one sem of threshold (|x - t| <= sem);
  * 0 when sem is NaN. */
