@@ -399,13 +399,14 @@ static void test_exam_scope(void **state)
 		if (k == 5)
 			assert_true(a.d.persons[p].total == 0);
 	}
-	/* replayed attempts carry answer events only */
-	assert_int_equal(a.time_source, ADATA_TIME_ANSWERS);
-	assert_int_equal(a.n_time_answers, 6);
+	/* replayed attempts carry position events */
+	assert_int_equal(a.time_source, ADATA_TIME_POSITION);
+	assert_int_equal(a.n_time_position, 6);
 	adata_free(&a);
 }
 
-/* Time: replayed answers are spread evenly (answers mode); P01 rewritten
+/* Time: replayed attempts (position events) account for all their time;
+ * without position events the answers' times are used; P01 rewritten
  * with position events and a pause gives the worked dwell times on the
  * items of its paper; the whole set is then "mixed". */
 static void test_times(void **state)
@@ -416,21 +417,43 @@ static void test_times(void **state)
 	int64_t c1 = f->cand_of_k[1], s1 = f->start1;
 	int checked = 0;
 
-	/* answers mode first: P03 answered its 5 questions in order over 600 s,
-	 * at 100 s intervals; the last 100 s belong to none */
+	/* replayed: the 600 s of each attempt spent on its 5 questions, each
+	 * more than 0 (position events) */
 	if (adata_load(f->db, 0, f->exam_id, &a, err, sizeof err))
 		fail_msg("%s", err);
+	{
+		int64_t sum3 = 0;
+		for (int i = 0; i < a.d.n_items; i++)
+			for (size_t j = 0; j < a.d.items[i].n_obs; j++) {
+				const struct ia_obs *o = &a.d.items[i].obs[j];
+				assert_true(o->time_ms > 0);
+				if (k_of(f, a.person_candidate[o->person]) == 3)
+					sum3 += o->time_ms, checked++;
+			}
+		assert_int_equal(checked, 5);
+		assert_int_equal(sum3, 600000);
+	}
+	adata_free(&a);
+
+	/* attempts from before position events (deleted here): estimated from
+	 * the answers; P05 answered nothing: unknown */
+	assert_int_equal(db_exec(f->db, "DELETE FROM events WHERE kind = 'position'", err, sizeof err), 0);
+	if (adata_load(f->db, 0, f->exam_id, &a, err, sizeof err))
+		fail_msg("%s", err);
+	assert_int_equal(a.time_source, ADATA_TIME_ANSWERS);
+	checked = 0;
 	for (int i = 0; i < a.d.n_items; i++)
 		for (size_t j = 0; j < a.d.items[i].n_obs; j++) {
 			const struct ia_obs *o = &a.d.items[i].obs[j];
 			int k = k_of(f, a.person_candidate[o->person]);
-			if (k == 3)
-				assert_int_equal(o->time_ms, 100000), checked++;
 			if (k == 5)
-				assert_int_equal(o->time_ms, -1); /* nothing answered: unknown */
+				assert_int_equal(o->time_ms, -1), checked++;
+			else if (k == 3)
+				assert_true(o->time_ms > 0);
 		}
 	assert_int_equal(checked, 5);
 	adata_free(&a);
+	checked = 0;
 
 	/* P01 with position events (the worked example of test_dwell_position) */
 	snprintf(sql, sizeof sql,
