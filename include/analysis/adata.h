@@ -34,6 +34,7 @@ struct adata {
 	struct ia_data d;           /* views into the arrays below */
 	int64_t bank_id, bank_version_id; /* the bank's current version */
 	char *bank_code;
+	char *bank_title;          /* the current version's title */
 	int n_exams;
 	struct adata_exam *exams;   /* ia_person.exam indexes this */
 	int64_t *person_candidate; /* candidates.id per person */

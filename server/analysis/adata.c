@@ -511,7 +511,7 @@ static int ad_bank(struct ad_build *b, char *err, size_t errlen)
 {
 	struct adata *a = b->a;
 	sqlite3_stmt *st = db_prepare(b->db,
-				      "SELECT b.code, b.current_version_id, v.version_no FROM banks b"
+				      "SELECT b.code, b.current_version_id, v.version_no, v.title FROM banks b"
 				      " LEFT JOIN bank_versions v ON v.id = b.current_version_id"
 				      " WHERE b.id = ?",
 				      err, errlen);
@@ -528,6 +528,7 @@ static int ad_bank(struct ad_build *b, char *err, size_t errlen)
 	a->bank_code = xstrdup((const char *)sqlite3_column_text(st, 0));
 	a->bank_version_id = sqlite3_column_int64(st, 1);
 	a->bank_version_no = sqlite3_column_int(st, 2);
+	a->bank_title = xstrdup(sqlite3_column_text(st, 3) ? (const char *)sqlite3_column_text(st, 3) : "");
 	/* loaded first: its sections (in its order) and its item order lead */
 	if (!(cur = ad_version_get(b, a->bank_version_id, err, errlen)))
 		goto out;
@@ -708,6 +709,7 @@ void adata_free(struct adata *a)
 	free(a->person_candidate);
 	free(a->person_rule);
 	free(a->bank_code);
+	free(a->bank_title);
 	free(a->strings);
 	memset(a, 0, sizeof *a);
 }
