@@ -253,4 +253,12 @@ void api_employee_skp_set(void *app, struct evhttp_request *req, const struct pr
 void api_employee_sanction_add(void *app, struct evhttp_request *req, const struct principal *p,
 			       const char *rest);
 
+/* issue 14: item and test analysis (api/analysis.c) */
+void api_analysis_exam(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+void api_analysis_exam_csv(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest);
+void api_analysis_bank(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+
 #endif
