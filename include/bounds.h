@@ -234,7 +234,6 @@
 #define UJ_RASCH_ITER_MAX    500    /* iterations before giving up */
 /* issue 14: istat + tstat (helper A) */
 #define UJ_IA_FLAG_TEXT      1024   /* bytes of one flag's plain-language reason */
-#define UJ_IA_PAIRS_MAX      (1 << 21) /* item pairs accumulated one by one (32 bytes each) */
 
 /* issue 14: analysis data, report, API (helper C) */
 #define UJ_IA_QUEUE_MAX      16     /* analyses waiting for the one that runs; more: 503 */
