@@ -95,7 +95,7 @@ def generate(db, code, n, seed=14, regno_prefix="A"):
 
     def flush():
         con.executemany("INSERT INTO candidates (id, exam_id, registration_no, name, track,"
-                        " extra_time_s, pw_hash, created_at) VALUES (?,?,?,?,'umum',0,x'00',?)",
+                        " extra_time_s, pw_hash, created_at) VALUES (?,?,?,?,'umum',0,zeroblob(32),?)",
                         cands)
         con.executemany("INSERT INTO papers (candidate_id, bank_version_id, seed, layout_json,"
                         " created_at) VALUES (?,?,?,?,?)", papers)
