@@ -1,12 +1,14 @@
 /* analysis.c - the staff API's item and test analysis (issue 14): an
  * exam's analysis (JSON, CSV) and a bank's (JSON).
  *
- * The work runs on the worker pool with a read-only connection of its own
- * (never the loop's): reading every finished attempt and computing takes
- * seconds for a national exam. At most one analysis runs at a time, so the
- * pool's other thread stays free for staff logins and the other reads; the
- * rest wait in a short queue (beyond it: 503 server_busy). The document is
- * rendered on the worker too; the loop only sends the bytes. */
+ * The work runs off the event loop on the analysis pool: one thread of its
+ * own at the lowest CPU priority (nice 19) with its own read-only database
+ * connection, so reading every finished attempt of a national exam and
+ * computing (seconds) neither takes the CPU from the loop and the writer nor
+ * occupies the shared pool's threads (staff logins, other reads). Requests
+ * queue behind the running analysis (UJ_IA_QUEUE_MAX; beyond: 503
+ * server_busy). The document is rendered on that thread too; the loop only
+ * sends the bytes. */
 #include "analysis/adata.h"
 #include "analysis/report.h"
 #include "api/admin_job.h"
@@ -23,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 enum an_kind { AN_EXAM_JSON, AN_EXAM_CSV, AN_BANK_JSON };
 
@@ -40,15 +45,21 @@ struct an_job {
 	int not_found;                /* the bank is unknown */
 	int failed;
 	char err[1024];
-	struct an_job *next;          /* the wait queue */
 };
 
-/* The loop's view: one running, the others waiting (loop thread only). */
-static struct {
-	int running;
-	int n_waiting;
-	struct an_job *head, *tail;
-} an_q;
+void *api_analysis_thread_init(void *db_path)
+{
+	char err[256];
+	sqlite3 *db;
+	/* this thread only (Linux: a thread's nice value is its own) */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) != 0)
+		log_warn("analysis thread: cannot lower its priority");
+	if (!(db = db_open(db_path, DB_OPEN_READONLY, err, sizeof err)))
+		log_error("analysis thread: %s", err);
+	else
+		sqlite3_busy_timeout(db, 10000);
+	return db;
+}
 
 static void an_job_free(struct an_job *j)
 {
@@ -56,23 +67,22 @@ static void an_job_free(struct an_job *j)
 	free(j);
 }
 
-/* On the worker: load, compute, render. */
+/* On the analysis thread: load, compute, render. */
 static void an_run(struct worker_job *job, void *tctx)
 {
 	struct an_job *j = (struct an_job *)job;
-	sqlite3 *db = db_open(j->a->db_path, DB_OPEN_READONLY, j->err, sizeof j->err);
+	sqlite3 *db = tctx;
 	FILE *out = NULL;
 	struct adata a;
 	struct ar_report r;
 	int64_t bank_id = 0, cur;
 	int loaded = 0, computed = 0;
 
-	(void)tctx; /* the pool's connection stays free for the short reads */
 	if (!db) {
+		snprintf(j->err, sizeof j->err, "the analysis thread has no database connection");
 		j->failed = 1;
 		return;
 	}
-	sqlite3_busy_timeout(db, 10000);
 	if (j->kind == AN_BANK_JSON && !(bank_id = catalog_bank_id(db, j->code, &cur))) {
 		j->not_found = 1;
 		goto out;
@@ -107,17 +117,13 @@ out:
 		ar_free(&r);
 	if (loaded)
 		adata_free(&a);
-	db_close(db);
 }
 
-static void an_start_next(void);
-
-/* On the loop: reply, then start the next waiting analysis. */
+/* On the loop: reply. */
 static void an_done(struct worker_job *job)
 {
 	struct an_job *j = (struct an_job *)job;
 
-	an_q.running--;
 	if (j->not_found) {
 		http_reply_error(j->req, 404, "not_found", "Bank soal tidak ada.");
 	} else if (j->failed) {
@@ -138,45 +144,18 @@ static void an_done(struct worker_job *job)
 		evbuffer_free(b);
 	}
 	an_job_free(j);
-	an_start_next();
 }
 
-/* Submit the next waiting job if none runs. */
-static void an_start_next(void)
-{
-	while (!an_q.running && an_q.head) {
-		struct an_job *j = an_q.head;
-		an_q.head = j->next;
-		if (!an_q.head)
-			an_q.tail = NULL;
-		an_q.n_waiting--;
-		j->job.run = an_run;
-		j->job.done = an_done;
-		if (worker_submit(j->a->pool, &j->job)) {
-			http_reply_busy(j->req);
-			an_job_free(j);
-			continue;
-		}
-		an_q.running++;
-	}
-}
-
-/* Queue j (it replies when done), or 503 when too many wait. */
+/* Queue j on the analysis thread (it replies when done), or 503 when too
+ * many wait. */
 static void an_submit(struct an_job *j)
 {
-	if (an_q.n_waiting >= UJ_IA_QUEUE_MAX) {
+	j->job.run = an_run;
+	j->job.done = an_done;
+	if (!j->a->analysis_pool || worker_submit(j->a->analysis_pool, &j->job)) {
 		http_reply_busy(j->req);
 		an_job_free(j);
-		return;
 	}
-	j->next = NULL;
-	if (an_q.tail)
-		an_q.tail->next = j;
-	else
-		an_q.head = j;
-	an_q.tail = j;
-	an_q.n_waiting++;
-	an_start_next();
 }
 
 /* A threshold from the query: a number from 0 to 1. 0, or -1 with the
