@@ -235,4 +235,7 @@
 /* issue 14: istat + tstat (helper A) */
 #define UJ_IA_FLAG_TEXT      1024   /* bytes of one flag's plain-language reason */
 
+/* issue 14: analysis data, report, API (helper C) */
+#define UJ_IA_QUEUE_MAX      16     /* analyses waiting for the one that runs; more: 503 */
+
 #endif

@@ -27,6 +27,7 @@ struct api {
 	struct auth_rt *auth;
 	struct staff_rt *staff;   /* staff accounts and sessions */
 	struct worker_pool *pool; /* slow work: hashing, heavy reads (tctx: sqlite3 *) */
+	struct worker_pool *analysis_pool; /* issue 14: one thread, lowest priority (tctx: sqlite3 *) */
 	struct proctor *pr;       /* sittings, dashboards, proctor actions */
 	struct sse_hub *sse;      /* the event streams (dashboards, scoreboards) */
 	struct board *board;      /* the public live scoreboards */
@@ -252,5 +253,16 @@ void api_employee_skp_set(void *app, struct evhttp_request *req, const struct pr
 			  const char *rest);
 void api_employee_sanction_add(void *app, struct evhttp_request *req, const struct principal *p,
 			       const char *rest);
+
+/* issue 14: item and test analysis (api/analysis.c). The analysis pool's
+ * thread init (arg: the database path): the thread drops to the lowest CPU
+ * priority and opens its read-only connection (its tctx; NULL on failure). */
+void *api_analysis_thread_init(void *db_path);
+void api_analysis_exam(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
+void api_analysis_exam_csv(void *app, struct evhttp_request *req, const struct principal *p,
+			   const char *rest);
+void api_analysis_bank(void *app, struct evhttp_request *req, const struct principal *p,
+		       const char *rest);
 
 #endif

@@ -72,6 +72,7 @@ struct server {
 	struct auth_rt auth;
 	struct staff_rt staff;
 	struct worker_pool *pool;
+	struct worker_pool *apool; /* issue 14: the analysis thread (api/analysis.c) */
 	struct sse_hub *sse;     /* event streams: dashboards, the scoreboard */
 	struct proctor *pr;      /* the proctoring domain */
 	struct board *board;     /* the public live scoreboards (proctor/board.h) */

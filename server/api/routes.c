@@ -79,6 +79,12 @@ static const struct route api_rows[] = {
 	{ GET, S "/audit/verify", EXACT, STAFF, ADMIN, 1, 0, api_admin_audit_verify },
 	{ GET, S "/exams/*/results.xlsx", PATTERN, STAFF, ADMIN | COMMITTEE, 1, 0,
 	  api_admin_results_xlsx },
+	/* staff (api/analysis.c): item and test analysis (issue 14) */
+	{ GET, S "/exams/*/analysis", PATTERN, STAFF, ADMIN | AUTHOR | COMMITTEE, 1, 0,
+	  api_analysis_exam },
+	{ GET, S "/exams/*/analysis.csv", PATTERN, STAFF, ADMIN | AUTHOR | COMMITTEE, 1, 0,
+	  api_analysis_exam_csv },
+	{ GET, S "/banks/*/analysis", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_analysis_bank },
 	/* staff (api/admin_sittings.c): the sittings of an exam */
 	{ GET, S "/exams/*/sittings", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
 	  api_admin_sittings },

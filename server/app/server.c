@@ -369,6 +369,15 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->api.auth = &s->auth;
 	s->api.staff = &s->staff;
 	s->api.pool = s->pool;
+	/* issue 14: item analyses run on a thread of their own at the lowest
+	 * CPU priority, with its own read-only connection */
+	s->apool = worker_start(1, UJ_IA_QUEUE_MAX, s->mb, api_analysis_thread_init,
+				server_worker_fini, (void *)cfg->db_path);
+	if (!s->apool) {
+		snprintf(err, errlen, "cannot start the analysis thread");
+		goto out;
+	}
+	s->api.analysis_pool = s->apool;
 	s->api.pr = s->pr;
 	s->api.sse = s->sse;
 	s->api.board = s->board;
@@ -455,6 +464,8 @@ void server_close(struct server *s)
 	talent_live_stop(s->talent); /* queues no more jobs */
 	worker_stop(s->pool);
 	s->pool = NULL;
+	worker_stop(s->apool);
+	s->apool = s->api.analysis_pool = NULL;
 	if (s->mb)
 		mailbox_drain(s->mb);
 	if (s->w)

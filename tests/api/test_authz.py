@@ -134,6 +134,10 @@ MATRIX = {
     ('GET', '/api/v1/attempt/slip'): ('candidate', ()),
     ('GET', '/api/v1/verify/*'): ('anonymous', ()),
     ('GET', '/api/v1/slip-key'): ('anonymous', ()),
+    # issue 14: item and test analysis (api/analysis.c)
+    ('GET', '/api/v1/staff/exams/*/analysis'): ('staff', ('admin', 'author', 'committee')),
+    ('GET', '/api/v1/staff/exams/*/analysis.csv'): ('staff', ('admin', 'author', 'committee')),
+    ('GET', '/api/v1/staff/banks/*/analysis'): ('staff', ('admin', 'author')),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}

@@ -31,6 +31,13 @@ Scenarios, each repeated (medians are reported):
              and with --dashboards live dashboards (one SSE stream per
              sitting): lag from an answer's acknowledgement to its row on the
              dashboard, and the dashboards' cost on answer saves.
+  analysis   (issue 14) a database that also holds --analysis-n finished
+             attempts of a 110-item exam (tests/bench/analysis_db.py): the
+             time of `ujian analysis` on it, then the --analysis-load
+             scenario twice in a row (the same database copied back), without
+             and with the exam's analysis requested over the API back to
+             back for the whole run: the analysis's time under load and its
+             cost on answer saves (p99).
 
 For each run: the generator's latencies and errors, and from /proc the server's
 CPU time, peak RSS and peak open file descriptors (connections). The finish
@@ -51,6 +58,7 @@ import tempfile
 import threading
 import time
 
+import analysis_db
 import skd_db
 
 TOP = skd_db.TOP
@@ -77,8 +85,13 @@ def args():
     p.add_argument("--dash-sizes", default="25000")
     p.add_argument("--dashboards", type=int, default=50)
     p.add_argument("--sitting-size", type=int, default=500)
+    p.add_argument("--analysis-n", type=int, default=25000,
+                   help="finished attempts the analysis scenario analyses")
+    p.add_argument("--analysis-load", type=int, default=5000,
+                   help="candidates answering meanwhile")
     p.add_argument("--skip", default="",
-                   help="comma list of: ceiling,saturate,sizes,recover,sync,tls,poll,dash")
+                   help="comma list of: ceiling,saturate,sizes,recover,sync,tls,poll,dash,"
+                        "analysis")
     p.add_argument("--out", default=os.path.join(TOP, "docs", "bench-results.json"))
     return p.parse_args()
 
@@ -328,6 +341,111 @@ def run_recover(a, n):
             "still_running": left, "time_up_total": timeup, "verify": verdict}
 
 
+ANALYST = "analis"
+ANALYST_PASSWORD = "bench-analis-rahasia-1"
+
+
+def staff_token(url, username, password):
+    """A Bearer token of a staff session (plain HTTP)."""
+    import http.client
+    host, port = url.split("//")[1].split(":")
+    c = http.client.HTTPConnection(host, int(port), timeout=60)
+    c.request("POST", "/api/v1/staff/login", body=json.dumps(
+        {"username": username, "password": password, "bearer": True}),
+        headers={"Content-Type": "application/json"})
+    r = c.getresponse()
+    body = json.loads(r.read())
+    c.close()
+    if r.status != 200:
+        raise RuntimeError("staff login: %d %s" % (r.status, body))
+    return body["token"]
+
+
+def analysis_calls(url, token, path, stop):
+    """GET path back to back until stop is set: [(seconds, status, bytes)]."""
+    import http.client
+    host, port = url.split("//")[1].split(":")
+    out = []
+    while not stop.is_set():
+        c = http.client.HTTPConnection(host, int(port), timeout=300)
+        t = time.time()
+        c.request("GET", path, headers={"Authorization": "Bearer " + token})
+        r = c.getresponse()
+        body = r.read()
+        out.append((round(time.time() - t, 3), r.status, len(body)))
+        c.close()
+    return out
+
+
+def run_analysis(a):
+    """The analysis of --analysis-n finished attempts: by the CLI alone, then
+    over the API back to back while --analysis-load candidates answer, with
+    the answers' latencies compared to the same load without it."""
+    w = World(a, a.analysis_load, a.duration)
+    t = time.time()
+    analysis_db.create_exam(a.ujian, w.db, "ANALISIS", w.dir)
+    analysis_db.generate(w.db, "ANALISIS", a.analysis_n)
+    gen_s = time.time() - t
+    subprocess.run([a.ujian, "staff", "add", "--db", w.db, "--username", ANALYST, "--role",
+                    "admin", "--password-stdin"], input=ANALYST_PASSWORD + "\n", text=True,
+                   check=True, capture_output=True)
+    fresh = os.path.join(w.dir, "fresh.db")
+    shutil.copyfile(w.db, fresh)
+    cli = []
+    for _ in range(3):
+        t = time.time()
+        subprocess.run([a.ujian, "analysis", "--db", w.db, "--exam", "ANALISIS", "--format",
+                        "json"], check=True, stdout=subprocess.DEVNULL)
+        cli.append(round(time.time() - t, 3))
+    report = {"analysis_n": a.analysis_n, "analysis_load": a.analysis_load,
+              "generate_s": round(gen_s, 1), "cli_s": cli,
+              "db_mb": round(os.path.getsize(w.db) / 1e6, 1)}
+    for phase in ("without", "with"):
+        shutil.copyfile(fresh, w.db)
+        for ext in ("-wal", "-shm"):
+            if os.path.exists(w.db + ext):
+                os.unlink(w.db + ext)
+        s = w.serve()
+        s.start()
+        argv = ["run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
+                "--window", str(a.window), "--think-mean", str(int(REAL_THINK_MS)),
+                "--workers", str(workers_for(a.analysis_load)), "--acks",
+                os.path.join(w.dir, "acks-" + phase),
+                "--max-seconds", str(a.window + a.duration + 15)]
+        result = {}
+        th = threading.Thread(target=lambda: result.update(bench(a, *argv)))
+        th.start()
+        calls = []
+        if phase == "with":
+            stop = threading.Event()
+            token = staff_token(w.url, ANALYST, ANALYST_PASSWORD)
+            time.sleep(5)  # the login storm is under way
+            ct = threading.Thread(target=lambda: calls.extend(analysis_calls(
+                w.url, token, "/api/v1/staff/exams/ANALISIS/analysis", stop)))
+            ct.start()
+        th.join()
+        if phase == "with":
+            stop.set()
+            ct.join()
+        result.update(s.finish())
+        w.stop()
+        ok = sorted(c[0] for c in calls if c[1] == 200)
+        report[phase] = {"answer": result.get("ops", {}).get("answer"),
+                         "errors": result.get("errors"), "server_cpu_s": result.get("server_cpu_s"),
+                         "server_peak_rss_mb": result.get("server_peak_rss_mb")}
+        if phase == "with":
+            report[phase]["analysis_calls"] = len(calls)
+            report[phase]["analysis_failed"] = len(calls) - len(ok)
+            report[phase]["analysis_s_median"] = ok[len(ok) // 2] if ok else None
+            report[phase]["analysis_s_max"] = ok[-1] if ok else None
+            report[phase]["analysis_bytes"] = calls[0][2] if calls else None
+    p0 = (report["without"]["answer"] or {}).get("p99_ms")
+    p1 = (report["with"]["answer"] or {}).get("p99_ms")
+    report["answer_p99_ratio"] = round(p1 / p0, 3) if p0 and p1 else None
+    w.close()
+    return report
+
+
 def machine():
     mem = open("/proc/meminfo").readline().split()[1]
     cpu = ""
@@ -388,6 +506,8 @@ def main():
                 a, n, {"sittings": True,
                        "dashboards": min(a.dashboards, -(-n // a.sitting_size))},
                 {"sittings": True}))
+    if "analysis" not in skip:
+        scenario("analysis", lambda: run_analysis(a))
     save()
     print(json.dumps({k: {"runs": len(v)} for k, v in report["scenarios"].items()}))
 
