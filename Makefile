@@ -25,7 +25,7 @@ OPT     ?= -O2 -g
 ALL_CFLAGS  = $(OPT) -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(SAN) \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
-LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
 # server/<layer>/<module>.c; objects mirror the tree under $(BUILD)/obj.
 SRCS      := $(wildcard server/*/*.c)
