@@ -167,7 +167,7 @@ $(BUILD)/bench-event: tests/bench/micro/event_append.c $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS)
 
 bench-event: $(BUILD)/bench-event
-	cd $(BUILD) && ./bench-event
+	cd $(BUILD) && ./bench-event && ./bench-event position-bare && ./bench-event position
 
 # Regenerate docs/screenshots/ (candidate: login, exam, result; admin-*.png:
 # every administration page at 1366, 1024 and 390 px; board-*.png: the public

@@ -232,5 +232,8 @@
 #define UJ_IA_HIST_BINS      20     /* bars of a score histogram */
 #define UJ_RASCH_TOL         1e-4   /* default convergence: largest change in logits */
 #define UJ_RASCH_ITER_MAX    500    /* iterations before giving up */
+/* issue 14: istat + tstat (helper A) */
+#define UJ_IA_FLAG_TEXT      1024   /* bytes of one flag's plain-language reason */
+#define UJ_IA_PAIRS_MAX      (1 << 21) /* item pairs accumulated one by one (32 bytes each) */
 
 #endif

@@ -105,6 +105,11 @@ struct ia_item_stats {
 	double time_median_ms, time_p90_ms;
 	struct ia_option_stats opt[UJ_OPTIONS_MAX];
 	unsigned flags;      /* enum ia_flag bits */
+	/* copied from the item, so a flag's text needs only these stats */
+	int weighted;        /* 1: p is mean points over the item's range */
+	int key;             /* right_wrong: bank index of the key; -1 weighted */
+	int n_options;
+	int64_t n_group;     /* persons in each of the upper and lower groups */
 };
 
 /* The default thresholds. */
@@ -118,7 +123,9 @@ int ia_item_compute(const struct ia_data *d, int i, const struct ia_thresholds *
  * "negative", "suspect_key", "suspect_distractor", "few"); NULL otherwise. */
 const char *ia_flag_code(unsigned flag);
 /* A plain-language reason for one flag bit with the item's numbers, in
- * Bahasa Indonesia (lang "id") or English ("en"), into buf. Returns buf. */
+ * Bahasa Indonesia (lang "id", also the default for NULL or anything else)
+ * or English ("en"), into buf (UJ_IA_FLAG_TEXT bytes hold every text; a
+ * shorter buf gets a truncated one). An unknown flag gives "". Returns buf. */
 char *ia_flag_text(unsigned flag, const struct ia_item_stats *s, const struct ia_thresholds *t,
 		   const char *lang, char *buf, size_t len);
 

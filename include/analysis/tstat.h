@@ -14,10 +14,14 @@ struct ts_stats {
 	double kurtosis;      /* excess, g2 */
 	double min, max;
 	double max_score;     /* the highest score possible */
-	int items_per_paper;  /* k of the reliability formula */
+	int items_per_paper;  /* k of the reliability formula (complete: the items seen) */
 	double alpha;         /* Cronbach's alpha (KR-20 for right/wrong), NaN if undefined */
-	const char *alpha_method; /* "complete" (everyone saw the same items) or "pairwise" */
-	double sem;           /* sd * sqrt(1 - alpha) */
+	const char *alpha_method; /* "complete" (everyone saw the same items), "pairwise"
+				   * (covariance per item pair), or "pairwise_means" (more
+				   * than UJ_IA_PAIRS_MAX pairs: centred at item means) */
+	double alpha_pairwise; /* the pairwise estimate, computed in every design (with a
+				* complete one it equals alpha when k = the items seen) */
+	double sem;           /* sd * sqrt(1 - alpha); NaN if alpha is NaN or above 1 */
 	double hist_lo, hist_width;
 	int64_t hist[UJ_IA_HIST_BINS];
 };
@@ -25,7 +29,8 @@ struct ts_stats {
 /* Statistics of section s (or -1: the total) of d. Returns 0, or -1 when s is
  * out of range or memory runs out. */
 int ts_compute(const struct ia_data *d, int s, struct ts_stats *out);
-/* Of the n scores, how many lie within one sem of threshold (|x - t| <= sem). */
+/* Of the n scores, how many lie within one sem of threshold (|x - t| <= sem);
+ * 0 when sem is NaN. */
 int64_t ts_within_sem(const double *scores, int n, double threshold, double sem);
 
 #endif

@@ -24,5 +24,7 @@ int cmd_sanction(int argc, char **argv);
 int cmd_selection(int argc, char **argv);
 /* issue 11: ujian slip key|show|verify (cmd_slip.c) */
 int cmd_slip(int argc, char **argv);
+/* issue 14: ujian analysis --db F (--exam CODE | --bank CODE) (cmd_analysis.c) */
+int cmd_analysis(int argc, char **argv);
 
 #endif

@@ -82,7 +82,10 @@ int attempt_expire_if_due(struct exam_rt *x, struct rt_candidate *c, int64_t now
  * *rec is durable; rec must stay valid until then. */
 void attempt_answer(struct exam_rt *x, struct rt_candidate *c, struct answer_rec *rec, int64_t now,
 		    attempt_then_fn then, void *arg);
-/* The question c is on (1 <= n <= c->n, c in progress). */
+/* The question c is on (1 <= n <= c->n, c in progress). A move is stored
+ * with a "position" event (n = the new position: the time per item of the
+ * analysis is measured from these); staying where c is stores nothing (then
+ * runs once what is in flight is durable). */
 void attempt_position(struct exam_rt *x, struct rt_candidate *c, int n, int64_t now,
 		      attempt_then_fn then, void *arg);
 /* Finish c (in progress): score from RAM, submit the finish. actor: who
@@ -127,8 +130,10 @@ void attempt_arm(struct exam_rt *x, struct rt_candidate *c);
 
 /* An attempt taken offline (the demo's pre-filled attempts): c (not
  * started, nothing in flight) starts at started_at, answers labels[i] for
- * question i + 1 (the label as shown, -1 = blank) at times spread between
- * start and finish, and ends at finished_at for why (FINISH_SUBMITTED,
+ * question i + 1 (the label as shown, -1 = blank), going through the
+ * questions in order (a position event at each move; each question's share
+ * of the time taken depends on its item, a little on the candidate; the
+ * answer four fifths into it), and ends at finished_at for why (FINISH_SUBMITTED,
  * FINISH_TIME_UP, or FINISH_DISQUALIFIED with reason: scores kept, never
  * passing). RAM changes as for a live attempt and the same operations
  * (scored by attempt_score, with the same events) are appended at *tail

@@ -130,6 +130,12 @@ static const char ujian_usage[] =
 	"      is a slip genuine? A file is checked with the public key alone (--key,\n"
 	"      no database needed) or the database's key; a code against the database\n"
 	"      (signature and the stored attempt). Exit 0 genuine, 1 not\n"
+	"  analysis --db FILE (--exam CODE | --bank CODE) [--format text|csv|json]\n"
+	"           [--easy P] [--hard P] [--weak R] [--sep ,|;] [--lang id|en]\n"
+	"      item analysis (facility, discrimination, options in bank order, time,\n"
+	"      flags with reasons) and, for an exam, test statistics per section and\n"
+	"      total (alpha, SEM, thresholds); flags: p > easy (0.90), p < hard (0.20),\n"
+	"      corrected r < weak (0.20); text in Bahasa Indonesia unless --lang en\n"
 	"  cert self-signed --out DIR --name HOST\n"
 	"      make an ECDSA P-256 key and a self-signed certificate for HOST (a DNS\n"
 	"      name or an IP address, valid 397 days) as DIR/HOST.crt and DIR/HOST.key,\n"
@@ -595,6 +601,7 @@ static const struct cli_cmd {
 	{ "skp", cmd_skp },
 	{ "sanction", cmd_sanction },
 	{ "slip", cmd_slip },
+	{ "analysis", cmd_analysis },
 	{ NULL, NULL },
 };
 

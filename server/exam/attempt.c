@@ -111,6 +111,8 @@ static int attempt_event(struct wr_tx *tx, const struct attempt_op *a, const cha
 		e.label = a->u.answer.label;
 		e.flagged = a->u.answer.flagged;
 		e.rev = a->u.answer.rev;
+	} else if (a->kind == AOP_POSITION) {
+		e.n = a->u.position;
 	}
 	return event_append(tx, &e);
 }
@@ -145,7 +147,9 @@ static int attempt_apply(struct wr_tx *tx, struct wr_op *op)
 			return -1;
 		sqlite3_bind_int64(st, 1, a->cand_id);
 		sqlite3_bind_int(st, 2, a->u.position);
-		return wr_step(st);
+		/* the move is logged (n = the new position): the time spent on
+		 * each question is measured from these (analysis/adata.c) */
+		return wr_step(st) || attempt_event(tx, a, "position", NULL) ? -1 : 0;
 	case AOP_FINISH:
 		if (!(st = wr_stmt(tx, sql_finish)))
 			return -1;
@@ -447,8 +451,14 @@ void attempt_answer(struct exam_rt *x, struct rt_candidate *c, struct answer_rec
 void attempt_position(struct exam_rt *x, struct rt_candidate *c, int n, int64_t now,
 		      attempt_then_fn then, void *arg)
 {
-	struct attempt_op *op = attempt_op_new(AOP_POSITION, c, actor_candidate(c->id), now);
+	struct attempt_op *op;
 	assert(c->status == ATT_IN_PROGRESS && n >= 1 && n <= c->n);
+	if (n == c->position) { /* no move: nothing to store or log */
+		if (then)
+			attempt_when_durable(x, c, then, arg);
+		return;
+	}
+	op = attempt_op_new(AOP_POSITION, c, actor_candidate(c->id), now);
 	c->position = n;
 	op->u.position = n;
 	attempt_submit(x, op, then, arg);
@@ -683,13 +693,30 @@ void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, s
 
 /* ---- attempts taken offline ---------------------------------------------- */
 
+/* A replayed candidate's relative time on question i (2..10): the item's
+ * own weight (so some items take longer than others for everyone) plus a
+ * little per candidate. Deterministic. */
+static int64_t attempt_replay_weight(const struct rt_candidate *c, int i)
+{
+	uint64_t h = (uint64_t)c->q[i].item->id * 0x9E3779B97F4A7C15ULL;
+	uint64_t g = ((uint64_t)c->id * 31 + (uint64_t)i) * 0xBF58476D1CE4E5B9ULL;
+	return 2 + (int64_t)((h >> 40) % 6) + (int64_t)((g >> 40) % 3);
+}
+
+/* Append op (applied synchronously: never in flight) at *tail. */
+static void attempt_replay_add(struct attempt_op *op, struct wr_op ***tail)
+{
+	op->op.pending = NULL;
+	**tail = &op->op;
+	*tail = &op->op.next;
+}
+
 void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t started_at,
 		    int64_t finished_at, enum finish_reason why, const char *reason,
 		    struct wr_op ***tail)
 {
 	struct attempt_op *op;
-	int64_t span = finished_at - started_at;
-	int answered = 0;
+	int64_t span = finished_at - started_at, total_w = 0, w = 0;
 
 	assert(c->status == ATT_NOT_STARTED && !c->pending);
 	assert(finished_at > started_at);
@@ -698,28 +725,33 @@ void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t starte
 	c->started_at = started_at;
 	c->credit_ms = 0;
 	c->position = 1;
-	op = attempt_op_new(AOP_START, c, actor_candidate(c->id), started_at);
-	op->op.pending = NULL; /* applied synchronously: never in flight */
-	**tail = &op->op;
-	*tail = &op->op.next;
+	attempt_replay_add(attempt_op_new(AOP_START, c, actor_candidate(c->id), started_at), tail);
 	for (int i = 0; i < c->n; i++)
-		answered += labels[i] >= 0;
-	for (int i = 0, k = 0; i < c->n; i++) {
+		total_w += attempt_replay_weight(c, i);
+	/* The candidate goes through the questions in order: on question i
+	 * from `from` to `to` (its share of the time taken), answering it
+	 * four fifths of the way, then moving on (a position event). */
+	for (int i = 0; i < c->n; i++) {
 		struct answer_rec rec = { .n = i + 1, .label = labels[i], .flagged = 0, .rev = 1 };
+		int64_t from = started_at + span * w / total_w, to;
+		w += attempt_replay_weight(c, i);
+		to = started_at + span * w / total_w;
+		if (i > 0) {
+			op = attempt_op_new(AOP_POSITION, c, actor_candidate(c->id), from);
+			op->u.position = i + 1;
+			c->position = i + 1;
+			attempt_replay_add(op, tail);
+		}
 		if (labels[i] < 0)
 			continue;
 		assert(labels[i] < c->q[i].n_options);
-		k++;
-		/* the answers spread over the time taken, in question order */
 		op = attempt_op_new(AOP_ANSWER, c, actor_candidate(c->id),
-				    started_at + span * k / (answered + 1));
+				    from + (to - from) * 4 / 5);
 		c->ans[i].label = labels[i];
 		c->ans[i].flagged = 0;
 		c->ans[i].rev = 1;
 		op->u.answer = rec;
-		op->op.pending = NULL;
-		**tail = &op->op;
-		*tail = &op->op.next;
+		attempt_replay_add(op, tail);
 	}
 	c->position = c->n;
 	op = attempt_finish_op(c, why, finished_at,
@@ -730,7 +762,5 @@ void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t starte
 		op->u.finish.passed = 0;
 	}
 	op->reason = reason ? xstrdup(reason) : NULL;
-	op->op.pending = NULL;
-	**tail = &op->op;
-	*tail = &op->op.next;
+	attempt_replay_add(op, tail);
 }

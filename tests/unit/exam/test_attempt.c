@@ -179,7 +179,8 @@ static void test_answer_revisions(void **state)
 	fx_close(&f);
 }
 
-/* attempt_position: RAM at once, the row after the commit. */
+/* attempt_position: RAM at once, the row and a "position" event after the
+ * commit; no move, nothing stored. */
 static void test_position(void **state)
 {
 	(void)state;
@@ -201,6 +202,16 @@ static void test_position(void **state)
 	wait_durable(&f, c);
 	assert_int_equal(qi(f.ro, -1, "SELECT position FROM attempts WHERE candidate_id = 1"), 4);
 	assert_int_equal(qi(f.ro, -1, "SELECT position FROM attempts WHERE candidate_id = 2"), -1);
+	/* each move is logged with the new position, by the candidate */
+	assert_qs(f.ro, "3,4", "SELECT group_concat(n) FROM (SELECT n FROM events WHERE"
+			       " candidate_id = 1 AND kind = 'position' ORDER BY id)");
+	assert_qs(f.ro, "candidate", "SELECT DISTINCT actor_kind FROM events WHERE kind = 'position'");
+	/* staying on 4 stores and logs nothing; then still runs */
+	attempt_position(&f.x, c, 4, clock_now_ms(), then_cb, &t);
+	UNIT_WAIT_FOR(f.base, t.runs == 2);
+	assert_int_equal(t.position, 4);
+	assert_int_equal(c->pending, 0);
+	assert_int_equal(n_events(f.ro, 1, "position"), 2);
 	fx_close(&f);
 }
 
@@ -497,6 +508,10 @@ static void test_replay(void **state)
 	assert_int_equal(n_events(f.ro, 1, "start"), 1);
 	assert_int_equal(n_events(f.ro, 1, "answer"), 3);
 	assert_int_equal(n_events(f.ro, 1, "finish"), 1);
+	/* through the questions in order: a move to each of 2..4 */
+	assert_int_equal(n_events(f.ro, 1, "position"), 3);
+	assert_qs(f.ro, "1,2,3,3,4,4", "SELECT group_concat(n) FROM (SELECT n FROM events WHERE"
+			" candidate_id = 1 AND kind IN ('position', 'answer') ORDER BY id)");
 	assert_int_equal(qi(f.ro, -1, "SELECT count(*) FROM events WHERE candidate_id = 1 AND kind = 'answer'"
 				      " AND (at <= %lld OR at >= %lld)",
 			    (long long)t0, (long long)t1),
