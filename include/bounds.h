@@ -234,6 +234,5 @@
 #define UJ_RASCH_ITER_MAX    500    /* iterations before giving up */
 /* issue 14: istat + tstat (helper A) */
 #define UJ_IA_FLAG_TEXT      1024   /* bytes of one flag's plain-language reason */
-#define UJ_IA_PAIRS_MAX      (1 << 21) /* item pairs accumulated one by one (32 bytes each) */
 
 #endif

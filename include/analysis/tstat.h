@@ -16,9 +16,8 @@ struct ts_stats {
 	double max_score;     /* the highest score possible */
 	int items_per_paper;  /* k of the reliability formula (complete: the items seen) */
 	double alpha;         /* Cronbach's alpha (KR-20 for right/wrong), NaN if undefined */
-	const char *alpha_method; /* "complete" (everyone saw the same items), "pairwise"
-				   * (covariance per item pair), or "pairwise_means" (more
-				   * than UJ_IA_PAIRS_MAX pairs: centred at item means) */
+	const char *alpha_method; /* "complete" (everyone saw the same items: the
+				   * textbook alpha) or "pairwise" (incomplete design) */
 	double alpha_pairwise; /* the pairwise estimate, computed in every design (with a
 				* complete one it equals alpha when k = the items seen) */
 	double sem;           /* sd * sqrt(1 - alpha); NaN if alpha is NaN or above 1 */

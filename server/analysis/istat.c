@@ -50,24 +50,92 @@ static double ia_corr(double sab, double saa, double sbb, int a_const, int b_con
 	return r > 1 ? 1 : r < -1 ? -1 : r;
 }
 
-/* Lower section score first; equal scores by person index (deterministic
- * groups). */
-static int ia_row_cmp(const void *a, const void *b)
+/* Order of the groups: lower section score first; equal scores by person
+ * index (deterministic groups). */
+static int ia_row_lt(const struct ia_row *a, const struct ia_row *b)
 {
-	const struct ia_row *x = a, *y = b;
-	if (x->y != y->y)
-		return x->y < y->y ? -1 : 1;
-	return (x->person > y->person) - (x->person < y->person);
+	return a->y < b->y || (a->y == b->y && a->person < b->person);
 }
 
-static int ia_i32_cmp(const void *a, const void *b)
+/* Quickselect (median-of-three pivot): afterwards r[k] is the k-th smallest
+ * of r[0..n) and nothing before it is larger, nothing after it smaller.
+ * O(n) expected; only the groups' membership is needed, not a full sort. */
+static void ia_row_select(struct ia_row *r, int64_t n, int64_t k)
 {
-	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-	return (x > y) - (x < y);
+	int64_t lo = 0, hi = n - 1;
+	struct ia_row tmp;
+#define IA_SWAP(a, b) (tmp = r[a], r[a] = r[b], r[b] = tmp)
+	while (hi > lo) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (ia_row_lt(&r[mid], &r[lo]))
+			IA_SWAP(mid, lo);
+		if (ia_row_lt(&r[hi], &r[lo]))
+			IA_SWAP(hi, lo);
+		if (ia_row_lt(&r[hi], &r[mid]))
+			IA_SWAP(hi, mid);
+		struct ia_row pv = r[mid];
+		int64_t i = lo, j = hi;
+		while (i <= j) {
+			while (ia_row_lt(&r[i], &pv))
+				i++;
+			while (ia_row_lt(&pv, &r[j]))
+				j--;
+			if (i <= j) {
+				IA_SWAP(i, j);
+				i++;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+#undef IA_SWAP
+}
+
+/* The same for times; returns the k-th smallest. */
+static int32_t ia_i32_select(int32_t *t, int64_t n, int64_t k)
+{
+	int64_t lo = 0, hi = n - 1;
+	int32_t tmp;
+#define IA_SWAP(a, b) (tmp = t[a], t[a] = t[b], t[b] = tmp)
+	while (hi > lo) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (t[mid] < t[lo])
+			IA_SWAP(mid, lo);
+		if (t[hi] < t[lo])
+			IA_SWAP(hi, lo);
+		if (t[hi] < t[mid])
+			IA_SWAP(hi, mid);
+		int32_t pv = t[mid];
+		int64_t i = lo, j = hi;
+		while (i <= j) {
+			while (t[i] < pv)
+				i++;
+			while (pv < t[j])
+				j--;
+			if (i <= j) {
+				IA_SWAP(i, j);
+				i++;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+#undef IA_SWAP
+	return t[k];
 }
 
 /* Size of each of the upper and lower groups: ceil(UJ_IA_GROUP_FRAC * n),
- * guarded against 0.27 * 100 = 27.000000000000004; 0 below two persons. */
+ * guarded against 0.27 * 900 = 243.00000000000003; 0 below two persons. */
 static int64_t ia_group_size(int64_t n)
 {
 	if (n < 2)
@@ -94,16 +162,26 @@ static void ia_times(const struct ia_item *it, const struct ia_data *d, struct i
 	}
 	out->time_median_ms = out->time_p90_ms = NAN;
 	if (m) {
-		qsort(t, m, sizeof *t, ia_i32_cmp);
-		out->time_median_ms = m % 2 ? t[m / 2] : ((double)t[m / 2 - 1] + t[m / 2]) / 2;
-		out->time_p90_ms = t[(9 * m + 9) / 10 - 1];
+		int64_t mm = (int64_t)m;
+		out->time_p90_ms = ia_i32_select(t, mm, (9 * mm + 9) / 10 - 1);
+		double hi = ia_i32_select(t, mm, mm / 2);
+		if (m % 2) {
+			out->time_median_ms = hi;
+		} else { /* the lower middle: the largest below position m/2 */
+			int32_t lo = t[0];
+			for (size_t k = 1; k < m / 2; k++)
+				if (t[k] > lo)
+					lo = t[k];
+			out->time_median_ms = ((double)lo + hi) / 2;
+		}
 	}
 	free(t);
 }
 
 /* Options: share, mean section score of the choosers, option-total
  * point-biserial, shares in the upper and lower groups, and the suspect
- * distractor test. rows are sorted by section score; g is the group size;
+ * distractor test. rows hold the lower group first and the upper group last
+ * (ia_row_select); g is the group size;
  * my, syy the mean and centred sum of squares of the section scores. */
 static void ia_options(const struct ia_item *it, const struct ia_row *rows, int64_t n, int64_t g,
 		       double my, double syy, int y_const, struct ia_item_stats *out)
@@ -150,7 +228,7 @@ static void ia_options(const struct ia_item *it, const struct ia_row *rows, int6
 }
 
 /* Compute item i's statistics (istat.h). One pass gathers the usable rows,
- * two passes give the moments, a sort by section score the groups. */
+ * two passes give the moments, two selections by section score the groups. */
 int ia_item_compute(const struct ia_data *d, int i, const struct ia_thresholds *t,
 		    struct ia_item_stats *out)
 {
@@ -208,8 +286,12 @@ int ia_item_compute(const struct ia_data *d, int i, const struct ia_thresholds *
 	out->r_pb = n >= 2 ? ia_corr(sxy, sxx, syy, x_const, y_const) : NAN;
 	out->r_corrected = n >= 2 ? ia_corr(sxz, sxx, szz, x_const, z_const) : NAN;
 
-	qsort(rows, (size_t)n, sizeof *rows, ia_row_cmp);
+	/* rows[0..g) the lower group, rows[n-g..n) the upper (2g <= n) */
 	int64_t g = ia_group_size(n);
+	if (g) {
+		ia_row_select(rows, n, g - 1);
+		ia_row_select(rows + g, n - g, n - 2 * g);
+	}
 	out->n_group = g;
 	out->d_index = NAN;
 	if (g) {

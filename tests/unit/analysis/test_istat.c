@@ -11,10 +11,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define EPS 1e-9
-#define NP_MAX 64
+#define NP_MAX 900
 #define NI_MAX 8
 
 struct fx {
@@ -447,6 +448,91 @@ static void test_thresholds_and_texts(void **state)
 	assert_null(ia_flag_code(IA_FLAG_EASY | IA_FLAG_HARD));
 }
 
+/* ---- the groups and times against a plain sort --------------------------
+ * Random data with many tied scores (0..5) and repeated times: D, the
+ * options' group shares, the median and the p90 equal what a full sort of
+ * the rows by (score, person) and of the times gives. */
+static int cmp_ref(const void *a, const void *b)
+{
+	const int *x = a, *y = b; /* {score, person} */
+	if (x[0] != y[0])
+		return x[0] - y[0];
+	return x[1] - y[1];
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void test_groups_random(void **state)
+{
+	(void)state;
+	static struct fx f;
+	unsigned r = 2463534242u;
+	for (int round = 0; round < 200; round++) {
+		int n = 2 + (int)(r % 63);
+		fx_init(&f, n, 1);
+		fx_rw_item(&f, 0, 1);
+		int ref[NP_MAX][2], times[NP_MAX], opt[NP_MAX];
+		for (int p = 0; p < n; p++) {
+			r ^= r << 13, r ^= r >> 17, r ^= r << 5;
+			int sc = (int)(r % 6);
+			opt[p] = (int)((r >> 8) % 5) - 1; /* -1..3 */
+			times[p] = (int)((r >> 16) % 7) * 1000;
+			fx_obs(&f, 0, p, opt[p], times[p]);
+			fx_score(&f, p, sc);
+			ref[p][0] = sc;
+			ref[p][1] = p;
+		}
+		struct ia_item_stats s;
+		ia_item_compute(&f.d, 0, &f.t, &s);
+		qsort(ref, (size_t)n, sizeof ref[0], cmp_ref);
+		int g = (int)ceil(0.27 * n - 1e-9);
+		assert_int_equal(s.n_group, g);
+		double up = 0, lo = 0, ou[4] = { 0 }, ol[4] = { 0 };
+		for (int k = 0; k < g; k++) {
+			int pl = ref[k][1], pu = ref[n - 1 - k][1];
+			lo += opt[pl] == 1;
+			up += opt[pu] == 1;
+			if (opt[pl] >= 0)
+				ol[opt[pl]]++;
+			if (opt[pu] >= 0)
+				ou[opt[pu]]++;
+		}
+		assert_float_equal(s.d_index, (up - lo) / g, EPS);
+		for (int o = 0; o < 4; o++) {
+			assert_float_equal(s.opt[o].upper_share, ou[o] / g, EPS);
+			assert_float_equal(s.opt[o].lower_share, ol[o] / g, EPS);
+		}
+		qsort(times, (size_t)n, sizeof times[0], cmp_int);
+		double med = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2.0;
+		assert_float_equal(s.time_median_ms, med, EPS);
+		assert_float_equal(s.time_p90_ms, times[(int)ceil(0.9 * n - 1e-9) - 1], EPS);
+	}
+}
+
+/* 0.27 * 900 is 243.00000000000003 in binary floating point: the groups of
+ * 900 persons are 243 each, not 244. Scores 0..899, the 243 best right: the
+ * upper group all right, the lower none -> D = 1 exactly. */
+static void test_group_size_900(void **state)
+{
+	(void)state;
+	static struct fx f;
+	fx_init(&f, 900, 1);
+	fx_rw_item(&f, 0, 0);
+	for (int p = 0; p < 900; p++) {
+		fx_obs(&f, 0, p, p >= 900 - 243 ? 0 : 1, 1000);
+		fx_score(&f, p, p);
+	}
+	struct ia_item_stats s;
+	ia_item_compute(&f.d, 0, &f.t, &s);
+	assert_int_equal(s.n_group, 243);
+	assert_float_equal(s.d_index, 1, EPS);
+	assert_float_equal(s.opt[0].upper_share, 1, EPS);
+	assert_float_equal(s.opt[0].lower_share, 0, EPS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +543,8 @@ int main(void)
 		cmocka_unit_test(test_weighted),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_thresholds_and_texts),
+		cmocka_unit_test(test_groups_random),
+		cmocka_unit_test(test_group_size_900),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
