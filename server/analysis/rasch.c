@@ -629,6 +629,7 @@ int rasch_calibrate(int n_persons, int n_items, const struct rasch_resp *r, size
 				 "nor a perfect score (%d)",
 				 m);
 		rasch_fit_free(out);
+		rc = RASCH_NO_DATA;
 		goto done;
 	}
 	map = xmalloc((size_t)n_items * sizeof *map);

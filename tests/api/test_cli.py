@@ -15,7 +15,7 @@ import harness  # noqa: E402
 from harness import make_bank, make_exam, run, write_csv  # noqa: E402
 
 # The database schema version of this ujian (include/store/db.h).
-SCHEMA = 7
+SCHEMA = 8
 
 
 class CliTest(unittest.TestCase):

@@ -17,16 +17,18 @@
 
 #define SIM_SEED 20261202u
 
-static void expect_error(int np, int ni, const struct rasch_resp *r, size_t n,
-			 const struct rasch_opts *o, const char *part)
+static void expect_rc(int rc, int np, int ni, const struct rasch_resp *r, size_t n,
+		      const struct rasch_opts *o, const char *part)
 {
 	struct rasch_fit f;
 	char err[256];
-	assert_int_equal(rasch_calibrate(np, ni, r, n, o, &f, err, sizeof err), -1);
+	assert_int_equal(rasch_calibrate(np, ni, r, n, o, &f, err, sizeof err), rc);
 	if (!strstr(err, part))
 		fail_msg("error \"%s\" does not name \"%s\"", err, part);
 	assert_null(f.b);
 }
+
+#define expect_error(...) expect_rc(-1, __VA_ARGS__)
 
 static void test_bad_input(void **state)
 {
@@ -67,7 +69,8 @@ static void test_bad_input(void **state)
 	memcpy(r, ok, sizeof r);
 	r[1].x = 1;
 	r[2].x = 1;
-	expect_error(2, 2, r, 4, NULL, "fewer than 2 items have both outcomes");
+	expect_rc(RASCH_NO_DATA, 2, 2, r, 4, NULL, "fewer than 2 items have both outcomes");
+	expect_rc(RASCH_NO_DATA, 2, 2, ok, 0, NULL, "fewer than 2 items have both outcomes");
 	/* the valid data itself calibrates */
 	struct rasch_fit f;
 	assert_int_equal(rasch_calibrate(2, 2, ok, 4, NULL, &f, err, sizeof err), 0);
