@@ -134,6 +134,10 @@ MATRIX = {
     ('GET', '/api/v1/attempt/slip'): ('candidate', ()),
     ('GET', '/api/v1/verify/*'): ('anonymous', ()),
     ('GET', '/api/v1/slip-key'): ('anonymous', ()),
+    # issue 14: Rasch calibrations of a bank
+    ('GET', '/api/v1/staff/banks/*/calibrations'): ('staff', ('admin', 'author')),
+    ('POST', '/api/v1/staff/banks/*/calibrations'): ('staff', ('admin', 'author')),
+    ('GET', '/api/v1/staff/banks/*/calibrations/*'): ('staff', ('admin', 'author')),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}
