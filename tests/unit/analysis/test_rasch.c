@@ -216,6 +216,24 @@ static void sim_check(uint64_t seed, int verbose)
 	/* the item answered at random: clearly above 1.2 */
 	assert_true(f.infit[MIS] > 1.2);
 	assert_true(f.outfit[MIS] > 1.2);
+	/* the fit of items 0 and MIS by their definitions, over the persons
+	 * with neither a zero nor a perfect score, at their WLE abilities */
+	for (int c = 0; c < 2; c++) {
+		int it = c ? MIS : 0, cnt = 0;
+		double z2 = 0, r2 = 0, wsum = 0;
+		for (size_t q = 0; q < n; q++) {
+			int v = r[q].person;
+			if (r[q].item != it || f.person_score[v] == 0 || f.person_score[v] == K)
+				continue;
+			double p = 1 / (1 + exp(f.b[it] - f.theta[v])), w = p * (1 - p);
+			z2 += (r[q].x - p) * (r[q].x - p) / w;
+			r2 += (r[q].x - p) * (r[q].x - p);
+			wsum += w;
+			cnt++;
+		}
+		assert_float_equal(f.outfit[it], z2 / cnt, 1e-9);
+		assert_float_equal(f.infit[it], r2 / wsum, 1e-9);
+	}
 	/* SEs: about 1/sqrt(500 * 0.2) */
 	assert_true(semean > 0.08 && semean < 0.16);
 	for (int v = 0; v < NP; v++) {
@@ -290,6 +308,19 @@ static void test_extremes(void **state)
 		}
 	}
 	assert_true(zero > 0 && perfect > 0); /* the seed gives both */
+	/* every ability solves Warm's equation r - sum P + J / (2 I) = 0 over
+	 * the person's items with a difficulty (0..3 here), SE 1/sqrt(I) */
+	for (int v = 0; v < NP; v++) {
+		double sp = 0, I = 0, J = 0;
+		for (int i = 0; i < 4; i++) {
+			double p = 1 / (1 + exp(f.b[i] - f.theta[v])), q = p * (1 - p);
+			sp += p;
+			I += q;
+			J += q * (1 - 2 * p);
+		}
+		assert_float_equal(f.person_score[v] - sp + J / (2 * I), 0, 1e-7);
+		assert_float_equal(f.theta_se[v], 1 / sqrt(I), 1e-9);
+	}
 	rasch_fit_free(&f);
 	free(r);
 	free(base);
@@ -332,6 +363,61 @@ static void test_convergence(void **state)
 	free(r);
 }
 
+/* log(exp(a) + exp(b)), either may be -INFINITY */
+static double lse(double a, double b)
+{
+	if (a == -INFINITY)
+		return b;
+	if (b == -INFINITY)
+		return a;
+	return a > b ? a + log1p(exp(b - a)) : b + log1p(exp(a - b));
+}
+
+/* Long papers: 400 items each, so the symmetric functions pass 2^256
+ * (C(400, 200) is about 1e119) and the tables are rescaled. The difficulties
+ * are still recovered, and the conditional log-likelihood equals an
+ * independent computation in log space (log gamma_r by the summation
+ * recursion on logarithms) at the estimates. */
+static void test_long_papers(void **state)
+{
+	(void)state;
+	enum { NP = 150, NI = 400 };
+	double *theta = xmalloc(NP * sizeof *theta), *b = xmalloc(NI * sizeof *b);
+	size_t n;
+	struct rasch_resp *r = sim_data(5, NP, NI, NI, -3, 3, -1, theta, b, &n);
+	struct rasch_fit f;
+	char err[128];
+	assert_int_equal(rasch_calibrate(NP, NI, r, n, NULL, &f, err, sizeof err), 0);
+	assert_true(f.converged);
+	uint8_t use[NI];
+	memset(use, 1, sizeof use);
+	assert_true(corr(f.b, b, use, NI) > 0.97);
+	double *lg = xmalloc((NI + 1) * sizeof *lg), ll = 0;
+	for (int v = 0; v < NP; v++) {
+		int sc = 0;
+		double sxb = 0;
+		for (int j = 0; j <= NI; j++)
+			lg[j] = j ? -INFINITY : 0;
+		for (size_t q = 0; q < n; q++) {
+			if (r[q].person != v)
+				continue;
+			int i = r[q].item;
+			for (int s = NI; s >= 1; s--)
+				lg[s] = lse(lg[s], lg[s - 1] - f.b[i]);
+			sc += r[q].x;
+			sxb += r[q].x * f.b[i];
+		}
+		if (sc > 0 && sc < NI)
+			ll += -sxb - lg[sc];
+	}
+	assert_float_equal(f.loglik, ll, 1e-6 * fabs(ll));
+	free(lg);
+	rasch_fit_free(&f);
+	free(r);
+	free(theta);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_simulated),
 		cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_convergence),
+		cmocka_unit_test(test_long_papers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
