@@ -151,6 +151,7 @@ class CliTest(unittest.TestCase):
                     "'in_progress', 1700000000000)", (cid,))
         con.execute("INSERT INTO events (at, candidate_id, kind) VALUES (1700000000000, ?, "
                     "'start')", (cid,))
+        con.execute("DROP TABLE calibrations")  # version 8
         for t in ("slips", "stage_gates", "stage_scores", "applicants", "vacancies",
                   "selection_members", "selections", "placements", "talent_scores",
                   "talent_periods", "skp", "sanctions", "employees"):  # version 7
