@@ -39,6 +39,8 @@ struct rasch_fit {
 	double max_change;       /* at the last iteration */
 	int converged;
 	double loglik;           /* conditional log-likelihood at the end */
+	int se_full;             /* 1: b_se from the full information (diagonal of its
+				  * pseudo-inverse); 0: 1/sqrt(diagonal information) */
 };
 
 void rasch_opts_default(struct rasch_opts *o);

@@ -26,8 +26,10 @@
  * term weighted by k/(k-1) per person, which is the exact Newton step of a
  * complete design with equal items and makes two-item data converge in one
  * step), step halving when the log-likelihood falls, difficulties centred to
- * mean 0 after each step. Standard errors: 1 / sqrt(sum_v pi (1 - pi)), the
- * diagonal of the information (no full inverse; see docs/ANALYSIS.md).
+ * mean 0 after each step. Standard errors: the diagonal of the
+ * pseudo-inverse of the full CML information at the estimate (cml_full_se;
+ * up to UJ_RASCH_FULL_SE_MAX items, else 1 / sqrt(sum_v pi (1 - pi)), the
+ * diagonal information alone; rasch_fit.se_full says which).
  *
  * Persons with a zero or perfect score carry no information in CML and are
  * left out of the estimation (repeatedly: an item found extreme among the
@@ -63,7 +65,7 @@ struct cml {
 
 /* Scratch tables of one person, sized for kmax items. */
 struct esf_work {
-	double *f, *g, *eps;
+	double *f, *g, *eps, *pi; /* pi: the person's conditional probabilities */
 	int *fe, *ge;
 	size_t row; /* doubles per table row: kmax + 1 */
 };
@@ -178,6 +180,7 @@ static double esf_person(const int32_t *it, const uint8_t *xv, int k, int r, con
 			pi = 0;
 		if (pi > 1)
 			pi = 1;
+		w->pi[j] = pi;
 		E[it[j]] += pi;
 		H[it[j]] += pi * (1 - pi);
 		Hn[it[j]] += pi * (1 - pi) * wk;
@@ -212,6 +215,92 @@ static void centre(double *b, int m)
 		b[i] -= mean;
 }
 
+/* Standard errors from the full CML information at b, the conditional
+ * covariance of the answers given the score: L_ii = sum_v pi_i (1 - pi_i),
+ * L_ij = sum_v (pi_ij - pi_i pi_j) (negative), where pi_ij (both right
+ * given the score) = (eps_i pi_j - eps_j pi_i) / (eps_i - eps_j), from
+ * gamma^(i)_{r-1} - gamma^(j)_{r-1} = (eps_j - eps_i) gamma^(ij)_{r-2}; for
+ * (nearly) tied items, where that difference cancels, the value of equal
+ * items, pi_i pi_j (r-1) k / (r (k-1)). L has the constant vector as its
+ * null space (the centring), so the covariance of the centred difficulties
+ * is its pseudo-inverse, diag(L+) = diag((L + J/m)^-1) - 1/m, by Cholesky.
+ * Returns 0 with se filled, or -1 (se untouched) when m is above
+ * UJ_RASCH_FULL_SE_MAX or the matrix is not positive definite. */
+static int cml_full_se(const struct cml *c, const double *b, struct esf_work *w, double *E,
+		       double *H, double *Hn, double *se)
+{
+	const int m = c->m;
+	if (m > UJ_RASCH_FULL_SE_MAX)
+		return -1;
+	double *L = xcalloc((size_t)m * (size_t)m, sizeof *L);
+	int rc = -1;
+	for (int v = 0; v < c->np; v++) {
+		int o = c->off[v], k = c->off[v + 1] - o, r = c->score[v];
+		const int32_t *it = c->item + o;
+		esf_person(it, c->x + o, k, r, b, w, E, H, Hn);
+		double tie = (double)(r - 1) * k / ((double)r * (k - 1));
+		for (int j = 0; j < k; j++) {
+			double pj = w->pi[j], ej = w->eps[j];
+			L[(size_t)it[j] * m + it[j]] += pj * (1 - pj);
+			for (int l = j + 1; l < k; l++) {
+				double pl = w->pi[l], el = w->eps[l], pjl;
+				if (fabs(ej - el) > 1e-7 * fmax(ej, el))
+					pjl = (ej * pl - el * pj) / (ej - el);
+				else
+					pjl = pj * pl * tie;
+				double cov = pjl - pj * pl;
+				L[(size_t)it[j] * m + it[l]] += cov;
+				L[(size_t)it[l] * m + it[j]] += cov;
+			}
+		}
+	}
+	/* A = L + J/m; Cholesky A = R R' in the lower triangle */
+	for (size_t q = 0; q < (size_t)m * (size_t)m; q++)
+		L[q] += 1.0 / m;
+	for (int j = 0; j < m; j++) {
+		double d = L[(size_t)j * m + j];
+		for (int t = 0; t < j; t++)
+			d -= L[(size_t)j * m + t] * L[(size_t)j * m + t];
+		if (!(d > 0))
+			goto out;
+		d = sqrt(d);
+		L[(size_t)j * m + j] = d;
+		for (int i = j + 1; i < m; i++) {
+			double x = L[(size_t)i * m + j];
+			for (int t = 0; t < j; t++)
+				x -= L[(size_t)i * m + t] * L[(size_t)j * m + t];
+			L[(size_t)i * m + j] = x / d;
+		}
+	}
+	/* diag(A^-1)_i = sum over rows t >= i of (R^-1)_{t,i}^2: column i of
+	 * R^-1 by forward substitution */
+	double *col = xmalloc((size_t)m * sizeof *col);
+	double *var = xmalloc((size_t)m * sizeof *var);
+	for (int i = 0; i < m; i++) {
+		double sum = 0;
+		for (int t = i; t < m; t++) {
+			double x = t == i ? 1 : 0;
+			for (int u = i; u < t; u++)
+				x -= L[(size_t)t * m + u] * col[u];
+			col[t] = x / L[(size_t)t * m + t];
+			sum += col[t] * col[t];
+		}
+		var[i] = sum - 1.0 / m;
+	}
+	rc = 0;
+	for (int i = 0; i < m; i++)
+		if (!(var[i] > 0))
+			rc = -1;
+	if (rc == 0)
+		for (int i = 0; i < m; i++)
+			se[i] = sqrt(var[i]);
+	free(col);
+	free(var);
+out:
+	free(L);
+	return rc;
+}
+
 /* Newton iterations on c; b holds the start (0) and the result; se the
  * standard errors at the result. Fills the iteration fields of out. */
 static void cml_solve(const struct cml *c, const struct rasch_opts *o, double *b, double *se,
@@ -223,6 +312,7 @@ static void cml_solve(const struct cml *c, const struct rasch_opts *o, double *b
 	w.f = xmalloc(w.row * w.row * sizeof *w.f);
 	w.g = xmalloc(w.row * w.row * sizeof *w.g);
 	w.eps = xmalloc(w.row * sizeof *w.eps);
+	w.pi = xmalloc(w.row * sizeof *w.pi);
 	w.fe = xmalloc(w.row * sizeof *w.fe);
 	w.ge = xmalloc(w.row * sizeof *w.ge);
 	double *E = xmalloc((size_t)m * sizeof *E), *H = xmalloc((size_t)m * sizeof *H);
@@ -277,6 +367,7 @@ static void cml_solve(const struct cml *c, const struct rasch_opts *o, double *b
 	}
 	for (int i = 0; i < m; i++)
 		se[i] = H[i] > 0 ? 1 / sqrt(H[i]) : NAN;
+	out->se_full = cml_full_se(c, b, &w, E, H, Hn, se) == 0;
 	out->iterations = iter;
 	out->max_change = maxch;
 	out->converged = converged;
@@ -284,6 +375,7 @@ static void cml_solve(const struct cml *c, const struct rasch_opts *o, double *b
 	free(w.f);
 	free(w.g);
 	free(w.eps);
+	free(w.pi);
 	free(w.fe);
 	free(w.ge);
 	free(E);

@@ -40,7 +40,7 @@ cat(sprintf("difficulty: correlation %.6f, max |Ujian - eRm| %.2e logits, mean |
             cor(b, erm_b), max(abs(d)), mean(abs(d))))
 cat(sprintf("conditional log-likelihood: eRm %.3f\n", m$loglik))
 if (!want_se) quit(status = 0)
-cat(sprintf("SE: correlation %.4f, Ujian/eRm ratio %.3f..%.3f (Ujian: 1/sqrt(diagonal information))\n",
+cat(sprintf("SE: correlation %.4f, Ujian/eRm ratio %.3f..%.3f\n",
             cor(se, erm_se), min(se / erm_se), max(se / erm_se)))
 pp <- person.parameter(m)
 fit <- itemfit(pp)

@@ -81,8 +81,12 @@ static void test_bad_input(void **state)
 /* Two items: only persons with score 1 are informative, and
  * P(item 0 right | score 1) = eps0 / (eps0 + eps1), so the CML estimate is
  * b1 - b0 = log(n10 / n01) (n10: item 0 right, item 1 wrong). With n10 = 30,
- * n01 = 10: b0 = -log(3)/2 = -0.549306, b1 = +0.549306. Information of each
- * item: 40 * pi (1 - pi), pi = 3/4 for item 0, = 7.5; SE = 1/sqrt(7.5).
+ * n01 = 10: b0 = -log(3)/2 = -0.549306, b1 = +0.549306. Information of the
+ * difference: 40 * pi (1 - pi), pi = 3/4 for item 0, = 7.5, so
+ * SE(b1 - b0) = 1/sqrt(7.5) and each centred difficulty (half the
+ * difference) has SE 1/(2 sqrt(7.5)) = 0.182574 - what the full information
+ * matrix [[7.5, -7.5], [-7.5, 7.5]] gives (the diagonal alone would say
+ * 1/sqrt(7.5), the SE with the other item held fixed).
  * Persons with score 1 sit between two items symmetric about 0: WLE 0; the
  * zero and perfect scores get finite, opposite abilities. */
 static void test_two_items(void **state)
@@ -105,8 +109,9 @@ static void test_two_items(void **state)
 	assert_true(f.max_change < 1e-4);
 	assert_float_equal(f.b[1] - f.b[0], log(3.0), 1e-6);
 	assert_float_equal(f.b[0], -log(3.0) / 2, 1e-6);
-	assert_float_equal(f.b_se[0], 1 / sqrt(7.5), 1e-6);
-	assert_float_equal(f.b_se[1], 1 / sqrt(7.5), 1e-6);
+	assert_true(f.se_full);
+	assert_float_equal(f.b_se[0], 1 / (2 * sqrt(7.5)), 1e-6);
+	assert_float_equal(f.b_se[1], 1 / (2 * sqrt(7.5)), 1e-6);
 	/* conditional log-likelihood: 30 log(3/4) + 10 log(1/4) */
 	assert_float_equal(f.loglik, 30 * log(0.75) + 10 * log(0.25), 1e-6);
 	assert_int_equal(f.item_n[0], np);
@@ -234,8 +239,11 @@ static void sim_check(uint64_t seed, int verbose)
 		assert_float_equal(f.outfit[it], z2 / cnt, 1e-9);
 		assert_float_equal(f.infit[it], r2 / wsum, 1e-9);
 	}
-	/* SEs: about 1/sqrt(500 * 0.2) */
+	/* SEs: about 1/sqrt(500 * 0.2), and honest: the actual error (RMSE
+	 * against the truth) is about the SE (0.80..1.26 of it over 300 seeds) */
+	assert_true(f.se_full);
 	assert_true(semean > 0.08 && semean < 0.16);
+	assert_true(rmse / semean > 0.7 && rmse / semean < 1.35);
 	for (int v = 0; v < NP; v++) {
 		assert_true(isfinite(f.theta[v]) && isfinite(f.theta_se[v]));
 		assert_int_equal(f.person_n[v], K);
