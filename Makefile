@@ -84,6 +84,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(ALL_LDFLAGS) $(LDLIBS) -lcmocka
 
+# issue 14: the Rasch calibration's driver (tests/analysis/rasch_sim.c):
+# simulated data, timing, files for tests/analysis/erm_compare.R.
+$(BUILD)/rasch-sim: tests/analysis/rasch_sim.c tests/analysis/rasch_sim.h $(BUILD)/obj/analysis/rasch.o $(BUILD)/obj/core/mem.o
+	$(CC) $(ALL_CFLAGS) -Itests/analysis -o $@ $< $(BUILD)/obj/analysis/rasch.o $(BUILD)/obj/core/mem.o $(ALL_LDFLAGS) -lm
+
 $(FUZZ_BUILD)/obj/%.o: server/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c -o $@ $<

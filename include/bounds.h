@@ -232,6 +232,9 @@
 #define UJ_IA_HIST_BINS      20     /* bars of a score histogram */
 #define UJ_RASCH_TOL         1e-4   /* default convergence: largest change in logits */
 #define UJ_RASCH_ITER_MAX    500    /* iterations before giving up */
+/* issue 14: rasch (B) */
+#define UJ_RASCH_FULL_SE_MAX 1500   /* calibrated items up to which the SEs come from the
+				     * full information matrix (m^2 doubles, m^3/3 flops) */
 /* issue 14: istat + tstat (helper A) */
 #define UJ_IA_FLAG_TEXT      1024   /* bytes of one flag's plain-language reason */
 

@@ -39,13 +39,17 @@ struct rasch_fit {
 	double max_change;       /* at the last iteration */
 	int converged;
 	double loglik;           /* conditional log-likelihood at the end */
+	int se_full;             /* 1: b_se from the full information (diagonal of its
+				  * pseudo-inverse); 0: 1/sqrt(diagonal information) */
 };
 
 void rasch_opts_default(struct rasch_opts *o);
 /* Calibrate. Returns 0 and fills out (free with rasch_fit_free) - also when
- * not converged (out->converged 0) -, or -1 with err for bad input (an index
- * out of range, x not 0/1, a (person, item) pair twice, fewer than 2 items
- * with both outcomes) or no memory. */
+ * not converged (out->converged 0) -, -1 with err for bad input (an index
+ * out of range, x not 0/1, a (person, item) pair twice), or RASCH_NO_DATA
+ * with err when fewer than 2 items have both outcomes among the persons
+ * with neither a zero nor a perfect score (nothing to calibrate). */
+#define RASCH_NO_DATA (-2)
 int rasch_calibrate(int n_persons, int n_items, const struct rasch_resp *r, size_t n,
 		    const struct rasch_opts *o, struct rasch_fit *out, char *err, size_t errlen);
 void rasch_fit_free(struct rasch_fit *f);

@@ -226,6 +226,15 @@ void api_verify_slip(void *app, struct evhttp_request *req, const struct princip
 void api_slip_key(void *app, struct evhttp_request *req, const struct principal *p,
 		  const char *rest);
 
+/* issue 14: Rasch calibrations of a bank (api/analysis_calib.c). */
+extern const struct errtext_table calib_errors;
+void api_calibrations(void *app, struct evhttp_request *req, const struct principal *p,
+		      const char *rest);
+void api_calibration_create(void *app, struct evhttp_request *req, const struct principal *p,
+			    const char *rest);
+void api_calibration(void *app, struct evhttp_request *req, const struct principal *p,
+		     const char *rest);
+
 /* Reply 400 invalid_input with errors ([{"line"?, "field", "message"}],
  * stolen): every problem of a body or file at once. */
 void api_staff_reply_invalid(struct evhttp_request *req, json_t *errors);

@@ -26,5 +26,7 @@ int cmd_selection(int argc, char **argv);
 int cmd_slip(int argc, char **argv);
 /* issue 14: ujian analysis --db F (--exam CODE | --bank CODE) (cmd_analysis.c) */
 int cmd_analysis(int argc, char **argv);
+/* issue 14: ujian calibrate --db F --bank CODE (cmd_calibrate.c) */
+int cmd_calibrate(int argc, char **argv);
 
 #endif

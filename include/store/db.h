@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION 7
+#define DB_SCHEMA_VERSION 8
 
 enum db_open_mode {
 	DB_OPEN_CREATE,   /* create the file if missing (init) */

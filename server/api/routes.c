@@ -62,6 +62,11 @@ static const struct route api_rows[] = {
 	{ GET, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_banks },
 	{ POST, S "/banks", EXACT, STAFF, ADMIN | AUTHOR, 1, 1, api_admin_bank_upload },
 	{ GET, S "/banks/*", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_bank_items },
+	/* issue 14: Rasch calibrations (api/analysis_calib.c) */
+	{ GET, S "/banks/*/calibrations", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_calibrations },
+	{ POST, S "/banks/*/calibrations", PATTERN, STAFF, ADMIN | AUTHOR, 1, 1,
+	  api_calibration_create },
+	{ GET, S "/banks/*/calibrations/*", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_calibration },
 	{ GET, S "/assets/*", PATTERN, STAFF, ADMIN | AUTHOR, 1, 0, api_admin_asset },
 	{ GET, S "/exams/*/candidates", PATTERN, STAFF, ADMIN | PROCTOR | OBSERVER, 1, 0,
 	  api_admin_candidates },

@@ -343,6 +343,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	s->x.reg.changed_arg = s;
 	http_errors_add(&proctor_errors);
 	http_errors_add(&talent_errors);
+	http_errors_add(&calib_errors); /* issue 14 */
 	if (server_load(s, err, errlen))
 		goto out;
 	s->mb = mailbox_new(s->base);

@@ -136,6 +136,10 @@ static const char ujian_usage[] =
 	"      flags with reasons) and, for an exam, test statistics per section and\n"
 	"      total (alpha, SEM, thresholds); flags: p > easy (0.90), p < hard (0.20),\n"
 	"      corrected r < weak (0.20); text in Bahasa Indonesia unless --lang en\n"
+	"  calibrate --db FILE --bank CODE [--format text|csv|json]\n"
+	"      Rasch calibration (CML difficulties with SE, infit/outfit, WLE\n"
+	"      abilities) of the bank's right/wrong items over every finished attempt;\n"
+	"      stored with the data it came from and an audit event, then printed\n"
 	"  cert self-signed --out DIR --name HOST\n"
 	"      make an ECDSA P-256 key and a self-signed certificate for HOST (a DNS\n"
 	"      name or an IP address, valid 397 days) as DIR/HOST.crt and DIR/HOST.key,\n"
@@ -602,6 +606,7 @@ static const struct cli_cmd {
 	{ "sanction", cmd_sanction },
 	{ "slip", cmd_slip },
 	{ "analysis", cmd_analysis },
+	{ "calibrate", cmd_calibrate },
 	{ NULL, NULL },
 };
 

@@ -188,6 +188,18 @@ static const char *const db_migrations[] = {
 	 " candidate_id INTEGER NOT NULL UNIQUE REFERENCES candidates(id),"
 	 " payload TEXT NOT NULL, sig BLOB NOT NULL, created_at INTEGER NOT NULL)"
 	 " WITHOUT ROWID;"),
+	/* 8: Rasch calibrations of a bank (analysis/calib.h), each with the data
+	 * it came from: the candidates and items (JSON arrays of ids) and the
+	 * SHA-256 of the response matrix; result_json holds the estimates */
+	("CREATE TABLE calibrations (id INTEGER PRIMARY KEY,"
+	 " bank_id INTEGER NOT NULL REFERENCES banks(id),"
+	 " bank_version_id INTEGER NOT NULL REFERENCES bank_versions(id),"
+	 " created_at INTEGER NOT NULL, created_by INTEGER REFERENCES staff(id),"
+	 " method TEXT NOT NULL, tolerance REAL NOT NULL, iterations INTEGER NOT NULL,"
+	 " converged INTEGER NOT NULL, n_persons INTEGER NOT NULL, n_items INTEGER NOT NULL,"
+	 " n_responses INTEGER NOT NULL, data_sha256 TEXT NOT NULL,"
+	 " candidate_ids TEXT NOT NULL, item_ids TEXT NOT NULL, result_json TEXT NOT NULL);"
+	 "CREATE INDEX calibrations_bank ON calibrations (bank_id, id);"),
 };
 
 /* A C step that runs after migration N's SQL, in the same transaction (index

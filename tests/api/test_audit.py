@@ -27,9 +27,9 @@ from harness import World, run, wait_until  # noqa: E402
 # The schema version whose migration added the chain (include/store/db.h:
 # the migration that adds events.prev and events.hash).
 CHAIN_VERSION = 5
-# The tables migration 7 (selection records) adds, children first, so a
-# test that undoes migrations can drop them.
-V7_TABLES = ("slips", "stage_gates", "stage_scores", "applicants", "vacancies",
+# The tables migrations 7 (selection records) and 8 (calibrations) add,
+# children first, so a test that undoes migrations can drop them.
+V7_TABLES = ("calibrations", "slips", "stage_gates", "stage_scores", "applicants", "vacancies",
              "selection_members", "selections", "placements", "talent_scores",
              "talent_periods", "skp", "sanctions", "employees")
 COLUMNS = ("id, at, actor_kind, actor_id, candidate_id, kind, n, label, flagged, rev, "
@@ -519,7 +519,7 @@ class AuditMigrationTest(unittest.TestCase):
             con = sqlite3.connect(w.db)
             # Undo the later migrations too (6: proctoring), so init
             # re-runs them on top of the chain's.
-            for t in V7_TABLES:  # 7: selection records
+            for t in V7_TABLES:  # 8: calibrations, 7: selection records
                 con.execute("DROP TABLE " + t)
             con.execute("DROP INDEX candidates_nip")
             con.execute("ALTER TABLE candidates DROP COLUMN nip")

@@ -138,6 +138,10 @@ MATRIX = {
     ('GET', '/api/v1/staff/exams/*/analysis'): ('staff', ('admin', 'author', 'committee')),
     ('GET', '/api/v1/staff/exams/*/analysis.csv'): ('staff', ('admin', 'author', 'committee')),
     ('GET', '/api/v1/staff/banks/*/analysis'): ('staff', ('admin', 'author')),
+    # issue 14: Rasch calibrations of a bank
+    ('GET', '/api/v1/staff/banks/*/calibrations'): ('staff', ('admin', 'author')),
+    ('POST', '/api/v1/staff/banks/*/calibrations'): ('staff', ('admin', 'author')),
+    ('GET', '/api/v1/staff/banks/*/calibrations/*'): ('staff', ('admin', 'author')),
 }
 
 BODY = {"POST": {}, "PUT": {"option": "A", "flagged": False, "rev": 1}}

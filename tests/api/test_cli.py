@@ -15,7 +15,7 @@ import harness  # noqa: E402
 from harness import make_bank, make_exam, run, write_csv  # noqa: E402
 
 # The database schema version of this ujian (include/store/db.h).
-SCHEMA = 7
+SCHEMA = 8
 
 
 class CliTest(unittest.TestCase):
@@ -151,6 +151,7 @@ class CliTest(unittest.TestCase):
                     "'in_progress', 1700000000000)", (cid,))
         con.execute("INSERT INTO events (at, candidate_id, kind) VALUES (1700000000000, ?, "
                     "'start')", (cid,))
+        con.execute("DROP TABLE calibrations")  # version 8
         for t in ("slips", "stage_gates", "stage_scores", "applicants", "vacancies",
                   "selection_members", "selections", "placements", "talent_scores",
                   "talent_periods", "skp", "sanctions", "employees"):  # version 7
