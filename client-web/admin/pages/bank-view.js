@@ -30,7 +30,7 @@ export async function render(ctx, root, params) {
   const code = params[0];
   ctx.title(t('bankViewTitle', { code: code }), t('navBanks'));
   const st = { version: null, data: null, section: '', q: '', exam: '', flagged: false, flag: '', th: loadThresholds(),
-    analysis: null, anaError: null, anaBusy: false, semicolon: true };
+    analysis: null, anaError: null, anaBusy: false, semicolon: true, exams: null };
   const head = h('div', { class: 'panel' });
   const tools = h('section', { class: 'panel', id: 'analysis-panel', 'aria-labelledby': 'analysis-title' });
   const list = h('div', { id: 'bank-items', class: 'bank-items' });
@@ -55,8 +55,11 @@ export async function render(ctx, root, params) {
     st.anaBusy = true;
     if (st.data) drawTools();
     try {
-      st.analysis = await api.bankAnalysis(code, st.exam || null, st.th);
-      st.anaError = null;
+      const a = await api.bankAnalysis(code, st.exam || null, st.th);
+      if (a.exams) st.exams = a.exams;
+      // No finished candidate yet: said once, not "never presented" on every item.
+      st.analysis = a.n_candidates ? a : null;
+      st.anaError = a.n_candidates ? null : { kind: 'http', code: 'no_data' };
     } catch (e) {
       if (e && e.status === 401) return;
       st.analysis = null;
@@ -90,7 +93,7 @@ export async function render(ctx, root, params) {
       drawItems();
     });
     const a = st.analysis;
-    const exams = a && a.exams ? a.exams : [];
+    const exams = st.exams || [];
     let examSel = null;
     if (exams.length > 1) {
       const all = exams.reduce((s, e) => s + (e.n_candidates || 0), 0);
@@ -198,7 +201,7 @@ export async function render(ctx, root, params) {
   }
 
   function csvBox(a) {
-    const exams = a && a.exams ? a.exams : [];
+    const exams = st.exams || [];
     const examCode = st.exam || (exams.length === 1 ? exams[0].code : '');
     if (!examCode) return h('p', { class: 'hint csv-box' }, a ? t('anaDownloadPick') : '');
     const sep = h('select', { id: 'analysis-sep' }, h('option', { value: ';' }, t('sepSemicolonExcel')), h('option', { value: ',' }, t('sepCommaStd')));

@@ -63,22 +63,30 @@ function partName(p) {
 }
 
 function summaryTable(parts) {
-  const cols = [t('taColPart'), t('taColN'), t('taColMean'), t('taColSd'), t('taColSkew'), t('taColKurt'), t('taColAlpha'), t('taColSem'), t('taColRange')];
-  const rows = parts.map((p) => h('tr', { dataset: { part: p.code || 'total' }, class: p.code ? null : 'total-row' },
-    h('th', { scope: 'row' }, p.code || t('taTotal'), p.code && p.title ? h('span', { class: 'sub' }, p.title) : null),
+  const cols = [t('taColPart'), t('taColN'), t('taColAlpha'), t('taColSem'), t('taColMean'), t('taColSd'), t('taColRange'), t('taColSkew'), t('taColKurt')];
+  // alpha and SEM first after n: what a decision needs; one card per part on phones
+  const cells = (p) => [
     h('td', { class: 'num' }, num(p.n, 0)),
-    h('td', { class: 'num', dataset: { stat: 'mean' } }, num(p.mean)),
-    h('td', { class: 'num', dataset: { stat: 'sd' } }, num(p.sd)),
-    h('td', { class: 'num' }, num(p.skewness)),
-    h('td', { class: 'num' }, num(p.kurtosis)),
     h('td', { class: 'num', dataset: { stat: 'alpha' } }, p.alpha === null || p.alpha === undefined ? t('taAlphaNone') : num(p.alpha),
       p.alpha_method ? h('span', { class: 'sub' }, t('methodShort_' + p.alpha_method)) : null),
     h('td', { class: 'num', dataset: { stat: 'sem' } }, num(p.sem)),
-    h('td', { class: 'num' }, t('taRange', { min: num(p.min, 0), max: num(p.max, 0), of: num(p.max_score, 0) }))));
+    h('td', { class: 'num', dataset: { stat: 'mean' } }, num(p.mean)),
+    h('td', { class: 'num', dataset: { stat: 'sd' } }, num(p.sd)),
+    h('td', { class: 'num' }, t('taRange', { min: num(p.min, 0), max: num(p.max, 0), of: num(p.max_score, 0) })),
+    h('td', { class: 'num' }, num(p.skewness)),
+    h('td', { class: 'num' }, num(p.kurtosis)),
+  ];
+  const rows = parts.map((p) => {
+    const tds = cells(p);
+    tds.forEach((td, i) => td.setAttribute('data-label', cols[i + 1]));
+    return h('tr', { dataset: { part: p.code || 'total' }, class: p.code ? null : 'total-row' },
+      h('th', { scope: 'row', 'data-label': cols[0] }, p.code || t('taTotal'), p.code && p.title ? h('span', { class: 'sub' }, p.title) : null),
+      tds);
+  });
   return h('section', { class: 'panel', 'aria-labelledby': 'summary-title' },
     h('h2', { class: 'panel-title', id: 'summary-title' }, t('taSummary')),
     h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('taSummaryCaption') },
-      h('table', { class: 'data-table', id: 'analysis-summary' },
+      h('table', { class: 'data-table stack', id: 'analysis-summary' },
         h('caption', { class: 'visually-hidden' }, t('taSummaryCaption')),
         h('thead', null, h('tr', null, cols.map((c, i) => h('th', { scope: 'col', class: i ? 'num' : null }, c)))),
         h('tbody', null, rows))));
