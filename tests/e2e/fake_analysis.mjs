@@ -201,7 +201,7 @@ function simulate(rand, items, exam, n) {
       scores[s.code] = sum;
       total += sum;
     }
-    persons.push({ exam, theta, resp, scores, total });
+    persons.push({ exam, theta, resp, scores, total, track: p % 4 === 0 && exam === 'TALENTA-DEMO' ? 'jpt' : 'umum' });
   }
   return persons;
 }
@@ -286,8 +286,10 @@ function testStats(code, persons, items, rules) {
     const r = rules[track];
     const min = code ? (r.sections || {})[code] : r.total;
     if (typeof min !== 'number') return;
-    const within = sem === null ? 0 : scores.filter((v) => Math.abs(v - min) <= sem).length;
-    thresholds.push({ track, min, n_within: within, within_sem: n ? r4(within / n) : null });
+    // the share among the track's candidates (the contract's within_sem)
+    const mine = scores.filter((v, i) => persons[i].track === track);
+    const within = sem === null ? 0 : mine.filter((v) => Math.abs(v - min) <= sem).length;
+    thresholds.push({ track, min, n_track: mine.length, n_within: within, within_sem: mine.length ? r4(within / mine.length) : null });
   });
   const sec = secs.length === 1 ? secs[0] : null;
   return {

@@ -306,7 +306,7 @@ fakeTest('committee report: summary per section and total, threshold lines at th
     }
     // The sentences: share within one SEM per threshold.
     const said = await page.$$eval(id + ' .within-list li', (li) => li.map((x) => x.textContent));
-    assertEqual(said, p.thresholds.map((x) => `${pctId(x.within_sem)}% peserta (${x.n_within} dari ${p.n}) berada dalam satu SEM dari ambang batas ${x.track} ${x.min} ` +
+    assertEqual(said, p.thresholds.map((x) => `${pctId(x.within_sem)}% peserta jalur ${x.track} (${x.n_within} dari ${x.n_track}) berada dalam satu SEM dari ambang batas ${x.min} ` +
       `(nilai ${(x.min - p.sem).toFixed(1).replace('.', ',')} sampai ${(x.min + p.sem).toFixed(1).replace('.', ',')}).`), `${id}: within-SEM sentences`);
   }
   assertEqual(lines, 5, 'five thresholds in the fake exam (umum 3, jpt 2)');
@@ -330,7 +330,7 @@ fakeTest('committee report: summary per section and total, threshold lines at th
   await page.waitForSelector('#within-explain');
   await waitUntil(async () => (await page.textContent('#page-title')) === 'Test analysis', 5000, 'English title');
   const total = a.test.total;
-  assert((await page.textContent('#dist-total .within-list li')).startsWith(`${Math.round(total.thresholds[0].within_sem * 1000) / 10}% of candidates`), 'English sentence');
+  assert((await page.textContent('#dist-total .within-list li')).startsWith(`${Math.round(total.thresholds[0].within_sem * 1000) / 10}% of the jpt track's candidates`), 'English sentence');
   assertEqual(await page.textContent('#analysis-summary tr[data-part="total"] [data-stat="sem"]'), total.sem.toFixed(2), 'decimal point in English');
   await page.click('.lang-toggle [data-lang="id"]');
   assertEqual(page.errors, [], 'page errors');

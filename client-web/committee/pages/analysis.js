@@ -99,7 +99,7 @@ function partCard(p) {
   const ths = p.thresholds || [];
   const lines = ths.map((x) => {
     if (sem === null) return h('li', null, t('taLine', { track: x.track, min: num(x.min, 0) }) + ': ' + t('taNoSem'));
-    return h('li', { dataset: { track: x.track, min: x.min } }, t('taWithin', { pct: pctNum(x.within_sem), n: x.n_within, of: p.n, track: x.track, min: num(x.min, 0),
+    return h('li', { dataset: { track: x.track, min: x.min } }, t('taWithin', { pct: pctNum(x.within_sem), n: x.n_within, of: typeof x.n_track === 'number' ? x.n_track : p.n, track: x.track, min: num(x.min, 0),
       lo: num(x.min - sem, 1), hi: num(x.min + sem, 1) }));
   });
   return h('figure', { class: 'dist', id: id, dataset: { part: p.code || 'total' } },
