@@ -440,7 +440,8 @@ export function makeAnalysis(opts = {}) {
     bankAnalysis(exam, th) {
       const list = exam ? persons.filter((p) => p.exam === exam) : persons;
       const o = Object.assign({ exam: exam || null, title: bank.title }, base(list, th));
-      o.exams = Object.keys(titles).map((c) => ({ code: c, title: titles[c], n_candidates: persons.filter((p) => p.exam === c).length }));
+      // like the server: with ?exam= only that exam is listed
+      o.exams = Object.keys(titles).filter((c) => !exam || c === exam).map((c) => ({ code: c, title: titles[c], n_candidates: persons.filter((p) => p.exam === c).length }));
       return o;
     },
     /** analysis.csv (the contract's columns; ';' and a decimal comma with sep=semicolon). */

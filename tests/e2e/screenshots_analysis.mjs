@@ -6,12 +6,14 @@
 // ('analysis', 'analysis-dist'), plus its A4 print emulation
 // (committee-analysis-print.png; --pdf writes committee-analysis.pdf).
 //
-// By default against `ujian demo` (a fresh demo database, its admin and
-// pansel accounts, the talent exam TALENTA-DEMO and its bank) when the
-// server has the analysis and calibration routes, else against the fake
-// server (fake_committee_server.mjs + fake_analysis.mjs); --fake forces the
-// fake. --out DIR (default docs/screenshots). Run by `make screenshots`
-// (screenshots.mjs).
+// By default against the fake server (fake_committee_server.mjs +
+// fake_analysis.mjs: planted problem items of every kind, pass thresholds
+// on every section, a calibration — the demo's talent exam has no pass
+// rules, so its report would show no threshold line); --demo runs against
+// `ujian demo` (a fresh demo database, its admin and pansel accounts, the
+// talent exam TALENTA-DEMO and its bank) when the server has the analysis
+// and calibration routes. --out DIR (default docs/screenshots). Run by
+// `make screenshots` (screenshots.mjs).
 
 import { join } from 'node:path';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -63,7 +65,7 @@ async function startFakeTarget() {
 }
 
 let real = false;
-if (!process.argv.includes('--fake')) {
+if (process.argv.includes('--demo')) {
   try {
     const routes = execFileSync(UJIAN, ['routes'], { encoding: 'utf8' });
     real = /\/banks\/\*\/analysis/.test(routes) && /\/banks\/\*\/calibrations/.test(routes) && /\/exams\/\*\/analysis/.test(routes);

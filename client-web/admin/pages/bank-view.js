@@ -56,7 +56,8 @@ export async function render(ctx, root, params) {
     if (st.data) drawTools();
     try {
       const a = await api.bankAnalysis(code, st.exam || null, st.th);
-      if (a.exams) st.exams = a.exams;
+      // the exams the bank feeds (a reply for one exam lists only that one)
+      if (a.exams && (!st.exam || !st.exams)) st.exams = a.exams;
       // No finished candidate yet: said once, not "never presented" on every item.
       st.analysis = a.n_candidates ? a : null;
       st.anaError = a.n_candidates ? null : { kind: 'http', code: 'no_data' };
