@@ -260,6 +260,11 @@ fakeTest('roles: the bank analysis is for admin and author; the committee reache
   await page.goto(`${f.url}/admin/#/bank/${BANK}/kalibrasi`);
   await page.waitForSelector('[data-problem="forbiddenTitle"]');
   assert(!(await page.$$eval('#menu a', (as) => as.map((a) => a.textContent))).includes('Bank soal'), 'no bank menu for the committee');
+  // The admin web's results link to the committee's report.
+  await page.goto(`${f.url}/admin/#/hasil/TALENTA-DEMO`);
+  await page.waitForSelector('#results-table');
+  assertEqual(await page.getAttribute('#analysis-link', 'href'), '/committee/#/analisis/TALENTA-DEMO', 'admin results link');
+  assertEqual(await page.textContent('#analysis-link'), 'Analisis ujian (keandalan nilai)', 'its text');
   await page.goto(`${f.url}/committee/#/hasil/TALENTA-DEMO`);
   await page.waitForSelector('#analysis-link');
   await page.click('#analysis-link');

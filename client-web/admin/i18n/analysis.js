@@ -7,6 +7,7 @@
 export default {
   id: {
     anaTitle: 'Analisis butir soal',
+    analysisLinkAdmin: 'Analisis ujian (keandalan nilai)',
     anaLead: 'Statistik setiap soal dihitung dari semua peserta yang sudah selesai, di semua naskah yang memuat soal itu (naskah diacak, jadi setiap soal dilihat sebagian peserta). Huruf pilihan menurut urutan di bank, bukan urutan acak yang dilihat peserta.',
     anaLoading: 'Menghitung analisis…',
     anaNone: 'Analisis belum tersedia: {reason}',
@@ -121,6 +122,7 @@ export default {
   },
   en: {
     anaTitle: 'Item analysis',
+    analysisLinkAdmin: 'Test analysis (score reliability)',
     anaLead: 'Each item\'s statistics come from every finished candidate, across every paper that held the item (papers are random, so each item is seen by some of the candidates). Option letters follow the bank\'s order, not the shuffled order a candidate saw.',
     anaLoading: 'Computing the analysis…',
     anaNone: 'No analysis yet: {reason}',

@@ -52,6 +52,9 @@ export async function render(ctx, root, params) {
   }
 
   async function loadAnalysis() {
+    // Redrawing the controls keeps the keyboard focus where it was.
+    const active = document.activeElement;
+    const where = active && root.contains(active) ? (active.id ? '#' + active.id : active.getAttribute('data-action') ? '[data-action="' + active.getAttribute('data-action') + '"]' : null) : null;
     st.anaBusy = true;
     if (st.data) drawTools();
     try {
@@ -70,6 +73,8 @@ export async function render(ctx, root, params) {
     if (!ctx.alive() || !st.data) return;
     drawHead();
     drawItems();
+    const back = where ? root.querySelector(where) : null;
+    if (back) back.focus();
   }
 
   function drawHead() {
@@ -140,11 +145,11 @@ export async function render(ctx, root, params) {
   function drawTools() {
     const a = st.analysis;
     const parts = [h('h2', { class: 'panel-title', id: 'analysis-title' }, t('anaTitle'))];
-    if (st.anaBusy && !a) parts.push(message(t('anaLoading')));
-    else if (!a) {
+    if (st.anaBusy) parts.push(message(t('anaLoading'))); // the old figures stay until the new ones arrive
+    if (!a && !st.anaBusy) {
       const e = st.anaError;
       parts.push(message(t('anaNone', { reason: e && e.code === 'no_data' ? t('anaNoData') : errorText(e) }), e && e.code === 'no_data' ? 'info' : 'error'));
-    } else {
+    } else if (a) {
       const flagged = (a.items || []).filter((it) => (it.flags || []).length).length;
       parts.push(h('p', { class: 'summary', id: 'analysis-summary' },
         t('anaSummary', { n: a.n_candidates, items: (a.items || []).length, flagged: flagged, at: dateTime(a.generated_at) })));
@@ -195,8 +200,10 @@ export async function render(ctx, root, params) {
       saveThresholds(null);
       loadAnalysis();
     });
-    const open = JSON.stringify(st.th) !== JSON.stringify(DEFAULT_THRESHOLDS);
-    return h('details', { class: 'thresholds-box', id: 'thresholds', open: open ? true : null },
+    const open = st.thOpen || JSON.stringify(st.th) !== JSON.stringify(DEFAULT_THRESHOLDS);
+    return h('details', { class: 'thresholds-box', id: 'thresholds', open: open ? true : null, on: { toggle: (ev) => {
+      st.thOpen = ev.target.open;
+    } } },
       h('summary', null, t('anaThresholds') + ' (' + [num(st.th.easy), num(st.th.hard), num(st.th.weak)].join(' · ') + ')'),
       h('p', { class: 'hint' }, t('anaThresholdsLead')), form);
   }
