@@ -240,8 +240,8 @@ export async function render(ctx, root, params) {
       if (st.q && (it.id + ' ' + it.text + ' ' + (it.topic || '')).toLowerCase().indexOf(st.q) < 0) return false;
       const s = stats[it.id];
       const flags = s ? s.flags || [] : [];
-      if (st.flagged && !flags.length) return false;
-      if (st.flag && flags.indexOf(st.flag) < 0) return false;
+      if (st.analysis && st.flagged && !flags.length) return false; // the filters exist with an analysis only
+      if (st.analysis && st.flag && flags.indexOf(st.flag) < 0) return false;
       return true;
     });
     document.getElementById('bank-summary').textContent = t('itemsShown', { n: Math.min(items.length, SHOWN_MAX), total: items.length, all: (d.items || []).length });
