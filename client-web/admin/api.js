@@ -152,10 +152,19 @@ export const api = {
   results: (code) => request('GET', exam(code) + '/results'),
   audit: (params) => request('GET', '/audit' + query(params)),
   auditVerify: () => request('GET', '/audit/verify'),
+
+  // Item analysis and calibration (issue 14). th: {easy, hard, weak}.
+  bankAnalysis: (code, examCode, th) => request('GET', '/banks/' + enc(code) + '/analysis' + query(Object.assign({ exam: examCode }, th || {}))),
+  examAnalysis: (code, th) => request('GET', exam(code) + '/analysis' + query(th || {})),
+  calibrations: (code) => request('GET', '/banks/' + enc(code) + '/calibrations'),
+  calibrate: (code) => request('POST', '/banks/' + enc(code) + '/calibrations'),
+  calibration: (code, id) => request('GET', '/banks/' + enc(code) + '/calibrations/' + enc(String(id))),
 };
 
 /** Download links (GET with the session cookie). */
 export const downloads = {
   resultsCsv: (code, sep, lang, all) => BASE + exam(code) + '/results.csv' + query({ sep: sep, lang: lang, all: all ? 1 : '' }),
   resultsXlsx: (code, lang, all) => BASE + exam(code) + '/results.xlsx' + query({ lang: lang, all: all ? 1 : '' }),
+  /** th: {easy, hard, weak}; semicolon: ';' and a decimal comma (Excel Indonesia). */
+  analysisCsv: (code, semicolon, th) => BASE + exam(code) + '/analysis.csv' + query(Object.assign({ sep: semicolon ? 'semicolon' : '' }, th || {})),
 };

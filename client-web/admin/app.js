@@ -20,6 +20,7 @@ import * as accountsPage from './pages/accounts.js';
 import * as auditPage from './pages/audit.js';
 import * as minePage from './pages/mine.js';
 import * as employeesPage from './pages/employees.js';
+import * as calibrationsPage from './pages/calibrations.js';
 
 const $ = (id) => document.getElementById(id);
 const ALL = ['admin', 'author', 'proctor', 'committee', 'observer'];
@@ -35,6 +36,8 @@ const ROUTES = [
   { re: /^\/hasil\/([^/]+)$/, page: resultsPage, roles: ['admin', 'committee'] },
   { re: /^\/bank$/, page: banksPage, roles: ['admin', 'author'], menu: 'navBanks', href: '#/bank' },
   { re: /^\/bank\/([^/]+)$/, page: bankViewPage, roles: ['admin', 'author'] },
+  { re: /^\/bank\/([^/]+)\/kalibrasi$/, page: calibrationsPage, roles: ['admin', 'author'] },
+  { re: /^\/bank\/([^/]+)\/kalibrasi\/(\d+)$/, page: calibrationsPage, roles: ['admin', 'author'] },
   { re: /^\/pegawai$/, page: employeesPage, roles: ['admin', 'committee'], menu: 'navEmployees', href: '#/pegawai' },
   { re: /^\/akun$/, page: accountsPage, roles: ['admin'], menu: 'navAccounts', href: '#/akun' },
   { re: /^\/audit$/, page: auditPage, roles: ['admin'], menu: 'navAudit', href: '#/audit' },

@@ -21,6 +21,8 @@ export const api = {
   /** The exam's definition (pass rules); admin and author only. */
   examDef: (code) => request('GET', exam(code)),
   results: (code) => request('GET', exam(code) + '/results'),
+  /** The test report (issue 14); th: {easy, hard, weak}. */
+  analysis: (code, th) => request('GET', exam(code) + '/analysis' + query(th || {})),
   periods: () => request('GET', '/talent/periods'),
   period: (code) => request('GET', period(code)),
   pool: (code) => request('GET', period(code) + '/pool'),
@@ -52,6 +54,7 @@ export const streamUrl = {
 export const downloads = {
   resultsCsv: (code, sep, lang) => BASE + exam(code) + '/results.csv' + query({ sep: sep, lang: lang }),
   resultsXlsx: (code, lang) => BASE + exam(code) + '/results.xlsx' + query({ lang: lang }),
+  analysisCsv: (code, semicolon, th) => BASE + exam(code) + '/analysis.csv' + query(Object.assign({ sep: semicolon ? 'semicolon' : '' }, th || {})),
   talentCsv: (code, semicolon) => BASE + period(code) + '/export.csv' + query({ sep: semicolon ? 'semicolon' : '' }),
   rankingCsv: (s, v, semicolon) => BASE + vac(s, v) + '/ranking.csv' + query({ sep: semicolon ? 'semicolon' : '' }),
 };

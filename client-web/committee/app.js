@@ -19,6 +19,7 @@ import * as employeePage from './pages/employee.js';
 import * as selectionsPage from './pages/selections.js';
 import * as vacancyPage from './pages/vacancy.js';
 import * as minutesPage from './pages/minutes.js';
+import * as analysisPage from './pages/analysis.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['admin', 'committee'];
@@ -28,6 +29,7 @@ const ROUTES = [
   { re: /^\/hasil$/, page: resultsPage, nav: 'nav-hasil' },
   { re: /^\/hasil\/([^/]+)$/, page: resultsPage, nav: 'nav-hasil' },
   { re: /^\/cetak\/pengumuman\/([^/]+)$/, page: announcePage, print: true },
+  { re: /^\/analisis\/([^/]+)$/, page: analysisPage, nav: 'nav-hasil' },
   { re: /^\/talenta$/, page: talentPage, nav: 'nav-talenta' },
   { re: /^\/talenta\/([^/]+)$/, page: talentPage, nav: 'nav-talenta' },
   { re: /^\/talenta\/([^/]+)\/pool$/, page: poolPage, nav: 'nav-talenta' },

@@ -8,6 +8,12 @@
 // chair of JPT-2026), anggota1 and anggota2 (committee, members), tamu
 // (committee, not a member of any selection).
 //
+// Item and test analysis (issue 14, fake_analysis.mjs): the bank
+// BANK-TALENTA (GET /banks, /banks/CODE), GET /exams/E/analysis[.csv],
+// GET /banks/B/analysis[?exam=E], GET and POST /banks/B/calibrations,
+// GET /banks/B/calibrations/ID, with ?easy=&hard=&weak= (400 naming a bad
+// one); the account penulis (author) reaches the bank routes only.
+//
 // Test hooks (no auth), under /__fake/: POST finish?nip=&potential= (the
 // employee's potential changes as if an exam finished: the placement is
 // recomputed and published on the period's stream), GET puts (the captured
@@ -20,6 +26,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, normalize, resolve, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeAnalysis, BANK_CODE } from './fake_analysis.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const WEB = resolve(HERE, '..', '..', 'client-web');
@@ -34,6 +41,7 @@ const USERS = {
   anggota1: { username: 'anggota1', name: 'Dr. Bambang Sutrisno', roles: ['committee'] },
   anggota2: { username: 'anggota2', name: 'Ir. Lestari Handayani, M.T.', roles: ['committee'] },
   tamu: { username: 'tamu', name: 'Tamu Panitia', roles: ['committee'] },
+  penulis: { username: 'penulis', name: 'Dra. Endang Pertiwi, M.Pd.', roles: ['author'] },
 };
 
 const FIRST = ['Budi', 'Siti', 'Agus', 'Dewi', 'Rizky', 'Putri', 'Andi', 'Nur', 'Eko', 'Fitri', 'Hendra', 'Intan', 'Joko', 'Kartika',
@@ -405,6 +413,8 @@ export async function startFake(opts = {}) {
     { code: 'TALENTA-DEMO', title: 'Asesmen Kompetensi Pemetaan Talenta 2026', opens_at: '2026-11-20T01:00:00Z', closes_at: '2026-11-20T09:00:00Z', duration_s: 5400, token_required: true, show_score: true, archived: false, candidates: employees.length, started: results.length, finished: results.length, pass_rules: { umum: { sections: { MANAJERIAL: 90, SOSIOKULTURAL: 50, TEKNIS: 60 } }, jpt: { total: 280, sections: { MANAJERIAL: 100 } } } },
     { code: 'SKD-DEMO', title: 'Seleksi Kompetensi Dasar (demo)', opens_at: null, closes_at: null, duration_s: 6000, token_required: false, show_score: true, archived: false, candidates: 0, started: 0, finished: 0, pass_rules: {} },
   ];
+  const analysis = makeAnalysis({});
+  exams.push(...analysis.exams);
   const sessions = new Map();
   const puts = [];
   const audit = [];
@@ -435,9 +445,63 @@ export async function startFake(opts = {}) {
 
   const notFound = (res, code) => reply(res, 404, { error: { code: code || 'not_found', message: 'Data tidak ditemukan.' } });
 
+  // Issue 14: the analysis and calibration routes (contract-14.md).
+  async function analysisRoutes(req, res, api, q, user) {
+    const has = (...roles) => roles.some((r) => user.roles.includes(r));
+    let m;
+    const thresholds = () => {
+      const t = analysis.parseThresholds(q);
+      if (t.errors) reply(res, 400, { error: { code: 'invalid_input', message: 'Isian tidak valid.', errors: t.errors } });
+      return t.th;
+    };
+    if ((m = /^\/exams\/([^/]+)\/analysis(\.csv)?$/.exec(api))) {
+      if (!has('admin', 'author', 'committee')) return reply(res, 403, { error: { code: 'forbidden' } });
+      if (!exams.find((x) => x.code === m[1])) return notFound(res, 'no_such_exam');
+      const th = thresholds();
+      if (!th) return true;
+      if (!analysis.hasExam(m[1])) return reply(res, 400, { error: { code: 'no_data', message: 'Belum ada peserta yang selesai.' } });
+      if (m[2]) {
+        res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="analisis-${m[1]}.csv"` });
+        res.end(analysis.csv(m[1], q.get('sep') === 'semicolon', th));
+        return true;
+      }
+      return reply(res, 200, analysis.examAnalysis(m[1], th));
+    }
+    if (api === '/banks') {
+      if (!has('admin', 'author')) return reply(res, 403, { error: { code: 'forbidden' } });
+      return reply(res, 200, { banks: [analysis.bankRow] });
+    }
+    if ((m = /^\/banks\/([^/]+)(\/.*)?$/.exec(api))) {
+      if (!has('admin', 'author')) return reply(res, 403, { error: { code: 'forbidden' } });
+      if (m[1] !== BANK_CODE) return notFound(res, 'no_such_bank');
+      const sub = m[2] || '';
+      if (sub === '') return reply(res, 200, analysis.bank);
+      if (sub === '/analysis') {
+        const th = thresholds();
+        if (!th) return true;
+        const ex = q.get('exam') || null;
+        if (ex && !analysis.hasExam(ex)) return notFound(res, 'no_such_exam');
+        return reply(res, 200, analysis.bankAnalysis(ex, th));
+      }
+      if (sub === '/calibrations' && req.method === 'GET') return reply(res, 200, { bank: BANK_CODE, calibrations: analysis.calibrations() });
+      if (sub === '/calibrations' && req.method === 'POST') {
+        puts.push({ path: api, user: user.username, csrf: !!req.headers['x-csrf-token'] });
+        return reply(res, 201, analysis.calibrate(user.username));
+      }
+      const c = /^\/calibrations\/(\d+)$/.exec(sub);
+      if (c && req.method === 'GET') {
+        const cal = analysis.calibration(Number(c[1]));
+        return cal ? reply(res, 200, cal) : notFound(res, 'no_such_calibration');
+      }
+      return notFound(res);
+    }
+    return false;
+  }
+
   async function staff(req, res, api, q, user, sess) {
     const committee = user.roles.includes('admin') || user.roles.includes('committee');
     if (api === '/exams') return reply(res, 200, { exams });
+    if (await analysisRoutes(req, res, api, q, user) !== false) return;
     if (!committee) return reply(res, 403, { error: { code: 'forbidden' } });
     let m;
     if ((m = /^\/exams\/([^/]+)$/.exec(api))) {

@@ -272,4 +272,8 @@ async function adminShots() {
   execFileSync(process.execPath, [join(TOP, 'tests', 'e2e', 'screenshots_proctor.mjs')], { stdio: 'inherit' });
   // The committee web, against the fake committee server.
   execFileSync(process.execPath, [join(TOP, 'tests', 'e2e', 'screenshots_committee.mjs')], { stdio: 'inherit' });
+  // Issue 14: the item analysis (admin-analysis-*, admin-analysis-options-*,
+  // admin-calibration-*) and the committee's test report (committee-analysis-*,
+  // committee-analysis-dist-*, committee-analysis-print.png).
+  execFileSync(process.execPath, [join(TOP, 'tests', 'e2e', 'screenshots_analysis.mjs')], { stdio: 'inherit' });
 }

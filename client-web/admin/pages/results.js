@@ -7,6 +7,7 @@ import { h } from '../dom.js';
 import { api, downloads } from '../api.js';
 import { t, getLang, dateTime, label } from '../i18n/index.js';
 import { table, message, button } from './common.js';
+import '../stats.js'; // issue 14: the analysis strings
 
 const FIXED = ['rank', 'registration_no', 'name', 'track', 'total', 'passed', 'finish_reason', 'finished_at', 'status'];
 
@@ -44,7 +45,9 @@ export async function render(ctx, root, params) {
         h('label', { class: 'check' }, sepComma, ' ', t('sepCommaStd'))),
       h('div', { class: 'choice' },
         h('label', { class: 'check' }, all, ' ', t('exportAll')))),
-    h('div', { class: 'toolbar' }, csv, xlsx, button(t('printTable'), () => window.print(), { data: { action: 'print' } }))));
+    h('div', { class: 'toolbar' }, csv, xlsx, button(t('printTable'), () => window.print(), { data: { action: 'print' } }),
+      // issue 14: the test report (reliability, SEM, thresholds) in the committee web
+      h('a', { class: 'button', id: 'analysis-link', href: '/committee/#/analisis/' + encodeURIComponent(code) }, t('analysisLinkAdmin')))));
 
   // The ranked table; section columns are the keys that are not fixed fields.
   const sections = [];

@@ -68,7 +68,8 @@ export async function render(ctx, root, params) {
   root.appendChild(h('section', { class: 'panel no-print', 'aria-labelledby': 'export-title' },
     h('h2', { class: 'panel-title', id: 'export-title' }, t('exportTitle')),
     h('div', { class: 'toolbar' }, sep.el, csv, xlsx,
-      h('a', { class: 'button', id: 'announce-link', href: '#/cetak/pengumuman/' + encodeURIComponent(code) }, t('announceLink')))));
+      h('a', { class: 'button', id: 'announce-link', href: '#/cetak/pengumuman/' + encodeURIComponent(code) }, t('announceLink')),
+      h('a', { class: 'button', id: 'analysis-link', href: '#/analisis/' + encodeURIComponent(code) }, t('analysisLink')))));
 
   // Filters.
   const f = { track: '', passed: '', dis: '', q: '' };
