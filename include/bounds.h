@@ -233,4 +233,12 @@
 #define UJ_RASCH_TOL         1e-4   /* default convergence: largest change in logits */
 #define UJ_RASCH_ITER_MAX    500    /* iterations before giving up */
 
+/* issue 12: connection floods (server/http/conncap.c, connguard.c) */
+#define UJ_CONNS_PER_IP_DEFAULT 2000   /* default --max-conns-per-ip (a venue behind one NAT) */
+#define UJ_CONNS_PER_IP_MAX  1000000   /* --max-conns-per-ip accepts 0 (no cap) to this */
+#define UJ_CONN_ADDRS_MAX    65536     /* client addresses (IPv6: /64s) one front tracks */
+#define UJ_REQUEST_TIMEOUT_S 10        /* default --request-timeout: headers and body */
+#define UJ_REQUEST_TIMEOUT_MAX_S 600
+#define UJ_CONN_LOG_EVERY_MS 10000     /* at most one refusal log line per reason this often */
+
 #endif

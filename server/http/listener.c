@@ -59,6 +59,7 @@ static void httpd_route(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
+	connguard_dispatched(req); /* first: the request is ours now */
 	if (httpd_should_close(h, req))
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 	if (h->tls)
@@ -125,6 +126,7 @@ static void httpd_redirect(struct evhttp_request *req, void *arg)
 	char host[UJ_LISTEN_MAX + 1], port[16] = "";
 	char *loc;
 
+	connguard_dispatched(req); /* first: the request is ours now */
 	if (httpd_host_of(evhttp_find_header(evhttp_request_get_input_headers(req), "Host"), host,
 			  sizeof host) != 0) {
 		http_reply_error(req, 400, "invalid_request", "Header Host tidak ada atau tidak sah.");
@@ -313,8 +315,11 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 						    EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
 	evhttp_set_default_content_type(h->http, "application/json; charset=utf-8");
 	evhttp_set_gencb(h->http, cfg->redirect_port > 0 ? httpd_redirect : httpd_route, h);
-	if (cfg->tls)
-		evhttp_set_bevcb(h->http, tls_bev_new, cfg->tls);
+	/* Every accepted connection passes the flood guard (which makes its
+	 * TLS bufferevent when the front speaks TLS). */
+	h->guard = connguard_new(base, cfg->max_conns_per_ip, cfg->request_timeout_s,
+				 cfg->idle_timeout_s, cfg->tls);
+	evhttp_set_bevcb(h->http, connguard_bevcb, h->guard);
 	if (!cfg->listen)
 		return 0;
 
@@ -351,6 +356,8 @@ void httpd_stop(struct httpd *h)
 		evhttp_free(h->http); /* also frees the bound listener and every connection */
 	}
 	h->http = NULL;
+	connguard_free(h->guard); /* after evhttp_free: it closed the connections */
+	h->guard = NULL;
 	if (h->resume_ev)
 		event_free(h->resume_ev);
 	h->resume_ev = NULL;
