@@ -98,7 +98,7 @@ static void connguard_note(struct connguard *g, enum connguard_reason r,
 		return;
 	if (k && k->len)
 		conncap_key_text(k, addr, sizeof addr);
-	log_warn("connection from %s closed: %s (%lu such in the last %d s)", addr,
+	log_warn("connection from %s closed: %s (%lu closed so in the last %d s)", addr,
 		 connguard_reason_text[r], g->log_n[r], UJ_CONN_LOG_EVERY_MS / 1000);
 	g->log_at[r] = now;
 	g->log_n[r] = 0;
