@@ -240,5 +240,6 @@
 #define UJ_REQUEST_TIMEOUT_S 10        /* default --request-timeout: headers and body */
 #define UJ_REQUEST_TIMEOUT_MAX_S 600
 #define UJ_CONN_LOG_EVERY_MS 10000     /* at most one refusal log line per reason this often */
+#define UJ_ACCEPT_BATCH      64        /* connections accepted per loop iteration at most */
 
 #endif

@@ -54,6 +54,8 @@ struct httpd {
 	long emfile_count;
 	char bound[UJ_LISTEN_MAX + 1]; /* address actually bound */
 	struct connguard *guard; /* issue 12: per-address cap, request deadline */
+	struct event *round_ev;  /* issue 12: ends a loop iteration's accept batch */
+	int accepts_round;       /* connections accepted in this iteration */
 };
 
 /* Create evhttp on base and (if cfg->listen) bind the listener (backlog from

@@ -104,6 +104,17 @@ static void connguard_note(struct connguard *g, enum connguard_reason r,
 	g->log_n[r] = 0;
 }
 
+/* Make the coming close of bev's socket abortive (RST): no FIN_WAIT or
+ * TIME_WAIT state on the server for a client it refused or timed out (a
+ * slowloris client need not answer a FIN). */
+static void connguard_abort_close(struct bufferevent *bev)
+{
+	struct linger lg = { 1, 0 };
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+}
+
 /* Unlink and free gc; before its first look, drop its bufferevent reference. */
 static void connguard_gc_free(struct gconn *gc)
 {
@@ -197,6 +208,7 @@ static void connguard_first_look(struct gconn *gc)
 			connguard_note(g, v == CONNCAP_PER_ADDR ? CONNGUARD_PER_ADDR
 								: CONNGUARD_TABLE_FULL,
 				       &gc->key);
+			connguard_abort_close(gc->bev);
 			evhttp_connection_free(evcon);
 			connguard_gc_free(gc);
 			return;
@@ -234,6 +246,7 @@ static void connguard_event(evutil_socket_t fd, short what, void *arg)
 	if (gc->dispatched)
 		return;
 	connguard_note(gc->g, CONNGUARD_DEADLINE, gc->counted ? &gc->key : NULL);
+	connguard_abort_close(evhttp_connection_get_bufferevent(gc->evcon));
 	evhttp_connection_free(gc->evcon); /* calls connguard_closed_cb: gc is gone */
 }
 

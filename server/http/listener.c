@@ -140,6 +140,35 @@ static void httpd_redirect(struct evhttp_request *req, void *arg)
 	free(loc);
 }
 
+/* issue 12: the end of a loop iteration that accepted connections: a new
+ * batch may begin; if the last one filled up, accept again (unless the
+ * EMFILE back-off holds the listener). */
+static void httpd_round_end(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd *h = arg;
+	(void)fd;
+	(void)what;
+	if (h->accepts_round >= UJ_ACCEPT_BATCH && !event_pending(h->resume_ev, EV_TIMEOUT, NULL))
+		evconnlistener_enable(h->listener);
+	h->accepts_round = 0;
+}
+
+/* evhttp's bufferevent callback, once per accepted connection (inside the
+ * listener's accept loop): at most UJ_ACCEPT_BATCH accepts per loop
+ * iteration, so that a burst of thousands of connections (a flood's
+ * reconnections) cannot hold the loop while requests of open connections
+ * wait; the listener is disabled (which ends libevent's accept loop) and
+ * enabled again once the iteration's other ready events were served. */
+static struct bufferevent *httpd_bevcb(struct event_base *base, void *arg)
+{
+	struct httpd *h = arg;
+	if (h->round_ev && h->accepts_round++ == 0)
+		event_active(h->round_ev, EV_TIMEOUT, 1);
+	if (h->listener && h->accepts_round == UJ_ACCEPT_BATCH)
+		evconnlistener_disable(h->listener);
+	return connguard_bevcb(base, h->guard);
+}
+
 static void httpd_resume(evutil_socket_t fd, short what, void *arg)
 {
 	struct httpd *h = arg;
@@ -316,10 +345,10 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 	evhttp_set_default_content_type(h->http, "application/json; charset=utf-8");
 	evhttp_set_gencb(h->http, cfg->redirect_port > 0 ? httpd_redirect : httpd_route, h);
 	/* Every accepted connection passes the flood guard (which makes its
-	 * TLS bufferevent when the front speaks TLS). */
+	 * TLS bufferevent when the front speaks TLS), and the accept batch. */
 	h->guard = connguard_new(base, cfg->max_conns_per_ip, cfg->request_timeout_s,
 				 cfg->idle_timeout_s, cfg->tls);
-	evhttp_set_bevcb(h->http, connguard_bevcb, h->guard);
+	evhttp_set_bevcb(h->http, httpd_bevcb, h);
 	if (!cfg->listen)
 		return 0;
 
@@ -336,7 +365,8 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 	 * listener's TCP_NODELAY. */
 	setsockopt(evconnlistener_get_fd(h->listener), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	h->resume_ev = evtimer_new(base, httpd_resume, h);
-	if (!h->resume_ev || httpd_front_set(h->http, h)) {
+	h->round_ev = evtimer_new(base, httpd_round_end, h); /* issue 12 */
+	if (!h->resume_ev || !h->round_ev || httpd_front_set(h->http, h)) {
 		snprintf(err, errlen, "cannot set up the accept back-off");
 		return -1;
 	}
@@ -361,6 +391,9 @@ void httpd_stop(struct httpd *h)
 	if (h->resume_ev)
 		event_free(h->resume_ev);
 	h->resume_ev = NULL;
+	if (h->round_ev)
+		event_free(h->round_ev);
+	h->round_ev = NULL;
 	if (h->web_root_fd >= 0)
 		close(h->web_root_fd);
 	h->web_root_fd = -1;
