@@ -8,12 +8,13 @@ import json
 import os
 import re
 import socket
+import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SLOW, World, wait_until  # noqa: E402
+from harness import SLOW, UJIAN, World, wait_until  # noqa: E402
 from test_metrics import parse  # noqa: E402
 
 CAP = 5
@@ -192,6 +193,46 @@ class FloodTest(unittest.TestCase):
                 self.assertIs(c.sock, sock, "the keep-alive connection was replaced")
         finally:
             c.close()
+
+    def test_slow_flood_smoke(self):
+        """The `make bench` flood in small (docs/BENCHMARKS.md): 300 slow
+        connections from 127.0.0.1 (ujian-bench slow) against a cap of 5,
+        while a candidate from 127.0.0.2 logs in and answers throughout."""
+        bench = os.path.join(os.path.dirname(UJIAN), "ujian-bench")
+        before = self.refused("per_address_cap")
+        p = subprocess.Popen([bench, "slow", "--url", "http://127.0.0.1:%d" % self.port,
+                              "--conns", "300", "--seconds", "6", "--reconnect-ms", "500"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_until(lambda: self.refused("per_address_cap") >= before + 250, 10,
+                       "the flood to meet the cap")
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10 * SLOW,
+                                           source_address=("127.0.0.2", 0))
+            body = json.dumps({"exam": "EX", "registration_no": "C001",
+                               "password": self.w.password("C001")})
+            c.request("POST", "/api/v1/candidate/login", body=body,
+                      headers={"Content-Type": "application/json"})
+            r = c.getresponse()
+            token = json.loads(r.read())["token"]
+            self.assertEqual(r.status, 200)
+            slowest, most_open = 0, 0
+            while p.poll() is None:
+                most_open = max(most_open, self.metrics()[("ujian_connections_open", "")])
+                t = time.monotonic()
+                c.request("GET", "/api/v1/attempt", headers={"Authorization": "Bearer " + token})
+                r = c.getresponse()
+                r.read()
+                self.assertEqual(r.status, 200)
+                slowest = max(slowest, time.monotonic() - t)
+            self.assertLess(slowest, 2 * SLOW, "a candidate waited behind the flood")
+            c.close()
+        finally:
+            out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 0, err)
+        summary = json.loads(out)
+        self.assertGreaterEqual(summary["refused_at_once"], 250)
+        # The flood's address never held more than the cap (+1: the candidate).
+        self.assertLessEqual(most_open, CAP + 1)
 
 
 if __name__ == "__main__":
