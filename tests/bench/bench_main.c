@@ -98,6 +98,8 @@ static const char bench_usage[] =
 	"      --source ADDR        the one source address (default 127.0.0.1)\n"
 	"      --interval-ms N      one byte per connection every N ms (default 1000)\n"
 	"      --reconnect-ms N     reconnect this long after a close (default 1000)\n"
+	"      --rate R             at most R connection attempts per second (default 0:\n"
+	"                           no limit)\n"
 	"      --out FILE           summary JSON (default: standard output)\n"
 	"\n"
 	"  ujian-bench help\n"

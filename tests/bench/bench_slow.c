@@ -7,7 +7,8 @@
  * it is connected (the server accepts with TCP_DEFER_ACCEPT) and one more
  * every --interval-ms; when the server closes it, it reconnects after
  * --reconnect-ms, so the attacker keeps trying to hold --conns connections
- * for --seconds. Summary JSON: connections made, closed by the server (and
+ * for --seconds; --rate caps its connection attempts per second (classic
+ * slowloris tools open some 50-200 a second; 0, the default: no cap). Summary JSON: connections made, closed by the server (and
  * of those, closed within 500 ms of connecting: refused at accept), the
  * most held open at once, bytes sent. */
 #include "bench.h"
@@ -44,6 +45,8 @@ struct slow_run {
 	long conns;
 	double seconds;
 	int64_t interval_us, reconnect_us;
+	double rate;   /* connection attempts per second at most; 0: no limit */
+	double tokens; /* attempts allowed now (a bucket of at most rate) */
 	struct slow_conn *c;
 	int ep;
 	long open_now, peak_open;
@@ -72,6 +75,8 @@ static void slow_open(struct slow_run *r, struct slow_conn *c, int64_t now)
 {
 	struct epoll_event ev = { .events = EPOLLOUT | EPOLLIN | EPOLLRDHUP, .data.ptr = c };
 	int one = 1;
+	if (r->rate > 0)
+		r->tokens -= 1;
 	c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
 		c->next_us = now + r->reconnect_us;
@@ -145,7 +150,7 @@ static void slow_event(struct slow_run *r, struct slow_conn *c, uint32_t what, i
 static int slow_loop(struct slow_run *r)
 {
 	struct epoll_event evs[1024];
-	int64_t t0 = bench_now_us(), end = t0 + (int64_t)(r->seconds * 1e6), now;
+	int64_t t0 = bench_now_us(), end = t0 + (int64_t)(r->seconds * 1e6), now, last = t0;
 	long next_new = 0;
 
 	r->c = calloc((size_t)r->conns, sizeof *r->c);
@@ -159,15 +164,23 @@ static int slow_loop(struct slow_run *r)
 	while ((now = bench_now_us()) < end) {
 		int n = epoll_wait(r->ep, evs, 1024, SLOW_TICK_MS);
 		now = bench_now_us();
+		if (r->rate > 0) {
+			r->tokens += r->rate * (double)(now - last) / 1e6;
+			if (r->tokens > r->rate)
+				r->tokens = r->rate;
+		}
+		last = now;
 		for (int i = 0; i < n; i++)
 			slow_event(r, evs[i].data.ptr, evs[i].events, now);
-		for (long k = 0; k < SLOW_OPEN_BATCH && next_new < r->conns; k++)
+		for (long k = 0; k < SLOW_OPEN_BATCH && next_new < r->conns &&
+				   (r->rate <= 0 || r->tokens >= 1);
+		     k++)
 			slow_open(r, &r->c[next_new++], now);
 		for (long i = 0; i < next_new; i++) {
 			struct slow_conn *c = &r->c[i];
 			if (c->next_us > now)
 				continue;
-			if (c->state == SLOW_IDLE)
+			if (c->state == SLOW_IDLE && (r->rate <= 0 || r->tokens >= 1))
 				slow_open(r, c, now);
 			else if (c->state == SLOW_OPEN)
 				slow_send(r, c, now);
@@ -200,9 +213,9 @@ static int slow_num(const char *name, const char *v, double min, double max, dou
 int slow_main(int argc, char **argv)
 {
 	const char *names[] = { "url", "conns", "seconds", "source", "interval-ms", "reconnect-ms",
-				"out" };
-	const char *v[7] = { NULL };
-	double conns = 0, seconds = 0, interval = 1000, reconnect = 1000;
+				"out", "rate" };
+	const char *v[8] = { NULL };
+	double conns = 0, seconds = 0, interval = 1000, reconnect = 1000, rate = 0;
 	struct slow_run r;
 	struct bench_cfg cfg;
 	char err[512];
@@ -211,9 +224,9 @@ int slow_main(int argc, char **argv)
 
 	for (int i = 2; i < argc; i++) {
 		int k = 0;
-		while (k < 7 && !(strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, names[k]) == 0))
+		while (k < 8 && !(strncmp(argv[i], "--", 2) == 0 && strcmp(argv[i] + 2, names[k]) == 0))
 			k++;
-		if (k == 7 || i + 1 >= argc) {
+		if (k == 8 || i + 1 >= argc) {
 			fprintf(stderr, "ujian-bench slow: bad argument \"%s\" (see 'ujian-bench help')\n",
 				argv[i]);
 			return 2;
@@ -233,7 +246,8 @@ int slow_main(int argc, char **argv)
 	if (slow_num("conns", v[1], 1, SLOW_CONNS_MAX, &conns) ||
 	    slow_num("seconds", v[2], 1, BENCH_SECONDS_MAX, &seconds) ||
 	    slow_num("interval-ms", v[4], 1, 600000, &interval) ||
-	    slow_num("reconnect-ms", v[5], 1, 600000, &reconnect))
+	    slow_num("reconnect-ms", v[5], 1, 600000, &reconnect) ||
+	    slow_num("rate", v[7], 0, 1e6, &rate))
 		return 2;
 	r.src.sin_family = r.dst.sin_family = AF_INET;
 	r.dst.sin_port = htons(cfg.port);
@@ -251,12 +265,14 @@ int slow_main(int argc, char **argv)
 	r.seconds = seconds;
 	r.interval_us = (int64_t)(interval * 1000);
 	r.reconnect_us = (int64_t)(reconnect * 1000);
+	r.rate = rate;
+	r.tokens = rate;
 	if (slow_loop(&r)) {
 		fprintf(stderr, "ujian-bench slow: out of memory or epoll failed\n");
 		return 1;
 	}
-	sum = json_pack("{s:s, s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "mode",
-			"slow", "conns", (json_int_t)r.conns, "seconds", r.seconds, "interval_ms",
+	sum = json_pack("{s:s, s:f, s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "mode",
+			"slow", "rate", rate, "conns", (json_int_t)r.conns, "seconds", r.seconds, "interval_ms",
 			interval, "reconnect_ms", reconnect, "connects", (json_int_t)r.connects,
 			"connect_failed", (json_int_t)r.connect_failed, "closed_by_server",
 			(json_int_t)r.closed_by_server, "refused_at_once",

@@ -28,7 +28,7 @@ Scenarios, each repeated (medians are reported):
              the poll's cost on answer saves;
   flood      (issue 12) --flood-slow slowloris connections from 127.0.0.1
              (ujian-bench slow: one header byte a second each, reconnecting
-             when closed) while --flood-candidates candidates from
+             when closed, at most --flood-rate attempts a second) while --flood-candidates candidates from
              127.0.0.2-5 log in and answer: answer-save latency under the
              flood with the connection guard's defaults, then without it
              (--max-conns-per-ip 0, --request-timeout 600) for contrast, at
@@ -89,10 +89,13 @@ def args():
     p.add_argument("--flood-slow", type=int, default=10000)
     p.add_argument("--flood-candidates", type=int, default=1000)
     p.add_argument("--flood-seconds", type=int, default=60)
+    p.add_argument("--flood-rate", type=int, default=1000,
+                   help="the slow connections' attempts per second (0: no limit)")
     p.add_argument("--flood-nofile", type=int, default=8192,
                    help="a second, lower descriptor limit for the server in the flood contrast")
     p.add_argument("--flood-variants",
-                   default="flood,flood-unguarded,flood-nofile,flood-nofile-unguarded")
+                   default="flood-baseline,flood,flood-unguarded,flood-nofile,"
+                           "flood-nofile-unguarded")
     p.add_argument("--skip", default="",
                    help="comma list of: ceiling,saturate,sizes,recover,sync,tls,poll,dash,flood")
     p.add_argument("--out", default=os.path.join(TOP, "docs", "bench-results.json"))
@@ -347,12 +350,15 @@ def run_recover(a, n):
 
 
 def metrics(port):
-    """The server's /metrics as {name{labels}: value}."""
+    """The server's /metrics as {name{labels}: value}; {} when it does not
+    answer within 10 s (its descriptors used up, say)."""
     import http.client
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         c.request("GET", "/metrics")
         text = c.getresponse().read().decode()
+    except OSError:
+        return {}
     finally:
         c.close()
     out = {}
@@ -363,12 +369,13 @@ def metrics(port):
     return out
 
 
-def run_flood(a, guard, nofile=None):
+def run_flood(a, guard, nofile=None, flood=True):
     """Slowloris connections from 127.0.0.1 while candidates from 127.0.0.2-5
     answer (think time 2 s, so that every run has tens of thousands of
     saves). guard False: no per-address cap and a 600 s request deadline
     (as before issue 12). nofile: the server's descriptor limit (default:
-    the raised hard limit)."""
+    the raised hard limit). flood False: the same run without the slow
+    connections (the baseline on the machine as loaded at the time)."""
     n, seconds = a.flood_candidates, a.flood_seconds
     w = World(a, n, 3600)
     extra = ["--metrics-listen", "127.0.0.1:0"]
@@ -379,8 +386,11 @@ def run_flood(a, guard, nofile=None):
         mport = int(re.search(r"metrics on http://127\.0\.0\.1:(\d+)/", f.read()).group(1))
     s.start()
     slow_out = os.path.join(w.dir, "slow.json")
-    slow = subprocess.Popen([a.bench, "slow", "--url", w.url, "--conns", str(a.flood_slow),
-                             "--seconds", str(seconds + 15), "--out", slow_out],
+    load0 = open("/proc/loadavg").read().split()[:3]
+    slow = subprocess.Popen([a.bench, "slow", "--url", w.url,
+                             "--conns", str(a.flood_slow if flood else 1),
+                             "--seconds", str(seconds + 15), "--out", slow_out,
+                             "--rate", str(a.flood_rate)],
                             stderr=subprocess.PIPE, text=True,
                             # it stands for other machines: its own CPU (and the
                             # kernel's work for its connects, charged to it on
@@ -388,7 +398,7 @@ def run_flood(a, guard, nofile=None):
                             preexec_fn=lambda: os.nice(19))
     # The flood first: until the server holds as many as it will (the cap,
     # or all of them), at most 30 s.
-    want = min(a.flood_slow, 2000) if guard else a.flood_slow
+    want = 0 if not flood else min(a.flood_slow, 2000) if guard else a.flood_slow
     end = time.time() + 30
     m = {}
     while time.time() < end:
@@ -397,20 +407,26 @@ def run_flood(a, guard, nofile=None):
             break
         time.sleep(0.25)
     held_before = m.get("ujian_connections_open")
-    r = bench(a, "run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
-              "--window", "10", "--think-mean", "2000", "--submit-share", "0",
-              "--max-seconds", str(seconds), "--workers", "4", "--source-addrs", "4",
-              "--acks", os.path.join(w.dir, "acks"))
+    try:
+        r = bench(a, "run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
+                  "--window", "10", "--think-mean", "2000", "--submit-share", "0",
+                  "--max-seconds", str(seconds), "--workers", "4", "--source-addrs", "4",
+                  "--acks", os.path.join(w.dir, "acks"))
+    except RuntimeError as e:  # the server did not even answer the generator's setup
+        r = {"failed": str(e)[-300:]}
     m = metrics(mport)
     slow.wait(timeout=120)
     with open(slow_out) as f:
         r["slow"] = json.load(f)
     r.update(s.finish())
     r["guard"] = guard
+    r["flood"] = flood
+    r["loadavg_start_end"] = [load0, open("/proc/loadavg").read().split()[:3]]
     r["server_nofile"] = nofile or int(machine()["nofile"])
     r["held_when_candidates_began"] = held_before
     r["refused"] = {k.split('"')[1]: v for k, v in m.items()
                     if k.startswith("ujian_connections_refused_total")}
+    r["metrics_answered"] = bool(m)
     w.stop()
     r["verify"] = w.verify()
     w.close()
@@ -473,6 +489,7 @@ def main():
                 {"idle": a.poll_idle_timeout}))
     if "flood" not in skip:
         variants = {"flood": (True, None), "flood-unguarded": (False, None),
+                    "flood-baseline": (True, None, False),
                     "flood-nofile": (True, a.flood_nofile),
                     "flood-nofile-unguarded": (False, a.flood_nofile)}
         for name in a.flood_variants.split(","):
