@@ -24,6 +24,8 @@ struct connguard {
 	SSL_CTX *tls;
 	int request_timeout_s, idle_timeout_s;
 	struct gconn *all; /* every connection the guard made a bufferevent for */
+	struct event *round_ev; /* ends a loop iteration's batch of deadline closes */
+	int closes_round;       /* deadline closes in this loop iteration */
 	int64_t log_at[CONNGUARD_REASON_MAX];
 	unsigned long log_n[CONNGUARD_REASON_MAX]; /* since the last line */
 };
@@ -69,6 +71,15 @@ static struct gconn *connguard_find(struct evhttp_connection *evcon)
 	return hmap_get(connguard_map, &evcon, sizeof evcon);
 }
 
+/* The end of a loop iteration that closed connections at their deadline. */
+static void connguard_round_end(evutil_socket_t fd, short what, void *arg)
+{
+	struct connguard *g = arg;
+	(void)fd;
+	(void)what;
+	g->closes_round = 0;
+}
+
 struct connguard *connguard_new(struct event_base *base, unsigned per_addr_max,
 				int request_timeout_s, int idle_timeout_s, SSL_CTX *tls)
 {
@@ -78,6 +89,9 @@ struct connguard *connguard_new(struct event_base *base, unsigned per_addr_max,
 	g->tls = tls;
 	g->request_timeout_s = request_timeout_s;
 	g->idle_timeout_s = idle_timeout_s;
+	g->round_ev = evtimer_new(base, connguard_round_end, g);
+	if (!g->round_ev)
+		abort(); /* out of memory */
 	if (!connguard_map) {
 		connguard_map = xcalloc(1, sizeof *connguard_map);
 		hmap_init(connguard_map);
@@ -245,6 +259,17 @@ static void connguard_event(evutil_socket_t fd, short what, void *arg)
 	}
 	if (gc->dispatched)
 		return;
+	/* At most UJ_ACCEPT_BATCH closes per loop iteration: connections
+	 * opened together (a flood) reach their deadline together, and
+	 * thousands of closes in one go would hold the loop. The rest wait a
+	 * millisecond, behind the requests that are ready. */
+	if (gc->g->closes_round++ == 0)
+		event_active(gc->g->round_ev, EV_TIMEOUT, 1);
+	if (gc->g->closes_round > UJ_ACCEPT_BATCH) {
+		struct timeval ms = { 0, 1000 };
+		evtimer_add(gc->ev, &ms);
+		return;
+	}
 	connguard_note(gc->g, CONNGUARD_DEADLINE, gc->counted ? &gc->key : NULL);
 	connguard_abort_close(evhttp_connection_get_bufferevent(gc->evcon));
 	evhttp_connection_free(gc->evcon); /* calls connguard_closed_cb: gc is gone */
@@ -351,6 +376,7 @@ void connguard_free(struct connguard *g)
 	atomic_fetch_sub_explicit(&connguard_addrs, (long)conncap_addresses(g->cap),
 				  memory_order_relaxed);
 	conncap_free(g->cap);
+	event_free(g->round_ev);
 	free(g);
 	if (--connguard_map_users == 0) {
 		hmap_free(connguard_map);

@@ -428,7 +428,7 @@ def run_flood(a, guard, nofile=None, flood=True):
                     if k.startswith("ujian_connections_refused_total")}
     r["metrics_answered"] = bool(m)
     w.stop()
-    r["verify"] = w.verify()
+    r["verify"] = w.verify() if "failed" not in r else "(no answers)"
     w.close()
     return r
 
