@@ -14,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SLOW, UJIAN, World, wait_until  # noqa: E402
+from harness import SLOW, UJIAN, World, main, wait_until  # noqa: E402
 from test_metrics import parse  # noqa: E402
 
 CAP = 5
@@ -236,4 +236,4 @@ class FloodTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    main()  # TAP for scripts/run-tests.sh
