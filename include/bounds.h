@@ -241,4 +241,13 @@
 /* issue 14: analysis data, report, API (helper C) */
 #define UJ_IA_QUEUE_MAX      16     /* analyses waiting for the one that runs; more: 503 */
 
+/* issue 12: connection floods (server/http/conncap.c, connguard.c) */
+#define UJ_CONNS_PER_IP_DEFAULT 2000   /* default --max-conns-per-ip (a venue behind one NAT) */
+#define UJ_CONNS_PER_IP_MAX  1000000   /* --max-conns-per-ip accepts 0 (no cap) to this */
+#define UJ_CONN_ADDRS_MAX    65536     /* client addresses (IPv6: /64s) one front tracks */
+#define UJ_REQUEST_TIMEOUT_S 10        /* default --request-timeout: headers and body */
+#define UJ_REQUEST_TIMEOUT_MAX_S 600
+#define UJ_CONN_LOG_EVERY_MS 10000     /* at most one refusal log line per reason this often */
+#define UJ_ACCEPT_BATCH      64        /* connections accepted per loop iteration at most */
+
 #endif

@@ -54,6 +54,9 @@ struct server_config {
 	const char *user;       /* give root up for this user once started; NULL: stay */
 	const char *metrics_listen; /* "ADDR:PORT" of /metrics, /healthz, /readyz; NULL: off */
 	const char *public_url; /* issue 11: origin of slip verification links; NULL: Host */
+	/* issue 12: connection floods */
+	unsigned max_conns_per_ip; /* connections per client address; 0: no cap */
+	int request_timeout_s;     /* to receive a request's headers and body */
 };
 
 /* Defaults for every field except db_path. */

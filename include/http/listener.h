@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
+#include "http/connguard.h"
 #include <openssl/ssl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,9 @@ struct httpd_config {
 	SSL_CTX *tls;        /* serve HTTPS with this context (shared, not owned); NULL: HTTP */
 	int redirect_port;   /* > 0: a redirect front: every request gets 301 to
 			      * https://<Host>:<this port><path>; no API, no files */
+	/* issue 12: connection floods (http/connguard.h) */
+	unsigned max_conns_per_ip; /* connections per client address; 0: no cap */
+	int request_timeout_s;     /* to receive a request's headers and body; 0: none */
 };
 
 struct httpd {
@@ -49,6 +53,9 @@ struct httpd {
 	int keepalive_fd_max; /* connections on descriptors from here close after a reply */
 	long emfile_count;
 	char bound[UJ_LISTEN_MAX + 1]; /* address actually bound */
+	struct connguard *guard; /* issue 12: per-address cap, request deadline */
+	struct event *round_ev;  /* issue 12: ends a loop iteration's accept batch */
+	int accepts_round;       /* connections accepted in this iteration */
 };
 
 /* Create evhttp on base and (if cfg->listen) bind the listener (backlog from

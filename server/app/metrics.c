@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "http/connguard.h"
 #include "http/sse.h"
 #include "store/writer.h"
 
@@ -105,6 +106,28 @@ static void metrics_candidates(struct metrics_text *t, struct server *s)
 		       by[0], by[1], by[2], by[3]);
 }
 
+/* issue 12: the flood guard's figures (http/connguard.h). */
+static void metrics_connections(struct metrics_text *t)
+{
+	static const char *const reason[CONNGUARD_REASON_MAX] = { "per_address_cap",
+								 "address_table_full",
+								 "request_deadline" };
+	struct connguard_stats st;
+	connguard_get_stats(&st);
+	metrics_family(t, "ujian_connections_refused_total", "counter",
+		       "connections the server closed unserved, by reason: over the per-address "
+		       "cap or the tracked-address cap (at accept), or a request not received "
+		       "within --request-timeout");
+	for (int r = 0; r < CONNGUARD_REASON_MAX; r++)
+		metrics_printf(t, "ujian_connections_refused_total{reason=\"%s\"} %llu\n", reason[r],
+			       st.closed[r]);
+	metrics_family(t, "ujian_connections_open", "gauge", "client connections open (counted)");
+	metrics_printf(t, "ujian_connections_open %ld\n", st.open);
+	metrics_family(t, "ujian_connection_addresses", "gauge",
+		       "client addresses (IPv6: /64 networks) holding a connection");
+	metrics_printf(t, "ujian_connection_addresses %ld\n", st.addresses);
+}
+
 char *server_metrics_text(struct server *s, size_t *len)
 {
 	struct metrics_text t = { 0 };
@@ -127,6 +150,7 @@ char *server_metrics_text(struct server *s, size_t *len)
 	metrics_family(&t, "ujian_event_streams", "gauge",
 		       "live event streams open (dashboards, scoreboards)");
 	metrics_printf(&t, "ujian_event_streams %d\n", sse_hub_streams(s->sse));
+	metrics_connections(&t); /* issue 12 */
 	metrics_candidates(&t, s);
 	metrics_family(&t, "ujian_clock_steps_total", "counter",
 		       "steps of the system's wall clock the server followed");

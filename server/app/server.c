@@ -47,6 +47,8 @@ void server_config_defaults(struct server_config *cfg)
 	cfg->session_after_s = UJ_CAND_SESSION_AFTER_S;
 	cfg->sse_streams = UJ_SSE_SUBSCRIBERS_MAX;
 	cfg->sse_buffer = UJ_SSE_BUFFER_MAX;
+	cfg->max_conns_per_ip = UJ_CONNS_PER_IP_DEFAULT; /* issue 12 */
+	cfg->request_timeout_s = UJ_REQUEST_TIMEOUT_S;
 }
 
 /* The web root: --web-root, else client-web beside the binary's folder, else
@@ -396,7 +398,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	{
 		struct httpd_config hc = { cfg->listen, cfg->max_body,
 					   server_idle_timeout(cfg, s->x.reg.n_candidates), cfg->backlog,
-					   s->web_root, s->tls, 0 };
+					   s->web_root, s->tls, 0,
+					   /* issue 12 */ cfg->max_conns_per_ip, cfg->request_timeout_s };
 		if (httpd_start(&s->http, s->base, &hc, api_dispatch, &s->api, err, errlen))
 			goto out;
 	}
@@ -406,7 +409,9 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		const char *colon = strrchr(s->http.bound, ':');
 		struct httpd_config rc_cfg = { cfg->redirect_http, UJ_BODY_MIN, cfg->idle_timeout_s,
 					       cfg->backlog, NULL, NULL,
-					       colon ? atoi(colon + 1) : 443 };
+					       colon ? atoi(colon + 1) : 443,
+					       /* issue 12 */ cfg->max_conns_per_ip,
+					       cfg->request_timeout_s };
 		if (httpd_start(&s->redirect, s->base, &rc_cfg, NULL, NULL, err, errlen)) {
 			char more[512];
 			snprintf(more, sizeof more, "--redirect-http: %s", err);

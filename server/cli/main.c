@@ -180,6 +180,11 @@ static const char ujian_usage[] =
 	"  --metrics-listen ADDR:PORT serve /metrics (Prometheus), /healthz and /readyz\n"
 	"                            there, without authentication: keep it on loopback\n"
 	"                            or a management network\n"
+	"  --max-conns-per-ip N      connections one client address (an IPv6 /64) may hold;\n"
+	"                            more are closed at once; 0-1000000, 0: no cap\n"
+	"                            (default 2000: a venue behind one NAT address)\n"
+	"  --request-timeout SECONDS a request's headers and body must arrive within this,\n"
+	"                            else the connection closes, 1-600 (default 10)\n"
 	"  --public-url URL          the origin printed in result slips' verification links and\n"
 	"                            QR codes (e.g. https://ujian.example.go.id); default: the\n"
 	"                            request's Host header (wrong behind a proxy: set this)\n"
@@ -412,6 +417,7 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 	const char *maxbody = NULL, *idle = NULL, *backlog = NULL, *llim = NULL, *alim = NULL;
 	const char *credit = NULL, *poll = NULL, *wq = NULL, *sidle = NULL, *sage = NULL;
 	const char *safter = NULL, *sse_streams = NULL, *sse_buffer = NULL;
+	const char *per_ip = NULL, *req_to = NULL; /* issue 12 */
 	int bench = 0;
 	struct cli_opt o[] = { { "db", dbp, NULL },
 			       { "listen", &cfg->listen, NULL },
@@ -437,6 +443,8 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 			       { "user", &cfg->user, NULL },
 			       { "metrics-listen", &cfg->metrics_listen, NULL },
 			       { "public-url", &cfg->public_url, NULL },
+			       { "max-conns-per-ip", &per_ip, NULL }, /* issue 12 */
+			       { "request-timeout", &req_to, NULL },
 			       /* the last entry ends the list unless demo asks for --fresh */
 			       { fresh ? "fresh" : NULL, NULL, fresh },
 			       { NULL, NULL, NULL } };
@@ -468,6 +476,16 @@ static int cli_server_opts(const char *cmd, int argc, char **argv, struct server
 		if (cli_int(cmd, "idle-timeout", idle, 1, UJ_IDLE_TIMEOUT_MAX_S, &v))
 			return 2;
 		cfg->idle_timeout_s = (int)v;
+	}
+	if (per_ip) { /* issue 12 */
+		if (cli_int(cmd, "max-conns-per-ip", per_ip, 0, UJ_CONNS_PER_IP_MAX, &v))
+			return 2;
+		cfg->max_conns_per_ip = (unsigned)v;
+	}
+	if (req_to) {
+		if (cli_int(cmd, "request-timeout", req_to, 1, UJ_REQUEST_TIMEOUT_MAX_S, &v))
+			return 2;
+		cfg->request_timeout_s = (int)v;
 	}
 	if (backlog) {
 		if (cli_int(cmd, "backlog", backlog, UJ_BACKLOG_MIN, UJ_BACKLOG_MAX, &v))

@@ -59,6 +59,7 @@ static void httpd_route(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 
+	connguard_dispatched(req); /* first: the request is ours now */
 	if (httpd_should_close(h, req))
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
 	if (h->tls)
@@ -125,6 +126,7 @@ static void httpd_redirect(struct evhttp_request *req, void *arg)
 	char host[UJ_LISTEN_MAX + 1], port[16] = "";
 	char *loc;
 
+	connguard_dispatched(req); /* first: the request is ours now */
 	if (httpd_host_of(evhttp_find_header(evhttp_request_get_input_headers(req), "Host"), host,
 			  sizeof host) != 0) {
 		http_reply_error(req, 400, "invalid_request", "Header Host tidak ada atau tidak sah.");
@@ -136,6 +138,35 @@ static void httpd_redirect(struct evhttp_request *req, void *arg)
 			query ? "?" : "", query ? query : "");
 	http_reply_redirect(req, loc);
 	free(loc);
+}
+
+/* issue 12: the end of a loop iteration that accepted connections: a new
+ * batch may begin; if the last one filled up, accept again (unless the
+ * EMFILE back-off holds the listener). */
+static void httpd_round_end(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd *h = arg;
+	(void)fd;
+	(void)what;
+	if (h->accepts_round >= UJ_ACCEPT_BATCH && !event_pending(h->resume_ev, EV_TIMEOUT, NULL))
+		evconnlistener_enable(h->listener);
+	h->accepts_round = 0;
+}
+
+/* evhttp's bufferevent callback, once per accepted connection (inside the
+ * listener's accept loop): at most UJ_ACCEPT_BATCH accepts per loop
+ * iteration, so that a burst of thousands of connections (a flood's
+ * reconnections) cannot hold the loop while requests of open connections
+ * wait; the listener is disabled (which ends libevent's accept loop) and
+ * enabled again once the iteration's other ready events were served. */
+static struct bufferevent *httpd_bevcb(struct event_base *base, void *arg)
+{
+	struct httpd *h = arg;
+	if (h->round_ev && h->accepts_round++ == 0)
+		event_active(h->round_ev, EV_TIMEOUT, 1);
+	if (h->listener && h->accepts_round == UJ_ACCEPT_BATCH)
+		evconnlistener_disable(h->listener);
+	return connguard_bevcb(base, h->guard);
 }
 
 static void httpd_resume(evutil_socket_t fd, short what, void *arg)
@@ -313,8 +344,11 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 						    EVHTTP_REQ_HEAD | EVHTTP_REQ_DELETE);
 	evhttp_set_default_content_type(h->http, "application/json; charset=utf-8");
 	evhttp_set_gencb(h->http, cfg->redirect_port > 0 ? httpd_redirect : httpd_route, h);
-	if (cfg->tls)
-		evhttp_set_bevcb(h->http, tls_bev_new, cfg->tls);
+	/* Every accepted connection passes the flood guard (which makes its
+	 * TLS bufferevent when the front speaks TLS), and the accept batch. */
+	h->guard = connguard_new(base, cfg->max_conns_per_ip, cfg->request_timeout_s,
+				 cfg->idle_timeout_s, cfg->tls);
+	evhttp_set_bevcb(h->http, httpd_bevcb, h);
 	if (!cfg->listen)
 		return 0;
 
@@ -331,7 +365,8 @@ int httpd_start(struct httpd *h, struct event_base *base, const struct httpd_con
 	 * listener's TCP_NODELAY. */
 	setsockopt(evconnlistener_get_fd(h->listener), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	h->resume_ev = evtimer_new(base, httpd_resume, h);
-	if (!h->resume_ev || httpd_front_set(h->http, h)) {
+	h->round_ev = evtimer_new(base, httpd_round_end, h); /* issue 12 */
+	if (!h->resume_ev || !h->round_ev || httpd_front_set(h->http, h)) {
 		snprintf(err, errlen, "cannot set up the accept back-off");
 		return -1;
 	}
@@ -351,9 +386,14 @@ void httpd_stop(struct httpd *h)
 		evhttp_free(h->http); /* also frees the bound listener and every connection */
 	}
 	h->http = NULL;
+	connguard_free(h->guard); /* after evhttp_free: it closed the connections */
+	h->guard = NULL;
 	if (h->resume_ev)
 		event_free(h->resume_ev);
 	h->resume_ev = NULL;
+	if (h->round_ev)
+		event_free(h->round_ev);
+	h->round_ev = NULL;
 	if (h->web_root_fd >= 0)
 		close(h->web_root_fd);
 	h->web_root_fd = -1;

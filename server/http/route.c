@@ -2,6 +2,7 @@
  * requests against the route table. */
 #include "http/route.h"
 #include "http/reply.h"
+#include "http/connguard.h"
 
 #include <assert.h>
 #include <string.h>
@@ -109,7 +110,7 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 	const struct route *r = route_find(t, evhttp_request_get_command(req), path, &rest, &known);
 
 	if (t->stats)
-		evhttp_request_set_on_complete_cb(req, route_count,
+		connguard_set_on_complete(req, route_count,
 						  &t->stats[r ? (size_t)(r - t->rows) : t->n]);
 	if (!r) {
 		if (known)

@@ -24,6 +24,7 @@
  * When evhttp frees a connection with the request still attached (the
  * server stopping), it frees the request itself after the close callback. */
 #include "http/sse.h"
+#include "http/connguard.h"
 #include "bounds.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -220,7 +221,7 @@ static void sse_closed(struct evhttp_connection *conn, void *arg)
 static void sse_stream_end(struct sse_stream *s)
 {
 	struct evhttp_request *req = s->req;
-	evhttp_connection_set_closecb(s->conn, NULL, NULL);
+	connguard_set_closecb(s->conn, NULL, NULL);
 	sse_stream_unlink_free(s);
 	evhttp_send_reply_end(req);
 }
@@ -485,7 +486,7 @@ int sse_subscribe(struct sse_topic *t, struct evhttp_request *req)
 	if (bufferevent_getfd(bev) >= 0)
 		setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 	bufferevent_setwatermark(bev, EV_READ, 0, UJ_SSE_INPUT_MAX);
-	evhttp_connection_set_closecb(conn, sse_closed, s);
+	connguard_set_closecb(conn, sse_closed, s);
 	s->out_cb = evbuffer_add_cb(s->out, sse_out_changed, s);
 	if (!s->out_cb)
 		abort(); /* out of memory */

@@ -14,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SLOW, World, run, wait_until  # noqa: E402
+from harness import SLOW, World, main, run, wait_until  # noqa: E402
 
 FAKETIME_LIBS = ("/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
                  "/usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1")
@@ -144,4 +144,4 @@ class ClockStepTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    main()  # TAP for scripts/run-tests.sh

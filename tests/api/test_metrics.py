@@ -10,7 +10,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import SLOW, UJIAN, World, wait_until  # noqa: E402
+from harness import SLOW, UJIAN, World, main, wait_until  # noqa: E402
 
 LINE = re.compile(r'^[a-z_:][a-z0-9_:]*(\{([a-z_]+="([^"\\]|\\.)*",?)*\})? -?[0-9.e+Inf]+$')
 
@@ -135,4 +135,4 @@ class MetricsOffTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    main()  # TAP for scripts/run-tests.sh

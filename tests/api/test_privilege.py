@@ -9,7 +9,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import UJIAN, World  # noqa: E402
+from harness import UJIAN, World, main  # noqa: E402
 
 NOBODY = "nobody"
 
@@ -132,4 +132,4 @@ class SystemdUnitTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    main()  # TAP for scripts/run-tests.sh

@@ -14,6 +14,7 @@
  *   bench_dash.c       run mode: live proctor dashboards (--dashboards), the
  *                      lag from an answer's acknowledgement to its row
  *   bench_ping.c       ping mode: closed-loop GETs on keep-alive connections
+ *   bench_slow.c       slow mode: slowloris connections from one address
  *   bench_stats.c      latency histograms, error table, JSON and table output
  *   bench_net.c        URL checks, connections, file limits, setup requests
  *   bench_creds.c      the credentials CSV
@@ -348,5 +349,11 @@ void proc_events_free(struct proc_events *pe);
 int run_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void *arg);
 int dash_worker(const struct bench_cfg *cfg, struct bench_stats *st, const struct bench_creds *creds);
 int ping_worker(const struct bench_cfg *cfg, long w, struct bench_stats *st, void *arg);
+
+/* ---- slow mode (bench_slow.c) ------------------------------------------- */
+
+/* "ujian-bench slow ...": the whole command (argv[1] is "slow"). Returns the
+ * exit status. */
+int slow_main(int argc, char **argv);
 
 #endif

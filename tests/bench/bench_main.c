@@ -92,6 +92,16 @@ static const char bench_usage[] =
 	"      --workers W, --source-addrs K, --out FILE, --timeout S as above;\n"
 	"      --rps R              pace to R requests/s in total instead of a closed loop\n"
 	"\n"
+	"  ujian-bench slow --url http://127.0.0.1:PORT --conns C --seconds S [options]\n"
+	"      a slowloris attacker: C connections from one address trickle a request\n"
+	"      header that never ends, reconnecting when the server closes them.\n"
+	"      --source ADDR        the one source address (default 127.0.0.1)\n"
+	"      --interval-ms N      one byte per connection every N ms (default 1000)\n"
+	"      --reconnect-ms N     reconnect this long after a close (default 1000)\n"
+	"      --rate R             at most R connection attempts per second (default 0:\n"
+	"                           no limit)\n"
+	"      --out FILE           summary JSON (default: standard output)\n"
+	"\n"
 	"  ujian-bench help\n"
 	"\n"
 	"Outages: a connection error, timeout or 5xx repeats the request after 100 ms,\n"
@@ -860,6 +870,8 @@ int main(int argc, char **argv)
 		return bench_run(argc, argv);
 	if (strcmp(cmd, "ping") == 0)
 		return bench_ping(argc, argv);
+	if (strcmp(cmd, "slow") == 0)
+		return slow_main(argc, argv);
 	fprintf(stderr, "ujian-bench: unknown command \"%s\" (see 'ujian-bench help')\n", cmd);
 	return 2;
 }

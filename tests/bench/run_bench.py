@@ -26,6 +26,13 @@ Scenarios, each repeated (medians are reported):
              light poll (ujian-bench --poll-ms, GET /api/v1/attempt?view=clock
              every 4 s), the server's idle timeout --poll-idle-timeout in both:
              the poll's cost on answer saves;
+  flood      (issue 12) --flood-slow slowloris connections from 127.0.0.1
+             (ujian-bench slow: one header byte a second each, reconnecting
+             when closed, at most --flood-rate attempts a second) while --flood-candidates candidates from
+             127.0.0.2-5 log in and answer: answer-save latency under the
+             flood with the connection guard's defaults, then without it
+             (--max-conns-per-ip 0, --request-timeout 600) for contrast, at
+             the raised descriptor limit and at --flood-nofile;
   dash-N     the N scenario twice in a row on a database whose candidates sit
              in sittings of --sitting-size with one proctor account, without
              and with --dashboards live dashboards (one SSE stream per
@@ -50,6 +57,8 @@ import argparse
 import json
 import os
 import platform
+import re
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -89,9 +98,19 @@ def args():
                    help="finished attempts the analysis scenario analyses")
     p.add_argument("--analysis-load", type=int, default=5000,
                    help="candidates answering meanwhile")
+    p.add_argument("--flood-slow", type=int, default=10000)
+    p.add_argument("--flood-candidates", type=int, default=1000)
+    p.add_argument("--flood-seconds", type=int, default=60)
+    p.add_argument("--flood-rate", type=int, default=1000,
+                   help="the slow connections' attempts per second (0: no limit)")
+    p.add_argument("--flood-nofile", type=int, default=8192,
+                   help="a second, lower descriptor limit for the server in the flood contrast")
+    p.add_argument("--flood-variants",
+                   default="flood-baseline,flood,flood-unguarded,flood-nofile,"
+                           "flood-nofile-unguarded")
     p.add_argument("--skip", default="",
                    help="comma list of: ceiling,saturate,sizes,recover,sync,tls,poll,dash,"
-                        "analysis")
+                        "analysis,flood")
     p.add_argument("--out", default=os.path.join(TOP, "docs", "bench-results.json"))
     return p.parse_args()
 
@@ -144,7 +163,7 @@ class World:
         self.db, self.creds, self.import_s = skd_db.prepare(a.ujian, self.dir, code, duration, n,
                                                             "B")
 
-    def serve(self, *extra, tls=False, idle=None):
+    def serve(self, *extra, tls=False, idle=None, nofile=None):
         if tls:
             crt, key = (os.path.join(self.dir, "127.0.0.1." + x) for x in ("crt", "key"))
             if not os.path.exists(crt):
@@ -156,7 +175,9 @@ class World:
         self.proc = subprocess.Popen(
             [self.a.ujian, "serve", "--db", self.db, "--listen", "127.0.0.1:0", "--idle-timeout",
              str(idle or self.a.idle_timeout), *extra], stdout=subprocess.PIPE,
-            stderr=open(os.path.join(self.dir, "server.log"), "w"), text=True)
+            stderr=open(os.path.join(self.dir, "server.log"), "w"), text=True,
+            preexec_fn=(lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile)))
+            if nofile else None)
         line = self.proc.stdout.readline()
         self.startup_s = time.time() - t
         self.url = scheme + line.split(scheme)[1].split("/")[0]
@@ -444,6 +465,88 @@ def run_analysis(a):
     report["answer_p99_ratio"] = round(p1 / p0, 3) if p0 and p1 else None
     w.close()
     return report
+def metrics(port):
+    """The server's /metrics as {name{labels}: value}; {} when it does not
+    answer within 10 s (its descriptors used up, say)."""
+    import http.client
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        c.request("GET", "/metrics")
+        text = c.getresponse().read().decode()
+    except OSError:
+        return {}
+    finally:
+        c.close()
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            k, v = line.rsplit(" ", 1)
+            out[k] = float(v)
+    return out
+
+
+def run_flood(a, guard, nofile=None, flood=True):
+    """Slowloris connections from 127.0.0.1 while candidates from 127.0.0.2-5
+    answer (think time 2 s, so that every run has tens of thousands of
+    saves). guard False: no per-address cap and a 600 s request deadline
+    (as before issue 12). nofile: the server's descriptor limit (default:
+    the raised hard limit). flood False: the same run without the slow
+    connections (the baseline on the machine as loaded at the time)."""
+    n, seconds = a.flood_candidates, a.flood_seconds
+    w = World(a, n, 3600)
+    extra = ["--metrics-listen", "127.0.0.1:0"]
+    if not guard:
+        extra += ["--max-conns-per-ip", "0", "--request-timeout", "600"]
+    s = w.serve(*extra, nofile=nofile)
+    with open(os.path.join(w.dir, "server.log")) as f:
+        mport = int(re.search(r"metrics on http://127\.0\.0\.1:(\d+)/", f.read()).group(1))
+    s.start()
+    slow_out = os.path.join(w.dir, "slow.json")
+    load0 = open("/proc/loadavg").read().split()[:3]
+    slow = subprocess.Popen([a.bench, "slow", "--url", w.url,
+                             "--conns", str(a.flood_slow if flood else 1),
+                             "--seconds", str(seconds + 15), "--out", slow_out,
+                             "--rate", str(a.flood_rate)],
+                            stderr=subprocess.PIPE, text=True,
+                            # it stands for other machines: its own CPU (and the
+                            # kernel's work for its connects, charged to it on
+                            # loopback) must not starve the server of the 2 cores
+                            preexec_fn=lambda: os.nice(19))
+    # The flood first: until the server holds as many as it will (the cap,
+    # or all of them), at most 30 s.
+    want = 0 if not flood else min(a.flood_slow, 2000) if guard else a.flood_slow
+    end = time.time() + 30
+    m = {}
+    while time.time() < end:
+        m = metrics(mport)
+        if m.get("ujian_connections_open", 0) >= want * 0.95:
+            break
+        time.sleep(0.25)
+    held_before = m.get("ujian_connections_open")
+    try:
+        r = bench(a, "run", "--url", w.url, "--exam", "BENCH", "--candidates", w.creds,
+                  "--window", "10", "--think-mean", "2000", "--submit-share", "0",
+                  "--max-seconds", str(seconds), "--workers", "4", "--source-addrs", "4",
+                  "--acks", os.path.join(w.dir, "acks"))
+    except RuntimeError as e:  # the server did not even answer the generator's setup
+        r = {"failed": str(e)[-300:]}
+    m = metrics(mport)
+    slow.wait(timeout=120)
+    with open(slow_out) as f:
+        r["slow"] = json.load(f)
+    r.update(s.finish())
+    r["guard"] = guard
+    r["flood"] = flood
+    r["loadavg_start_end"] = [load0, open("/proc/loadavg").read().split()[:3]]
+    r["server_nofile"] = nofile or int(machine()["nofile"])
+    r["held_when_candidates_began"] = held_before
+    r["refused"] = {k.split('"')[1]: v for k, v in m.items()
+                    if k.startswith("ujian_connections_refused_total")}
+    r["metrics_answered"] = bool(m)
+    w.stop()
+    r["verify"] = w.verify() if "failed" not in r else "(no answers)"
+    w.close()
+    return r
 
 
 def machine():
@@ -500,6 +603,13 @@ def main():
             scenario("poll-%d" % n, lambda n=n: paired(
                 a, n, {"poll_ms": a.poll_ms, "idle": a.poll_idle_timeout},
                 {"idle": a.poll_idle_timeout}))
+    if "flood" not in skip:
+        variants = {"flood": (True, None), "flood-unguarded": (False, None),
+                    "flood-baseline": (True, None, False),
+                    "flood-nofile": (True, a.flood_nofile),
+                    "flood-nofile-unguarded": (False, a.flood_nofile)}
+        for name in a.flood_variants.split(","):
+            scenario(name, lambda v=variants[name]: run_flood(a, *v))
     if "dash" not in skip:
         for n in [int(x) for x in a.dash_sizes.split(",") if x]:
             scenario("dash-%d" % n, lambda n=n: paired(
