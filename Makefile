@@ -57,7 +57,7 @@ FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJS   := $(filter-out $(FUZZ_BUILD)/obj/cli/main.o,$(SRCS:server/%.c=$(FUZZ_BUILD)/obj/%.o))
 
 .PHONY: all deps deps-run run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
-.PHONY: bench-event
+.PHONY: bench-event fault-build fault-test
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-depth
 
 all: $(BUILD)/ujian $(BUILD)/ujian-bench
@@ -103,7 +103,7 @@ run: deps-run
 	$(BUILD)/ujian demo --listen $(LISTEN)
 
 test: deps
-	$(MAKE) all unit-bins crash-build fuzz-build
+	$(MAKE) all unit-bins crash-build fault-build fuzz-build
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) sh scripts/run-tests.sh $(BUILD)
 
 unit-bins: $(UNIT_BINS)
@@ -138,6 +138,11 @@ fuzz-smoke: fuzz-build
 # A server with compiled-in crash points (UJIAN_CRASH=after_commit:K|mid_batch:K).
 crash-build:
 	$(MAKE) BUILD=build-crash OPT="-O2 -g -DUJIAN_CRASHPOINTS" build-crash/ujian
+
+# A server with storage fault injection (store/faultvfs.h: UJIAN_FAULT,
+# UJIAN_FAULT_FILE), for tests/api/test_storage_faults.py and make fault-test.
+fault-build:
+	$(MAKE) BUILD=build-fault OPT="-O2 -g -DUJIAN_FAULTS" build-fault/ujian
 
 # Short load with one SIGKILL and one crash point (part of make test).
 bench-smoke: deps
@@ -174,4 +179,4 @@ screenshots: deps
 	node tests/e2e/screenshots.mjs
 
 clean:
-	rm -rf build build-asan build-crash $(FUZZ_BUILD)
+	rm -rf build build-asan build-crash build-fault $(FUZZ_BUILD)

@@ -233,4 +233,8 @@
 #define UJ_RASCH_TOL         1e-4   /* default convergence: largest change in logits */
 #define UJ_RASCH_ITER_MAX    500    /* iterations before giving up */
 
+/* issue 12: storage faults (store/writer.h, exam/attempt.c) */
+#define UJ_STORAGE_PROBE_MS         1000 /* while storage is unavailable: a test write this often */
+#define UJ_STORAGE_RETRY_AFTER_S    5    /* Retry-After of a 503 storage_unavailable */
+
 #endif

@@ -45,6 +45,12 @@ struct exam_rt {
 	struct event_base *base; /* deadline timers */
 	struct writer *w;        /* NULL until the writer runs (recovery) */
 	int outage_credit;       /* credit server downtime to running attempts */
+	/* issue 12: storage faults. A read connection (loop thread) from which a
+	 * candidate whose write failed for the storage is reloaded (NULL: such a
+	 * candidate is marked broken instead), and whether the writer reported
+	 * storage unavailable (set and cleared by attempt_storage_changed). */
+	sqlite3 *rdb;
+	int storage_down;
 	exam_observe_fn observe; /* NULL: nobody watches */
 	void *observe_arg;
 };
@@ -53,8 +59,10 @@ struct exam_rt {
 void attempt_notify(struct exam_rt *x, struct rt_candidate *c, enum exam_change what);
 
 /* Runs on the loop once the operation is durable (ok = 1), or once the
- * writer has left it out (ok = 0: it failed on its own, nothing of it is
- * stored, and c is marked broken; see registry.h). Either way exactly once. */
+ * writer has left it out (ok = 0), either way exactly once. ok = 0 with
+ * c->broken: it failed on its own (registry.h); without: the storage failed
+ * (disk full, I/O error), nothing of it is stored, and c's RAM is (or, while
+ * other writes of c are in flight, will be) reloaded from the database. */
 typedef void (*attempt_then_fn)(struct rt_candidate *c, int ok, void *arg);
 
 /* One answer as requested, and (after attempt_answer) as it will be stored. */
@@ -145,5 +153,14 @@ void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t starte
  * transaction on db with the writer's own apply functions; then arm the
  * timers. Returns 0 or -1 with err. */
 int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen);
+
+/* issue 12: the writer's storage hook (store/writer.h writer_on_storage; arg
+ * is the exam_rt). ok = 0: storage became unavailable at since; deadlines
+ * that fall due meanwhile wait (a finish could not be stored). ok = 1: it is
+ * back at now; when outage credit is on, the outage (now - since) is
+ * credited to every running, unpaused attempt (time ledger kind
+ * "storage_outage"): the candidate could not save during it, and is never
+ * charged for the server's outage. */
+void attempt_storage_changed(void *arg, int ok, int64_t since_ms, int64_t now_ms);
 
 #endif

@@ -130,9 +130,16 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 		}
 		p.via_roles = r->roles;
 	}
-	if (r->queues && !t->room(app)) {
-		http_reply_busy(req);
-		return;
+	if (r->queues) {
+		int room = t->room(app);
+		if (room < 0) {
+			http_reply_storage(req);
+			return;
+		}
+		if (room == 0) {
+			http_reply_busy(req);
+			return;
+		}
 	}
 	r->fn(app, req, &p, rest);
 }
