@@ -132,6 +132,11 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 	}
 	if (r->queues) {
 		int room = t->room(app);
+		/* Storage unavailable: reads go on (a GET queues at most a
+		 * barrier, which writes nothing); writes are refused before
+		 * they change anything. */
+		if (room < 0 && r->method == EVHTTP_REQ_GET)
+			room = 1;
 		if (room < 0) {
 			http_reply_storage(req);
 			return;
