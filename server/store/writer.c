@@ -285,9 +285,9 @@ static void wr_storage_down(struct writer *w, int rc)
 		return;
 	w->down_since = clock_now_ms();
 	atomic_store(&w->down, 1);
-	log_error("writer: storage unavailable (%s: %s); writes are refused with 503 "
-		  "storage_unavailable and retried every %d ms, reads go on",
-		  sqlite3_errstr(rc), sqlite3_errmsg(w->tx.db), UJ_STORAGE_PROBE_MS);
+	log_error("writer: storage unavailable (%s, SQLite code %d); writes are refused with 503 "
+		  "storage_unavailable and tried again every %d ms, reads go on",
+		  sqlite3_errstr(rc), rc, UJ_STORAGE_PROBE_MS);
 	wr_storage_notify(w, 0, w->down_since, w->down_since);
 }
 
@@ -323,7 +323,7 @@ static int wr_probe(struct writer *w)
 	}
 	atomic_store(&w->down, 0);
 	atomic_store(&w->last_commit_ms, now);
-	log_error("writer: storage available again after %.1f s; writing resumed",
+	log_warn("writer: storage available again after %.1f s; writing resumed",
 		  (double)(now - w->down_since) / 1000.0);
 	wr_storage_notify(w, 1, w->down_since, now);
 	return 1;
