@@ -141,8 +141,19 @@ crash-build:
 
 # A server with storage fault injection (store/faultvfs.h: UJIAN_FAULT,
 # UJIAN_FAULT_FILE), for tests/api/test_storage_faults.py and make fault-test.
+# Crash points too, so one binary serves make fault-test (they only act when
+# UJIAN_CRASH is set).
 fault-build:
-	$(MAKE) BUILD=build-fault OPT="-O2 -g -DUJIAN_FAULTS" build-fault/ujian
+	$(MAKE) BUILD=build-fault OPT="-O2 -g -DUJIAN_FAULTS -DUJIAN_CRASHPOINTS" build-fault/ujian
+
+# The crash harness with random storage faults (disk full, I/O errors) as
+# well as SIGKILLs and crash points: 0 acknowledged answers may be lost
+# (docs/TESTING.md).
+fault-test: deps
+	$(MAKE) all fault-build
+	python3 tests/bench/crash_harness.py --ujian build-fault/ujian --bench $(BUILD)/ujian-bench \
+	        --candidates 2000 --duration 150 --window 20 --kills 6 --crashpoints 3 \
+	        --faults 12 --fault-max 6
 
 # Short load with one SIGKILL and one crash point (part of make test).
 bench-smoke: deps
