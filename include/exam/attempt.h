@@ -162,5 +162,9 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen);
  * "storage_outage"): the candidate could not save during it, and is never
  * charged for the server's outage. */
 void attempt_storage_changed(void *arg, int ok, int64_t since_ms, int64_t now_ms);
+/* For the done of another domain's operation counted in c->pending (a
+ * session, a proctor record): once no write of c is in flight, a candidate
+ * left stale by a storage fault is reloaded from the database. */
+void attempt_settle(struct exam_rt *x, struct rt_candidate *c);
 
 #endif

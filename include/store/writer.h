@@ -22,9 +22,12 @@
  * I/O error) rolls the batch back and completes every op of it with
  * op->failed = WR_FAILED_STORAGE; the writer is then "storage unavailable":
  * ops queued meanwhile complete at once with the same failure without
- * touching the disk, and every UJ_STORAGE_PROBE_MS a probe (a one-row
- * transaction on meta.storage_probe_ms) tries the disk; when it commits,
- * writing resumes by itself. The transitions are reported to the hook of
+ * touching the disk, and every UJ_STORAGE_PROBE_MS a probe (a small
+ * transaction writing meta.storage_outage_from and storage_outage_to: when
+ * the outage began and ended) tries the disk; when it commits, writing
+ * resumes by itself. The domain that credits the outage clears those two
+ * rows once its credit is stored (exam/attempt.c), so a crash in between
+ * still finds the outage owed. The transitions are reported to the hook of
  * writer_on_storage on the writer's mailbox. Nothing failed is acknowledged
  * (its done sees failed set) and nothing acknowledged is touched (a rolled
  * back transaction changes no committed row). Damage that will not pass

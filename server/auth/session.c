@@ -149,6 +149,8 @@ static void session_op_done(struct wr_op *op)
 			  "is refused until the server restarts",
 			  s->c->regno);
 	}
+	if (s->x)
+		attempt_settle(s->x, s->c);
 	if (s->then)
 		s->then(s->c, !s->c->broken && !op->failed, s->arg);
 	/* The dashboards hear of logins, session ends and failed logins (a

@@ -3,6 +3,7 @@
 #include "exam/attempt.h"
 #include "bounds.h"
 #include "core/clock.h"
+#include "core/hmap.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "exam/scoring.h"
@@ -273,6 +274,9 @@ static void attempt_op_done(struct wr_op *op)
 			  attempt_op_names[a->kind], a->c->regno);
 	} else if (op->failed == WR_FAILED_STORAGE) {
 		a->c->stale = 1;
+		/* An outage credit that could not be stored is still owed. */
+		if (a->kind == AOP_CREDIT && strcmp(a->u.credit.kind, "storage_outage") == 0)
+			a->c->owed_ms += a->u.credit.delta_ms;
 	}
 	if (a->c->stale && a->c->pending == 0)
 		attempt_reload(a->x, a->c);
@@ -463,6 +467,42 @@ static void attempt_reload(struct exam_rt *x, struct rt_candidate *c)
 	attempt_notify(x, c, EXC_TIME);
 }
 
+/* The outage the writer's probe recorded (store/writer.h), cleared once its
+ * credit is stored: by an operation queued after the credits, or by the
+ * recovery that credited it after a crash. Only the record of outage "to"
+ * is cleared (a newer outage's record stays). */
+static const char sql_outage_clear[] =
+	"DELETE FROM meta WHERE key IN ('storage_outage_from', 'storage_outage_to')"
+	" AND (SELECT value FROM meta WHERE key = 'storage_outage_to') = ?1";
+
+struct attempt_outage_op {
+	struct wr_op op;
+	int64_t to;
+};
+
+static int attempt_apply_outage_clear(struct wr_tx *tx, struct wr_op *op)
+{
+	sqlite3_stmt *st = wr_stmt(tx, sql_outage_clear);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, ((struct attempt_outage_op *)op)->to);
+	return wr_step(st);
+}
+
+static struct wr_op *attempt_outage_clear_op(int64_t to, int64_t now)
+{
+	struct attempt_outage_op *o = xcalloc(1, sizeof *o);
+	wr_op_init(&o->op, attempt_apply_outage_clear, actor_system(), now);
+	o->to = to;
+	return &o->op;
+}
+
+void attempt_settle(struct exam_rt *x, struct rt_candidate *c)
+{
+	if (c->stale && c->pending == 0)
+		attempt_reload(x, c);
+}
+
 void attempt_storage_changed(void *arg, int ok, int64_t since_ms, int64_t now_ms)
 {
 	struct exam_rt *x = arg;
@@ -488,14 +528,18 @@ void attempt_storage_changed(void *arg, int ok, int64_t since_ms, int64_t now_ms
 		/* An attempt started during the outage (it could not be: a start
 		 * is a write) or just before it is owed only its own share. */
 		int64_t from = c->started_at > since_ms ? c->started_at : since_ms;
-		attempt_credit(x, c, now_ms - from, "storage_outage", actor_system(), note, now_ms,
-			       NULL, NULL);
+		int64_t owed = now_ms - from + c->owed_ms;
+		c->owed_ms = 0;
+		attempt_credit(x, c, owed, "storage_outage", actor_system(), note, now_ms, NULL, NULL);
 		n++;
 	}
 	if (n)
 		log_info("storage outage of %.1f s credited to %d running attempts",
 			 (double)(now_ms - since_ms) / 1000.0, n);
 arm:
+	/* After the credits: the outage is no longer owed (a crash before this
+	 * commits lets the recovery credit it). */
+	writer_submit(x->w, attempt_outage_clear_op(now_ms, now_ms));
 	/* Deadlines that fell due during the outage: look again now. */
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next)
 		if (c->status == ATT_IN_PROGRESS && c->deadline_ev)
@@ -762,13 +806,65 @@ static int attempt_apply_beat(struct wr_tx *tx, struct wr_op *op)
 	return wr_heartbeat(tx, op->at);
 }
 
+/* Candidates (ids) whose credit for the storage outage that ended at to is
+ * stored (a storage_outage ledger row at to or later). */
+static int attempt_outage_credited(sqlite3 *db, int64_t to, struct hmap *ids)
+{
+	sqlite3_stmt *st;
+	static const int one = 1;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT DISTINCT candidate_id FROM time_ledger"
+			       " WHERE kind = 'storage_outage' AND at >= ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, to);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		hmap_put(ids, &id, sizeof id, (void *)&one);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Recovery's part of a storage outage whose credit was not (fully) stored
+ * before the server stopped (meta storage_outage_from/to, store/writer.h):
+ * c's share of it, credited first so that the deadline below moves with it.
+ * Returns the op to apply (appended at *tailp by the caller), or NULL. */
+static struct attempt_op *attempt_recover_outage(struct rt_candidate *c, int64_t from,
+						 int64_t to, const struct hmap *done, int64_t now)
+{
+	struct attempt_op *op;
+	int64_t start = c->started_at > from ? c->started_at : from;
+	if (to <= start || hmap_get(done, &c->id, sizeof c->id))
+		return NULL;
+	c->credit_ms += to - start;
+	op = attempt_op_new(AOP_CREDIT, c, actor_system(), now);
+	op->u.credit.credit_ms = c->credit_ms;
+	op->u.credit.delta_ms = to - start;
+	op->u.credit.kind = "storage_outage";
+	snprintf(op->u.credit.note, sizeof op->u.credit.note,
+		 "storage outage not credited before the server stopped");
+	op->op.pending = NULL;
+	return op;
+}
+
 int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 {
 	int64_t now = clock_now_ms(), alive = attempt_last_alive(db);
-	int n_credit = 0, n_finish = 0;
+	int64_t so_from = db_meta_get(db, "storage_outage_from");
+	int64_t so_to = db_meta_get(db, "storage_outage_to");
+	int n_credit = 0, n_finish = 0, n_storage = 0;
 	char t1[40], t2[40];
 	struct wr_op *ops = NULL, **tailp = &ops, *beat = xcalloc(1, sizeof *beat);
+	struct hmap so_done;
 
+	hmap_init(&so_done);
+	if (so_to > 0 && x->outage_credit && attempt_outage_credited(db, so_to, &so_done) != 0) {
+		snprintf(err, errlen, "recovery: %s", sqlite3_errmsg(db));
+		hmap_free(&so_done);
+		free(beat);
+		return -1;
+	}
 	clock_format_rfc3339(alive, 0, t1, sizeof t1);
 	clock_format_rfc3339(now, 0, t2, sizeof t2);
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next) {
@@ -777,6 +873,12 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		 * resume credits the whole pause, downtime included. */
 		if (c->status != ATT_IN_PROGRESS || c->paused_at)
 			continue;
+		if (so_to > 0 && x->outage_credit &&
+		    (op = attempt_recover_outage(c, so_from, so_to, &so_done, now))) {
+			*tailp = &op->op;
+			tailp = &op->op.next;
+			n_storage++;
+		}
 		int64_t deadline = registry_deadline(c);
 		int64_t cut = x->outage_credit && alive > 0 ? alive : now;
 		if (deadline <= cut) {
@@ -810,6 +912,11 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		*tailp = &op->op;
 		tailp = &op->op.next;
 	}
+	hmap_free(&so_done);
+	if (so_to > 0) { /* credited now (or credit is off): no longer owed */
+		*tailp = attempt_outage_clear_op(so_to, now);
+		tailp = &(*tailp)->next;
+	}
 	wr_op_init(beat, attempt_apply_beat, actor_system(), now);
 	*tailp = beat;
 	if (wr_apply_now(db, ops, err, errlen)) {
@@ -822,6 +929,9 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		log_info("recovery: server was last alive %s; credited %d running attempts, finished %d "
 			 "whose time was up",
 			 t1, n_credit, n_finish);
+	if (n_storage)
+		log_info("recovery: a storage outage not yet credited was credited to %d running "
+			 "attempts", n_storage);
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next)
 		attempt_arm(x, c);
 	return 0;

@@ -95,6 +95,8 @@ static void pop_done(struct wr_op *op)
 	struct proctor_op *o = (struct proctor_op *)op;
 	if (op->failed)
 		log_error("proctor: a %s record was not stored", o->event ? o->event : "proctor");
+	if (o->c && o->op.pending)
+		attempt_settle(o->pr->x, o->c);
 	if (o->then)
 		o->then(o);
 }

@@ -18,8 +18,12 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The probe writes when the outage began and ended, in meta, so that the
+ * credit owed for it survives a crash before the domain has stored it
+ * (writer.h). */
 static const char wr_probe_sql[] =
-	"INSERT INTO meta (key, value) VALUES ('storage_probe_ms', ?1)"
+	"INSERT INTO meta (key, value) VALUES ('storage_outage_from', ?1),"
+	" ('storage_outage_to', ?2)"
 	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 static const char wr_heartbeat_sql[] =
 	"INSERT INTO meta (key, value) VALUES ('heartbeat_ms', ?1)"
@@ -306,7 +310,11 @@ static int wr_probe(struct writer *w)
 	rc = sqlite3_exec(w->tx.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
 		st = wr_stmt(&w->tx, wr_probe_sql);
-		rc = st ? (sqlite3_bind_int64(st, 1, now), wr_step(st)) : -1;
+		if (st) {
+			sqlite3_bind_int64(st, 1, w->down_since);
+			sqlite3_bind_int64(st, 2, now);
+		}
+		rc = st ? wr_step(st) : -1;
 		rc = rc == 0 ? sqlite3_exec(w->tx.db, "COMMIT", NULL, NULL, NULL)
 			     : sqlite3_extended_errcode(w->tx.db);
 		if (rc != SQLITE_OK)

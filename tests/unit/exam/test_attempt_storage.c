@@ -94,6 +94,11 @@ static void test_failed_writes_reloaded_and_credited(void **state)
 			    (long long)c->credit_ms),
 			 1);
 	assert_int_equal(n_events(f.ro, 1, "storage_outage"), 1);
+	/* The probe's record of the outage is cleared after the credits. */
+	UNIT_WAIT_FOR(f.base,
+		      qi(f.ro, -1, "SELECT count(*) FROM meta WHERE key LIKE 'storage_outage%%'") == 0);
+	assert_int_equal(qi(f.ro, -1, "SELECT count(*) FROM meta WHERE key LIKE 'storage_outage%%'"),
+			 0);
 	/* Only running attempts are credited. */
 	assert_int_equal(qi(f.ro, -1, "SELECT count(*) FROM time_ledger WHERE candidate_id <> 1"),
 			 0);
@@ -145,12 +150,67 @@ static void test_no_read_connection_breaks(void **state)
 	close_storage_fx(&f);
 }
 
+/* A crash after the disk came back but before every credit was stored: the
+ * probe's record of the outage (meta storage_outage_from/to) is still
+ * there, so recovery credits it to the running attempts that lack their
+ * storage_outage row, not again to those that have it, and clears it. */
+static void test_recovery_credits_an_outage_still_owed(void **state)
+{
+	struct fx f;
+	char err[256] = "";
+	int64_t now = clock_now_ms(), from = now - 60000, to = now - 50000;
+	sqlite3 *db;
+	(void)state;
+	fx_open(&f, 0);
+	f.x.outage_credit = 1;
+	db = db_open(f.path, DB_OPEN_EXISTING, err, sizeof err);
+	assert_non_null(db);
+	for (int i = 1; i <= 3; i++) {
+		f.c[i]->status = ATT_IN_PROGRESS;
+		f.c[i]->started_at = i == 3 ? now - 55000 : now - 120000;
+		f.c[i]->position = 1;
+	}
+	f.c[2]->credit_ms = 10000; /* its credit for this outage is stored */
+	if (db_exec(db,
+		    "INSERT INTO attempts (candidate_id, status, started_at, credit_ms) VALUES"
+		    " (1, 'in_progress', 0, 0), (2, 'in_progress', 0, 10000),"
+		    " (3, 'in_progress', 0, 0)",
+		    err, sizeof err))
+		fail_msg("%s", err);
+	{
+		char sql[256];
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO time_ledger (candidate_id, at, kind, delta_ms, note)"
+			 " VALUES (2, %lld, 'storage_outage', 10000, '')",
+			 (long long)to);
+		assert_int_equal(db_exec(db, sql, err, sizeof err), 0);
+	}
+	assert_int_equal(db_meta_set(db, "storage_outage_from", from), 0);
+	assert_int_equal(db_meta_set(db, "storage_outage_to", to), 0);
+	assert_int_equal(attempt_recover(&f.x, db, err, sizeof err), 0);
+	assert_int_equal(f.c[1]->credit_ms, 10000);
+	assert_int_equal(f.c[2]->credit_ms, 10000);
+	assert_int_equal(f.c[3]->credit_ms, 5000); /* started during the outage */
+	assert_int_equal(qi(f.ro, -1,
+			    "SELECT delta_ms FROM time_ledger WHERE candidate_id = 1"
+			    " AND kind = 'storage_outage'"),
+			 10000);
+	assert_int_equal(qi(f.ro, -1, "SELECT count(*) FROM time_ledger WHERE candidate_id = 2"), 1);
+	assert_int_equal(qi(f.ro, -1, "SELECT credit_ms FROM attempts WHERE candidate_id = 3"),
+			 5000);
+	assert_int_equal(qi(f.ro, -1, "SELECT count(*) FROM meta WHERE key LIKE 'storage_outage%%'"),
+			 0);
+	db_close(db);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_failed_writes_reloaded_and_credited),
 		cmocka_unit_test(test_failed_start_is_not_started),
 		cmocka_unit_test(test_no_read_connection_breaks),
+		cmocka_unit_test(test_recovery_credits_an_outage_still_owed),
 	};
 	if (faultvfs_install() != 0)
 		return 1;
