@@ -48,7 +48,7 @@ struct exam_rt {
 	/* issue 12: storage faults. A read connection (loop thread) from which a
 	 * candidate whose write failed for the storage is reloaded (NULL: such a
 	 * candidate is marked broken instead), and whether the writer reported
-	 * storage unavailable (set and cleared by attempt_storage_changed). */
+	 * storage unavailable (set and cleared by outage_storage_changed). */
 	sqlite3 *rdb;
 	int storage_down;
 	exam_observe_fn observe; /* NULL: nobody watches */
@@ -132,6 +132,8 @@ void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, s
 		       int64_t now, attempt_then_fn then, void *arg);
 /* (Re)arm the deadline timer of a running attempt. */
 void attempt_arm(struct exam_rt *x, struct rt_candidate *c);
+/* Stop and release c's deadline timer (none: nothing happens). */
+void attempt_disarm(struct rt_candidate *c);
 
 /* An attempt taken offline (the demo's pre-filled attempts): c (not
  * started, nothing in flight) starts at started_at, answers labels[i] for
@@ -154,17 +156,5 @@ void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t starte
  * timers. Returns 0 or -1 with err. */
 int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen);
 
-/* issue 12: the writer's storage hook (store/writer.h writer_on_storage; arg
- * is the exam_rt). ok = 0: storage became unavailable at since; deadlines
- * that fall due meanwhile wait (a finish could not be stored). ok = 1: it is
- * back at now; when outage credit is on, the outage (now - since) is
- * credited to every running, unpaused attempt (time ledger kind
- * "storage_outage"): the candidate could not save during it, and is never
- * charged for the server's outage. */
-void attempt_storage_changed(void *arg, int ok, int64_t since_ms, int64_t now_ms);
-/* For the done of another domain's operation counted in c->pending (a
- * session, a proctor record): once no write of c is in flight, a candidate
- * left stale by a storage fault is reloaded from the database. */
-void attempt_settle(struct exam_rt *x, struct rt_candidate *c);
 
 #endif

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "exam/clockstep.h"
+#include "exam/outage.h"
 #include "http/reply.h"
 #include "selection/talent_live.h"
 #include "store/db.h"
@@ -359,7 +360,7 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	 * are reloaded through this read connection (exam/attempt.h). */
 	if (!(s->x.rdb = db_open(cfg->db_path, DB_OPEN_EXISTING, err, errlen)))
 		goto out;
-	writer_on_storage(s->w, attempt_storage_changed, &s->x);
+	writer_on_storage(s->w, outage_storage_changed, &s->x);
 	s->pool = worker_start(UJ_WORKERS, UJ_WORKER_QUEUE_MAX, s->mb, server_worker_init,
 			       server_worker_fini, (void *)cfg->db_path);
 	if (!s->pool) {

@@ -1,6 +1,7 @@
 /* session.c - candidate login, logout and authentication, and the writer
  * operations of the sessions table. */
 #include "auth/session.h"
+#include "exam/outage.h"
 #include "bounds.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -150,7 +151,7 @@ static void session_op_done(struct wr_op *op)
 			  s->c->regno);
 	}
 	if (s->x)
-		attempt_settle(s->x, s->c);
+		outage_settle(s->x, s->c);
 	if (s->then)
 		s->then(s->c, !s->c->broken && !op->failed, s->arg);
 	/* The dashboards hear of logins, session ends and failed logins (a

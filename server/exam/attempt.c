@@ -6,6 +6,7 @@
 #include "core/hmap.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "exam/outage.h"
 #include "exam/scoring.h"
 #include "store/db.h"
 #include "store/event.h"
@@ -252,9 +253,6 @@ static const enum exam_change attempt_op_change[] = {
 	[AOP_EXTRA] = EXC_TIME,	       [AOP_PAUSE] = EXC_PAUSE,   [AOP_RESUME] = EXC_PAUSE,
 };
 
-static void attempt_reload(struct exam_rt *x, struct rt_candidate *c);
-static int attempt_storage_down(const struct exam_rt *x);
-static void attempt_disarm(struct rt_candidate *c);
 
 /* After the commit. An operation left out on its own breaks its candidate
  * (RAM already holds the change the database does not). One that failed
@@ -279,7 +277,7 @@ static void attempt_op_done(struct wr_op *op)
 			a->c->owed_ms += a->u.credit.delta_ms;
 	}
 	if (a->c->stale && a->c->pending == 0)
-		attempt_reload(a->x, a->c);
+		outage_reload(a->x, a->c);
 	if (a->then)
 		a->then(a->c, !a->c->broken && !op->failed, a->arg);
 	if (!op->failed && attempt_op_change[a->kind] != EXC_MAX)
@@ -361,191 +359,6 @@ char *attempt_scores_json(const struct rt_candidate *c)
 	return out;
 }
 
-/* ---- storage faults (issue 12) ------------------------------------------- */
-
-/* 1 while the writer cannot store anything (its hook said so, or it already
- * knows before the hook ran). */
-static int attempt_storage_down(const struct exam_rt *x)
-{
-	return x->storage_down || (x->w && !writer_storage_ok(x->w));
-}
-
-static const char sql_reload_attempt[] =
-	"SELECT status, started_at, credit_ms, position, paused_at, pause_reason"
-	" FROM attempts WHERE candidate_id = ?1";
-static const char sql_reload_answers[] =
-	"SELECT n, label, flagged, rev FROM answers WHERE candidate_id = ?1";
-static const char sql_reload_extra[] = "SELECT extra_time_s FROM candidates WHERE id = ?1";
-
-/* Read c's stored attempt, answers and extra time from db into c (loop
- * thread; no write of c in flight). A finished attempt in the database is
- * finished in RAM already (no write unfinishes one): it is kept as RAM has
- * it. Returns 0, or -1 (c partly read: the caller breaks it). */
-static int attempt_read_back(sqlite3 *db, struct rt_candidate *c)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = -1, step;
-
-	if (sqlite3_prepare_v2(db, sql_reload_extra, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, c->id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	c->extra_s = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, sql_reload_attempt, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, c->id);
-	step = sqlite3_step(st);
-	if (step == SQLITE_ROW &&
-	    strcmp((const char *)sqlite3_column_text(st, 0), "finished") == 0) {
-		if (c->status != ATT_FINISHED)
-			goto out;
-	} else if (step == SQLITE_ROW || step == SQLITE_DONE) {
-		int row = step == SQLITE_ROW;
-		c->status = row ? ATT_IN_PROGRESS : ATT_NOT_STARTED;
-		c->reason = FINISH_NONE;
-		c->finished_at = 0;
-		c->started_at = row ? sqlite3_column_int64(st, 1) : 0;
-		c->credit_ms = row ? sqlite3_column_int64(st, 2) : 0;
-		c->position = row ? sqlite3_column_int(st, 3) : 1;
-		if (c->position < 1 || c->position > c->n)
-			c->position = 1;
-		c->paused_at = row ? sqlite3_column_int64(st, 4) : 0;
-		free(c->pause_reason);
-		c->pause_reason = NULL;
-		if (c->paused_at)
-			c->pause_reason = xstrdup(sqlite3_column_type(st, 5) == SQLITE_TEXT
-							  ? (const char *)sqlite3_column_text(st, 5)
-							  : "");
-	} else {
-		goto out;
-	}
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, sql_reload_answers, -1, &st, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(st, 1, c->id);
-	for (int i = 0; i < c->n; i++)
-		c->ans[i] = (struct rt_answer){ .label = -1, .flagged = 0, .rev = 0 };
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		int n = sqlite3_column_int(st, 0);
-		const unsigned char *label = sqlite3_column_text(st, 1);
-		if (n < 1 || n > c->n)
-			continue;
-		c->ans[n - 1].label = (int8_t)(label ? label[0] - 'A' : -1);
-		c->ans[n - 1].flagged = (uint8_t)sqlite3_column_int(st, 2);
-		c->ans[n - 1].rev = (uint32_t)sqlite3_column_int64(st, 3);
-	}
-	rc = step == SQLITE_DONE ? 0 : -1;
-out:
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Make c's RAM what the database holds again after a write of it failed for
- * the storage (c->stale, no write of c in flight). Reloading, rather than
- * undoing each failed change, is one rule for every kind of operation and
- * stays right when several writes of c failed and others between them
- * committed: the database is the truth once nothing is in flight. Reads are
- * served while the disk is full (only writes fail). If the read fails, c is
- * broken as for any write left out (registry.h). */
-static void attempt_reload(struct exam_rt *x, struct rt_candidate *c)
-{
-	assert(c->stale && c->pending == 0);
-	c->stale = 0;
-	if (!x->rdb || attempt_read_back(x->rdb, c) != 0) {
-		c->broken = 1;
-		log_error("attempt: candidate %s could not be reloaded after a storage fault (%s); "
-			  "the candidate is refused until the server restarts",
-			  c->regno, x->rdb ? sqlite3_errmsg(x->rdb) : "no read connection");
-		return;
-	}
-	if (c->status == ATT_IN_PROGRESS)
-		attempt_arm(x, c);
-	else if (c->status == ATT_NOT_STARTED)
-		attempt_disarm(c);
-	attempt_notify(x, c, EXC_TIME);
-}
-
-/* The outage the writer's probe recorded (store/writer.h), cleared once its
- * credit is stored: by an operation queued after the credits, or by the
- * recovery that credited it after a crash. Only the record of outage "to"
- * is cleared (a newer outage's record stays). */
-static const char sql_outage_clear[] =
-	"DELETE FROM meta WHERE key IN ('storage_outage_from', 'storage_outage_to')"
-	" AND (SELECT value FROM meta WHERE key = 'storage_outage_to') = ?1";
-
-struct attempt_outage_op {
-	struct wr_op op;
-	int64_t to;
-};
-
-static int attempt_apply_outage_clear(struct wr_tx *tx, struct wr_op *op)
-{
-	sqlite3_stmt *st = wr_stmt(tx, sql_outage_clear);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, ((struct attempt_outage_op *)op)->to);
-	return wr_step(st);
-}
-
-static struct wr_op *attempt_outage_clear_op(int64_t to, int64_t now)
-{
-	struct attempt_outage_op *o = xcalloc(1, sizeof *o);
-	wr_op_init(&o->op, attempt_apply_outage_clear, actor_system(), now);
-	o->to = to;
-	return &o->op;
-}
-
-void attempt_settle(struct exam_rt *x, struct rt_candidate *c)
-{
-	if (c->stale && c->pending == 0)
-		attempt_reload(x, c);
-}
-
-void attempt_storage_changed(void *arg, int ok, int64_t since_ms, int64_t now_ms)
-{
-	struct exam_rt *x = arg;
-	char t1[40], t2[40], note[128];
-	int n = 0;
-
-	if (!ok) {
-		x->storage_down = 1;
-		return;
-	}
-	x->storage_down = 0;
-	if (!x->w) /* after writer_stop: nothing more is written */
-		return;
-	if (!x->outage_credit || now_ms <= since_ms)
-		goto arm;
-	clock_format_rfc3339(since_ms, 0, t1, sizeof t1);
-	clock_format_rfc3339(now_ms, 0, t2, sizeof t2);
-	snprintf(note, sizeof note, "storage unavailable from %s to %s", t1, t2);
-	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next) {
-		if (c->status != ATT_IN_PROGRESS || c->paused_at || c->broken ||
-		    c->started_at >= now_ms)
-			continue;
-		/* An attempt started during the outage (it could not be: a start
-		 * is a write) or just before it is owed only its own share. */
-		int64_t from = c->started_at > since_ms ? c->started_at : since_ms;
-		int64_t owed = now_ms - from + c->owed_ms;
-		c->owed_ms = 0;
-		attempt_credit(x, c, owed, "storage_outage", actor_system(), note, now_ms, NULL, NULL);
-		n++;
-	}
-	if (n)
-		log_info("storage outage of %.1f s credited to %d running attempts",
-			 (double)(now_ms - since_ms) / 1000.0, n);
-arm:
-	/* After the credits: the outage is no longer owed (a crash before this
-	 * commits lets the recovery credit it). */
-	writer_submit(x->w, attempt_outage_clear_op(now_ms, now_ms));
-	/* Deadlines that fell due during the outage: look again now. */
-	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next)
-		if (c->status == ATT_IN_PROGRESS && c->deadline_ev)
-			attempt_arm(x, c);
-}
-
 /* ---- timers ------------------------------------------------------------- */
 
 struct attempt_timer {
@@ -585,15 +398,14 @@ void attempt_arm(struct exam_rt *x, struct rt_candidate *c)
 	left = clock_remaining_ms(registry_deadline(c), clock_now_ms());
 	/* A finish cannot be stored while storage is unavailable: the timer
 	 * looks again later (attempt_expire_if_due waits meanwhile). */
-	if (attempt_storage_down(x) && left < UJ_STORAGE_PROBE_MS)
+	if (outage_storage_down(x) && left < UJ_STORAGE_PROBE_MS)
 		left = UJ_STORAGE_PROBE_MS;
 	tv.tv_sec = (time_t)(left / 1000);
 	tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
 	evtimer_add(c->deadline_ev, &tv);
 }
 
-/* Stop and release c's deadline timer. */
-static void attempt_disarm(struct rt_candidate *c)
+void attempt_disarm(struct rt_candidate *c)
 {
 	if (!c->deadline_ev)
 		return;
@@ -767,7 +579,7 @@ int attempt_expire_if_due(struct exam_rt *x, struct rt_candidate *c, int64_t now
 	if (c->status != ATT_IN_PROGRESS || c->paused_at)
 		return 0;
 	int64_t deadline = registry_deadline(c);
-	if (now < deadline || attempt_storage_down(x))
+	if (now < deadline || outage_storage_down(x))
 		return 0;
 	attempt_finish(x, c, FINISH_TIME_UP, deadline, NULL, NULL);
 	return 1;
@@ -914,7 +726,7 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 	}
 	hmap_free(&so_done);
 	if (so_to > 0) { /* credited now (or credit is off): no longer owed */
-		*tailp = attempt_outage_clear_op(so_to, now);
+		*tailp = outage_clear_op(so_to, now);
 		tailp = &(*tailp)->next;
 	}
 	wr_op_init(beat, attempt_apply_beat, actor_system(), now);

@@ -7,6 +7,7 @@
  * Fixture: attempt_fx.h. */
 #define UJIAN_FAULTS 1
 #include "attempt_fx.h"
+#include "exam/outage.h"
 #include "store/faultvfs.h"
 
 #include "../../../server/store/faultvfs.c"
@@ -20,7 +21,7 @@ static void open_storage_fx(struct fx *f)
 	f->x.outage_credit = 1;
 	f->x.rdb = db_open(f->path, DB_OPEN_EXISTING, err, sizeof err);
 	assert_non_null(f->x.rdb);
-	writer_on_storage(f->x.w, attempt_storage_changed, &f->x);
+	writer_on_storage(f->x.w, outage_storage_changed, &f->x);
 }
 
 static void close_storage_fx(struct fx *f)
