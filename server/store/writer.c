@@ -271,7 +271,7 @@ static void wr_fail_batch(struct writer *w, struct wr_op *batch)
 {
 	unsigned long long n = 0;
 	for (struct wr_op *o = batch; o; o = o->next)
-		if (o->apply) {
+		if (o->apply && !o->failed) { /* one left out on its own stays so */
 			o->failed = WR_FAILED_STORAGE;
 			n++;
 		}

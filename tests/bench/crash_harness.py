@@ -195,10 +195,13 @@ class Run:
             with open(os.path.join(self.dir, "server.log")) as f:
                 log = f.read()
             n_down = log.count("writer: storage unavailable (")
-            self.check(all(self.fault_alive) and "Aborted" not in log,
+            # the writer's fail-stop lines (abort() itself prints nothing)
+            stopped = [l for l in log.splitlines()
+                       if "writer: cannot commit" in l or "storage probe failed" in l]
+            self.check(all(self.fault_alive) and not stopped,
                        "the server lived through %d storage faults (%d outages logged, %d "
                        "with a SIGKILL)" % (a.faults, n_down, a.faults - len(self.fault_alive)),
-                       self.fault_alive)
+                       [self.fault_alive, stopped[:3]])
             self.check(n_down > 0, "storage faults were met by the writer (%d)" % n_down)
         # every attempt is now finished or past its deadline: let the server
         # finish the rest, then stop it cleanly
@@ -219,6 +222,8 @@ class Run:
             s = json.load(f)
         s["outages"] = len(self.outages)
         s["storage_outages"] = len(self.storage_outages)
+        s["outage_spans_ms"] = [[int(a), int(b)] for a, b in self.outages]
+        s["storage_outage_spans_ms"] = [[int(a), int(b)] for a, b in self.storage_outages]
         s["verify"] = v.stdout.strip().splitlines()
         acked = s.get("acked_answers", 0)
         self.check(acked > a.candidates, "answers were acknowledged (%d)" % acked)
