@@ -23,9 +23,10 @@
  * op->failed = WR_FAILED_STORAGE; the writer is then "storage unavailable":
  * ops queued meanwhile complete at once with the same failure without
  * touching the disk, and every UJ_STORAGE_PROBE_MS a probe (a small
- * transaction writing meta.storage_outage_from and storage_outage_to: when
- * the outage began and ended) tries the disk; when it commits, writing
- * resumes by itself. The domain that credits the outage clears those two
+ * transaction writing the heartbeat and, in meta, storage_outage_from (when
+ * the first outage not yet cleared began), storage_outage_to (when this one
+ * ended) and storage_outage_owed (their summed length)) tries the disk;
+ * when it commits, writing resumes by itself. The domain that credits the outage clears those two
  * rows once its credit is stored (exam/attempt.c), so a crash in between
  * still finds the outage owed. The transitions are reported to the hook of
  * writer_on_storage on the writer's mailbox. Nothing failed is acknowledged

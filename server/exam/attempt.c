@@ -618,41 +618,64 @@ static int attempt_apply_beat(struct wr_tx *tx, struct wr_op *op)
 	return wr_heartbeat(tx, op->at);
 }
 
-/* Candidates (ids) whose credit for the storage outage that ended at to is
- * stored (a storage_outage ledger row at to or later). */
-static int attempt_outage_credited(sqlite3 *db, int64_t to, struct hmap *ids)
+/* A candidate's storage-outage credit stored (the map owns it; the key is
+ * its id). */
+struct attempt_sum {
+	int64_t id, ms;
+};
+
+/* Free the sums of attempt_outage_credited and the map. */
+static void attempt_free_sums(struct hmap *sums)
+{
+	size_t it = 0;
+	struct attempt_sum *v;
+	while ((v = hmap_next(sums, &it)))
+		free(v);
+	hmap_free(sums);
+}
+
+/* Storage-outage credit stored per candidate since from (ledger rows at or
+ * after it): id -> struct attempt_sum in sums. */
+static int attempt_outage_credited(sqlite3 *db, int64_t from, struct hmap *sums)
 {
 	sqlite3_stmt *st;
-	static const int one = 1;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT DISTINCT candidate_id FROM time_ledger"
-			       " WHERE kind = 'storage_outage' AND at >= ?1",
+			       "SELECT candidate_id, sum(delta_ms) FROM time_ledger"
+			       " WHERE kind = 'storage_outage' AND at >= ?1 GROUP BY candidate_id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, to);
+	sqlite3_bind_int64(st, 1, from);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		hmap_put(ids, &id, sizeof id, (void *)&one);
+		struct attempt_sum *v = xmalloc(sizeof *v);
+		v->id = sqlite3_column_int64(st, 0);
+		v->ms = sqlite3_column_int64(st, 1);
+		hmap_put(sums, &v->id, sizeof v->id, v); /* ids are unique (GROUP BY) */
 	}
 	sqlite3_finalize(st);
 	return 0;
 }
 
-/* Recovery's part of a storage outage whose credit was not (fully) stored
- * before the server stopped (meta storage_outage_from/to, store/writer.h):
- * c's share of it, credited first so that the deadline below moves with it.
- * Returns the op to apply (appended at *tailp by the caller), or NULL. */
+/* Recovery's part of storage outages whose credit was not (fully) stored
+ * before the server stopped (meta storage_outage_from/to/owed,
+ * store/writer.h): c's share (all owed time if c started before the first
+ * of them, else at most the time since its start) less what is stored for
+ * c since then; credited first so that the deadline below moves with it.
+ * Returns the op to apply (appended by the caller), or NULL. */
 static struct attempt_op *attempt_recover_outage(struct rt_candidate *c, int64_t from,
-						 int64_t to, const struct hmap *done, int64_t now)
+						 int64_t to, int64_t owed,
+						 const struct hmap *sums, int64_t now)
 {
 	struct attempt_op *op;
-	int64_t start = c->started_at > from ? c->started_at : from;
-	if (to <= start || hmap_get(done, &c->id, sizeof c->id))
+	const struct attempt_sum *stored = hmap_get(sums, &c->id, sizeof c->id);
+	int64_t share = c->started_at <= from ? owed
+			: (to - c->started_at < owed ? to - c->started_at : owed);
+	int64_t delta = share - (stored ? stored->ms : 0);
+	if (delta <= 0)
 		return NULL;
-	c->credit_ms += to - start;
+	c->credit_ms += delta;
 	op = attempt_op_new(AOP_CREDIT, c, actor_system(), now);
 	op->u.credit.credit_ms = c->credit_ms;
-	op->u.credit.delta_ms = to - start;
+	op->u.credit.delta_ms = delta;
 	op->u.credit.kind = "storage_outage";
 	snprintf(op->u.credit.note, sizeof op->u.credit.note,
 		 "storage outage not credited before the server stopped");
@@ -665,15 +688,16 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 	int64_t now = clock_now_ms(), alive = attempt_last_alive(db);
 	int64_t so_from = db_meta_get(db, "storage_outage_from");
 	int64_t so_to = db_meta_get(db, "storage_outage_to");
+	int64_t so_owed = db_meta_get(db, "storage_outage_owed");
 	int n_credit = 0, n_finish = 0, n_storage = 0;
 	char t1[40], t2[40];
 	struct wr_op *ops = NULL, **tailp = &ops, *beat = xcalloc(1, sizeof *beat);
 	struct hmap so_done;
 
 	hmap_init(&so_done);
-	if (so_to > 0 && x->outage_credit && attempt_outage_credited(db, so_to, &so_done) != 0) {
+	if (so_to > 0 && x->outage_credit && attempt_outage_credited(db, so_from, &so_done) != 0) {
 		snprintf(err, errlen, "recovery: %s", sqlite3_errmsg(db));
-		hmap_free(&so_done);
+		attempt_free_sums(&so_done);
 		free(beat);
 		return -1;
 	}
@@ -686,7 +710,7 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		if (c->status != ATT_IN_PROGRESS || c->paused_at)
 			continue;
 		if (so_to > 0 && x->outage_credit &&
-		    (op = attempt_recover_outage(c, so_from, so_to, &so_done, now))) {
+		    (op = attempt_recover_outage(c, so_from, so_to, so_owed, &so_done, now))) {
 			*tailp = &op->op;
 			tailp = &op->op.next;
 			n_storage++;
@@ -724,7 +748,7 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		*tailp = &op->op;
 		tailp = &op->op.next;
 	}
-	hmap_free(&so_done);
+	attempt_free_sums(&so_done);
 	if (so_to > 0) { /* credited now (or credit is off): no longer owed */
 		*tailp = outage_clear_op(so_to, now);
 		tailp = &(*tailp)->next;

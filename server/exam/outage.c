@@ -120,7 +120,8 @@ void outage_reload(struct exam_rt *x, struct rt_candidate *c)
  * recovery that credited it after a crash. Only the record of outage "to"
  * is cleared (a newer outage's record stays). */
 static const char sql_outage_clear[] =
-	"DELETE FROM meta WHERE key IN ('storage_outage_from', 'storage_outage_to')"
+	"DELETE FROM meta WHERE key IN ('storage_outage_from', 'storage_outage_to',"
+	" 'storage_outage_owed')"
 	" AND (SELECT value FROM meta WHERE key = 'storage_outage_to') = ?1";
 
 struct outage_clear {

@@ -18,13 +18,18 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The probe writes when the outage began and ended, in meta, so that the
- * credit owed for it survives a crash before the domain has stored it
- * (writer.h). */
+/* The probe records the outage in meta, so that the credit owed for it
+ * survives a crash before the domain has stored it (writer.h): when the
+ * first outage not yet cleared began (kept), when this one ended, and the
+ * time owed, summed over the outages not yet cleared. */
+static const char wr_probe_from_sql[] =
+	"INSERT INTO meta (key, value) VALUES ('storage_outage_from', ?1)"
+	" ON CONFLICT (key) DO NOTHING";
 static const char wr_probe_sql[] =
-	"INSERT INTO meta (key, value) VALUES ('storage_outage_from', ?1),"
-	" ('storage_outage_to', ?2)"
-	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	"INSERT INTO meta (key, value) VALUES ('storage_outage_to', ?1),"
+	" ('storage_outage_owed', ?2)"
+	" ON CONFLICT (key) DO UPDATE SET value = CASE key WHEN 'storage_outage_owed'"
+	" THEN value + excluded.value ELSE excluded.value END";
 static const char wr_heartbeat_sql[] =
 	"INSERT INTO meta (key, value) VALUES ('heartbeat_ms', ?1)"
 	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -309,12 +314,22 @@ static int wr_probe(struct writer *w)
 		sqlite3_exec(w->tx.db, "ROLLBACK", NULL, NULL, NULL);
 	rc = sqlite3_exec(w->tx.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK) {
-		st = wr_stmt(&w->tx, wr_probe_sql);
-		if (st) {
+		/* A sign of life too, so a crash right after is not taken for
+		 * downtime since before the outage. */
+		rc = w->heartbeat ? wr_heartbeat(&w->tx, now) : 0;
+		if (rc == 0 && (st = wr_stmt(&w->tx, wr_probe_from_sql))) {
 			sqlite3_bind_int64(st, 1, w->down_since);
-			sqlite3_bind_int64(st, 2, now);
+			rc = wr_step(st);
+		} else {
+			rc = -1;
 		}
-		rc = st ? wr_step(st) : -1;
+		if (rc == 0 && (st = wr_stmt(&w->tx, wr_probe_sql))) {
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_int64(st, 2, now - w->down_since);
+			rc = wr_step(st);
+		} else {
+			rc = -1;
+		}
 		rc = rc == 0 ? sqlite3_exec(w->tx.db, "COMMIT", NULL, NULL, NULL)
 			     : sqlite3_extended_errcode(w->tx.db);
 		if (rc != SQLITE_OK)

@@ -188,6 +188,7 @@ static void test_recovery_credits_an_outage_still_owed(void **state)
 	}
 	assert_int_equal(db_meta_set(db, "storage_outage_from", from), 0);
 	assert_int_equal(db_meta_set(db, "storage_outage_to", to), 0);
+	assert_int_equal(db_meta_set(db, "storage_outage_owed", to - from), 0);
 	assert_int_equal(attempt_recover(&f.x, db, err, sizeof err), 0);
 	assert_int_equal(f.c[1]->credit_ms, 10000);
 	assert_int_equal(f.c[2]->credit_ms, 10000);
