@@ -126,7 +126,9 @@ export class World {
   async start() {
     const args = ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`,
       '--catalog-poll-ms', '200'];
-    this.proc = spawn(this.bin, args, {
+    // (a World made with Object.create, as test_candidate_screen.mjs does,
+    // has neither field: the default binary and environment)
+    this.proc = spawn(this.bin || UJIAN, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: this.env ? { ...process.env, ...this.env } : process.env,
     });
