@@ -57,7 +57,7 @@ FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_OBJS   := $(filter-out $(FUZZ_BUILD)/obj/cli/main.o,$(SRCS:server/%.c=$(FUZZ_BUILD)/obj/%.o))
 
 .PHONY: all deps deps-run run test unit-bins asan screenshots crash-build bench-smoke crash-test bench clean
-.PHONY: bench-event
+.PHONY: bench-event fault-build fault-test
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-depth
 
 all: $(BUILD)/ujian $(BUILD)/ujian-bench
@@ -116,7 +116,7 @@ ASAN_MAKE   = $(MAKE) BUILD=$(ASAN_BUILD) OPT="-O1 -g -fno-omit-frame-pointer" \
 ASAN_API   ?= test_api test_authz test_proctor test_staff test_selection test_slip test_board
 
 test: deps
-	$(MAKE) all unit-bins crash-build fuzz-build
+	$(MAKE) all unit-bins crash-build fault-build fuzz-build
 	$(ASAN_MAKE) all unit-bins
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS) \
 	ASAN_BUILD=$(ASAN_BUILD) ASAN_API="$(ASAN_API)" sh scripts/run-tests.sh $(BUILD)
@@ -153,6 +153,22 @@ fuzz-smoke: fuzz-build
 crash-build:
 	$(MAKE) BUILD=build-crash OPT="-O2 -g -DUJIAN_CRASHPOINTS" build-crash/ujian
 
+# A server with storage fault injection (store/faultvfs.h: UJIAN_FAULT,
+# UJIAN_FAULT_FILE), for tests/api/test_storage_faults.py and make fault-test.
+# Crash points too, so one binary serves make fault-test (they only act when
+# UJIAN_CRASH is set).
+fault-build:
+	$(MAKE) BUILD=build-fault OPT="-O2 -g -DUJIAN_FAULTS -DUJIAN_CRASHPOINTS" build-fault/ujian
+
+# The crash harness with random storage faults (disk full, I/O errors) as
+# well as SIGKILLs and crash points: 0 acknowledged answers may be lost
+# (docs/TESTING.md).
+fault-test: deps
+	$(MAKE) all fault-build
+	python3 tests/bench/crash_harness.py --ujian build-fault/ujian --bench $(BUILD)/ujian-bench \
+	        --candidates 2000 --duration 150 --window 20 --kills 6 --crashpoints 3 \
+	        --faults 12 --fault-max 6
+
 # Short load with one SIGKILL and one crash point (part of make test).
 bench-smoke: deps
 	$(MAKE) all crash-build
@@ -188,4 +204,4 @@ screenshots: deps
 	node tests/e2e/screenshots.mjs
 
 clean:
-	rm -rf build build-asan build-crash $(FUZZ_BUILD)
+	rm -rf build build-asan build-crash build-fault $(FUZZ_BUILD)

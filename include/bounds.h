@@ -250,4 +250,8 @@
 #define UJ_CONN_LOG_EVERY_MS 10000     /* at most one refusal log line per reason this often */
 #define UJ_ACCEPT_BATCH      64        /* connections accepted per loop iteration at most */
 
+/* issue 12: storage faults (store/writer.h, exam/attempt.c) */
+#define UJ_STORAGE_PROBE_MS         1000 /* while storage is unavailable: a test write this often */
+#define UJ_STORAGE_RETRY_AFTER_S    5    /* Retry-After of a 503 storage_unavailable */
+
 #endif

@@ -87,7 +87,14 @@ fi
 # The load smoke (bench-smoke): 500 simulated candidates, one SIGKILL, one
 # compiled-in crash point, then ujian verify. Skipped under sanitizers (the
 # sanitized server is too slow for a load test; the API suites cover it).
-if [ -z "${UJIAN_SANITIZED:-}" ] && [ -x build-crash/ujian ] && [ -x "$BUILD/ujian-bench" ]; then
+# With the fault-injection build (make fault-build, which has the crash
+# points too) the same run also meets two storage faults (issue 12): no
+# extra time, the faults fall inside the load.
+if [ -z "${UJIAN_SANITIZED:-}" ] && [ -x build-fault/ujian ] && [ -x "$BUILD/ujian-bench" ]; then
+	run_suite "bench/smoke" python3 tests/bench/crash_harness.py --ujian build-fault/ujian \
+		--bench "$BUILD/ujian-bench" --candidates 500 --duration 40 --window 5 \
+		--kills 1 --crashpoints 1 --faults 2 --fault-max 2
+elif [ -z "${UJIAN_SANITIZED:-}" ] && [ -x build-crash/ujian ] && [ -x "$BUILD/ujian-bench" ]; then
 	run_suite "bench/smoke" python3 tests/bench/crash_harness.py --ujian build-crash/ujian \
 		--bench "$BUILD/ujian-bench" --candidates 500 --duration 40 --window 5 \
 		--kills 1 --crashpoints 1

@@ -45,6 +45,12 @@ struct exam_rt {
 	struct event_base *base; /* deadline timers */
 	struct writer *w;        /* NULL until the writer runs (recovery) */
 	int outage_credit;       /* credit server downtime to running attempts */
+	/* issue 12: storage faults. A read connection (loop thread) from which a
+	 * candidate whose write failed for the storage is reloaded (NULL: such a
+	 * candidate is marked broken instead), and whether the writer reported
+	 * storage unavailable (set and cleared by outage_storage_changed). */
+	sqlite3 *rdb;
+	int storage_down;
 	exam_observe_fn observe; /* NULL: nobody watches */
 	void *observe_arg;
 };
@@ -53,8 +59,10 @@ struct exam_rt {
 void attempt_notify(struct exam_rt *x, struct rt_candidate *c, enum exam_change what);
 
 /* Runs on the loop once the operation is durable (ok = 1), or once the
- * writer has left it out (ok = 0: it failed on its own, nothing of it is
- * stored, and c is marked broken; see registry.h). Either way exactly once. */
+ * writer has left it out (ok = 0), either way exactly once. ok = 0 with
+ * c->broken: it failed on its own (registry.h); without: the storage failed
+ * (disk full, I/O error), nothing of it is stored, and c's RAM is (or, while
+ * other writes of c are in flight, will be) reloaded from the database. */
 typedef void (*attempt_then_fn)(struct rt_candidate *c, int ok, void *arg);
 
 /* One answer as requested, and (after attempt_answer) as it will be stored. */
@@ -127,6 +135,8 @@ void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, s
 		       int64_t now, attempt_then_fn then, void *arg);
 /* (Re)arm the deadline timer of a running attempt. */
 void attempt_arm(struct exam_rt *x, struct rt_candidate *c);
+/* Stop and release c's deadline timer (none: nothing happens). */
+void attempt_disarm(struct rt_candidate *c);
 
 /* An attempt taken offline (the demo's pre-filled attempts): c (not
  * started, nothing in flight) starts at started_at, answers labels[i] for
@@ -150,5 +160,6 @@ void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t starte
  * transaction on db with the writer's own apply functions; then arm the
  * timers. Returns 0 or -1 with err. */
 int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen);
+
 
 #endif

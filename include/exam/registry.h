@@ -145,6 +145,14 @@ struct rt_candidate {
 	 * served or acknowledged for this candidate until a restart rebuilds RAM
 	 * from the database. */
 	int broken;
+	/* A write for this candidate failed for the storage (disk full, I/O
+	 * error; store/writer.h): RAM holds a change the database does not.
+	 * Once no write of the candidate is in flight, exam/attempt.c reloads
+	 * its attempt from the database and clears this. */
+	int stale;
+	/* Storage-outage credit whose write failed (the disk went out again
+	 * before it was stored): added to the next outage's credit. */
+	int64_t owed_ms;
 	int64_t paused_at;  /* paused by a proctor since (ms); 0 = running */
 	char *pause_reason; /* while paused */
 	/* proctoring (proctor/): where and how the candidate is seen */

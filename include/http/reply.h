@@ -42,6 +42,9 @@ void http_reply_error(struct evhttp_request *req, int status, const char *code,
 /* Reply 503 server_busy with Retry-After: the server cannot take more work
  * now and nothing was changed. */
 void http_reply_busy(struct evhttp_request *req);
+/* 503 storage_unavailable with Retry-After: the disk is full or failing;
+ * nothing of the request was stored (store/writer.h). */
+void http_reply_storage(struct evhttp_request *req);
 /* Read the body as a JSON object of at most max_body bytes. On failure the
  * error reply is sent (413 body_too_large, 400 bad_json) and -1 returned. */
 int http_body_json(struct evhttp_request *req, size_t max_body, json_t **out);

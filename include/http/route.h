@@ -52,7 +52,9 @@ struct route_refusal {
  * with (401; 403 for a staff write without its CSRF token). */
 typedef const struct route_refusal *(*route_auth_fn)(void *app, struct evhttp_request *req,
 						     const struct route *r, struct principal *p);
-/* 1 if the writer can take more work now. */
+/* 1 if the writer can take more work now; 0 if its queue is full (503
+ * server_busy); -1 if storage is unavailable (503 storage_unavailable for
+ * every method but GET: reads are served). */
 typedef int (*route_room_fn)(void *app);
 
 /* Replies of one route by status class (index 1-5: 1xx-5xx), counted once

@@ -16,9 +16,26 @@
  * Failures: "busy" (another process holds the write lock) is retried. An
  * apply that fails for a reason of its own (a constraint, a bad value: a
  * bug, not the disk) is isolated: the batch is rolled back and re-applied
- * without it, and that operation completes with op->failed set. A storage
- * error (I/O, disk full, corruption) is fatal: the writer aborts the process,
- * which loses nothing acknowledged, and a restart rebuilds RAM.
+ * without it, and that operation completes with op->failed = WR_FAILED_OP.
+ *
+ * A storage fault that may pass (SQLITE_FULL, SQLITE_IOERR_*: disk full, an
+ * I/O error) rolls the batch back and completes every op of it with
+ * op->failed = WR_FAILED_STORAGE; the writer is then "storage unavailable":
+ * ops queued meanwhile complete at once with the same failure without
+ * touching the disk, and every UJ_STORAGE_PROBE_MS a probe (a small
+ * transaction writing the heartbeat and, in meta, storage_outage_from (when
+ * the first outage not yet cleared began), storage_outage_to (when this one
+ * ended) and storage_outage_owed (their summed length)) tries the disk;
+ * when it commits, writing resumes by itself. The domain that credits the outage clears those two
+ * rows once its credit is stored (exam/attempt.c), so a crash in between
+ * still finds the outage owed. The transitions are reported to the hook of
+ * writer_on_storage on the writer's mailbox. Nothing failed is acknowledged
+ * (its done sees failed set) and nothing acknowledged is touched (a rolled
+ * back transaction changes no committed row). Damage that will not pass
+ * (SQLITE_CORRUPT, NOTADB, CANTOPEN, READONLY, PROTOCOL, NOMEM,
+ * IOERR_CORRUPTFS) still aborts the process (fail-stop): retrying onto a
+ * damaged file could turn a bad page into lost answers, and a restart
+ * refuses a database that does not open cleanly, which an operator sees.
  *
  * The queue is bounded: writer_room() says whether a request may add work
  * (UJ_WRITER_QUEUE_MAX by default); a request that finds no room is refused
@@ -34,6 +51,12 @@
 #include <stdint.h>
 
 struct wr_tx; /* the open transaction, as seen by an apply function */
+
+/* Why an op was not stored (wr_op.failed; 0: it was). */
+enum wr_failure {
+	WR_FAILED_OP = 1,      /* its own apply failed (a bug or a constraint) */
+	WR_FAILED_STORAGE = 2, /* the disk failed (full, I/O error): try again later */
+};
 struct wr_op;
 
 /* Perform op's writes in tx (writer thread). Returns 0, or -1 after a
@@ -54,7 +77,7 @@ struct wr_op {
 	struct mailbox *mb;    /* where done runs; set by writer_submit if NULL */
 	int *pending;          /* optional loop-side counter of ops in flight */
 	int64_t at;            /* server time of the operation, ms */
-	int failed;            /* set when the apply failed and was left out */
+	int failed;            /* 0, or enum wr_failure: why it was left out */
 	struct wr_op *next;    /* writer's queue link */
 };
 
@@ -83,6 +106,20 @@ struct metrics_histogram;
  * fsync included), and how many operations were committed. Any thread. */
 const struct metrics_histogram *writer_commit_histogram(const struct writer *w);
 unsigned long long writer_committed_ops(const struct writer *w);
+/* 1 unless the writer is in the "storage unavailable" state (any thread):
+ * a request that would write is then refused with 503 storage_unavailable
+ * before it changes anything. */
+int writer_storage_ok(const struct writer *w);
+/* Commits (batches or probes) that failed with a storage fault, and the
+ * operations completed as WR_FAILED_STORAGE (any thread; metrics). */
+unsigned long long writer_storage_failures(const struct writer *w);
+unsigned long long writer_storage_refused(const struct writer *w);
+/* Called on the writer's mailbox (the loop) when storage becomes unavailable
+ * (ok = 0, since = when the first failure happened) and when a probe
+ * committed again (ok = 1, since = when it became unavailable, now = when it
+ * came back). Set before requests flow. */
+typedef void (*wr_storage_fn)(void *arg, int ok, int64_t since_ms, int64_t now_ms);
+void writer_on_storage(struct writer *w, wr_storage_fn fn, void *arg);
 /* Finish queued work, write a last heartbeat, stop the thread. Completions
  * already posted are run by the caller's mailbox_drain. */
 void writer_stop(struct writer *w);

@@ -31,12 +31,17 @@ static void api_reply_paper(struct api *a, struct evhttp_request *req, const str
 	evbuffer_free(buf);
 }
 
-/* The reply when the domain reports ok = 0: the candidate's write was left
- * out (registry.h: broken); nothing is served for it until a restart (the
- * route table refuses its later requests the same way). */
-static void api_broken(struct evhttp_request *req)
+/* The reply when the domain reports ok = 0. Broken: the candidate's write
+ * was left out (registry.h); nothing is served for it until a restart (the
+ * route table refuses its later requests the same way). Otherwise the
+ * storage failed (disk full, I/O error): 503 storage_unavailable, nothing
+ * stored, the client keeps the answer and retries. */
+static void api_broken(const struct rt_candidate *c, struct evhttp_request *req)
 {
-	http_reply_error(req, 500, "internal", api_broken_detail);
+	if (c->broken)
+		http_reply_error(req, 500, "internal", api_broken_detail);
+	else
+		http_reply_storage(req);
 }
 
 /* A request and the api it belongs to, for completions that need both. */
@@ -57,7 +62,7 @@ static void api_then_paper(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_req *r = arg;
 	if (!ok)
-		api_broken(r->req);
+		api_broken(c, r->req);
 	else if (c->status == ATT_FINISHED)
 		http_reply_error(r->req, 409, "attempt_closed", NULL);
 	else
@@ -68,7 +73,7 @@ static void api_then_paper(struct rt_candidate *c, int ok, void *arg)
 static void api_then_result(struct rt_candidate *c, int ok, void *arg)
 {
 	if (!ok)
-		api_broken(arg);
+		api_broken(c, arg);
 	else
 		http_reply_json(arg, 200, render_result(c));
 }
@@ -77,7 +82,7 @@ static void api_then_attempt(struct rt_candidate *c, int ok, void *arg)
 {
 	struct api_req *r = arg;
 	if (!ok)
-		api_broken(r->req);
+		api_broken(c, r->req);
 	else if (c->status == ATT_IN_PROGRESS)
 		api_reply_paper(r->a, r->req, c);
 	else
@@ -93,7 +98,7 @@ static void api_then_clock(struct rt_candidate *c, int ok, void *arg)
 	int64_t now = clock_now_ms();
 	json_t *doc;
 	if (!ok) {
-		api_broken(r->req);
+		api_broken(c, r->req);
 		free(r);
 		return;
 	}
@@ -109,7 +114,7 @@ static void api_then_logout(struct rt_candidate *c, int ok, void *arg)
 {
 	(void)c;
 	if (!ok) {
-		api_broken(arg);
+		api_broken(c, arg);
 		return;
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(arg), "Set-Cookie",
@@ -133,7 +138,7 @@ static void api_then_login(struct rt_candidate *c, int ok, void *arg)
 	char *cookie;
 
 	if (!ok) {
-		api_broken(lc->req);
+		api_broken(c, lc->req);
 		goto out;
 	}
 	secs = json_array();
@@ -331,7 +336,7 @@ static void api_then_answer(struct rt_candidate *c, int ok, void *arg)
 	struct api_answer_ctx *ac = arg;
 	struct evbuffer *buf;
 	if (!ok) {
-		api_broken(ac->req);
+		api_broken(c, ac->req);
 		free(ac);
 		return;
 	}
@@ -410,7 +415,7 @@ out:
 static void api_then_position(struct rt_candidate *c, int ok, void *arg)
 {
 	if (!ok)
-		api_broken(arg);
+		api_broken(c, arg);
 	else
 		http_reply_json(arg, 200, json_pack("{s:i}", "n", c->position));
 }

@@ -263,6 +263,8 @@ static const struct route_refusal *api_authenticate(void *app, struct evhttp_req
 static int api_room(void *app)
 {
 	struct api *a = app;
+	if (!writer_storage_ok(a->x->w))
+		return -1;
 	return writer_room(a->x->w);
 }
 

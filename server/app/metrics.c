@@ -155,6 +155,16 @@ char *server_metrics_text(struct server *s, size_t *len)
 	metrics_family(&t, "ujian_clock_steps_total", "counter",
 		       "steps of the system's wall clock the server followed");
 	metrics_printf(&t, "ujian_clock_steps_total %ld\n", s->clock_steps);
+	/* issue 12: storage faults (store/writer.h) */
+	metrics_family(&t, "ujian_storage_available", "gauge",
+		       "1 while the writer can store, 0 while the disk is full or failing");
+	metrics_printf(&t, "ujian_storage_available %d\n", writer_storage_ok(s->w));
+	metrics_family(&t, "ujian_storage_failures_total", "counter",
+		       "commits (batches or probes) that failed with a storage fault");
+	metrics_printf(&t, "ujian_storage_failures_total %llu\n", writer_storage_failures(s->w));
+	metrics_family(&t, "ujian_storage_refused_writes_total", "counter",
+		       "write operations not stored because storage was unavailable");
+	metrics_printf(&t, "ujian_storage_refused_writes_total %llu\n", writer_storage_refused(s->w));
 	*len = t.len;
 	return t.buf;
 }
@@ -162,6 +172,8 @@ char *server_metrics_text(struct server *s, size_t *len)
 /* The reason the server is not ready (static), or NULL when it is. */
 static const char *metrics_not_ready(struct server *s)
 {
+	if (!writer_storage_ok(s->w))
+		return "storage unavailable: the disk is full or failing; writes are refused";
 	if (writer_backlog(s->w) > 0 &&
 	    clock_now_ms() - writer_last_commit_ms(s->w) >= UJ_WRITER_STALL_MS)
 		return "writer stalled: writes wait and nothing was committed for 5 s";

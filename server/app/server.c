@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "exam/clockstep.h"
+#include "exam/outage.h"
 #include "http/reply.h"
 #include "selection/talent_live.h"
 #include "store/db.h"
@@ -358,6 +359,11 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 	if (!s->w)
 		goto out;
 	s->x.w = s->w;
+	/* issue 12: storage faults. Candidates whose write failed for the disk
+	 * are reloaded through this read connection (exam/attempt.h). */
+	if (!(s->x.rdb = db_open(cfg->db_path, DB_OPEN_EXISTING, err, errlen)))
+		goto out;
+	writer_on_storage(s->w, outage_storage_changed, &s->x);
 	s->pool = worker_start(UJ_WORKERS, UJ_WORKER_QUEUE_MAX, s->mb, server_worker_init,
 			       server_worker_fini, (void *)cfg->db_path);
 	if (!s->pool) {
@@ -479,6 +485,8 @@ void server_close(struct server *s)
 	s->w = s->x.w = NULL;
 	if (s->mb)
 		mailbox_drain(s->mb); /* replies for those commits */
+	db_close(s->x.rdb);
+	s->x.rdb = NULL;
 	httpd_stop(&s->http); /* closes every stream's connection */
 	httpd_stop(&s->redirect);
 	if (s->metrics)

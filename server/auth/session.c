@@ -1,6 +1,7 @@
 /* session.c - candidate login, logout and authentication, and the writer
  * operations of the sessions table. */
 #include "auth/session.h"
+#include "exam/outage.h"
 #include "bounds.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -143,14 +144,16 @@ static int session_apply(struct wr_tx *tx, struct wr_op *op)
 static void session_op_done(struct wr_op *op)
 {
 	struct session_op *s = (struct session_op *)op;
-	if (op->failed) {
+	if (op->failed == WR_FAILED_OP) {
 		s->c->broken = 1;
 		log_error("session: a session change of candidate %s was not stored; the candidate "
 			  "is refused until the server restarts",
 			  s->c->regno);
 	}
+	if (s->x)
+		outage_settle(s->x, s->c);
 	if (s->then)
-		s->then(s->c, !s->c->broken, s->arg);
+		s->then(s->c, !s->c->broken && !op->failed, s->arg);
 	/* The dashboards hear of logins, session ends and failed logins (a
 	 * candidate may now be locked out). */
 	if (!op->failed && s->x && s->kind != SOP_PASSWORD)

@@ -560,6 +560,12 @@ static const struct errtext_id_pair errtext_id_rows[] = {
 	 "hukuman disiplin yang sama muncul dua kali dalam berkas (baris %d)"},
 	{"unknown column \"%s\" (expected registration_no,name[,password][,track][,extra_time_s][,sitting][,nip])",
 	 "kolom \"%s\" tidak dikenal (yang diharapkan registration_no,name[,password][,track][,extra_time_s][,sitting][,nip])"},
+	/* issue 12: storage faults (SQLite's own words, inside "database error:
+	 * %s" of an import or a staff change on a full or failing disk) */
+	{"database or disk is full",
+	 "disk server penuh; tidak ada yang disimpan, kosongkan ruang disk lalu coba lagi"},
+	{"disk I/O error",
+	 "galat I/O pada disk server; tidak ada yang disimpan, coba lagi nanti"},
 };
 
 const struct errtext_id_pair *errtext_id_table(size_t *n)

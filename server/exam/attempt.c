@@ -1,9 +1,12 @@
 /* attempt.c - attempt state changes and their writer operations, scoring at
  * finish, deadline timers, outage credit after a restart. */
 #include "exam/attempt.h"
+#include "bounds.h"
 #include "core/clock.h"
+#include "core/hmap.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "exam/outage.h"
 #include "exam/scoring.h"
 #include "store/db.h"
 #include "store/event.h"
@@ -254,20 +257,33 @@ static const enum exam_change attempt_op_change[] = {
 	[AOP_EXTRA] = EXC_TIME,	       [AOP_PAUSE] = EXC_PAUSE,   [AOP_RESUME] = EXC_PAUSE,
 };
 
-/* After the commit: a left-out operation breaks its candidate (RAM already
- * holds the change the database does not), then the caller's then, then the
- * observer. */
+
+/* After the commit. An operation left out on its own breaks its candidate
+ * (RAM already holds the change the database does not). One that failed
+ * for the storage marks it stale instead; once no write of the candidate is
+ * in flight (the writer has decremented pending before this runs), RAM is
+ * reloaded from the database, before the caller's then, so a reply that
+ * reads RAM reads what is stored. Then the caller's then (ok = 0 for a
+ * failed op; a barrier writes nothing and cannot fail for the storage),
+ * then the observer. */
 static void attempt_op_done(struct wr_op *op)
 {
 	struct attempt_op *a = (struct attempt_op *)op;
-	if (op->failed) {
+	if (op->failed == WR_FAILED_OP) {
 		a->c->broken = 1;
 		log_error("attempt: the %s of candidate %s was not stored; the candidate is refused "
 			  "until the server restarts (RAM is then rebuilt from the database)",
 			  attempt_op_names[a->kind], a->c->regno);
+	} else if (op->failed == WR_FAILED_STORAGE) {
+		a->c->stale = 1;
+		/* An outage credit that could not be stored is still owed. */
+		if (a->kind == AOP_CREDIT && strcmp(a->u.credit.kind, "storage_outage") == 0)
+			a->c->owed_ms += a->u.credit.delta_ms;
 	}
+	if (a->c->stale && a->c->pending == 0)
+		outage_reload(a->x, a->c);
 	if (a->then)
-		a->then(a->c, !a->c->broken, a->arg);
+		a->then(a->c, !a->c->broken && !op->failed, a->arg);
 	if (!op->failed && attempt_op_change[a->kind] != EXC_MAX)
 		attempt_notify(a->x, a->c, attempt_op_change[a->kind]);
 }
@@ -384,13 +400,16 @@ void attempt_arm(struct exam_rt *x, struct rt_candidate *c)
 			abort();
 	}
 	left = clock_remaining_ms(registry_deadline(c), clock_now_ms());
+	/* A finish cannot be stored while storage is unavailable: the timer
+	 * looks again later (attempt_expire_if_due waits meanwhile). */
+	if (outage_storage_down(x) && left < UJ_STORAGE_PROBE_MS)
+		left = UJ_STORAGE_PROBE_MS;
 	tv.tv_sec = (time_t)(left / 1000);
 	tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
 	evtimer_add(c->deadline_ev, &tv);
 }
 
-/* Stop and release c's deadline timer. */
-static void attempt_disarm(struct rt_candidate *c)
+void attempt_disarm(struct rt_candidate *c)
 {
 	if (!c->deadline_ev)
 		return;
@@ -570,7 +589,7 @@ int attempt_expire_if_due(struct exam_rt *x, struct rt_candidate *c, int64_t now
 	if (c->status != ATT_IN_PROGRESS || c->paused_at)
 		return 0;
 	int64_t deadline = registry_deadline(c);
-	if (now < deadline)
+	if (now < deadline || outage_storage_down(x))
 		return 0;
 	attempt_finish(x, c, FINISH_TIME_UP, deadline, NULL, NULL);
 	return 1;
@@ -609,13 +628,89 @@ static int attempt_apply_beat(struct wr_tx *tx, struct wr_op *op)
 	return wr_heartbeat(tx, op->at);
 }
 
+/* A candidate's storage-outage credit stored (the map owns it; the key is
+ * its id). */
+struct attempt_sum {
+	int64_t id, ms;
+};
+
+/* Free the sums of attempt_outage_credited and the map. */
+static void attempt_free_sums(struct hmap *sums)
+{
+	size_t it = 0;
+	struct attempt_sum *v;
+	while ((v = hmap_next(sums, &it)))
+		free(v);
+	hmap_free(sums);
+}
+
+/* Storage-outage credit stored per candidate since from (ledger rows at or
+ * after it): id -> struct attempt_sum in sums. */
+static int attempt_outage_credited(sqlite3 *db, int64_t from, struct hmap *sums)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT candidate_id, sum(delta_ms) FROM time_ledger"
+			       " WHERE kind = 'storage_outage' AND at >= ?1 GROUP BY candidate_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, from);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct attempt_sum *v = xmalloc(sizeof *v);
+		v->id = sqlite3_column_int64(st, 0);
+		v->ms = sqlite3_column_int64(st, 1);
+		hmap_put(sums, &v->id, sizeof v->id, v); /* ids are unique (GROUP BY) */
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Recovery's part of storage outages whose credit was not (fully) stored
+ * before the server stopped (meta storage_outage_from/to/owed,
+ * store/writer.h): c's share (all owed time if c started before the first
+ * of them, else at most the time since its start) less what is stored for
+ * c since then; credited first so that the deadline below moves with it.
+ * Returns the op to apply (appended by the caller), or NULL. */
+static struct attempt_op *attempt_recover_outage(struct rt_candidate *c, int64_t from,
+						 int64_t to, int64_t owed,
+						 const struct hmap *sums, int64_t now)
+{
+	struct attempt_op *op;
+	const struct attempt_sum *stored = hmap_get(sums, &c->id, sizeof c->id);
+	int64_t share = c->started_at <= from ? owed
+			: (to - c->started_at < owed ? to - c->started_at : owed);
+	int64_t delta = share - (stored ? stored->ms : 0);
+	if (delta <= 0)
+		return NULL;
+	c->credit_ms += delta;
+	op = attempt_op_new(AOP_CREDIT, c, actor_system(), now);
+	op->u.credit.credit_ms = c->credit_ms;
+	op->u.credit.delta_ms = delta;
+	op->u.credit.kind = "storage_outage";
+	snprintf(op->u.credit.note, sizeof op->u.credit.note,
+		 "storage outage not credited before the server stopped");
+	op->op.pending = NULL;
+	return op;
+}
+
 int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 {
 	int64_t now = clock_now_ms(), alive = attempt_last_alive(db);
-	int n_credit = 0, n_finish = 0;
+	int64_t so_from = db_meta_get(db, "storage_outage_from");
+	int64_t so_to = db_meta_get(db, "storage_outage_to");
+	int64_t so_owed = db_meta_get(db, "storage_outage_owed");
+	int n_credit = 0, n_finish = 0, n_storage = 0;
 	char t1[40], t2[40];
 	struct wr_op *ops = NULL, **tailp = &ops, *beat = xcalloc(1, sizeof *beat);
+	struct hmap so_done;
 
+	hmap_init(&so_done);
+	if (so_to > 0 && x->outage_credit && attempt_outage_credited(db, so_from, &so_done) != 0) {
+		snprintf(err, errlen, "recovery: %s", sqlite3_errmsg(db));
+		attempt_free_sums(&so_done);
+		free(beat);
+		return -1;
+	}
 	clock_format_rfc3339(alive, 0, t1, sizeof t1);
 	clock_format_rfc3339(now, 0, t2, sizeof t2);
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next) {
@@ -624,6 +719,12 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		 * resume credits the whole pause, downtime included. */
 		if (c->status != ATT_IN_PROGRESS || c->paused_at)
 			continue;
+		if (so_to > 0 && x->outage_credit &&
+		    (op = attempt_recover_outage(c, so_from, so_to, so_owed, &so_done, now))) {
+			*tailp = &op->op;
+			tailp = &op->op.next;
+			n_storage++;
+		}
 		int64_t deadline = registry_deadline(c);
 		int64_t cut = x->outage_credit && alive > 0 ? alive : now;
 		if (deadline <= cut) {
@@ -657,6 +758,11 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		*tailp = &op->op;
 		tailp = &op->op.next;
 	}
+	attempt_free_sums(&so_done);
+	if (so_to > 0) { /* credited now (or credit is off): no longer owed */
+		*tailp = outage_clear_op(so_to, now);
+		tailp = &(*tailp)->next;
+	}
 	wr_op_init(beat, attempt_apply_beat, actor_system(), now);
 	*tailp = beat;
 	if (wr_apply_now(db, ops, err, errlen)) {
@@ -669,6 +775,9 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 		log_info("recovery: server was last alive %s; credited %d running attempts, finished %d "
 			 "whose time was up",
 			 t1, n_credit, n_finish);
+	if (n_storage)
+		log_info("recovery: a storage outage not yet credited was credited to %d running "
+			 "attempts", n_storage);
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next)
 		attempt_arm(x, c);
 	return 0;

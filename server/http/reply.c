@@ -21,6 +21,9 @@ static const struct errtext http_error_rows[] = {
 	{ "server_busy", "Server sedang sibuk. Jawaban Anda belum diubah; silakan coba lagi sebentar "
 			 "lagi." },
 	{ "internal", "Terjadi kesalahan pada server." },
+	{ "storage_unavailable", "Penyimpanan server sedang bermasalah (disk penuh atau galat "
+				 "I/O). Jawaban Anda belum tersimpan; aplikasi akan mencoba lagi "
+				 "otomatis." },
 	{ "streams_full", "Terlalu banyak tampilan langsung yang terbuka di server ini; silakan coba "
 			  "lagi sebentar lagi." },
 };
@@ -146,6 +149,14 @@ void http_reply_busy(struct evhttp_request *req)
 	snprintf(s, sizeof s, "%d", UJ_BUSY_RETRY_AFTER_S);
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", s);
 	http_reply_error(req, 503, "server_busy", NULL);
+}
+
+void http_reply_storage(struct evhttp_request *req)
+{
+	char s[16];
+	snprintf(s, sizeof s, "%d", UJ_STORAGE_RETRY_AFTER_S);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", s);
+	http_reply_error(req, 503, "storage_unavailable", NULL);
 }
 
 int http_body_json(struct evhttp_request *req, size_t max_body, json_t **out)

@@ -131,9 +131,21 @@ void route_dispatch(const struct route_table *t, void *app, struct evhttp_reques
 		}
 		p.via_roles = r->roles;
 	}
-	if (r->queues && !t->room(app)) {
-		http_reply_busy(req);
-		return;
+	if (r->queues) {
+		int room = t->room(app);
+		/* Storage unavailable: reads go on (a GET queues at most a
+		 * barrier, which writes nothing); writes are refused before
+		 * they change anything. */
+		if (room < 0 && r->method == EVHTTP_REQ_GET)
+			room = 1;
+		if (room < 0) {
+			http_reply_storage(req);
+			return;
+		}
+		if (room == 0) {
+			http_reply_busy(req);
+			return;
+		}
 	}
 	r->fn(app, req, &p, rest);
 }

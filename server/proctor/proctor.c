@@ -3,6 +3,7 @@
  * rotation), broadcasts in RAM, and the domain's writer operations. */
 #include "proctor/live.h"
 #include "core/clock.h"
+#include "exam/outage.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/rng.h"
@@ -95,6 +96,8 @@ static void pop_done(struct wr_op *op)
 	struct proctor_op *o = (struct proctor_op *)op;
 	if (op->failed)
 		log_error("proctor: a %s record was not stored", o->event ? o->event : "proctor");
+	if (o->c && o->op.pending)
+		outage_settle(o->pr->x, o->c);
 	if (o->then)
 		o->then(o);
 }

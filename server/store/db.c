@@ -1,5 +1,6 @@
 /* db.c - connections, pragmas and schema migrations. */
 #include "store/db.h"
+#include "store/faultvfs.h"
 #include "store/chain.h"
 
 #include <stdio.h>
@@ -243,6 +244,12 @@ sqlite3 *db_open(const char *path, enum db_open_mode mode, char *err, size_t err
 
 	if (mode != DB_OPEN_CREATE && db_exists(path, err, errlen))
 		return NULL;
+#ifdef UJIAN_FAULTS
+	if (faultvfs_install() != 0) { /* store/faultvfs.h: test builds only */
+		snprintf(err, errlen, "cannot install the fault-injection VFS");
+		return NULL;
+	}
+#endif
 	flags |= mode == DB_OPEN_READONLY ? SQLITE_OPEN_READONLY
 					  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {

@@ -18,6 +18,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The probe records the outage in meta, so that the credit owed for it
+ * survives a crash before the domain has stored it (writer.h): when the
+ * first outage not yet cleared began (kept), when this one ended, and the
+ * time owed, summed over the outages not yet cleared. */
+static const char wr_probe_from_sql[] =
+	"INSERT INTO meta (key, value) VALUES ('storage_outage_from', ?1)"
+	" ON CONFLICT (key) DO NOTHING";
+static const char wr_probe_sql[] =
+	"INSERT INTO meta (key, value) VALUES ('storage_outage_to', ?1),"
+	" ('storage_outage_owed', ?2)"
+	" ON CONFLICT (key) DO UPDATE SET value = CASE key WHEN 'storage_outage_owed'"
+	" THEN value + excluded.value ELSE excluded.value END";
 static const char wr_heartbeat_sql[] =
 	"INSERT INTO meta (key, value) VALUES ('heartbeat_ms', ?1)"
 	" ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -81,6 +93,13 @@ struct writer {
 	_Atomic int64_t last_commit_ms;
 	struct metrics_histogram commit_hist; /* batches carrying operations */
 	atomic_ullong committed_ops;
+	/* storage faults (writer.h): down is written by the writer thread only */
+	atomic_int down;
+	int64_t down_since;     /* server time of the first failure (writer thread) */
+	int64_t last_probe;     /* monotonic ms of the last probe (writer thread) */
+	atomic_ullong storage_failures, storage_refused;
+	wr_storage_fn storage_fn;
+	void *storage_arg;
 };
 
 void wr_op_init(struct wr_op *op, wr_apply_fn apply, struct actor owner, int64_t at)
@@ -138,8 +157,17 @@ static void wr_tx_clear(struct wr_tx *tx)
 	tx->n = 0;
 }
 
-/* 1 if rc means the storage itself failed (fatal for the writer), as opposed
- * to a failure of one operation. */
+/* 1 if rc is a storage fault that may pass (disk full, an I/O error): the
+ * batch fails and the writer waits for the disk (writer.h). */
+static int wr_storage_transient(int rc)
+{
+	if (rc == SQLITE_IOERR_NOMEM || rc == SQLITE_IOERR_CORRUPTFS)
+		return 0;
+	return (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR;
+}
+
+/* 1 if rc means the storage itself failed, as opposed to a failure of one
+ * operation (the transient ones included). */
 static int wr_storage_error(int rc)
 {
 	switch (rc & 0xff) {
@@ -211,9 +239,122 @@ static int wr_try(struct wr_tx *tx, struct wr_op *batch, int heartbeat, struct w
 	return rc;
 }
 
+/* Tell the storage hook (if any) about a transition, on the writer's
+ * mailbox. */
+struct wr_storage_note {
+	wr_storage_fn fn; /* copied: the note may run after writer_stop */
+	void *arg;
+	int ok;
+	int64_t since, now;
+};
+
+static void wr_storage_deliver(void *arg)
+{
+	struct wr_storage_note *n = arg;
+	n->fn(n->arg, n->ok, n->since, n->now);
+	free(n);
+}
+
+static void wr_storage_notify(struct writer *w, int ok, int64_t since, int64_t now)
+{
+	struct wr_storage_note *n;
+	if (!w->storage_fn)
+		return;
+	n = xmalloc(sizeof *n);
+	n->fn = w->storage_fn;
+	n->arg = w->storage_arg;
+	n->ok = ok;
+	n->since = since;
+	n->now = now;
+	mailbox_post(w->mb, wr_storage_deliver, n);
+}
+
+/* Mark every op of batch failed for the storage (nothing of it is stored).
+ * A barrier writes nothing and does not fail: what it waits for has
+ * completed (each op with its own outcome). */
+static void wr_fail_batch(struct writer *w, struct wr_op *batch)
+{
+	unsigned long long n = 0;
+	for (struct wr_op *o = batch; o; o = o->next)
+		if (o->apply && !o->failed) { /* one left out on its own stays so */
+			o->failed = WR_FAILED_STORAGE;
+			n++;
+		}
+	if (n)
+		atomic_fetch_add_explicit(&w->storage_refused, n, memory_order_relaxed);
+}
+
+/* A storage fault rc: enter the "storage unavailable" state (logged once per
+ * outage, at error level). */
+static void wr_storage_down(struct writer *w, int rc)
+{
+	atomic_fetch_add_explicit(&w->storage_failures, 1, memory_order_relaxed);
+	w->last_probe = clock_mono_ms();
+	if (atomic_load(&w->down))
+		return;
+	w->down_since = clock_now_ms();
+	atomic_store(&w->down, 1);
+	log_error("writer: storage unavailable (%s, SQLite code %d); writes are refused with 503 "
+		  "storage_unavailable and tried again every %d ms, reads go on",
+		  sqlite3_errstr(rc), rc, UJ_STORAGE_PROBE_MS);
+	wr_storage_notify(w, 0, w->down_since, w->down_since);
+}
+
+/* While storage is unavailable: one small test transaction. Returns 1 when
+ * it committed (storage is back: the state is left, logged and reported),
+ * else 0. */
+static int wr_probe(struct writer *w)
+{
+	sqlite3_stmt *st;
+	int rc;
+	int64_t now = clock_now_ms();
+
+	w->last_probe = clock_mono_ms();
+	if (!sqlite3_get_autocommit(w->tx.db)) /* a rollback that failed before */
+		sqlite3_exec(w->tx.db, "ROLLBACK", NULL, NULL, NULL);
+	rc = sqlite3_exec(w->tx.db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK) {
+		/* A sign of life too, so a crash right after is not taken for
+		 * downtime since before the outage. */
+		rc = w->heartbeat ? wr_heartbeat(&w->tx, now) : 0;
+		if (rc == 0 && (st = wr_stmt(&w->tx, wr_probe_from_sql))) {
+			sqlite3_bind_int64(st, 1, w->down_since);
+			rc = wr_step(st);
+		} else {
+			rc = -1;
+		}
+		if (rc == 0 && (st = wr_stmt(&w->tx, wr_probe_sql))) {
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_int64(st, 2, now - w->down_since);
+			rc = wr_step(st);
+		} else {
+			rc = -1;
+		}
+		rc = rc == 0 ? sqlite3_exec(w->tx.db, "COMMIT", NULL, NULL, NULL)
+			     : sqlite3_extended_errcode(w->tx.db);
+		if (rc != SQLITE_OK)
+			sqlite3_exec(w->tx.db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		if (!wr_busy(rc) && !wr_storage_transient(rc)) {
+			log_error("writer: storage probe failed (%s); stopping", sqlite3_errstr(rc));
+			abort();
+		}
+		if (wr_storage_transient(rc))
+			atomic_fetch_add_explicit(&w->storage_failures, 1, memory_order_relaxed);
+		return 0;
+	}
+	atomic_store(&w->down, 0);
+	atomic_store(&w->last_commit_ms, now);
+	log_warn("writer: storage available again after %.1f s; writing resumed",
+		  (double)(now - w->down_since) / 1000.0);
+	wr_storage_notify(w, 1, w->down_since, now);
+	return 1;
+}
+
 /* Commit one batch: retry while another process holds the write lock, leave
- * out (op->failed) an op whose own apply fails, abort on a storage error
- * (see the header). */
+ * out (op->failed) an op whose own apply fails, fail the whole batch on a
+ * storage fault that may pass, abort on one that will not (see the header). */
 static void wr_commit(struct writer *w, struct wr_op *batch)
 {
 	for (int attempt = 0;; attempt++) {
@@ -242,8 +383,14 @@ static void wr_commit(struct writer *w, struct wr_op *batch)
 			log_error("writer: an operation failed (%s); it is left out and the rest "
 				  "of its batch committed",
 				  sqlite3_errstr(rc));
-			bad->failed = 1;
+			bad->failed = WR_FAILED_OP;
 			continue;
+		}
+		if (wr_storage_transient(rc)) {
+			/* wr_try rolled back: nothing of the batch is stored. */
+			wr_fail_batch(w, batch);
+			wr_storage_down(w, rc);
+			return;
 		}
 		log_error("writer: cannot commit (%s); stopping so that nothing unsaved is acknowledged",
 			  sqlite3_errmsg(w->tx.db));
@@ -302,8 +449,10 @@ static void *wr_main(void *arg)
 		pthread_mutex_lock(&w->lock);
 		while (!w->head && !w->stopping) {
 			struct timespec ts;
-			int64_t due = last_beat + UJ_WRITER_HEARTBEAT_MS - clock_mono_ms();
-			if (w->heartbeat && due <= 0)
+			int down = atomic_load_explicit(&w->down, memory_order_relaxed);
+			int64_t due = down ? w->last_probe + UJ_STORAGE_PROBE_MS - clock_mono_ms()
+					   : last_beat + UJ_WRITER_HEARTBEAT_MS - clock_mono_ms();
+			if ((w->heartbeat || down) && due <= 0)
 				break;
 			ts = clock_wait_until(due > 0 && due < UJ_WRITER_HEARTBEAT_MS
 						      ? due
@@ -324,7 +473,11 @@ static void *wr_main(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (stop)
 			break;
-		if (batch || w->heartbeat) {
+		if (atomic_load_explicit(&w->down, memory_order_relaxed) &&
+		    (clock_mono_ms() - w->last_probe < UJ_STORAGE_PROBE_MS || !wr_probe(w))) {
+			/* Storage unavailable: fail fast, without touching the disk. */
+			wr_fail_batch(w, batch);
+		} else if (batch || w->heartbeat) {
 			wr_commit(w, batch);
 			last_beat = clock_mono_ms(); /* the schedule: monotonic */
 		}
@@ -333,7 +486,7 @@ static void *wr_main(void *arg)
 			wr_post(batch);
 		}
 	}
-	if (w->heartbeat)
+	if (w->heartbeat && !atomic_load(&w->down))
 		wr_commit(w, NULL);
 	return NULL;
 }
@@ -347,6 +500,7 @@ struct writer *writer_start(const char *db_path, struct mailbox *mb, int heartbe
 	w->queue_max = queue_max > 0 ? queue_max : UJ_WRITER_QUEUE_MAX;
 	atomic_init(&w->backlog, 0);
 	atomic_init(&w->last_commit_ms, clock_now_ms());
+	atomic_init(&w->down, 0);
 	wr_crash_init();
 	w->tx.db = db_open(db_path, DB_OPEN_EXISTING, err, errlen);
 	if (!w->tx.db)
@@ -455,4 +609,27 @@ const struct metrics_histogram *writer_commit_histogram(const struct writer *w)
 unsigned long long writer_committed_ops(const struct writer *w)
 {
 	return atomic_load_explicit(&w->committed_ops, memory_order_relaxed);
+}
+
+int writer_storage_ok(const struct writer *w)
+{
+	return !atomic_load(&((struct writer *)w)->down);
+}
+
+unsigned long long writer_storage_failures(const struct writer *w)
+{
+	return atomic_load_explicit(&((struct writer *)w)->storage_failures, memory_order_relaxed);
+}
+
+unsigned long long writer_storage_refused(const struct writer *w)
+{
+	return atomic_load_explicit(&((struct writer *)w)->storage_refused, memory_order_relaxed);
+}
+
+void writer_on_storage(struct writer *w, wr_storage_fn fn, void *arg)
+{
+	pthread_mutex_lock(&w->lock);
+	w->storage_fn = fn;
+	w->storage_arg = arg;
+	pthread_mutex_unlock(&w->lock);
 }

@@ -11,6 +11,16 @@ time. Afterwards:
   (the configured policy: --outage-credit on), within the heartbeat's accuracy;
 - a sample of candidates logs in again and reads their attempt.
 
+With --faults N (a server built with -DUJIAN_FAULTS, make fault-build) the
+plan also holds N storage faults (issue 12): at a random moment "disk full"
+or an I/O error is switched on (store/faultvfs.h: UJIAN_FAULT_FILE) for a
+random 0.2 to --fault-max seconds, then off; in about a third of them the
+server is SIGKILLed while the disk is out and restarted once it is back.
+The server must live through every fault (no abort), the load generator
+retries what got 503 storage_unavailable, and the same checks apply: no
+acknowledged answer lost, each storage outage credited to the attempts
+running through it.
+
 Prints TAP (one line per check) and a JSON summary; exit 0 only if all pass.
 Used by `make crash-test` (full) and `make bench-smoke` (short, inside make test).
 """
@@ -42,6 +52,11 @@ def parse_args():
     p.add_argument("--kills", type=int, default=1, help="random SIGKILLs")
     p.add_argument("--crashpoints", type=int, default=0,
                    help="restarts armed with a compiled-in crash point")
+    p.add_argument("--faults", type=int, default=0,
+                   help="storage faults (disk full / I/O error) at random moments; needs a "
+                        "server built with -DUJIAN_FAULTS")
+    p.add_argument("--fault-max", type=float, default=4.0,
+                   help="longest storage fault in seconds")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--keep", action="store_true", help="keep the work directory")
     return p.parse_args()
@@ -54,7 +69,10 @@ class Run:
         self.dir = tempfile.mkdtemp(prefix="ujian-crash-")
         self.port = 0
         self.proc = None
-        self.outages = []  # (down_ms, up_ms)
+        self.outages = []  # (down_ms, up_ms): the server was not running
+        self.storage_outages = []  # (on_ms, off_ms): the disk was out, the server ran
+        self.ctl = os.path.join(self.dir, "disk-fault")
+        self.fault_alive = []  # per fault: the server was still running at its end
         self.n = 0
         self.failed = 0
 
@@ -73,6 +91,8 @@ class Run:
     def start(self, crash=None):
         env = dict(os.environ)
         env.pop("UJIAN_CRASH", None)
+        if self.a.faults:
+            env["UJIAN_FAULT_FILE"] = self.ctl
         if crash:
             env["UJIAN_CRASH"] = crash
         log = open(os.path.join(self.dir, "server.log"), "a")
@@ -109,6 +129,30 @@ class Run:
         self.start()
         self.outages.append((t0, time.time() * 1000))
 
+    def fault(self):
+        """Storage out for a random while (disk full or an I/O error), then
+        back; now and then the server is SIGKILLed while it is out (the
+        operator restarts it once space is back). Writes fail meanwhile
+        with 503 storage_unavailable, and the bench retries them."""
+        with open(self.ctl, "w") as f:
+            f.write(self.rnd.choice(["full", "ioerr"]) + "\n")
+        t0 = time.time() * 1000
+        time.sleep(self.rnd.uniform(0.2, self.a.fault_max))
+        if self.rnd.random() < 0.33:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+            self.proc.stdout.close()
+            os.unlink(self.ctl)
+            time.sleep(self.rnd.uniform(0, 1.0))
+            self.start()
+            # as one outage of the server: the last heartbeat came before
+            # the disk went out
+            self.outages.append((t0, time.time() * 1000))
+            return
+        self.fault_alive.append(self.proc.poll() is None)
+        os.unlink(self.ctl)
+        self.storage_outages.append((t0, time.time() * 1000))
+
     def go(self):
         a = self.a
         self.setup()
@@ -121,7 +165,7 @@ class Run:
              "--out", summary, "--seed", str(self.rnd.randrange(1 << 30)),
              "--max-seconds", str(a.window + a.duration + 90)],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "bench.log"), "w"))
-        plan = ["kill"] * a.kills + ["crash"] * a.crashpoints
+        plan = ["kill"] * a.kills + ["crash"] * a.crashpoints + ["fault"] * a.faults
         self.rnd.shuffle(plan)
         span = a.window + a.duration * 0.8
         times = sorted(self.rnd.uniform(1.0, span) for _ in plan)
@@ -134,6 +178,8 @@ class Run:
                 break
             if what == "kill":
                 self.kill9()
+            elif what == "fault":
+                self.fault()
             else:
                 # restart armed: the server kills itself at the next few
                 # batches, after COMMIT before replying or in mid-batch
@@ -145,6 +191,18 @@ class Run:
                 self.down()
         rc = bench.wait()
         self.check(rc == 0, "load generator ran to completion", "exit %d" % rc)
+        if a.faults:
+            with open(os.path.join(self.dir, "server.log")) as f:
+                log = f.read()
+            n_down = log.count("writer: storage unavailable (")
+            # the writer's fail-stop lines (abort() itself prints nothing)
+            stopped = [l for l in log.splitlines()
+                       if "writer: cannot commit" in l or "storage probe failed" in l]
+            self.check(all(self.fault_alive) and not stopped,
+                       "the server lived through %d storage faults (%d outages logged, %d "
+                       "with a SIGKILL)" % (a.faults, n_down, a.faults - len(self.fault_alive)),
+                       [self.fault_alive, stopped[:3]])
+            self.check(n_down > 0, "storage faults were met by the writer (%d)" % n_down)
         # every attempt is now finished or past its deadline: let the server
         # finish the rest, then stop it cleanly
         end = time.time() + a.duration + 60
@@ -163,6 +221,9 @@ class Run:
         with open(summary) as f:
             s = json.load(f)
         s["outages"] = len(self.outages)
+        s["storage_outages"] = len(self.storage_outages)
+        s["outage_spans_ms"] = [[int(a), int(b)] for a, b in self.outages]
+        s["storage_outage_spans_ms"] = [[int(a), int(b)] for a, b in self.storage_outages]
         s["verify"] = v.stdout.strip().splitlines()
         acked = s.get("acked_answers", 0)
         self.check(acked > a.candidates, "answers were acknowledged (%d)" % acked)
@@ -199,10 +260,25 @@ class Run:
                       if down >= started and (finished is None or up <= finished)]
             owed = sum(up - down for down, up in inside)
             k = len(inside)
-            if credit < owed - 300 * k or credit > owed + 1500 * k + 200:
+            lo, hi = owed - 300 * k, owed + 1500 * k + 200
+            # storage outages: the server counts from its first failed write
+            # (under load at once, else the next heartbeat: <= 0.5 s late)
+            # to its probe's success (<= UJ_STORAGE_PROBE_MS after the disk
+            # came back); an attempt that started or finished meanwhile is
+            # owed part of it, so only those entirely inside are checked
+            st_inside = [(on, off) for on, off in self.storage_outages
+                         if on >= started and (finished is None or off <= finished)]
+            st_any = [(on, off) for on, off in self.storage_outages
+                      if finished is None or (on < finished and off > started)]
+            if len(st_inside) != len(st_any):
+                continue
+            owed += sum(off - on for on, off in st_inside)
+            lo += sum(off - on for on, off in st_inside) - 700 * len(st_inside)
+            hi += sum(off - on for on, off in st_inside) + 1700 * len(st_inside)
+            if credit < lo or credit > hi:
                 bad.append((regno, credit, int(owed)))
-        self.check(not bad, "downtime credited to running attempts (%d outages)" % len(self.outages),
-                   bad[:10])
+        self.check(not bad, "downtime credited to running attempts (%d outages, %d storage "
+                   "outages)" % (len(self.outages), len(self.storage_outages)), bad[:10])
 
     def close(self):
         if self.proc and self.proc.poll() is None:

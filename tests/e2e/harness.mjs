@@ -113,6 +113,10 @@ export class World {
     ujian('candidates', 'import', '--db', this.db, '--exam', 'E2E', join(this.dir, 'c.csv'));
     this.proc = null;
     this.port = 0;
+    // issue 12: another server binary (the fault-injection build) and extra
+    // environment for it (UJIAN_FAULT_FILE).
+    this.bin = opts.bin || UJIAN;
+    this.env = opts.env || null;
   }
 
   get url() {
@@ -122,7 +126,12 @@ export class World {
   async start() {
     const args = ['serve', '--db', this.db, '--listen', `127.0.0.1:${this.port}`,
       '--catalog-poll-ms', '200'];
-    this.proc = spawn(UJIAN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // (a World made with Object.create, as test_candidate_screen.mjs does,
+    // has neither field: the default binary and environment)
+    this.proc = spawn(this.bin || UJIAN, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: this.env ? { ...process.env, ...this.env } : process.env,
+    });
     this.stderr = '';
     this.proc.stderr.on('data', (d) => { this.stderr += d; });
     const rl = createInterface({ input: this.proc.stdout });

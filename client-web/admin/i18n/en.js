@@ -368,6 +368,7 @@ export default {
   err_session_expired: 'Your session has ended. Please sign in again.',
   err_not_found: 'Not found.',
   err_server_busy: 'The server is busy. Try again shortly.',
+  err_storage_unavailable: 'The server cannot store right now (disk full or failing); nothing was saved. Try again shortly.',
   err_conflict: 'This already exists or conflicts with other data.',
   err_unknown: 'The server refused the request ({code}).',
   netNetwork: 'The server cannot be reached. Check the network connection.',

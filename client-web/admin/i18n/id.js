@@ -380,6 +380,7 @@ export default {
   err_session_expired: 'Sesi Anda telah berakhir. Silakan masuk lagi.',
   err_not_found: 'Data tidak ditemukan.',
   err_server_busy: 'Server sedang sibuk. Coba lagi sebentar lagi.',
+  err_storage_unavailable: 'Server tidak dapat menyimpan saat ini (disk penuh atau bermasalah); tidak ada yang tersimpan. Coba lagi sebentar lagi.',
   err_conflict: 'Data sudah ada atau bertentangan dengan data lain.',
   err_unknown: 'Server menolak permintaan ({code}).',
   netNetwork: 'Server tidak dapat dihubungi. Periksa sambungan jaringan.',

@@ -361,6 +361,21 @@ static void test_text_translation_edges(void **state)
 	assert_memory_equal(small, "tidak ada p", sizeof small);
 }
 
+/* issue 12: a staff change or import on a full or failing disk reports
+ * SQLite's words inside "database error: %s"; both parts are translated. */
+static void test_storage_errors_translated(void **state)
+{
+	char out[200];
+	(void)state;
+	assert_int_equal(errtext_id_text("database error: database or disk is full", out, sizeof out),
+			 0);
+	assert_string_equal(out, "kesalahan basis data: disk server penuh; tidak ada yang disimpan, "
+				 "kosongkan ruang disk lalu coba lagi");
+	assert_int_equal(errtext_id_text("database error: disk I/O error", out, sizeof out), 0);
+	assert_string_equal(out, "kesalahan basis data: galat I/O pada disk server; tidak ada yang "
+				 "disimpan, coba lagi nanti");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_errlist_id_formats_with_the_twin),
 		cmocka_unit_test(test_jcheck_reaches_the_twin),
 		cmocka_unit_test(test_text_translation_edges),
+		cmocka_unit_test(test_storage_errors_translated),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -925,6 +925,32 @@ static void test_dispatch_busy(void **state)
 	http_fx_close(&h);
 }
 
+/* issue 12: storage unavailable (room -1): a write of any method gets 503
+ * storage_unavailable with Retry-After and its handler does not run; a GET
+ * of a queueing row is served (reads go on); room again, served. */
+static void test_dispatch_storage(void **state)
+{
+	(void)state;
+	struct http_fx h;
+	struct resp r;
+	http_fx_open(&h);
+	room_ok = -1;
+
+	request(&h, PUT, "/api/v1/mine/answers/2", "candidate", &r);
+	assert_error(&r, 503, "storage_unavailable");
+	assert_string_equal(r.retry_after, "5");
+	request(&h, POST, "/api/v1/open", NULL, &r);
+	assert_error(&r, 503, "storage_unavailable");
+	assert_int_equal(hd.n, 0);
+	request(&h, GET, "/api/v1/mine", "candidate", &r);
+	assert_handled(&r, 3);
+
+	room_ok = 1;
+	request(&h, PUT, "/api/v1/mine/answers/2", "candidate", &r);
+	assert_handled(&r, 4);
+	http_fx_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -942,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_dispatch_candidate),
 		cmocka_unit_test(test_dispatch_staff),
 		cmocka_unit_test(test_dispatch_busy),
+		cmocka_unit_test(test_dispatch_storage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
