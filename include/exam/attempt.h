@@ -45,6 +45,7 @@ struct exam_rt {
 	struct event_base *base; /* deadline timers */
 	struct writer *w;        /* NULL until the writer runs (recovery) */
 	int outage_credit;       /* credit server downtime to running attempts */
+	int64_t recovered_at;    /* when recovery credited downtime; 0: it did not */
 	/* issue 12: storage faults. A read connection (loop thread) from which a
 	 * candidate whose write failed for the storage is reloaded (NULL: such a
 	 * candidate is marked broken instead), and whether the writer reported
@@ -160,6 +161,12 @@ void attempt_replay(struct rt_candidate *c, const int8_t *labels, int64_t starte
  * transaction on db with the writer's own apply functions; then arm the
  * timers. Returns 0 or -1 with err. */
 int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen);
+/* Once the server listens again (writer running): credit every running,
+ * unpaused attempt the start-up time between recovery's credit and now, so
+ * that downtime is credited up to the moment candidates can reach the server
+ * again, not up to the moment recovery ran. Through the writer; returns the
+ * number of attempts credited (0 when recovery credited nothing). */
+int attempt_credit_startup(struct exam_rt *x, int64_t now);
 
 
 #endif

@@ -448,6 +448,8 @@ int server_open(struct server *s, const struct server_config *cfg, char *err, si
 		if (!s->metrics)
 			goto out;
 	}
+	/* Listening: the start-up since recovery is downtime too. */
+	attempt_credit_startup(&s->x, clock_now_ms());
 	rc = 0;
 out:
 	free(keypath);

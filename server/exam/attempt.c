@@ -12,6 +12,7 @@
 #include "store/event.h"
 
 #include <assert.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -778,9 +779,38 @@ int attempt_recover(struct exam_rt *x, sqlite3 *db, char *err, size_t errlen)
 	if (n_storage)
 		log_info("recovery: a storage outage not yet credited was credited to %d running "
 			 "attempts", n_storage);
+	x->recovered_at = x->outage_credit && alive > 0 ? now : 0;
 	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next)
 		attempt_arm(x, c);
 	return 0;
+}
+
+int attempt_credit_startup(struct exam_rt *x, int64_t now)
+{
+	int64_t gap = now - x->recovered_at;
+	char from[40], to[40], reason[128];
+	int n = 0;
+
+	assert(x->w);
+	if (!x->recovered_at || gap <= 0) {
+		x->recovered_at = 0;
+		return 0;
+	}
+	clock_format_rfc3339(x->recovered_at, 0, from, sizeof from);
+	clock_format_rfc3339(now, 0, to, sizeof to);
+	snprintf(reason, sizeof reason, "server starting up from %s to %s", from, to);
+	x->recovered_at = 0;
+	for (struct rt_candidate *c = x->reg.all; c; c = c->all_next) {
+		if (c->status != ATT_IN_PROGRESS || c->paused_at || c->broken)
+			continue;
+		attempt_credit(x, c, gap, "outage_credit", actor_system(), reason, now, NULL, NULL);
+		n++;
+	}
+	if (n)
+		log_info("start-up: %d running attempts credited the %" PRId64
+			 " ms between recovery and listening",
+			 n, gap);
+	return n;
 }
 
 void attempt_set_extra(struct exam_rt *x, struct rt_candidate *c, int extra_s, struct actor who,
