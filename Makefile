@@ -113,7 +113,8 @@ run: deps-run
 ASAN_BUILD := build-asan
 ASAN_MAKE   = $(MAKE) BUILD=$(ASAN_BUILD) OPT="-O1 -g -fno-omit-frame-pointer" \
 	        SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-ASAN_API   ?= test_api test_authz test_proctor test_staff test_selection test_slip test_board
+ASAN_API   ?= test_api test_authz test_proctor test_staff test_selection test_slip test_board \
+              test_analysis test_calibration test_floods
 
 test: deps
 	$(MAKE) all unit-bins crash-build fault-build fuzz-build
