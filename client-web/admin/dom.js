@@ -63,3 +63,26 @@ export function newId(prefix) {
   uid += 1;
   return (prefix || 'id') + '-' + uid;
 }
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** An SVG element: svg('rect', {x: 1, class: 'bar'}, children…); 'text'
+ * sets textContent, 'on' adds listeners. */
+export function svg(tag, attrs) {
+  const el = document.createElementNS(SVG_NS, tag);
+  const a = attrs || {};
+  Object.keys(a).forEach((k) => {
+    const v = a[k];
+    if (v === null || v === undefined || v === false) return;
+    if (k === 'text') el.textContent = String(v);
+    else if (k === 'on') Object.keys(v).forEach((ev) => el.addEventListener(ev, v[ev]));
+    else el.setAttribute(k, String(v));
+  });
+  for (let i = 2; i < arguments.length; i++) {
+    const c = arguments[i];
+    if (c === null || c === undefined || c === false) continue;
+    if (Array.isArray(c)) c.forEach((x) => x && el.appendChild(x));
+    else el.appendChild(c);
+  }
+  return el;
+}

@@ -10,7 +10,6 @@ import strings from './i18n/analysis.js';
 
 addStrings(strings);
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 const LOCALES = { id: 'id-ID', en: 'en-GB' };
 const THRESHOLDS_KEY = 'ujian.analysis.thresholds';
 export const DEFAULT_THRESHOLDS = { easy: 0.9, hard: 0.2, weak: 0.2 };
@@ -42,24 +41,7 @@ export function pct(v) {
   return s === '—' ? s : s + '%';
 }
 
-/** An SVG element: svg('rect', {x: 1, class: 'bar'}, children…); text via textContent. */
-export function svg(tag, attrs) {
-  const el = document.createElementNS(SVG_NS, tag);
-  const a = attrs || {};
-  Object.keys(a).forEach((k) => {
-    const v = a[k];
-    if (v === null || v === undefined || v === false) return;
-    if (k === 'text') el.textContent = String(v);
-    else el.setAttribute(k, String(v));
-  });
-  for (let i = 2; i < arguments.length; i++) {
-    const c = arguments[i];
-    if (c === null || c === undefined || c === false) continue;
-    if (Array.isArray(c)) c.forEach((x) => x && el.appendChild(x));
-    else el.appendChild(c);
-  }
-  return el;
-}
+export { svg } from './dom.js'; // (the calibration chart imports it from here)
 
 /** The thresholds kept in this browser (defaults where absent or bad). */
 export function loadThresholds() {

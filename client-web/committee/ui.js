@@ -2,10 +2,11 @@
 // a sortable data table, labelled selects, the "live" indicator and the
 // score histogram. Text always goes in as text (../admin/dom.js).
 
-import { h, fill, newId } from '../admin/dom.js';
+import { h, fill, newId, svg } from '../admin/dom.js';
 import { t, getLang } from './i18n/index.js';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
+export { svg }; // the committee pages' charts import it from here
+
 const LOCALES = { id: 'id-ID', en: 'en-GB' };
 
 /** A number in the page's language ("81,5" / "81.5"); '—' for null. */
@@ -24,25 +25,6 @@ export function share(n, of) {
   return t('shareOf', { n: n, of: of, pct: of ? num((100 * n) / of, 1) : '0' });
 }
 
-/** An SVG element: svg('rect', {x: 1, class: 'bar'}, children…). */
-export function svg(tag, attrs) {
-  const el = document.createElementNS(SVG_NS, tag);
-  const a = attrs || {};
-  Object.keys(a).forEach((k) => {
-    const v = a[k];
-    if (v === null || v === undefined || v === false) return;
-    if (k === 'text') el.textContent = String(v);
-    else if (k === 'on') Object.keys(v).forEach((ev) => el.addEventListener(ev, v[ev]));
-    else el.setAttribute(k, String(v));
-  });
-  for (let i = 2; i < arguments.length; i++) {
-    const c = arguments[i];
-    if (c === null || c === undefined || c === false) continue;
-    if (Array.isArray(c)) c.forEach((x) => x && el.appendChild(x));
-    else el.appendChild(c);
-  }
-  return el;
-}
 
 /**
  * A table whose column heads sort it (click again: the other way).
